@@ -1,0 +1,29 @@
+import { StackValidationPolicy } from "@pulumi/policy";
+import { isKnown, readProp } from "../known-value";
+import { pullThroughCacheRules, TYPES } from "../stack-facts";
+
+export const ruleHasCreationTemplate: StackValidationPolicy = {
+    name: "pull-through-rule-has-creation-template",
+    description: "Every ECR pull-through cache rule has a repository creation template with the same prefix, applied for PULL_THROUGH_CACHE, so HealthOmics can pull the repositories the cache creates.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const templates = args.resources.filter(r => r.type === TYPES.repositoryCreationTemplate).map(resource => ({
+            prefix: readProp(resource.props, "prefix"),
+            appliedFor: readProp(resource.props, "appliedFors"),
+        }));
+        if (templates.some(t => !isKnown(t.prefix))) {
+            return; // an unknown template prefix may be the missing one
+        }
+        for (const rule of pullThroughCacheRules(args.resources)) {
+            if (!isKnown(rule.prefix) || rule.prefix === undefined) {
+                continue;
+            }
+            const same = templates.filter(t => t.prefix === rule.prefix);
+            if (same.length === 0) {
+                report(`Pull-through cache rule for prefix '${rule.prefix}' has no repository creation template with prefix '${rule.prefix}'; repositories it creates would not let HealthOmics pull`, rule.resource.urn);
+            } else if (same.every(t => isKnown(t.appliedFor) && !(Array.isArray(t.appliedFor) && t.appliedFor.includes("PULL_THROUGH_CACHE")))) {
+                report(`Repository creation template for prefix '${rule.prefix}' is not applied for PULL_THROUGH_CACHE, so the pull-through cache rule for '${rule.prefix}' does not use it`, rule.resource.urn);
+            }
+        }
+    },
+};

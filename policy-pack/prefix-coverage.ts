@@ -1,0 +1,58 @@
+// Which pull-through cache prefixes a set of IAM statements reaches, compared with the declared rules.
+import { ReportViolation } from "@pulumi/policy";
+import { parsePrefixArn, PrefixArn } from "./ecr-naming";
+import { Statement } from "./iam-document";
+
+export interface PrefixCoverage {
+    /** Prefixes reached through `arn:...:repository/<prefix>/*` resources. */
+    prefixes: string[];
+    /** Resources that are not of that form (`*`, `repository/*`, ...). */
+    wider: string[];
+    locations: PrefixArn[];
+}
+
+export function prefixCoverage(statements: readonly Statement[]): PrefixCoverage {
+    const coverage: PrefixCoverage = { prefixes: [], wider: [], locations: [] };
+    for (const resource of statements.flatMap(s => s.resources.length > 0 ? s.resources : ["(no Resource)"])) {
+        const parsed = parsePrefixArn(resource);
+        if (parsed === undefined) {
+            coverage.wider.push(resource);
+        } else {
+            coverage.locations.push(parsed);
+            if (!coverage.prefixes.includes(parsed.prefix)) {
+                coverage.prefixes.push(parsed.prefix);
+            }
+        }
+    }
+    return coverage;
+}
+
+export interface CoverageCheck {
+    /** Who grants, for messages: "Registry policy 'x'". */
+    subject: string;
+    urn: string;
+    coverage: PrefixCoverage;
+    rulePrefixes: readonly string[];
+    /** False when some rule's prefix is unknown: then an uncovered-looking prefix may still be a rule's. */
+    rulesComplete: boolean;
+    /** False when some of the subject's statements are unknown: then a missing prefix may be granted there. */
+    statementsComplete: boolean;
+}
+
+/** Reports prefixes of rules the statements miss, prefixes no rule declares, and grants wider than a prefix. */
+export function reportCoverage(check: CoverageCheck, report: ReportViolation): void {
+    const { subject, urn, coverage, rulePrefixes } = check;
+    if (check.statementsComplete) {
+        for (const prefix of rulePrefixes.filter(p => !coverage.prefixes.includes(p))) {
+            report(`${subject} does not cover prefix '${prefix}' of its pull-through cache rule (expected a Resource arn:<partition>:ecr:<region>:<account>:repository/${prefix}/*)`, urn);
+        }
+    }
+    if (check.rulesComplete) {
+        for (const prefix of coverage.prefixes.filter(p => !rulePrefixes.includes(p))) {
+            report(`${subject} covers prefix '${prefix}', which no pull-through cache rule declares (declared: ${rulePrefixes.join(", ") || "none"})`, urn);
+        }
+    }
+    for (const resource of coverage.wider) {
+        report(`${subject} grants on '${resource}', which is not limited to one pull-through cache prefix (use arn:<partition>:ecr:<region>:<account>:repository/<prefix>/*)`, urn);
+    }
+}

@@ -1,0 +1,164 @@
+// Every kind of bad configuration is reported by entry and field, all at once, before anything is declared.
+import * as assert from "assert/strict";
+import { ProgramRun, runProgram } from "./harness/mock-program";
+import { ConfigMap, devStackConfig, PROJECT, withConfig } from "./harness/stack-config";
+
+const DEV = devStackConfig();
+const DOCKER_HUB = { upstreamRegistryUrl: "registry-1.docker.io", ecrRepositoryPrefix: "docker-hub", credentials: { secretConfigKey: "dockerHubCredentials" } };
+const QUAY = { upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" };
+const ECR_PUBLIC = { upstreamRegistryUrl: "public.ecr.aws", ecrRepositoryPrefix: "ecr-public" };
+const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/ghcr-Ab12Cd";
+
+function registries(...entries: unknown[]): ConfigMap {
+    return withConfig(withConfig(DEV.config, "registries", entries), "imageMappings", []);
+}
+
+interface ErrorCase {
+    name: string;
+    config: ConfigMap;
+    secretKeys?: string[];
+    /** Fully qualified config path, then a fragment of its message. */
+    expect: [string, string];
+}
+
+const CASES: ErrorCase[] = [
+    { name: "registries missing", config: withConfig(DEV.config, "registries", undefined), expect: ["registries", "is required: a list of upstream registries"] },
+    { name: "registries not a list", config: withConfig(DEV.config, "registries", "docker-hub"), expect: ["registries", "must be a non-empty list of upstream registries, got a string"] },
+    { name: "registries empty", config: registries(), expect: ["registries", "got an empty list"] },
+    { name: "entry not an object", config: registries("quay.io"), expect: ["registries[0]", "must be an object with upstreamRegistryUrl, ecrRepositoryPrefix, credentials"] },
+    { name: "misspelt field", config: registries(DOCKER_HUB, { upstreamRegistryUrl: "quay.io", ecrRepositoryPrefx: "quay" }), expect: ["registries[1].ecrRepositoryPrefx", "is not a known field; allowed fields: upstreamRegistryUrl, ecrRepositoryPrefix, credentials"] },
+    { name: "prefix missing", config: registries({ upstreamRegistryUrl: "quay.io" }), expect: ["registries[0].ecrRepositoryPrefix", "is required: the ECR repository prefix"] },
+    { name: "prefix with capitals", config: registries({ ...QUAY, ecrRepositoryPrefix: "Quay_IO" }), expect: ["registries[0].ecrRepositoryPrefix", "\"Quay_IO\" is not a valid ECR repository prefix; use 2-30 characters"] },
+    { name: "prefix too short", config: registries({ ...QUAY, ecrRepositoryPrefix: "q" }), expect: ["registries[0].ecrRepositoryPrefix", "\"q\" is not a valid ECR repository prefix"] },
+    { name: "prefix too long", config: registries({ ...QUAY, ecrRepositoryPrefix: "q".repeat(31) }), expect: ["registries[0].ecrRepositoryPrefix", "is not a valid ECR repository prefix"] },
+    { name: "prefix with a trailing slash", config: registries({ ...QUAY, ecrRepositoryPrefix: "quay/" }), expect: ["registries[0].ecrRepositoryPrefix", "\"quay/\" is not a valid ECR repository prefix"] },
+    { name: "duplicate prefix", config: registries(QUAY, { ...ECR_PUBLIC, ecrRepositoryPrefix: "quay" }), expect: ["registries[1].ecrRepositoryPrefix", "\"quay\" is already used by registries[0]"] },
+    { name: "overlapping prefix", config: registries(QUAY, { ...ECR_PUBLIC, ecrRepositoryPrefix: "quay/public" }), expect: ["registries[1].ecrRepositoryPrefix", "\"quay/public\" overlaps \"quay\" of registries[0]"] },
+    { name: "unsupported upstream", config: registries({ ...QUAY, upstreamRegistryUrl: "registry.example.com" }), expect: ["registries[0].upstreamRegistryUrl", "\"registry.example.com\" is not an upstream registry ECR pull-through cache supports; allowed: registry-1.docker.io, quay.io, public.ecr.aws, ghcr.io, registry.k8s.io, registry.gitlab.com or <registry>.azurecr.io"] },
+    { name: "Docker Hub alias", config: registries({ ...DOCKER_HUB, upstreamRegistryUrl: "docker.io" }), expect: ["registries[0].upstreamRegistryUrl", "(Docker Hub's upstream URL for ECR is registry-1.docker.io)"] },
+    { name: "upstream with scheme", config: registries({ ...QUAY, upstreamRegistryUrl: "https://quay.io" }), expect: ["registries[0].upstreamRegistryUrl", "(give the host name only, without a scheme such as https://)"] },
+    { name: "upstream mapped twice", config: registries(QUAY, { ...QUAY, ecrRepositoryPrefix: "quay-again" }), expect: ["registries[1].upstreamRegistryUrl", "\"quay.io\" is already mapped by registries[0]"] },
+    { name: "Docker Hub without credentials", config: registries({ upstreamRegistryUrl: "registry-1.docker.io", ecrRepositoryPrefix: "docker-hub" }), expect: ["registries[0].credentials", "Docker Hub (registry-1.docker.io) requires credentials"] },
+    { name: "GHCR without credentials", config: registries({ upstreamRegistryUrl: "ghcr.io", ecrRepositoryPrefix: "ghcr" }), expect: ["registries[0].credentials", "GitHub Container Registry (ghcr.io) requires credentials"] },
+    { name: "GitLab without credentials", config: registries({ upstreamRegistryUrl: "registry.gitlab.com", ecrRepositoryPrefix: "gitlab" }), expect: ["registries[0].credentials", "GitLab Container Registry (registry.gitlab.com) requires credentials"] },
+    { name: "Azure without credentials", config: registries({ upstreamRegistryUrl: "myteam.azurecr.io", ecrRepositoryPrefix: "azure" }), expect: ["registries[0].credentials", "Azure Container Registry (myteam.azurecr.io) requires credentials"] },
+    { name: "ECR Public with credentials", config: registries({ ...ECR_PUBLIC, credentials: { secretConfigKey: "dockerHubCredentials" } }), expect: ["registries[0].credentials", "Amazon ECR Public (public.ecr.aws) does not take credentials; remove this field"] },
+    { name: "both credential sources", config: registries({ ...DOCKER_HUB, credentials: { secretConfigKey: "dockerHubCredentials", secretArn: SECRET_ARN } }), expect: ["registries[0].credentials", "must set exactly one of secretConfigKey or secretArn, found both"] },
+    { name: "credential config key not set", config: registries({ ...DOCKER_HUB, credentials: { secretConfigKey: "hubCreds" } }), expect: ["registries[0].credentials.secretConfigKey", `names ${PROJECT}:hubCreds, which is not set; set it with: pulumi config set --secret --path 'hubCreds.username' <user>`] },
+    { name: "credential config in plain text", config: DEV.config, secretKeys: [], expect: ["registries[0].credentials.secretConfigKey", `names ${PROJECT}:dockerHubCredentials, which is stored in plain text`] },
+    {
+        name: "credential secret without access token",
+        config: withConfig(DEV.config, "dockerHubCredentials", { username: "octo-user" }),
+        expect: ["registries[0].credentials.secretConfigKey", "whose secret value must be an object with exactly 'username' and 'accessToken' ('accessToken' must be a non-empty string)"],
+    },
+    {
+        name: "credential secret that is a bare token",
+        config: withConfig(DEV.config, "dockerHubCredentials", "dckr_pat_bare"),
+        expect: ["registries[0].credentials.secretConfigKey", "(it must be an object, got a string)"],
+    },
+    { name: "secret ARN not an ARN", config: registries({ upstreamRegistryUrl: "ghcr.io", ecrRepositoryPrefix: "ghcr", credentials: { secretArn: "ecr-pullthroughcache/ghcr" } }), expect: ["registries[0].credentials.secretArn", "must be the full ARN of a Secrets Manager secret"] },
+    { name: "secret ARN with the wrong name", config: registries({ upstreamRegistryUrl: "ghcr.io", ecrRepositoryPrefix: "ghcr", credentials: { secretArn: SECRET_ARN.replace("ecr-pullthroughcache/", "github/") } }), expect: ["registries[0].credentials.secretArn", "secret name 'github/ghcr' does not start with 'ecr-pullthroughcache/'"] },
+    { name: "secret ARN in another region and account", config: registries({ upstreamRegistryUrl: "ghcr.io", ecrRepositoryPrefix: "ghcr", credentials: { secretArn: SECRET_ARN.replace("us-east-1:123456789012", "eu-west-1:210987654321") } }), expect: ["registries[0].credentials.secretArn", "region eu-west-1 is not this stack's region us-east-1; account 210987654321 is not this stack's account 123456789012"] },
+    { name: "image mapping outside the prefixes", config: withConfig(DEV.config, "imageMappings", [{ sourceImage: "ubuntu", destinationImage: "dockerhub/library/ubuntu:latest" }]), expect: ["imageMappings[0].destinationImage", "\"dockerhub/library/ubuntu:latest\" is not under a declared ecrRepositoryPrefix; declared: docker-hub, quay, ecr-public"] },
+    { name: "image mapping onto a bare prefix", config: withConfig(DEV.config, "imageMappings", [{ sourceImage: "ubuntu", destinationImage: "docker-hub:latest" }]), expect: ["imageMappings[0].destinationImage", "is not under a declared ecrRepositoryPrefix"] },
+    { name: "image mapping into another account", config: withConfig(DEV.config, "imageMappings", [{ sourceImage: "ubuntu", destinationImage: "999999999999.dkr.ecr.us-east-1.amazonaws.com/docker-hub/library/ubuntu:latest" }]), expect: ["imageMappings[0].destinationImage", "points into account 999999999999, not this stack's account 123456789012"] },
+    { name: "image mapping into another region", config: withConfig(DEV.config, "imageMappings", [{ sourceImage: "ubuntu", destinationImage: "123456789012.dkr.ecr.us-west-2.amazonaws.com/docker-hub/library/ubuntu:latest" }]), expect: ["imageMappings[0].destinationImage", "points into region us-west-2, not this stack's region us-east-1"] },
+    { name: "image mapping not an image", config: withConfig(DEV.config, "imageMappings", [{ sourceImage: "ubuntu", destinationImage: "docker-hub/Library/Ubuntu" }]), expect: ["imageMappings[0].destinationImage", "is not an ECR image; write <prefix>/<repository>[:tag]"] },
+    { name: "image mapping without destination", config: withConfig(DEV.config, "imageMappings", [{ sourceImage: "ubuntu" }]), expect: ["imageMappings[0].destinationImage", "is required"] },
+    { name: "source image mapped twice", config: withConfig(DEV.config, "imageMappings", [{ sourceImage: "ubuntu", destinationImage: "docker-hub/library/ubuntu:latest" }, { sourceImage: "ubuntu", destinationImage: "docker-hub/library/ubuntu:22.04" }]), expect: ["imageMappings[1].sourceImage", "\"ubuntu\" is already mapped by imageMappings[0]"] },
+    { name: "workflow buckets missing", config: withConfig(DEV.config, "workflowBuckets", undefined), expect: ["workflowBuckets", "is required: a non-empty list of S3 bucket names"] },
+    { name: "invalid bucket name", config: withConfig(DEV.config, "workflowBuckets", ["My_Bucket"]), expect: ["workflowBuckets[0]", "\"My_Bucket\" is not a valid S3 bucket name"] },
+    { name: "bucket given as a URI", config: withConfig(DEV.config, "workflowBuckets", ["s3://omics-data/runs"]), expect: ["workflowBuckets[0]", "must be the bare bucket name"] },
+    { name: "region missing", config: withConfig(DEV.config, "aws:region", undefined), expect: ["aws:region", "is required: the AWS region this stack deploys to"] },
+    { name: "reserved tag key", config: withConfig(DEV.config, "tags", { "aws:owner": "me" }), expect: ["tags.aws:owner", "must not start with aws:"] },
+    { name: "tag value not a string", config: withConfig(DEV.config, "tags", { cost: 12 }), expect: ["tags.cost", "tag values must be strings"] },
+    { name: "map key starting with a slash", config: withConfig(DEV.config, "mapObjectKey", "/maps/registry.json"), expect: ["mapObjectKey", "must be an S3 object key of 1-1024 characters not starting with '/'"] },
+];
+
+function qualified(path: string): string {
+    return path.startsWith("aws:") ? path : `${PROJECT}:${path}`;
+}
+
+async function runFailing(config: ConfigMap, secretKeys: string[]): Promise<ProgramRun & { error: Error }> {
+    const run = await runProgram(config, secretKeys);
+    assert.ok(run.error, "the program should have failed");
+    return run as ProgramRun & { error: Error };
+}
+
+describe("configuration errors", () => {
+    for (const errorCase of CASES) {
+        it(`${errorCase.name}: names ${errorCase.expect[0]} and declares nothing`, async () => {
+            const run = await runFailing(errorCase.config, errorCase.secretKeys ?? DEV.secretKeys);
+            const [path, fragment] = errorCase.expect;
+            const line = run.error.message.split("\n").find(l => l.startsWith(`  - ${qualified(path)}: `));
+            assert.ok(line, `no line for ${qualified(path)} in:\n${run.error.message}`);
+            assert.ok(line.includes(fragment), `expected "${fragment}" in:\n${line}`);
+            assert.match(run.error.message, /configuration errors? in stack config; no resources were declared/);
+            assert.deepEqual(run.resources, []);
+        });
+    }
+
+    it("reports every problem in one error", async () => {
+        let config = registries({ ...QUAY, ecrRepositoryPrefix: "Quay" }, { upstreamRegistryUrl: "ghcr.io", ecrRepositoryPrefix: "ghcr" });
+        config = withConfig(config, "workflowBuckets", ["Bad_Bucket"]);
+        config = withConfig(config, "aws:region", undefined);
+        const run = await runFailing(config, DEV.secretKeys);
+        const lines = run.error.message.split("\n").filter(l => l.startsWith("  - "));
+        assert.deepEqual(lines.map(l => l.slice(4, l.indexOf(": "))), [
+            "aws:region",
+            `${PROJECT}:registries[0].ecrRepositoryPrefix`,
+            `${PROJECT}:registries[1].credentials`,
+            `${PROJECT}:workflowBuckets[0]`,
+        ]);
+        assert.match(run.error.message, /^4 configuration errors in stack config/);
+        assert.deepEqual(run.resources, []);
+    });
+
+    it("never puts a credential value in a message", async () => {
+        const leaky = { username: "octo-user-visible", accessToken: "", extra: "dckr_pat_visible" };
+        const run = await runFailing(withConfig(DEV.config, "dockerHubCredentials", leaky), DEV.secretKeys);
+        assert.match(run.error.message, /'accessToken' must be a non-empty string; 'extra' is not allowed/);
+        assert.ok(!run.error.message.includes("octo-user-visible"));
+        assert.ok(!run.error.message.includes("dckr_pat_visible"));
+    });
+});
+
+describe("configurations that are accepted", () => {
+    it("uses an existing ecr-pullthroughcache/ secret by ARN without declaring a new secret", async () => {
+        const run = await runProgram(registries({ upstreamRegistryUrl: "ghcr.io", ecrRepositoryPrefix: "ghcr", credentials: { secretArn: SECRET_ARN } }), DEV.secretKeys);
+        assert.equal(run.error, undefined, run.error?.message);
+        assert.equal(run.resources.filter(r => r.type.startsWith("aws:secretsmanager/")).length, 0);
+        const rule = run.resources.find(r => r.type === "aws:ecr/pullThroughCacheRule:PullThroughCacheRule");
+        assert.deepEqual(rule?.inputs, { ecrRepositoryPrefix: "ghcr", upstreamRegistryUrl: "ghcr.io", credentialArn: SECRET_ARN });
+    });
+
+    it("accepts Quay with optional credentials, an Azure registry, and full image URIs of this registry", async () => {
+        let config = registries(
+            { ...QUAY, credentials: { secretConfigKey: "dockerHubCredentials" } },
+            { upstreamRegistryUrl: "myteam.azurecr.io", ecrRepositoryPrefix: "azure/team", credentials: { secretConfigKey: "dockerHubCredentials" } },
+        );
+        config = withConfig(config, "imageMappings", [{ sourceImage: "myteam.azurecr.io/tools/samtools:1.19", destinationImage: "123456789012.dkr.ecr.us-east-1.amazonaws.com/azure/team/tools/samtools:1.19" }]);
+        const run = await runProgram(config, DEV.secretKeys);
+        assert.equal(run.error, undefined, run.error?.message);
+        const secrets = run.resources.filter(r => r.type === "aws:secretsmanager/secret:Secret").map(r => r.inputs.name).sort();
+        assert.deepEqual(secrets, ["ecr-pullthroughcache/azure/team", "ecr-pullthroughcache/quay"]);
+        assert.deepEqual(run.outputs?.containerRegistryMap.imageMappings, [
+            { sourceImage: "myteam.azurecr.io/tools/samtools:1.19", destinationImage: "123456789012.dkr.ecr.us-east-1.amazonaws.com/azure/team/tools/samtools:1.19" },
+        ]);
+    });
+
+    it("follows the stack's region: the same relative image mappings land in eu-west-1", async () => {
+        const run = await runProgram(withConfig(DEV.config, "aws:region", "eu-west-1"), DEV.secretKeys);
+        assert.equal(run.error, undefined, run.error?.message);
+        assert.deepEqual(run.outputs?.containerRegistryMap.imageMappings?.map(m => m.destinationImage), [
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/ubuntu:latest",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/quay/biocontainers/bwa:0.7.17--hed695b0_7",
+        ]);
+    });
+
+    it("leaves imageMappings out of the map when none are configured", async () => {
+        const run = await runProgram(withConfig(DEV.config, "imageMappings", []), DEV.secretKeys);
+        assert.equal(run.error, undefined, run.error?.message);
+        assert.deepEqual(Object.keys(run.outputs!.containerRegistryMap), ["registryMappings"]);
+    });
+});

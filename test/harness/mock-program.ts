@@ -1,0 +1,85 @@
+// Runs the Pulumi program under Pulumi's mock runtime and records every resource it declares.
+import * as pulumi from "@pulumi/pulumi";
+import { runOmicsRegistryMaps, StackOutputs } from "../../components/omics-registry-maps";
+import { ConfigMap, PROJECT } from "./stack-config";
+
+export const ACCOUNT = "123456789012";
+
+export interface MockedResource {
+    type: string;
+    name: string;
+    custom: boolean;
+    id: string;
+    /** Inputs as the engine received them; secret values keep their secret wrapper. */
+    inputs: Record<string, unknown>;
+    /** What the mock returned as the resource's state: the inputs plus computed ARNs and names. */
+    state: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+    resources: MockedResource[];
+    outputs?: StackOutputs;
+    error?: Error;
+}
+
+/** Id and computed state the way AWS would fill them: bucket and role ids are their names, secrets get ARNs. */
+function computed(type: string, name: string, inputs: Record<string, unknown>, region: string): { id: string; state: Record<string, unknown> } {
+    switch (type) {
+        case "aws:secretsmanager/secret:Secret": {
+            const arn = `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${String(inputs.name)}-AbCdEf`;
+            return { id: arn, state: { arn } };
+        }
+        case "aws:iam/role:Role":
+            return { id: `${name}-1a2b3c`, state: { name: `${name}-1a2b3c`, arn: `arn:aws:iam::${ACCOUNT}:role/${name}-1a2b3c` } };
+        case "aws:s3/bucket:Bucket":
+            return { id: `${name}-4d5e6f`, state: { bucket: `${name}-4d5e6f`, arn: `arn:aws:s3:::${name}-4d5e6f` } };
+        default:
+            return { id: `${name}-id`, state: { arn: `arn:aws:mock:${region}:${ACCOUNT}:${type}/${name}` } };
+    }
+}
+
+function callerIdentity(token: string): Record<string, unknown> {
+    switch (token) {
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDACI", id: ACCOUNT };
+        case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+        default:
+            throw new Error(`unexpected invoke ${token}`);
+    }
+}
+
+/** Runs the program with `config` (secret keys listed in `secretKeys`); never throws, the error is returned. */
+export async function runProgram(config: ConfigMap, secretKeys: string[] = []): Promise<ProgramRun> {
+    const resources: MockedResource[] = [];
+    const region = config["aws:region"] ?? "us-east-1";
+    await pulumi.runtime.setMocks({
+        newResource(args) {
+            const { id, state: computedState } = computed(args.type, args.name, args.inputs, region);
+            const state = { ...args.inputs, ...computedState };
+            resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, id, inputs: args.inputs, state });
+            return { id, state };
+        },
+        call(args) {
+            return callerIdentity(args.token);
+        },
+    }, PROJECT, "dev", false);
+    pulumi.runtime.setAllConfig(config, secretKeys);
+    try {
+        const outputs = await runOmicsRegistryMaps();
+        await pulumi.runtime.disconnect();
+        return { resources, outputs };
+    } catch (error) {
+        await pulumi.runtime.disconnect();
+        return { resources, error: error as Error };
+    }
+}
+
+/** The value of an output of a finished mock run. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise(resolve => output.apply(value => resolve(value)));
+}
+
+export function customResources(run: ProgramRun, type?: string): MockedResource[] {
+    return run.resources.filter(r => r.custom && (type === undefined || r.type === type));
+}

@@ -1,0 +1,56 @@
+// Builds the config map the Pulumi CLI would hand the program: Pulumi.yaml defaults + a stack file.
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+
+export const PROJECT = "omics-registry-maps";
+const ROOT = path.join(__dirname, "..", "..");
+
+export type ConfigMap = Record<string, string>;
+
+interface ProjectFile {
+    config: Record<string, { type?: string; default?: unknown; description?: string }>;
+}
+
+function encode(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+export function readProjectFile(): ProjectFile {
+    return yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as ProjectFile;
+}
+
+/** Stack config as the CLI passes it: every value a string, objects and lists as JSON. */
+export function stackConfig(stackFile: string): ConfigMap {
+    const stack = yaml.load(fs.readFileSync(path.join(ROOT, stackFile), "utf8")) as { config: Record<string, unknown> };
+    const config: ConfigMap = {};
+    for (const [key, declared] of Object.entries(readProjectFile().config)) {
+        if (declared.default !== undefined) {
+            config[`${PROJECT}:${key}`] = encode(declared.default);
+        }
+    }
+    for (const [key, value] of Object.entries(stack.config)) {
+        config[key] = encode(value);
+    }
+    return config;
+}
+
+/** The dev stack with its Docker Hub credentials set as a secret, the way the README says. */
+export const DOCKER_HUB_SECRET = { username: "octo-user", accessToken: "dckr_pat_not-a-real-token" };
+
+export function devStackConfig(): { config: ConfigMap; secretKeys: string[] } {
+    const key = `${PROJECT}:dockerHubCredentials`;
+    return { config: { ...stackConfig("Pulumi.dev.yaml"), [key]: JSON.stringify(DOCKER_HUB_SECRET) }, secretKeys: [key] };
+}
+
+/** A copy of `config` with `key` (without namespace) replaced by `value`, or removed when undefined. */
+export function withConfig(config: ConfigMap, key: string, value: unknown): ConfigMap {
+    const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
+    const copy = { ...config };
+    if (value === undefined) {
+        delete copy[fullKey];
+    } else {
+        copy[fullKey] = encode(value);
+    }
+    return copy;
+}

@@ -1,0 +1,241 @@
+// The policy pack, called directly on the program's own resources and on broken variants of them.
+import * as assert from "assert/strict";
+import { StackValidationPolicy } from "@pulumi/policy";
+import {
+    credentialSecretNames,
+    imageMappingsInsidePrefixes,
+    omicsRoleMatchesRules,
+    policies,
+    registryMapMatchesRules,
+    registryPolicyMatchesRules,
+    ruleHasCreationTemplate,
+} from "../policy-pack/policies";
+import { MockedResource, runProgram } from "./harness/mock-program";
+import { changeState, policyResources, runPolicy, UnknownProps, Violation, withoutResource } from "./harness/policy-stack";
+import { devStackConfig } from "./harness/stack-config";
+
+const T = {
+    rule: "aws:ecr/pullThroughCacheRule:PullThroughCacheRule",
+    template: "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate",
+    registryPolicy: "aws:ecr/registryPolicy:RegistryPolicy",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    secret: "aws:secretsmanager/secret:Secret",
+    secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+    object: "aws:s3/bucketObjectv2:BucketObjectv2",
+    bucket: "aws:s3/bucket:Bucket",
+};
+const REGISTRY = "arn:aws:ecr:us-east-1:123456789012:repository";
+const HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+
+/** What `pulumi preview` does not know before the first update: ids, ARNs and what is built from them. */
+const PREVIEW_UNKNOWNS: UnknownProps[] = [
+    { type: T.secret, props: ["arn", "id"] },
+    { type: T.secretVersion, props: ["secretId", "versionId"] },
+    { type: T.rule, props: ["credentialArn", "registryId"] },
+    { type: T.role, props: ["arn", "id", "uniqueId", "inlinePolicies"] },
+    { type: T.rolePolicy, props: ["role"] },
+    { type: T.bucket, props: ["arn"] },
+    { type: T.object, props: ["bucket", "etag", "versionId"] },
+];
+
+let own: MockedResource[];
+
+before(async () => {
+    const { config, secretKeys } = devStackConfig();
+    const run = await runProgram(config, secretKeys);
+    assert.equal(run.error, undefined, run.error?.message);
+    own = run.resources;
+});
+
+async function violations(policy: StackValidationPolicy, resources: readonly MockedResource[], unknown: UnknownProps[] = []): Promise<Violation[]> {
+    return runPolicy(policy, policyResources(resources, unknown));
+}
+
+function urnOf(type: string, name: string): string {
+    return `urn:pulumi:dev::omics-registry-maps::${type}::${name}`;
+}
+
+/** Exactly one violation, containing every fragment. */
+async function expectOne(policy: StackValidationPolicy, resources: readonly MockedResource[], fragments: string[], urn?: string, unknown: UnknownProps[] = []): Promise<void> {
+    const found = await violations(policy, resources, unknown);
+    assert.equal(found.length, 1, `expected one violation, got:\n${found.map(v => v.message).join("\n")}`);
+    for (const fragment of fragments) {
+        assert.ok(found[0].message.includes(fragment), `expected "${fragment}" in: ${found[0].message}`);
+    }
+    if (urn !== undefined) {
+        assert.equal(found[0].urn, urn);
+    }
+}
+
+function editJson(prop: string, edit: (document: any) => void): (state: Record<string, unknown>) => Record<string, unknown> {
+    return state => {
+        const document = JSON.parse(state[prop] as string);
+        edit(document);
+        return { ...state, [prop]: JSON.stringify(document) };
+    };
+}
+
+describe("policy pack on the program's own resources", () => {
+    it("has six mandatory stack policies", () => {
+        assert.deepEqual(policies.map(p => [p.name, p.enforcementLevel]), [
+            ["pull-through-rule-has-creation-template", "mandatory"],
+            ["registry-policy-matches-pull-through-rules", "mandatory"],
+            ["omics-role-ecr-matches-pull-through-rules", "mandatory"],
+            ["registry-map-matches-pull-through-rules", "mandatory"],
+            ["image-mappings-inside-pull-through-prefixes", "mandatory"],
+            ["credential-secret-name-prefix", "mandatory"],
+        ]);
+    });
+
+    for (const policy of policies) {
+        it(`${policy.name} passes after an update`, async () => {
+            assert.deepEqual(await violations(policy, own), []);
+        });
+        it(`${policy.name} passes in a preview, with ids and ARNs unknown`, async () => {
+            assert.deepEqual(await violations(policy, own, PREVIEW_UNKNOWNS), []);
+        });
+        it(`${policy.name} neither crashes nor guesses when every property is unknown`, async () => {
+            const everything = [...new Set(own.map(r => r.type))].map(type => ({
+                type,
+                props: [...new Set(own.filter(r => r.type === type).flatMap(r => Object.keys(r.state)))],
+            }));
+            assert.deepEqual(await violations(policy, own, everything), []);
+        });
+    }
+});
+
+describe("pull-through-rule-has-creation-template", () => {
+    it("fails a rule whose prefix has no template, naming the prefix", async () => {
+        await expectOne(ruleHasCreationTemplate, withoutResource(own, T.template, "quay"),
+            ["Pull-through cache rule for prefix 'quay' has no repository creation template with prefix 'quay'"], urnOf(T.rule, "quay"));
+    });
+
+    it("fails a template with the rule's prefix that is not applied for PULL_THROUGH_CACHE", async () => {
+        const replicationOnly = changeState(own, T.template, "docker-hub", s => ({ ...s, appliedFors: ["REPLICATION"] }));
+        await expectOne(ruleHasCreationTemplate, replicationOnly, ["template for prefix 'docker-hub' is not applied for PULL_THROUGH_CACHE"], urnOf(T.rule, "docker-hub"));
+    });
+
+    it("fails a template whose prefix has a typo", async () => {
+        const typo = changeState(own, T.template, "ecr-public", s => ({ ...s, prefix: "ecr-pubilc" }));
+        await expectOne(ruleHasCreationTemplate, typo, ["prefix 'ecr-public'"]);
+    });
+});
+
+describe("registry-policy-matches-pull-through-rules", () => {
+    const registryPolicy = (edit: (document: any) => void) => changeState(own, T.registryPolicy, "omics-pull-through-cache", editJson("policy", edit));
+
+    it("fails a prefix that no rule declares", async () => {
+        const extra = registryPolicy(d => d.Statement[0].Resource.push(`${REGISTRY}/biocontainers/*`));
+        await expectOne(registryPolicyMatchesRules, extra, ["covers prefix 'biocontainers', which no pull-through cache rule declares"], urnOf(T.registryPolicy, "omics-pull-through-cache"));
+    });
+
+    it("fails a rule's prefix that the policy does not cover", async () => {
+        const missing = registryPolicy(d => d.Statement[0].Resource.pop());
+        await expectOne(registryPolicyMatchesRules, missing, ["does not cover prefix 'ecr-public'"]);
+    });
+
+    it("fails a grant wider than a prefix", async () => {
+        const wide = registryPolicy(d => d.Statement[0].Resource.push(`${REGISTRY}/*`));
+        await expectOne(registryPolicyMatchesRules, wide, [`grants on '${REGISTRY}/*', which is not limited to one pull-through cache prefix`]);
+    });
+
+    it("fails actions beyond CreateRepository and BatchImportUpstreamImage", async () => {
+        const more = registryPolicy(d => d.Statement[0].Action.push("ecr:PutImage"));
+        await expectOne(registryPolicyMatchesRules, more, ["allows ecr:putimage to omics.amazonaws.com"]);
+    });
+
+    it("fails when the registry policy is missing, naming the prefixes", async () => {
+        await expectOne(registryPolicyMatchesRules, withoutResource(own, T.registryPolicy, "omics-pull-through-cache"),
+            ["No ECR registry policy lets omics.amazonaws.com create repositories for the pull-through cache prefixes docker-hub, ecr-public, quay"]);
+    });
+});
+
+describe("omics-role-ecr-matches-pull-through-rules", () => {
+    const rolePolicy = (edit: (document: any) => void) => changeState(own, T.rolePolicy, "omics-run-permissions", editJson("policy", edit));
+    const ecrResources = (d: any) => d.Statement.find((s: any) => s.Sid === "PullThroughCacheImages").Resource as string[];
+
+    it("fails a role that misses a rule's prefix, also in a preview", async () => {
+        const missing = rolePolicy(d => ecrResources(d).splice(1, 1));
+        const message = ["HealthOmics role 'omics-service-role' (ECR statements) does not cover prefix 'quay'"];
+        await expectOne(omicsRoleMatchesRules, missing, message, urnOf(T.role, "omics-service-role"));
+        await expectOne(omicsRoleMatchesRules, missing, message, urnOf(T.role, "omics-service-role"), PREVIEW_UNKNOWNS);
+    });
+
+    it("fails a role granting ECR on a prefix no rule declares", async () => {
+        const extra = rolePolicy(d => ecrResources(d).push(`${REGISTRY}/private-tools/*`));
+        await expectOne(omicsRoleMatchesRules, extra, ["covers prefix 'private-tools', which no pull-through cache rule declares"]);
+    });
+
+    it("fails a role granting ECR on every repository", async () => {
+        const wide = rolePolicy(d => d.Statement.push({ Effect: "Allow", Action: "ecr:*", Resource: "*" }));
+        await expectOne(omicsRoleMatchesRules, wide, ["grants on '*', which is not limited to one pull-through cache prefix"]);
+    });
+
+    it("fails when no role trusts omics.amazonaws.com", async () => {
+        const untrusted = changeState(own, T.role, "omics-service-role", editJson("assumeRolePolicy", d => { d.Statement[0].Principal.Service = "ec2.amazonaws.com"; }));
+        await expectOne(omicsRoleMatchesRules, untrusted, ["No IAM role trusts omics.amazonaws.com"]);
+    });
+});
+
+describe("registry-map-matches-pull-through-rules", () => {
+    const map = (edit: (document: any) => void) => changeState(own, T.object, "container-registry-map", editJson("content", edit));
+
+    it("fails a prefix typo in registryMappings, also in a preview", async () => {
+        const typo = map(d => { d.registryMappings[1].ecrRepositoryPrefix = "qauy"; });
+        const message = ["registryMappings[1] names ecrRepositoryPrefix 'qauy', which no pull-through cache rule declares (declared: docker-hub, ecr-public, quay)"];
+        await expectOne(registryMapMatchesRules, typo, message, urnOf(T.object, "container-registry-map"));
+        await expectOne(registryMapMatchesRules, typo, message, undefined, PREVIEW_UNKNOWNS);
+    });
+
+    it("fails an upstream URL that differs from the rule's", async () => {
+        const wrongUpstream = map(d => { d.registryMappings[1].upstreamRegistryUrl = "ghcr.io"; });
+        await expectOne(registryMapMatchesRules, wrongUpstream, ["maps prefix 'quay' to upstreamRegistryUrl 'ghcr.io', but the pull-through cache rule for 'quay' pulls from 'quay.io'"]);
+    });
+
+    it("ignores S3 objects that are not registry maps", async () => {
+        const other = map(d => { delete d.registryMappings; delete d.imageMappings; d.unrelated = true; });
+        assert.deepEqual(await violations(registryMapMatchesRules, other), []);
+    });
+});
+
+describe("image-mappings-inside-pull-through-prefixes", () => {
+    const destination = (value: string) => changeState(own, T.object, "container-registry-map", editJson("content", d => { d.imageMappings[0].destinationImage = value; }));
+
+    it("fails a destination outside the declared prefixes", async () => {
+        await expectOne(imageMappingsInsidePrefixes, destination(`${HOST}/dockerhub/library/ubuntu:latest`),
+            [`imageMappings[0] destinationImage '${HOST}/dockerhub/library/ubuntu:latest' is not under a pull-through cache prefix (declared: docker-hub, ecr-public, quay)`]);
+    });
+
+    it("fails a destination in another region", async () => {
+        await expectOne(imageMappingsInsidePrefixes, destination("123456789012.dkr.ecr.us-west-2.amazonaws.com/docker-hub/library/ubuntu:latest"),
+            ["points into account 123456789012 in us-west-2, but this stack's registry is account 123456789012 in us-east-1"]);
+    });
+
+    it("fails a destination in another account", async () => {
+        await expectOne(imageMappingsInsidePrefixes, destination("999999999999.dkr.ecr.us-east-1.amazonaws.com/docker-hub/library/ubuntu:latest"),
+            ["points into account 999999999999 in us-east-1"]);
+    });
+
+    it("fails a destination that is not an ECR image URI", async () => {
+        await expectOne(imageMappingsInsidePrefixes, destination("docker.io/library/ubuntu:latest"), ["\"docker.io/library/ubuntu:latest\" is not an ECR image URI"]);
+    });
+});
+
+describe("credential-secret-name-prefix", () => {
+    const renamed = () => changeState(own, T.secret, "docker-hub", s => ({ ...s, name: "dockerhub-creds" }));
+
+    it("fails a credential secret named outside ecr-pullthroughcache/, naming the rule's prefix", async () => {
+        await expectOne(credentialSecretNames, renamed(), ["Pull-through cache rule for prefix 'docker-hub' uses credential secret 'dockerhub-creds', whose name does not start with 'ecr-pullthroughcache/'"], urnOf(T.rule, "docker-hub"));
+    });
+
+    it("finds the secret through the rule's dependency in a preview, when its ARN is unknown", async () => {
+        await expectOne(credentialSecretNames, renamed(), ["uses credential secret 'dockerhub-creds'"], undefined, PREVIEW_UNKNOWNS);
+    });
+
+    it("fails an existing secret ARN whose name is outside ecr-pullthroughcache/", async () => {
+        const existing = changeState(withoutResource(own, T.secret, "docker-hub"), T.rule, "docker-hub",
+            s => ({ ...s, credentialArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:team/docker-hub-Ab12Cd" }));
+        await expectOne(credentialSecretNames, existing, ["prefix 'docker-hub' uses credential secret 'team/docker-hub'"]);
+    });
+});
