@@ -42,7 +42,7 @@ export function documentStatements(resource: PolicyResource, prop: string): Know
     return isKnown(document) ? parsePolicyDocument(document) : UNKNOWN;
 }
 
-/** Resources whose property `prop` refers to `target`, by engine dependency or by equal value. */
+/** Whether `resource`'s property `prop` refers to `target`: by engine dependency, or by an equal known value. */
 export function refersTo(resource: PolicyResource, prop: string, target: PolicyResource, targetValueProps: readonly string[]): boolean {
     if ((resource.propertyDependencies[prop] ?? []).some(d => d.urn === target.urn)) {
         return true;

@@ -1,4 +1,4 @@
-import { StackValidationPolicy } from "@pulumi/policy";
+import { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { OMICS_SERVICE_PRINCIPAL, isUnderPrefix, parseEcrImageUri } from "../ecr-naming";
 import { grantsToService } from "../iam-document";
 import { isKnown } from "../known-value";
@@ -6,7 +6,7 @@ import { prefixCoverage } from "../prefix-coverage";
 import { documentStatements, label, pullThroughCacheRules, registryMaps, rulePrefixes, TYPES } from "../stack-facts";
 
 /** `<account> in <region>` of the registry this stack's registry policy governs, when it can be read. */
-function stackRegistries(args: Parameters<StackValidationPolicy["validateStack"]>[0]): string[] {
+function stackRegistries(args: StackValidationArgs): string[] {
     const statements = args.resources
         .filter(r => r.type === TYPES.registryPolicy)
         .map(r => documentStatements(r, "policy"))
