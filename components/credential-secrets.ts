@@ -19,8 +19,6 @@ interface UpstreamCredential {
 export class CredentialSecrets extends pulumi.ComponentResource {
     /** Secret ARN to hand to each credentialed registry's pull-through cache rule, by prefix. */
     readonly credentialArns: Record<string, pulumi.Output<string>> = {};
-    /** The secret strings given to Secrets Manager, by prefix; always Pulumi secrets. */
-    readonly secretStrings: Record<string, pulumi.Output<string>> = {};
 
     constructor(name: string, args: CredentialSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("omics-registry-maps:index:CredentialSecrets", name, {}, opts);
@@ -42,7 +40,6 @@ export class CredentialSecrets extends pulumi.ComponentResource {
                     .apply(value => JSON.stringify({ username: value.username, accessToken: value.accessToken }));
                 new aws.secretsmanager.SecretVersion(prefix, { secretId: secret.id, secretString }, { parent: this });
                 this.credentialArns[prefix] = secret.arn;
-                this.secretStrings[prefix] = secretString;
             }
         }
         this.registerOutputs({ credentialArns: this.credentialArns });
