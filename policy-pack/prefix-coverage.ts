@@ -27,6 +27,11 @@ export function prefixCoverage(statements: readonly Statement[]): PrefixCoverage
     return coverage;
 }
 
+/** The distinct registries the covered ARNs name, as `<account> in <region>`. */
+export function registriesOf(coverage: PrefixCoverage): string[] {
+    return [...new Set(coverage.locations.map(l => `${l.account} in ${l.region}`))];
+}
+
 export interface CoverageCheck {
     /** Who grants, for messages: "Registry policy 'x'". */
     subject: string;

@@ -81,10 +81,21 @@ export function omicsRoles(resources: readonly PolicyResource[]): { roles: Omics
     return { roles, complete: trusts.every(({ trust }) => isKnown(trust)) };
 }
 
+/** A map entry's fields; an entry that is not an object reads as one without fields. */
+export type MapEntry = Record<string, unknown>;
+
 export interface RegistryMapFact {
     resource: PolicyResource;
-    registryMappings: unknown[];
-    imageMappings: unknown[];
+    registryMappings: MapEntry[];
+    imageMappings: MapEntry[];
+}
+
+function asEntry(value: unknown): MapEntry {
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value as MapEntry : {};
+}
+
+function entries(value: unknown): MapEntry[] {
+    return Array.isArray(value) ? value.map(asEntry) : [];
 }
 
 /** S3 objects whose content is a HealthOmics container registry map. Unknown contents are skipped. */
@@ -101,13 +112,9 @@ export function registryMaps(resources: readonly PolicyResource[]): RegistryMapF
         } catch {
             continue;
         }
-        const map = typeof parsed === "object" && parsed !== null ? parsed as Record<string, unknown> : {};
+        const map = asEntry(parsed);
         if (Array.isArray(map.registryMappings) || Array.isArray(map.imageMappings)) {
-            maps.push({
-                resource,
-                registryMappings: Array.isArray(map.registryMappings) ? map.registryMappings : [],
-                imageMappings: Array.isArray(map.imageMappings) ? map.imageMappings : [],
-            });
+            maps.push({ resource, registryMappings: entries(map.registryMappings), imageMappings: entries(map.imageMappings) });
         }
     }
     return maps;

@@ -2,7 +2,7 @@ import { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { OMICS_SERVICE_PRINCIPAL, isUnderPrefix, parseEcrImageUri } from "../ecr-naming";
 import { grantsToService } from "../iam-document";
 import { isKnown } from "../known-value";
-import { prefixCoverage } from "../prefix-coverage";
+import { prefixCoverage, registriesOf } from "../prefix-coverage";
 import { documentStatements, label, pullThroughCacheRules, registryMaps, rulePrefixes, TYPES } from "../stack-facts";
 
 /** `<account> in <region>` of the registry this stack's registry policy governs, when it can be read. */
@@ -13,7 +13,7 @@ function stackRegistries(args: StackValidationArgs): string[] {
         .filter(isKnown)
         .flatMap(s => s ?? [])
         .filter(s => grantsToService(s, OMICS_SERVICE_PRINCIPAL));
-    return [...new Set(prefixCoverage(statements).locations.map(l => `${l.account} in ${l.region}`))];
+    return registriesOf(prefixCoverage(statements));
 }
 
 export const imageMappingsInsidePrefixes: StackValidationPolicy = {
@@ -24,8 +24,7 @@ export const imageMappingsInsidePrefixes: StackValidationPolicy = {
         const { prefixes, complete } = rulePrefixes(pullThroughCacheRules(args.resources));
         const registries = stackRegistries(args);
         for (const map of registryMaps(args.resources)) {
-            map.imageMappings.forEach((entry: unknown, index) => {
-                const mapping = typeof entry === "object" && entry !== null ? entry as Record<string, unknown> : {};
+            map.imageMappings.forEach((mapping, index) => {
                 const destination = mapping.destinationImage;
                 const where = `Container registry map ${label(map.resource)} imageMappings[${index}] destinationImage`;
                 const image = typeof destination === "string" ? parseEcrImageUri(destination) : undefined;

@@ -10,9 +10,8 @@ export const registryMapMatchesRules: StackValidationPolicy = {
         const rules = pullThroughCacheRules(args.resources);
         const { prefixes, complete } = rulePrefixes(rules);
         for (const map of registryMaps(args.resources)) {
-            map.registryMappings.forEach((entry: unknown, index) => {
+            map.registryMappings.forEach((mapping, index) => {
                 const where = `Container registry map ${label(map.resource)} registryMappings[${index}]`;
-                const mapping = typeof entry === "object" && entry !== null ? entry as Record<string, unknown> : {};
                 const prefix = mapping.ecrRepositoryPrefix;
                 const url = mapping.upstreamRegistryUrl;
                 if (typeof prefix !== "string" || typeof url !== "string") {

@@ -2,7 +2,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { OMICS_SERVICE_PRINCIPAL } from "../ecr-naming";
 import { grantsToService } from "../iam-document";
 import { isKnown } from "../known-value";
-import { prefixCoverage, reportCoverage } from "../prefix-coverage";
+import { prefixCoverage, registriesOf, reportCoverage } from "../prefix-coverage";
 import { documentStatements, label, pullThroughCacheRules, rulePrefixes, TYPES } from "../stack-facts";
 
 const REQUIRED_ACTIONS = ["ecr:createrepository", "ecr:batchimportupstreamimage"];
@@ -41,7 +41,7 @@ export const registryPolicyMatchesRules: StackValidationPolicy = {
             for (const extra of [...new Set(actions.filter(a => !REQUIRED_ACTIONS.includes(a)))]) {
                 report(`${subject} allows ${extra} to ${OMICS_SERVICE_PRINCIPAL}; only ecr:CreateRepository and ecr:BatchImportUpstreamImage are needed`, policy.urn);
             }
-            const registries = [...new Set(coverage.locations.map(l => `${l.account} in ${l.region}`))];
+            const registries = registriesOf(coverage);
             if (registries.length > 1) {
                 report(`${subject} names repositories of several registries (${registries.join(", ")}); it can only grant on its own`, policy.urn);
             }
