@@ -1,0 +1,44 @@
+// The omics-registry-maps command-line tool: one subcommand per file under cli/commands/.
+import { Command } from "commander";
+import { registerCheck } from "./commands/check";
+import { registerRender } from "./commands/render";
+import { registerRollout } from "./commands/rollout";
+
+/** Exit code for bad usage or bad input (config, workflow files that cannot be read). */
+export const EXIT_USAGE = 2;
+
+export function buildProgram(): Command {
+    const program = new Command("omics-registry-maps")
+        .description("HealthOmics container registry maps over ECR pull-through cache: render stacks, check workflows, roll out stacks.")
+        .showHelpAfterError()
+        .exitOverride();
+    registerRender(program);
+    registerCheck(program);
+    registerRollout(program);
+    return program;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+    const program = buildProgram();
+    try {
+        await program.parseAsync([...argv], { from: "user" });
+        return typeof process.exitCode === "number" ? process.exitCode : 0;
+    } catch (error) {
+        const code = (error as { code?: string; exitCode?: number }).code;
+        if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") {
+            return 0;
+        }
+        if (typeof code === "string" && code.startsWith("commander.")) {
+            return EXIT_USAGE;
+        }
+        throw error;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(code => { process.exitCode = code; }, (error: unknown) => {
+        process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 1;
+    });
+}
