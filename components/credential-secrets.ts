@@ -1,7 +1,7 @@
 // Secrets Manager secrets holding upstream registry credentials, one per credentialed registry.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CREDENTIAL_SECRET_NAME_PREFIX } from "../policy-pack/ecr-naming";
+import { CREDENTIAL_SECRET_NAME_PREFIX } from "../policy-pack/rules/ecr-naming";
 import { RegistryConfig } from "../config/types";
 
 export interface CredentialSecretsArgs {

@@ -1,5 +1,5 @@
 // IAM policy documents, as plain data built from the validated config: least privilege, prefixes only.
-import { OMICS_SERVICE_PRINCIPAL, prefixRepositoriesArn, RegistryLocation } from "../policy-pack/ecr-naming";
+import { OMICS_SERVICE_PRINCIPAL, prefixRepositoriesArn, RegistryLocation } from "../policy-pack/rules/ecr-naming";
 import { DeploymentTarget } from "../config/types";
 
 export interface PolicyStatement {

@@ -1,6 +1,6 @@
 // Checks a registry's `credentials` block against what its upstream registry accepts.
-import { CREDENTIAL_SECRET_NAME_PREFIX } from "../policy-pack/ecr-naming";
-import { KnownRegistry } from "./known-registries";
+import { CREDENTIAL_SECRET_NAME_PREFIX } from "../policy-pack/rules/ecr-naming";
+import { UpstreamRegistry as KnownRegistry } from "../policy-pack/rules/registry-catalogue";
 import { checkKnownFields, describeType, isRecord, Problems } from "./problems";
 import { DeploymentTarget, RawConfig, RegistryCredentials } from "./types";
 

@@ -1,5 +1,5 @@
 // Checks `imageMappings`: each destination must sit under a declared prefix in this account and region.
-import { ECR_PREFIX_PATTERN, isUnderPrefix, parseEcrImageUri, registryHost } from "../policy-pack/ecr-naming";
+import { ECR_PREFIX_PATTERN, isUnderPrefix, parseEcrImageUri, registryHost } from "../policy-pack/rules/ecr-naming";
 import { checkKnownFields, describeType, isRecord, Problems, requireString } from "./problems";
 import { DeploymentTarget, ImageMapping } from "./types";
 
@@ -77,5 +77,5 @@ function validateDestination(entry: Record<string, unknown>, path: string, prefi
         problems.add(field, `${JSON.stringify(destination)} is not under a declared ecrRepositoryPrefix; declared: ${prefixes.join(", ") || "(none valid)"}`);
         return undefined;
     }
-    return isFullUri || !target ? destination : `${registryHost(target.account, target.region, target.dnsSuffix)}/${destination}`;
+    return isFullUri || !target ? destination : `${registryHost(target)}/${destination}`;
 }

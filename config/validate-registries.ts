@@ -1,6 +1,6 @@
 // Checks the `registries` list: one pull-through cache rule per entry.
-import { ECR_PREFIX_MAX_LENGTH, ECR_PREFIX_MIN_LENGTH, ECR_PREFIX_PATTERN, prefixesOverlap } from "../policy-pack/ecr-naming";
-import { ALLOWED_UPSTREAMS_TEXT, lookupRegistry, upstreamHint } from "./known-registries";
+import { ECR_PREFIX_MAX_LENGTH, ECR_PREFIX_MIN_LENGTH, ECR_PREFIX_PATTERN, prefixesOverlap } from "../policy-pack/rules/ecr-naming";
+import { PULL_THROUGH_HOSTS_TEXT as ALLOWED_UPSTREAMS_TEXT, lookupUpstream as lookupRegistry, upstreamUrlHint as upstreamHint } from "../policy-pack/rules/registry-catalogue";
 import { checkKnownFields, describeType, isRecord, Problems, requireString } from "./problems";
 import { CredentialContext, validateCredentials } from "./validate-credentials";
 import { RegistryConfig } from "./types";

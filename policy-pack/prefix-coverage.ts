@@ -1,7 +1,7 @@
 // Which pull-through cache prefixes a set of IAM statements reaches, compared with the declared rules.
 import { ReportViolation } from "@pulumi/policy";
-import { parsePrefixArn, PrefixArn } from "./ecr-naming";
-import { Statement } from "./iam-document";
+import { parsePrefixArn, PrefixArn } from "./rules/ecr-naming";
+import { Statement } from "./rules/iam-document";
 
 export interface PrefixCoverage {
     /** Prefixes reached through `arn:...:repository/<prefix>/*` resources. */

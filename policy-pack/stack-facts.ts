@@ -1,7 +1,7 @@
 // Pulls the facts the policies compare out of a stack's resources, tolerating unknown values.
 import { PolicyResource } from "@pulumi/policy";
-import { OMICS_SERVICE_PRINCIPAL } from "./ecr-naming";
-import { parsePolicyDocument, Statement, grantsToService } from "./iam-document";
+import { OMICS_SERVICE_PRINCIPAL } from "./rules/ecr-naming";
+import { parsePolicyDocument, Statement, grantsToService } from "./rules/iam-document";
 import { isKnown, Known, readProp, readString, UNKNOWN } from "./known-value";
 
 export const TYPES = {

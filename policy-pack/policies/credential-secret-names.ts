@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { CREDENTIAL_SECRET_NAME_PREFIX, secretNameFromArn } from "../ecr-naming";
+import { CREDENTIAL_SECRET_NAME_PREFIX, secretNameFromArn } from "../rules/ecr-naming";
 import { isKnown, readString } from "../known-value";
 import { pullThroughCacheRules, refersTo, TYPES } from "../stack-facts";
 

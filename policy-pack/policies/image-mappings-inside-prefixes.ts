@@ -1,6 +1,6 @@
 import { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { OMICS_SERVICE_PRINCIPAL, isUnderPrefix, parseEcrImageUri } from "../ecr-naming";
-import { grantsToService } from "../iam-document";
+import { OMICS_SERVICE_PRINCIPAL, isUnderPrefix, parseEcrImageUri } from "../rules/ecr-naming";
+import { grantsToService } from "../rules/iam-document";
 import { isKnown } from "../known-value";
 import { prefixCoverage, registriesOf } from "../prefix-coverage";
 import { documentStatements, label, pullThroughCacheRules, registryMaps, rulePrefixes, TYPES } from "../stack-facts";

@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { OMICS_SERVICE_PRINCIPAL } from "../ecr-naming";
-import { allowsEcr, Statement } from "../iam-document";
+import { OMICS_SERVICE_PRINCIPAL } from "../rules/ecr-naming";
+import { allowsEcr, Statement } from "../rules/iam-document";
 import { isKnown } from "../known-value";
 import { prefixCoverage, reportCoverage } from "../prefix-coverage";
 import { label, omicsRoles, pullThroughCacheRules, rulePrefixes } from "../stack-facts";

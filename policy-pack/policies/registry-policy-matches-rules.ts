@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { OMICS_SERVICE_PRINCIPAL } from "../ecr-naming";
-import { grantsToService } from "../iam-document";
+import { OMICS_SERVICE_PRINCIPAL } from "../rules/ecr-naming";
+import { grantsToService } from "../rules/iam-document";
 import { isKnown } from "../known-value";
 import { prefixCoverage, registriesOf, reportCoverage } from "../prefix-coverage";
 import { documentStatements, label, pullThroughCacheRules, rulePrefixes, TYPES } from "../stack-facts";
