@@ -1,0 +1,101 @@
+// scanWorkflow: every container image reference in a HealthOmics workflow (WDL, Nextflow, CWL), from a directory or a .zip.
+import { CwlScanner, looksLikeCwl } from "./cwl/scan";
+import { dockerRegistry, newNextflowSettings, scanNextflowConfig, scanNextflowScript } from "./nextflow/scan";
+import { openWorkflowSource } from "./source";
+import { ContainerReference, ParseProblem, SyntaxProblem, WorkflowScan } from "./types";
+import { WdlDocument } from "./wdl/model";
+import { parseWdl } from "./wdl/parser";
+import { resolveWdlContainers } from "./wdl/resolve";
+
+export * from "./types";
+
+type FileKind = "wdl" | "nextflow-script" | "nextflow-config" | "cwl" | "cwl-candidate";
+
+export interface ScanOptions {
+    /** Called after each workflow file is scanned. */
+    onProgress?: (filesDone: number, filesTotal: number) => void;
+}
+
+/** Finds the container references of the workflow at `root` (a directory or a .zip). Throws when the root cannot be read. */
+export async function scanWorkflow(root: string, options: ScanOptions = {}): Promise<WorkflowScan> {
+    const source = openWorkflowSource(root);
+    const isNextflow = source.files.some((file) => file.endsWith(".nf") || baseName(file) === "nextflow.config");
+    const work = source.files
+        .map((file) => ({ file, kind: fileKind(file, isNextflow) }))
+        .filter((entry): entry is { file: string; kind: FileKind } => entry.kind !== undefined)
+        .sort(scanOrder);
+
+    const references: ContainerReference[] = [];
+    const problems: ParseProblem[] = [];
+    const wdlDocuments = new Map<string, WdlDocument>();
+    const nextflow = newNextflowSettings();
+    const cwl = new CwlScanner((file) => source.readText(file));
+    let scanned = 0;
+
+    for (let done = 0; done < work.length; done++) {
+        const { file, kind } = work[done];
+        try {
+            const text = source.readText(file) ?? "";
+            if (kind !== "cwl-candidate" || looksLikeCwl(text)) {
+                scanned++;
+                if (kind === "wdl") wdlDocuments.set(file, parseWdl(file, text));
+                else if (kind === "nextflow-script") references.push(...scanNextflowScript(file, text, nextflow));
+                else if (kind === "nextflow-config") references.push(...scanNextflowConfig(file, text, nextflow));
+                else cwl.scanFile(file, text);
+            }
+        } catch (error) {
+            problems.push(problemFor(file, error));
+        }
+        options.onProgress?.(done + 1, work.length);
+        if (done % 256 === 255) await new Promise((resolve) => setImmediate(resolve));
+    }
+
+    references.push(...resolveWdlContainers(wdlDocuments), ...cwl.references);
+    problems.push(...cwl.problems);
+    const registry = dockerRegistry(nextflow);
+    if (registry) {
+        for (const reference of references) if (reference.language === "nextflow") reference.defaultRegistry = registry;
+    }
+    return { references: sortReferences(dedupe(references)), problems, files: scanned };
+}
+
+function fileKind(file: string, isNextflow: boolean): FileKind | undefined {
+    const lower = file.toLowerCase();
+    if (lower.endsWith(".wdl")) return "wdl";
+    if (lower.endsWith(".nf")) return "nextflow-script";
+    if (lower.endsWith(".config") && isNextflow) return "nextflow-config";
+    if (lower.endsWith(".cwl")) return "cwl";
+    if (lower.endsWith(".yml") || lower.endsWith(".yaml") || lower.endsWith(".json")) return "cwl-candidate";
+    return undefined;
+}
+
+/** Nextflow configs first (the root nextflow.config before the files it includes), so params and docker.registry are known. */
+function scanOrder(a: { file: string; kind: FileKind }, b: { file: string; kind: FileKind }): number {
+    const rank = (entry: { file: string; kind: FileKind }): number =>
+        entry.file === "nextflow.config" ? 0 : entry.kind === "nextflow-config" ? 1 : 2;
+    return rank(a) - rank(b) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+}
+
+function problemFor(file: string, error: unknown): ParseProblem {
+    if (error instanceof SyntaxProblem) return error.line ? { file, line: error.line, message: error.message } : { file, message: error.message };
+    return { file, message: `cannot read: ${(error as Error).message}` };
+}
+
+function baseName(file: string): string {
+    return file.slice(file.lastIndexOf("/") + 1);
+}
+
+/** A file reached both on its own and through a CWL $import yields the same reference twice. */
+function dedupe(references: ContainerReference[]): ContainerReference[] {
+    const seen = new Set<string>();
+    return references.filter((reference) => {
+        const key = [reference.file, reference.line, reference.image, reference.value, reference.expression].join("\u0000");
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+    });
+}
+
+function sortReferences(references: ContainerReference[]): ContainerReference[] {
+    return references.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+}
