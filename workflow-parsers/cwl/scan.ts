@@ -43,7 +43,8 @@ export class CwlScanner {
         const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: false });
         if (doc.errors.length > 0) {
             const error = doc.errors[0];
-            throw new SyntaxProblem(`invalid YAML/JSON: ${error.message.split("\n")[0]}`, error.linePos?.[0].line);
+            const message = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+            throw new SyntaxProblem(`invalid YAML/JSON: ${message}`, error.linePos?.[0].line);
         }
         return { context: { file, source, lines, importing: [...importing, file] }, root: doc.contents };
     }

@@ -150,7 +150,8 @@ function topLevelIndex(tokens: GroovyToken[], text: string, from = 0): number {
     return -1;
 }
 
-function matchingClose(tokens: GroovyToken[], open: number): number {
+/** Index of the bracket closing the one at `open`, or -1. */
+export function matchingClose(tokens: GroovyToken[], open: number): number {
     let depth = 0;
     for (let i = open; i < tokens.length; i++) {
         if (tokens[i].kind !== "punct") continue;

@@ -1,7 +1,7 @@
 // Finds container images in Nextflow scripts (`container` directives in processes) and configs
 // (`process.container`, `withName:`/`withLabel:` selectors, `docker.registry`, `params` defaults).
-import { ContainerReference } from "../types";
-import { engineBranch, expressionEnd, GroovyEvaluator, textOf } from "./expression";
+import { ContainerReference, SyntaxProblem } from "../types";
+import { engineBranch, expressionEnd, GroovyEvaluator, matchingClose, textOf } from "./expression";
 import { GroovyToken, tokenizeGroovy } from "./tokenizer";
 
 /** What config files contribute to the whole workflow. */
@@ -43,10 +43,11 @@ export function scanNextflowScript(file: string, source: string, settings: Nextf
             pendingBlock = { process: true, skipped: false };
             i++;
         } else if (inProcess && token.text === "if" && tokens[i + 1]?.text === "(") {
-            const close = expressionEnd(tokens, i + 1);
-            const branch = engineBranch(tokens.slice(i + 2, close - 1));
+            const close = matchingClose(tokens, i + 1);
+            if (close < 0) throw new SyntaxProblem("unclosed '(' after if", token.line);
+            const branch = engineBranch(tokens.slice(i + 2, close));
             pendingBlock = { process: false, skipped: branch === "else", elseSkipped: branch === "then" };
-            i = close - 1;
+            i = close;
         } else if (inProcess && token.text === "else" && tokens[i + 1]?.text === "{") {
             pendingBlock = { process: false, skipped: lastClosed?.elseSkipped === true };
         } else if (inProcess && token.text === "container" && tokens[i - 1]?.text !== "." && tokens[i - 1]?.text !== "?.") {
@@ -148,7 +149,8 @@ function directive(file: string, tokens: GroovyToken[], at: number, evaluator: G
 }
 
 function reference(file: string, line: number, value: GroovyToken[], evaluator: GroovyEvaluator): ContainerReference {
-    const image = value.length === 1 && value[0].kind === "string" ? value[0].text : textOf(value);
+    // A multi-line value (the nf-core ternary) is kept as written, with each line break and its indent as one space.
+    const image = (value.length === 1 && value[0].kind === "string" ? value[0].text : textOf(value)).replace(/\s*\n\s*/g, " ");
     const resolved = evaluator.evaluate(value);
     const base = { file, line, language: "nextflow" as const, image };
     return "value" in resolved ? { ...base, value: resolved.value } : { ...base, value: null, expression: resolved.unresolved };

@@ -96,7 +96,7 @@ class WdlTokenizer {
         let literal = "";
         while (true) {
             if (this.pos >= src.length || src[this.pos] === "\n") {
-                throw new SyntaxProblem(`unterminated string starting ${src.slice(start, start + 30)}`, startLine);
+                throw new SyntaxProblem(`unterminated string starting ${src.slice(start, start + 30).split("\n")[0]}`, startLine);
             }
             const c = src[this.pos];
             if (c === quote) {
