@@ -2,8 +2,8 @@
 //
 // Why the `yaml` package and not cwl-ts-auto (the CWL project's TypeScript parser): cwl-ts-auto 0.1.3 loads
 // documents with js-yaml's plain `load`, so the objects it returns carry no source positions (we must report
-// lines), it validates the whole document against one CWL schema version (a tool that is fine for our purpose
-// but not schema-valid would hide its images), and it resolves `$import`/`run` URIs through node-fetch, which
+// lines), it rejects a whole document that does not validate (a tool that runs but does not validate
+// against its CWL v1.2 schema would hide its images), and it resolves `$import`/`run` URIs through node-fetch, which
 // has no place in an offline scan. `yaml` parses YAML and JSON with node ranges mapped to lines by LineCounter.
 import * as path from "path";
 import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLMap } from "yaml";
