@@ -1,0 +1,110 @@
+// Test harness: a Pulumi "installation root" whose bin/pulumi is the recorded stand-in (pulumi.js), a scratch
+// project directory, and a way to run the real CLI entry (`main` of cli/main.ts) capturing stdout, stderr and exit code.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { stringify } from "yaml";
+import { main } from "../../../cli/main";
+
+const STAND_IN = path.join(__dirname, "pulumi.js");
+const REPO_ROOT = path.join(__dirname, "..", "..", "..");
+
+export interface Scenario {
+    version?: string;
+    /** Recording names for every stack without its own entry. */
+    default?: { preview?: string; up?: string; destroy?: string };
+    stacks?: Record<string, { preview?: string; up?: string; destroy?: string; configFails?: boolean }>;
+    /** Each preview/up/destroy waits (up to timeoutMs) until `size` of them run at once. */
+    barrier?: { size: number; timeoutMs?: number };
+}
+
+export interface RecordedCall {
+    args: string[];
+    startedAt: number;
+    endedAt: number;
+    pid: number;
+    exitCode: number;
+    automationApi?: string;
+    runningSeen?: number;
+}
+
+export class StandInPulumi {
+    readonly root: string;
+
+    constructor(scenario: Scenario, existingStacks: string[] = []) {
+        this.root = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-stand-in-"));
+        fs.mkdirSync(path.join(this.root, "bin"));
+        fs.mkdirSync(path.join(this.root, "stacks"));
+        for (const stack of existingStacks) {
+            fs.writeFileSync(path.join(this.root, "stacks", stack), "");
+        }
+        fs.writeFileSync(path.join(this.root, "scenario.json"), JSON.stringify(scenario));
+        const shim = path.join(this.root, "bin", "pulumi");
+        fs.writeFileSync(shim, `#!/bin/sh\nFAKE_PULUMI_ROOT='${this.root}' exec '${process.execPath}' '${STAND_IN}' "$@"\n`);
+        fs.chmodSync(shim, 0o755);
+    }
+
+    calls(): RecordedCall[] {
+        const file = path.join(this.root, "calls.jsonl");
+        if (!fs.existsSync(file)) {
+            return [];
+        }
+        return fs.readFileSync(file, "utf8").split("\n").filter(line => line !== "").map(line => JSON.parse(line) as RecordedCall);
+    }
+
+    /** Calls whose argv starts with these words (e.g. "config", "set-all"). */
+    callsOf(...words: string[]): RecordedCall[] {
+        return this.calls().filter(call => words.every((word, index) => call.args[index] === word));
+    }
+
+    /** The JSON document `config set-all --json` received for a stack. */
+    storedConfig(stack: string): Record<string, { value: string; objectValue?: unknown; secret: boolean }> {
+        return JSON.parse(fs.readFileSync(path.join(this.root, "config", `${stack}.json`), "utf8"));
+    }
+
+    stackExists(stack: string): boolean {
+        return fs.existsSync(path.join(this.root, "stacks", stack));
+    }
+}
+
+/** A scratch project: the repository's Pulumi.yaml and the given rollout file. */
+export function scratchProject(rollout: unknown): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rollout-project-"));
+    fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.writeFileSync(path.join(dir, "rollout.yaml"), typeof rollout === "string" ? rollout : stringify(rollout));
+    return dir;
+}
+
+export interface CliRun {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs the real CLI entry in this process, capturing its output; restores process.exitCode afterwards. */
+export async function runCli(argv: string[], env: Record<string, string> = {}): Promise<CliRun> {
+    const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+    const savedExitCode = process.exitCode;
+    const savedEnv = Object.fromEntries(Object.keys(env).map(key => [key, process.env[key]]));
+    let stdout = "";
+    let stderr = "";
+    process.exitCode = undefined;
+    Object.assign(process.env, env);
+    process.stdout.write = ((chunk: string | Uint8Array) => { stdout += chunk.toString(); return true; }) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => { stderr += chunk.toString(); return true; }) as typeof process.stderr.write;
+    try {
+        const code = await main(argv);
+        return { code, stdout, stderr };
+    } finally {
+        process.stdout.write = writes.stdout;
+        process.stderr.write = writes.stderr;
+        process.exitCode = savedExitCode;
+        for (const [key, value] of Object.entries(savedEnv)) {
+            if (value === undefined) {
+                delete process.env[key];
+            } else {
+                process.env[key] = value;
+            }
+        }
+    }
+}
