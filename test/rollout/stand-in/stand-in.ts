@@ -86,9 +86,13 @@ export async function runCli(argv: string[], env: Record<string, string> = {}): 
     const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
     const savedExitCode = process.exitCode;
     const savedEnv = Object.fromEntries(Object.keys(env).map(key => [key, process.env[key]]));
+    const stdin = process.stdin as { isTTY?: boolean };
+    const savedIsTTY = stdin.isTTY;
     let stdout = "";
     let stderr = "";
     process.exitCode = undefined;
+    // As in CI: no terminal, so `--destroy` never waits for a typed answer even when the tests run in one.
+    stdin.isTTY = false;
     Object.assign(process.env, env);
     process.stdout.write = ((chunk: string | Uint8Array) => { stdout += chunk.toString(); return true; }) as typeof process.stdout.write;
     process.stderr.write = ((chunk: string | Uint8Array) => { stderr += chunk.toString(); return true; }) as typeof process.stderr.write;
@@ -99,6 +103,7 @@ export async function runCli(argv: string[], env: Record<string, string> = {}): 
         process.stdout.write = writes.stdout;
         process.stderr.write = writes.stderr;
         process.exitCode = savedExitCode;
+        stdin.isTTY = savedIsTTY;
         for (const [key, value] of Object.entries(savedEnv)) {
             if (value === undefined) {
                 delete process.env[key];
