@@ -1,8 +1,167 @@
-// `check` subcommand (placeholder while it is being built).
-import { Command } from "commander";
+// `check <workflow>`: resolves every container a workflow uses through a HealthOmics container registry map.
+import * as fs from "fs";
+import * as path from "path";
+import { Command, Option } from "commander";
+import { renderStack } from "../../components/stack-documents";
+import { evaluateStackOffline, PLACEHOLDER_ACCOUNT, StackFileError } from "../../config/stack-files";
+import { partitionOfRegion, RegistryLocation } from "../../policy-pack/rules/ecr-naming";
+import { ContainerRegistryMapJson } from "../../policy-pack/rules/image-resolution";
+import { checkWorkflow, CheckOptions, exitCodeFor } from "../../workflow-check/check-workflow";
+import { formatTable } from "../../workflow-check/format-table";
+import { locationFromMap, readMapFile } from "../../workflow-check/map-file";
+import { checkAccountOption, EXIT_BAD_INPUT, projectDirFrom } from "./render";
+
+interface CheckFlags {
+    map?: string;
+    stack?: string;
+    account?: string;
+    region?: string;
+    format: "table" | "json";
+    strict?: boolean;
+    project?: string;
+}
+
+interface MapSource {
+    map: ContainerRegistryMapJson;
+    location: RegistryLocation;
+    options: CheckOptions;
+    notes: string[];
+}
+
+const PLACEHOLDER_REGION = "us-east-1";
+
+function fromStack(flags: CheckFlags & { stack: string }): MapSource | undefined {
+    const projectDir = projectDirFrom(flags.project);
+    if (projectDir === undefined) {
+        return undefined;
+    }
+    const evaluated = evaluateStackOffline(projectDir, flags.stack, { ...(flags.account !== undefined ? { account: flags.account } : {}), assumeUnsetSecrets: true });
+    if (!evaluated.ok) {
+        process.stderr.write(`${evaluated.message}\n`);
+        return undefined;
+    }
+    const { config } = evaluated;
+    const defaultMap = renderStack(config).maps[0];
+    const { account, region, partition } = config.target;
+    return {
+        map: defaultMap.map,
+        location: { account, region, partition },
+        options: { fixStyle: "stack-yaml", namespace: evaluated.files.namespace, stackFile: path.basename(evaluated.files.stackFile) },
+        notes: [
+            `map: ${defaultMap.name} of stack ${flags.stack} (${region})`,
+            ...(evaluated.accountIsPlaceholder ? [`account ${PLACEHOLDER_ACCOUNT} in resolved URIs is a placeholder; pass --account <12 digits>`] : []),
+            ...evaluated.notes,
+        ],
+    };
+}
+
+function fromMapFile(flags: CheckFlags & { map: string }): MapSource | undefined {
+    const read = readMapFile(flags.map);
+    if (!read.ok) {
+        process.stderr.write(`${read.message}\n`);
+        return undefined;
+    }
+    const inferred = locationFromMap(read.map);
+    const region = flags.region ?? inferred?.region ?? PLACEHOLDER_REGION;
+    const account = flags.account ?? inferred?.account ?? PLACEHOLDER_ACCOUNT;
+    const placeholder = [
+        ...(flags.account === undefined && inferred === undefined ? [`account ${PLACEHOLDER_ACCOUNT}`] : []),
+        ...(flags.region === undefined && inferred === undefined ? [`region ${PLACEHOLDER_REGION}`] : []),
+    ];
+    return {
+        map: read.map,
+        location: { account, region, partition: partitionOfRegion(region) },
+        options: { fixStyle: "map-json" },
+        notes: [
+            `map: ${flags.map}`,
+            ...(placeholder.length > 0 ? [`${placeholder.join(" and ")} in resolved URIs ${placeholder.length > 1 ? "are placeholders" : "is a placeholder"}; pass --account and --region`] : []),
+        ],
+    };
+}
+
+/** A progress line on stderr, only on a terminal, at most ten times a second. */
+function progressReporter(): { onProgress?: CheckOptions["onProgress"]; done(): void } {
+    if (!process.stderr.isTTY) {
+        return { done: () => undefined };
+    }
+    let last = 0;
+    let shown = false;
+    return {
+        onProgress(done, total) {
+            const now = Date.now();
+            if (now - last >= 100 || done === total) {
+                last = now;
+                shown = true;
+                process.stderr.write(`\rscanning workflow files: ${done}/${total}`);
+            }
+        },
+        done() {
+            if (shown) {
+                process.stderr.write("\r\x1b[2K");
+            }
+        },
+    };
+}
+
+async function check(workflow: string, flags: CheckFlags): Promise<number> {
+    if (!checkAccountOption(flags.account)) {
+        return EXIT_BAD_INPUT;
+    }
+    if (flags.map === undefined && flags.stack === undefined) {
+        process.stderr.write("check: give the map to check against: --map <file.json> or --stack <name>\n");
+        return EXIT_BAD_INPUT;
+    }
+    let source: MapSource | undefined;
+    try {
+        source = flags.stack !== undefined ? fromStack({ ...flags, stack: flags.stack }) : fromMapFile({ ...flags, map: flags.map as string });
+    } catch (error) {
+        if (error instanceof StackFileError) {
+            process.stderr.write(`${error.message}\n`);
+            return EXIT_BAD_INPUT;
+        }
+        throw error;
+    }
+    if (source === undefined) {
+        return EXIT_BAD_INPUT;
+    }
+    if (!fs.existsSync(workflow)) {
+        process.stderr.write(`check: workflow not found: ${workflow} (give a workflow directory or a .zip)\n`);
+        return EXIT_BAD_INPUT;
+    }
+    for (const note of [...new Set(source.notes)]) {
+        process.stderr.write(`note: ${note}\n`);
+    }
+    const progress = progressReporter();
+    let report;
+    try {
+        report = await checkWorkflow(workflow, source.map, source.location, { ...source.options, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+    } catch (error) {
+        process.stderr.write(`check: ${error instanceof Error ? error.message : String(error)}\n`);
+        return EXIT_BAD_INPUT;
+    } finally {
+        progress.done();
+    }
+    for (const problem of report.problems) {
+        process.stderr.write(`error: ${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}: cannot be parsed: ${problem.message}\n`);
+    }
+    process.stdout.write(flags.format === "json"
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : formatTable(report, { color: process.stdout.isTTY === true }));
+    return exitCodeFor(report, flags.strict === true);
+}
 
 export function registerCheck(program: Command): void {
-    program.command("check").description("(not built yet)").action(() => {
-        throw new Error("check is not built yet");
-    });
+    program.command("check")
+        .description("resolve every container of a WDL, Nextflow or CWL workflow through a HealthOmics container registry map, offline")
+        .argument("<workflow>", "workflow directory, or a .zip as given to aws omics create-workflow --definition-zip")
+        .addOption(new Option("--map <file.json>", "a container registry map JSON file").conflicts("stack"))
+        .option("--stack <name>", "the default map of this stack (Pulumi.yaml defaults + Pulumi.<name>.yaml)")
+        .option("--account <id>", `12-digit AWS account id for resolved URIs (default: placeholder ${PLACEHOLDER_ACCOUNT}, flagged)`)
+        .addOption(new Option("--region <region>", "with --map: the region of resolved URIs (default: from the map's image mappings)").conflicts("stack"))
+        .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+        .option("--strict", "exit 1 on warnings too (unpinned or unresolvable images)")
+        .option("--project <dir>", "with --stack: the Pulumi project directory (default: the nearest with Pulumi.yaml)")
+        .action(async (workflow: string, flags: CheckFlags) => {
+            process.exitCode = await check(workflow, flags);
+        });
 }

@@ -1,8 +1,118 @@
-// `render` subcommand (placeholder while it is being built).
-import { Command } from "commander";
+// `render --stack <name>`: the stack's container registry maps and IAM/ECR documents, offline, for review.
+import * as fs from "fs";
+import * as path from "path";
+import { Command, Option } from "commander";
+import { renderStack } from "../../components/stack-documents";
+import { evaluateStackOffline, findProjectDir, PLACEHOLDER_ACCOUNT, StackFileError } from "../../config/stack-files";
+
+export const EXIT_BAD_INPUT = 2;
+const ACCOUNT = /^\d{12}$/;
+
+interface RenderOptions {
+    stack: string;
+    account?: string;
+    out?: string;
+    project?: string;
+}
+
+/** The project directory (Pulumi.yaml) from --project or the working directory upwards; undefined after reporting. */
+export function projectDirFrom(option: string | undefined): string | undefined {
+    const dir = findProjectDir(option ?? process.cwd());
+    if (dir === undefined) {
+        process.stderr.write(`no Pulumi.yaml in ${path.resolve(option ?? process.cwd())} or above; run in the project directory or pass --project <dir>\n`);
+    }
+    return dir;
+}
+
+/** Rejects an --account that is not 12 digits; true when usable. */
+export function checkAccountOption(account: string | undefined): boolean {
+    if (account !== undefined && !ACCOUNT.test(account)) {
+        process.stderr.write(`--account must be a 12-digit AWS account id, got ${JSON.stringify(account)}\n`);
+        return false;
+    }
+    return true;
+}
+
+function writeJson(dir: string, name: string, value: unknown, written: string[]): void {
+    fs.writeFileSync(path.join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
+    written.push(name);
+}
+
+function render(options: RenderOptions): number {
+    const projectDir = projectDirFrom(options.project);
+    if (projectDir === undefined || !checkAccountOption(options.account)) {
+        return EXIT_BAD_INPUT;
+    }
+    let evaluated: ReturnType<typeof evaluateStackOffline>;
+    try {
+        evaluated = evaluateStackOffline(projectDir, options.stack, options.account !== undefined ? { account: options.account } : {});
+    } catch (error) {
+        if (error instanceof StackFileError) {
+            process.stderr.write(`${error.message}\n`);
+            return EXIT_BAD_INPUT;
+        }
+        throw error;
+    }
+    if (!evaluated.ok) {
+        process.stderr.write(`${evaluated.message}\n`);
+        return EXIT_BAD_INPUT;
+    }
+    const { config } = evaluated;
+    const rendered = renderStack(config);
+    const outDir = path.resolve(options.out ?? path.join("render", options.stack));
+    fs.mkdirSync(path.join(outDir, "maps"), { recursive: true });
+    const written: string[] = [];
+    for (const map of rendered.maps) {
+        // The object's content byte for byte, as the program stores it.
+        const name = `maps/${map.name}.json`;
+        fs.writeFileSync(path.join(outDir, name), map.content);
+        written.push(name);
+    }
+    const { documents } = rendered;
+    writeJson(outDir, "registry-policy.json", documents.registryPolicy, written);
+    writeJson(outDir, "template-repository-policy.json", documents.templateRepositoryPolicy, written);
+    if (documents.templateLifecyclePolicy !== undefined) {
+        writeJson(outDir, "template-lifecycle-policy.json", documents.templateLifecyclePolicy, written);
+    }
+    if (documents.templateRole !== undefined) {
+        writeJson(outDir, "template-role-trust-policy.json", documents.templateRole.trust, written);
+        writeJson(outDir, "template-role-policy.json", documents.templateRole.policy, written);
+    }
+    writeJson(outDir, "omics-trust-policy.json", documents.omicsTrustPolicy, written);
+    writeJson(outDir, "omics-role-policy.json", documents.omicsRolePolicy, written);
+    const placeholders = [
+        ...(evaluated.accountIsPlaceholder ? [`account ${PLACEHOLDER_ACCOUNT} is a placeholder; pass --account <12 digits> to render for your account`] : []),
+        ...rendered.placeholders,
+    ];
+    writeJson(outDir, "render.json", {
+        stack: options.stack,
+        account: config.target.account,
+        accountIsPlaceholder: evaluated.accountIsPlaceholder,
+        region: config.target.region,
+        partition: config.target.partition,
+        maps: rendered.maps.map(m => ({ name: m.name, objectKey: m.objectKey, file: `maps/${m.name}.json` })),
+        placeholders,
+        notes: evaluated.notes,
+        files: [...written],
+    }, written);
+    const lines = [
+        `rendered stack ${options.stack} (${config.target.region}, account ${config.target.account}${evaluated.accountIsPlaceholder ? " - PLACEHOLDER" : ""}) to ${path.relative(process.cwd(), outDir) || "."}:`,
+        ...written.map(file => `  ${file}`),
+        ...placeholders.map(p => `placeholder: ${p}`),
+        ...evaluated.notes.map(n => `note: ${n}`),
+    ];
+    process.stdout.write(`${lines.join("\n")}\n`);
+    return 0;
+}
 
 export function registerRender(program: Command): void {
-    program.command("render").description("(not built yet)").action(() => {
-        throw new Error("render is not built yet");
-    });
+    program.command("render")
+        .description("write a stack's container registry maps and IAM/ECR policy documents, offline (no AWS credentials, no Pulumi CLI)")
+        .requiredOption("--stack <name>", "the stack: reads Pulumi.yaml defaults and Pulumi.<name>.yaml")
+        .addOption(new Option("--account <id>", `12-digit AWS account id (default: placeholder ${PLACEHOLDER_ACCOUNT}, flagged)`))
+        .option("--out <dir>", "output directory (default: render/<stack>/)")
+        .option("--project <dir>", "the Pulumi project directory (default: the nearest with Pulumi.yaml)")
+        .action((options: RenderOptions) => {
+            process.exitCode = render(options);
+        });
 }

@@ -1,0 +1,188 @@
+// Reads a stack's configuration offline, from Pulumi.yaml defaults plus Pulumi.<stack>.yaml, into the RawConfig
+// `validateConfig` takes (the program reads the same keys through Pulumi config; see read-config.ts).
+// Secrets stay encrypted: a key holding `{secure: "v1:..."}` anywhere is a secret whose value cannot be read here.
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { ecrHostSuffix, partitionOfRegion } from "../policy-pack/rules/ecr-naming";
+import { formatProblems, isRecord } from "./problems";
+import { parseConfigValue, rawConfigFrom } from "./read-config";
+import { OmicsRegistryConfig, RawConfig, SecretConfigEntry } from "./types";
+import { CallerIdentity, isUsableRegion, validateConfig } from "./validate-config";
+
+/** The fields of a config entry in Pulumi.yaml that declare it rather than give its value. */
+const DECLARATION_FIELDS = new Set(["type", "description", "default", "value", "items", "secret"]);
+
+export class StackFileError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackFileError";
+    }
+}
+
+export interface StackFiles {
+    projectDir: string;
+    /** The project name, which is also the config namespace (`omics-registry-maps`). */
+    namespace: string;
+    /** Path of Pulumi.<stack>.yaml. */
+    stackFile: string;
+    raw: RawConfig;
+    /** Fully qualified keys whose values are encrypted in the stack file (not readable offline). */
+    encryptedKeys: string[];
+}
+
+function readYaml(file: string): unknown {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (error) {
+        throw new StackFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+    }
+    try {
+        return parse(text);
+    } catch (error) {
+        throw new StackFileError(`${file} is not valid YAML: ${(error as Error).message}`);
+    }
+}
+
+/** The directory holding Pulumi.yaml: `start` or the nearest one above it. */
+export function findProjectDir(start: string): string | undefined {
+    let dir = path.resolve(start);
+    for (;;) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
+            return dir;
+        }
+        const parent = path.dirname(dir);
+        if (parent === dir) {
+            return undefined;
+        }
+        dir = parent;
+    }
+}
+
+function isSecure(value: unknown): boolean {
+    return isRecord(value) && Object.keys(value).length === 1 && typeof value.secure === "string";
+}
+
+function containsSecure(value: unknown): boolean {
+    if (isSecure(value)) {
+        return true;
+    }
+    if (Array.isArray(value)) {
+        return value.some(containsSecure);
+    }
+    return isRecord(value) && Object.values(value).some(containsSecure);
+}
+
+/** A config value as the Pulumi runtime hands it to the program: strings as they are, everything else as JSON. */
+function asConfigText(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** `registries` and `omics-registry-maps:registries` both name the project key; `aws:region` keeps its namespace. */
+function fullKey(key: string, namespace: string): string {
+    return key.includes(":") ? key : `${namespace}:${key}`;
+}
+
+function projectDefaults(project: Record<string, unknown>, namespace: string): Map<string, unknown> {
+    const defaults = new Map<string, unknown>();
+    const config = project.config;
+    if (!isRecord(config)) {
+        return defaults;
+    }
+    for (const [key, entry] of Object.entries(config)) {
+        const isDeclaration = isRecord(entry) && Object.keys(entry).every(field => DECLARATION_FIELDS.has(field));
+        const value = isDeclaration ? (entry.value !== undefined ? entry.value : entry.default) : entry;
+        if (value !== undefined) {
+            defaults.set(fullKey(key, namespace), value);
+        }
+    }
+    return defaults;
+}
+
+export function readStackFiles(projectDir: string, stack: string): StackFiles {
+    const project = readYaml(path.join(projectDir, "Pulumi.yaml"));
+    if (!isRecord(project) || typeof project.name !== "string") {
+        throw new StackFileError(`${path.join(projectDir, "Pulumi.yaml")} has no project name`);
+    }
+    const namespace = project.name;
+    const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
+    const stackDocument = readYaml(stackFile);
+    if (stackDocument !== null && stackDocument !== undefined && !isRecord(stackDocument)) {
+        throw new StackFileError(`${stackFile} must be a mapping with a config: section`);
+    }
+    const values = projectDefaults(project, namespace);
+    const stackConfig = isRecord(stackDocument) ? stackDocument.config : undefined;
+    if (stackConfig !== undefined && stackConfig !== null && !isRecord(stackConfig)) {
+        throw new StackFileError(`${stackFile}: config: must be a mapping of keys to values`);
+    }
+    for (const [key, value] of Object.entries(isRecord(stackConfig) ? stackConfig : {})) {
+        values.set(fullKey(key, namespace), value);
+    }
+    const encryptedKeys = [...values.entries()].filter(([, value]) => containsSecure(value)).map(([key]) => key);
+    const plainText = (key: string): string | undefined => {
+        const value = values.get(key);
+        return value === undefined || value === null || containsSecure(value) ? undefined : asConfigText(value);
+    };
+    const region = plainText("aws:region");
+    const raw = rawConfigFrom(region, key => plainText(`${namespace}:${key}`), (key): SecretConfigEntry | undefined => {
+        const value = values.get(`${namespace}:${key}`);
+        if (value === undefined || value === null) {
+            return undefined;
+        }
+        return containsSecure(value)
+            ? { isSecret: true, value: undefined, readable: false }
+            : { isSecret: false, value: parseConfigValue(asConfigText(value)), readable: true };
+    });
+    return { projectDir, namespace, stackFile, raw, encryptedKeys };
+}
+
+/** The account `render` and `check --stack` use when no --account is given; flagged wherever it shows. */
+export const PLACEHOLDER_ACCOUNT = "123456789012";
+
+export interface OfflineStackOptions {
+    /** 12-digit account; the placeholder when absent. */
+    account?: string;
+    /**
+     * For `check`: a secret config key a registry names but the stack file does not set is taken as set (the map
+     * does not depend on its value); each one is listed in `notes`.
+     */
+    assumeUnsetSecrets?: boolean;
+}
+
+export type OfflineStack =
+    | { ok: true; files: StackFiles; config: OmicsRegistryConfig; accountIsPlaceholder: boolean; notes: string[] }
+    | { ok: false; files: StackFiles; message: string };
+
+/** Validates the stack files with the program's own `validateConfig`, for the given (or placeholder) account. */
+export function evaluateStackOffline(projectDir: string, stack: string, options: OfflineStackOptions = {}): OfflineStack {
+    const files = readStackFiles(projectDir, stack);
+    const notes: string[] = [];
+    const secretConfig = files.raw.secretConfig;
+    const raw: RawConfig = !options.assumeUnsetSecrets ? files.raw : {
+        ...files.raw,
+        secretConfig(key: string): SecretConfigEntry | undefined {
+            const entry = secretConfig(key);
+            if (entry !== undefined) {
+                return entry;
+            }
+            notes.push(`${files.namespace}:${key} is not set in ${path.basename(files.stackFile)}; pulumi up will need it, this check does not (the map does not depend on it)`);
+            return { isSecret: true, value: undefined, readable: false };
+        },
+    };
+    const account = options.account ?? PLACEHOLDER_ACCOUNT;
+    const region = raw.region;
+    const partition = region !== undefined ? partitionOfRegion(region) : "aws";
+    const caller: CallerIdentity | undefined = isUsableRegion(region) ? { account, partition, dnsSuffix: ecrHostSuffix(partition) ?? "amazonaws.com" } : undefined;
+    const result = validateConfig(files.namespace, raw, caller);
+    if (!result.ok) {
+        const accountNote = options.account === undefined
+            ? `\n(validated for the placeholder account ${PLACEHOLDER_ACCOUNT}; if a problem names the account, pass --account <12 digits>)`
+            : "";
+        return { ok: false, files, message: `${formatProblems(files.namespace, result.problems)}${accountNote}` };
+    }
+    for (const key of files.encryptedKeys) {
+        notes.push(`${key} is encrypted in ${path.basename(files.stackFile)}; its shape was not checked offline`);
+    }
+    return { ok: true, files, config: result.config, accountIsPlaceholder: options.account === undefined, notes };
+}

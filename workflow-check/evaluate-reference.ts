@@ -1,0 +1,141 @@
+// One container reference found in a workflow → one image of the report: normalize, resolve, findings.
+import { parseImageReference, pinning, ImageReference, writtenHost } from "../policy-pack/rules/docker-reference";
+import { RegistryLocation } from "../policy-pack/rules/ecr-naming";
+import { ContainerRegistryMapJson, resolveImage, ResolutionResult } from "../policy-pack/rules/image-resolution";
+import { DOCKER_HUB_UPSTREAM } from "../policy-pack/rules/registry-catalogue";
+import { ContainerReference } from "../workflow-parsers/types";
+import { FixContext, imageMappingFix, registryFix } from "./fix-text";
+import { Finding, ImageResult } from "./types";
+
+export interface EvaluationContext {
+    map: ContainerRegistryMapJson;
+    location: RegistryLocation;
+    fix: FixContext;
+}
+
+const LIBRARY_RULE = "ECR User Guide pull-through-cache-working.html: \"For Docker Hub official images, the /library prefix must be included\"";
+
+function normalizeOrUndefined(image: string): string | undefined {
+    const parsed = parseImageReference(image);
+    return parsed.ok ? parsed.reference.normalized : undefined;
+}
+
+/** Nextflow's docker.registry applies to images written without a registry host. */
+function withDefaultRegistry(value: string, defaultRegistry: string | undefined): string {
+    return defaultRegistry !== undefined && defaultRegistry !== "" && writtenHost(value) === undefined
+        ? `${defaultRegistry.replace(/\/+$/, "")}/${value}`
+        : value;
+}
+
+/** The image as written: the string itself for a plain literal (`"ubuntu:22.04"` → `ubuntu:22.04`), else the source text. */
+function asWritten(found: ContainerReference): string {
+    const text = found.image;
+    const quoted = text.length >= 2 && (text[0] === '"' || text[0] === "'") && text[text.length - 1] === text[0];
+    return quoted && text.slice(1, -1) === found.value ? found.value : text;
+}
+
+type Outcome = Omit<ImageResult, "file" | "line" | "language" | "image">;
+
+/** Builds the image in the key order of the issue's JSON shape. */
+function imageResult(found: ContainerReference, outcome: Outcome): ImageResult {
+    return {
+        file: found.file, line: found.line, language: found.language, image: asWritten(found),
+        reference: outcome.reference, pinned: outcome.pinned, resolved: outcome.resolved, via: outcome.via,
+        status: outcome.status, findings: outcome.findings,
+    };
+}
+
+export function evaluateReference(found: ContainerReference, context: EvaluationContext): ImageResult {
+    if (found.value === null) {
+        return imageResult(found, {
+            reference: null, pinned: null, resolved: null, via: null, status: "unresolvable",
+            findings: [{
+                severity: "warning",
+                message: `the image is computed at run time (${found.expression ?? found.image}), so it cannot be checked before the run`,
+                fix: "write the image as a string literal, or give the input it comes from a string default, so that it can be checked; otherwise make sure every value it can take is mapped",
+            }],
+        });
+    }
+    const effective = withDefaultRegistry(found.value, found.defaultRegistry);
+    const parsed = parseImageReference(effective);
+    if (!parsed.ok) {
+        return imageResult(found, {
+            reference: null, pinned: null, resolved: null, via: null, status: "invalid",
+            findings: [{
+                severity: "error",
+                message: `${JSON.stringify(effective)} is not a valid image reference: ${parsed.error}`,
+                fix: "write it as [registry-host/]repository[:tag][@sha256:<64 hex digits>], repository in lowercase, without spaces",
+            }],
+        });
+    }
+    const reference = parsed.reference;
+    const result = resolveImage(reference, context.map, context.location, normalizeOrUndefined);
+    const findings = [...resolutionFindings(reference, result, context), ...pinningFindings(reference)];
+    const { resolution } = result;
+    const common = { reference: reference.normalized, pinned: pinning(reference), findings };
+    switch (resolution.kind) {
+        case "image-mapping":
+            return imageResult(found, { ...common, resolved: resolution.resolved, via: "imageMapping", status: "mapped" });
+        case "registry-mapping":
+            return imageResult(found, { ...common, resolved: resolution.resolved, via: "registryMapping", status: "mapped" });
+        case "private-ecr":
+            return imageResult(found, { ...common, resolved: resolution.resolved, via: null, status: "mapped" });
+        default:
+            return imageResult(found, { ...common, resolved: null, via: null, status: "unmapped" });
+    }
+}
+
+function hostWords(reference: ImageReference, host: string): string {
+    return reference.host === undefined ? `Docker Hub (${DOCKER_HUB_UPSTREAM}), where an image written without a registry host comes from` : `host ${host}`;
+}
+
+function resolutionFindings(reference: ImageReference, result: ResolutionResult, context: EvaluationContext): Finding[] {
+    const findings: Finding[] = [];
+    const { resolution } = result;
+    switch (resolution.kind) {
+        case "unmapped":
+            findings.push({
+                severity: "error",
+                message: `no mapping for ${hostWords(reference, resolution.host)}: the map has no registryMappings entry whose upstreamRegistryUrl is exactly ${resolution.host}, and no imageMappings entry for this image; the run would fail`,
+                fix: `${registryFix(resolution.registry, context.fix)}\nor, for this image only, ${imageMappingFix(resolution.imageMapping, context.fix)}`,
+            });
+            break;
+        case "unservable":
+            findings.push({
+                severity: "error",
+                message: `${resolution.reason}; the run would fail`,
+                fix: "copy the image into this account's private ECR in the run's Region (or into a registry HealthOmics can serve) and refer to it there, or map it there with an imageMappings entry",
+            });
+            break;
+        case "missing-library":
+            findings.push({
+                severity: "error",
+                message: `Docker Hub official image written without library/: HealthOmics would pull ${resolution.wouldResolveTo}, which the pull-through cache never has (${LIBRARY_RULE}); the run would fail`,
+                fix: `write it as ${resolution.writeAs}\nor ${imageMappingFix(resolution.imageMapping, context.fix)}`,
+            });
+            break;
+        default:
+            break;
+    }
+    if (result.normalizedImageMatch !== undefined) {
+        const source = result.normalizedImageMatch.sourceImage;
+        findings.push({
+            severity: "warning",
+            message: `imageMappings entry ${JSON.stringify(source)} matches this image only after Docker normalization (${reference.normalized}); HealthOmics is documented to match sourceImage against the image as written, so this check does not rely on it`,
+            fix: `write the image exactly as ${JSON.stringify(source)}, or ${imageMappingFix({ sourceImage: reference.written, destinationImage: result.normalizedImageMatch.destinationImage.replace(/^\d{12}\.dkr\.ecr\.[^/]+\//, "") }, context.fix)}`,
+        });
+    }
+    return findings;
+}
+
+function pinningFindings(reference: ImageReference): Finding[] {
+    if (pinning(reference) !== "unpinned") {
+        return [];
+    }
+    const how = reference.tag === "latest" ? "its tag is latest" : "it has no tag or digest (Docker reads it as :latest)";
+    return [{
+        severity: "warning",
+        message: `the image is not pinned: ${how}, so runs may use different images as the upstream changes (guide best practice: "Version Pinning")`,
+        fix: `pin a version tag or a digest, e.g. ${reference.host !== undefined ? `${reference.host}/` : ""}${reference.path}:<version> or ${reference.host !== undefined ? `${reference.host}/` : ""}${reference.path}@sha256:<digest>`,
+    }];
+}
