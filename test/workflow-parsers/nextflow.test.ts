@@ -64,15 +64,44 @@ describe("workflow-parsers: Nextflow", () => {
         ]);
     });
 
-    it("leaves defaultRegistry unset when no docker.registry is configured, and reports closures as unresolvable", async () => {
+    it("evaluates closures and the `containerEngine in [...]` form; leaves defaultRegistry unset without docker.registry", async () => {
         const root = writeTree({
-            "main.nf": "process A {\n    container { params.use_new ? 'tool:2' : 'tool:1' }\n    'true'\n}\n",
+            "main.nf": [
+                "process A {",
+                "    container { params.use_new ? 'tool:2' : 'tool:1' }",
+                "    'true'",
+                "}",
+                "process B {",
+                "    container { def image = 'x:1'; return image }",
+                "    'true'",
+                "}",
+                "process C {",
+                "    container \"${ workflow.containerEngine in ['singularity', 'apptainer'] && !task.ext.singularity_pull_docker_container ?",
+                "        'https://depot.galaxyproject.org/singularity/aardvark:0.10.5--h4349ce8_0':",
+                "        'quay.io/biocontainers/aardvark:0.10.5--h4349ce8_0' }\"",
+                "    'true'",
+                "}",
+            ].join("\n"),
+            "tests/nextflow.config": [
+                "process {",
+                "    withName: 'STAR' {",
+                "        container = {",
+                "            (workflow.containerEngine == 'singularity' && !task.ext.singularity_pull_docker_container)",
+                "            ? 'https://community-cr-prod.seqera.io/docker/registry/v2/blobs/sha256/90/data'",
+                "            : 'community.wave.seqera.io/library/htslib_samtools_star_gawk:4de2f983041d42e6'",
+                "        }",
+                "    }",
+                "}",
+            ].join("\n"),
         });
         const scan = await scanWorkflow(root);
-        assert.deepEqual(scan.references, [{
-            file: "main.nf", line: 2, language: "nextflow", image: "{ params.use_new ? 'tool:2' : 'tool:1' }",
-            value: null, expression: "{ params.use_new ? 'tool:2' : 'tool:1' }",
-        }]);
+        assert.deepEqual(scan.problems, []);
+        assert.deepEqual(scan.references.map(({ file, line, value, expression, defaultRegistry }) => ({ file, line, value, expression, defaultRegistry })), [
+            { file: "main.nf", line: 2, value: null, expression: "params.use_new ? 'tool:2' : 'tool:1'", defaultRegistry: undefined },
+            { file: "main.nf", line: 6, value: null, expression: "{ def image = 'x:1'; return image }", defaultRegistry: undefined },
+            { file: "main.nf", line: 10, value: "quay.io/biocontainers/aardvark:0.10.5--h4349ce8_0", expression: undefined, defaultRegistry: undefined },
+            { file: "tests/nextflow.config", line: 3, value: "community.wave.seqera.io/library/htslib_samtools_star_gawk:4de2f983041d42e6", expression: undefined, defaultRegistry: undefined },
+        ]);
     });
 
     it("gives a malformed Nextflow file a problem with its line and still scans the other files", async () => {

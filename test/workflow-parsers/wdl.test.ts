@@ -70,7 +70,7 @@ describe("workflow-parsers: WDL", () => {
         ]);
     });
 
-    it("handles WDL 1.0 `command { }` with shell braces, `${}` placeholders and single-quoted strings", async () => {
+    it("ends WDL 1.0 `command { }` at the first `}` outside a placeholder, as miniwdl does; single-quoted strings", async () => {
         const root = writeTree({
             "count.wdl": [
                 "version 1.0",
@@ -79,7 +79,7 @@ describe("workflow-parsers: WDL", () => {
                 "    String image = 'quay.io/biocontainers/samtools:1.17--h00cdaf9_0'",
                 "  }",
                 "  command {",
-                "    samtools view -c ${bam} | awk '{ if ($1 > 0) { print $1 } }' # docker: 'x'",
+                "    echo '{\"files\": [\"${sep='\", \"' bams}\"], \"docker\": \"x\"' > manifest.json # a bare { is shell text",
                 "  }",
                 "  runtime {",
                 "    docker: \"${image}\"",

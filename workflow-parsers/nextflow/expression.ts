@@ -39,7 +39,7 @@ export function textOf(tokens: GroovyToken[]): string {
     let text = "";
     tokens.forEach((token, k) => {
         const previous = tokens[k - 1];
-        const tight = k === 0 || [")", "]", ",", ".", "?."].includes(token.text) || (previous && ["(", "[", ".", "?.", "!"].includes(previous.text)) ||
+        const tight = k === 0 || [")", "]", ",", ";", ".", "?."].includes(token.text) || (previous && ["(", "[", ".", "?.", "!"].includes(previous.text)) ||
             ((token.text === "(" || token.text === "[") && previous?.kind === "ident");
         text += (tight ? "" : " ") + token.text;
     });
@@ -53,6 +53,12 @@ export class GroovyEvaluator {
         if (tokens.length === 0) return { unresolved: "" };
         const first = tokens[0];
         if (first.kind === "punct" && first.text === "(" && matchingClose(tokens, 0) === tokens.length - 1) return this.evaluate(tokens.slice(1, -1));
+        if (first.kind === "punct" && first.text === "{" && matchingClose(tokens, 0) === tokens.length - 1) {
+            // A closure: evaluated when its body is one expression (`{ cond ? 'a' : 'b' }`).
+            const body = tokens.slice(1, -1);
+            const single = body.length > 0 && expressionEnd(body, 0) === body.length && !body.some((token) => token.text === "return" || token.text === "->");
+            return single ? this.evaluate(body) : { unresolved: textOf(tokens) };
+        }
         const question = topLevelIndex(tokens, "?");
         if (question > 0) {
             const colon = topLevelIndex(tokens, ":", question + 1);
@@ -103,6 +109,7 @@ export class GroovyEvaluator {
 
 /**
  * Reads a condition on `workflow.containerEngine`: `== 'singularity'` (also with `&& !task.ext.singularity_pull_docker_container`),
+ * `in ['singularity', 'apptainer']`,
  * `['singularity','apptainer'].contains(workflow.containerEngine)`, `== 'docker'`, `!= 'singularity'`.
  */
 export function engineBranch(condition: GroovyToken[]): EngineBranch {
@@ -110,6 +117,12 @@ export function engineBranch(condition: GroovyToken[]): EngineBranch {
         if (condition[i].text !== "containerEngine") continue;
         const operator = condition[i + 1];
         const engine = condition[i + 2];
+        // workflow.containerEngine in ['singularity', 'apptainer']   (nf-core modules since 2025)
+        if (operator?.text === "in" && engine?.text === "[") {
+            const close = matchingClose(condition, i + 2);
+            const listed = condition.slice(i + 3, close < 0 ? condition.length : close).filter((token) => token.kind === "string").map(stringLiteral);
+            return listed.some((engineName) => SINGULARITY_ENGINES.has(engineName)) ? "else" : "then";
+        }
         if (operator && engine?.kind === "string" && (operator.text === "==" || operator.text === "!=")) {
             const singularity = SINGULARITY_ENGINES.has(stringLiteral(engine));
             return (operator.text === "==") === singularity ? "else" : "then";

@@ -140,11 +140,6 @@ function directive(file: string, tokens: GroovyToken[], at: number, evaluator: G
         const end = expressionEnd(tokens, start);
         return reference(file, tokens[at].line, tokens.slice(start + 1, end - 1), evaluator);
     }
-    if (next.text === "{") {
-        const end = expressionEnd(tokens, start);
-        const closure = tokens.slice(start, end);
-        return { file, line: tokens[at].line, language: "nextflow", image: textOf(closure), value: null, expression: textOf(closure) };
-    }
     return reference(file, tokens[at].line, tokens.slice(start, expressionEnd(tokens, start)), evaluator);
 }
 

@@ -135,11 +135,11 @@ class WdlTokenizer {
             if (end < 0) throw new SyntaxProblem("unterminated command section (missing '>>>')", keyword.line);
             this.skipTo(end + 3);
         } else if (src[look] === "{") {
-            let depth = 0;
-            let i = look;
-            for (; i < src.length; i++) {
-                if (src[i] === "{") depth++;
-                else if (src[i] === "}" && --depth === 0) break;
+            // As in miniwdl's grammar (COMMAND1_CHAR: /[^~$}]/): a bare `{` is shell text, the first `}` that does
+            // not close a ~{}/${} placeholder ends the section.
+            let i = look + 1;
+            while (i < src.length && src[i] !== "}") {
+                i = (src[i] === "$" || src[i] === "~") && src[i + 1] === "{" ? placeholderEnd(src, i + 2) : i + 1;
             }
             if (i >= src.length) throw new SyntaxProblem("unterminated command section (missing '}')", keyword.line);
             this.skipTo(i + 1);
@@ -153,4 +153,21 @@ class WdlTokenizer {
         for (let i = this.pos; i < end; i++) if (this.src.charCodeAt(i) === 10) this.line++;
         this.pos = end;
     }
+}
+
+/** Index just past the `}` closing a placeholder whose expression starts at `from` (quoted strings skipped). */
+function placeholderEnd(src: string, from: number): number {
+    let depth = 0;
+    for (let i = from; i < src.length; i++) {
+        const c = src[i];
+        if (c === '"' || c === "'") {
+            i++;
+            while (i < src.length && src[i] !== c && src[i] !== "\n") i += src[i] === "\\" ? 2 : 1;
+        } else if (c === "{") {
+            depth++;
+        } else if (c === "}" && depth-- === 0) {
+            return i + 1;
+        }
+    }
+    return src.length;
 }
