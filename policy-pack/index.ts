@@ -1,9 +1,6 @@
-// CrossGuard policy pack: the pull-through cache prefixes must line up across every resource that names them.
-import { PolicyPack } from "@pulumi/policy";
-import { policies } from "./policies";
+// CrossGuard policy pack: the pull-through cache and HealthOmics-copy prefixes must line up across every resource
+// that names them. Levels and organization settings come from `pulumi policy enable --config` /
+// `--policy-pack-config`; see docs/policy-pack.md.
+import { OmicsRegistryMapsPolicies } from "./pack-options";
 
-new PolicyPack("omics-registry-maps", {
-    description: "ECR pull-through cache for AWS HealthOmics: rules, creation templates, registry policy, service role, credential secrets and container registry maps agree on their prefixes.",
-    enforcementLevel: "mandatory",
-    policies,
-});
+new OmicsRegistryMapsPolicies();

@@ -1,26 +1,44 @@
-// Every policy of the pack, exported so that tests call them directly.
+// Every policy of the pack, exported so that tests call them directly; `policies` is the pack's list, in order.
 import { StackValidationPolicy } from "@pulumi/policy";
-import { credentialSecretNames } from "./policies/credential-secret-names";
-import { imageMappingsInsidePrefixes } from "./policies/image-mappings-inside-prefixes";
-import { omicsRoleMatchesRules } from "./policies/omics-role-matches-rules";
-import { registryMapMatchesRules } from "./policies/registry-map-matches-rules";
-import { registryPolicyMatchesRules } from "./policies/registry-policy-matches-rules";
-import { ruleHasCreationTemplate } from "./policies/rule-has-creation-template";
+import { pullThroughTagsMutable, pullThroughTemplateHasLifecyclePolicy, scanningCoversPrefixes, templateHasCustomRole } from "./policies/cached-repositories";
+import { copyRegistryCredentials, credentialSecretNames } from "./policies/credentials";
+import { organizationConventions } from "./policies/organization";
+import { ruleHasCreationTemplate } from "./policies/pull-through-cache";
+import { imageMappingsInsidePrefixes, imageMappingsPinned, registryMapMatchesRules } from "./policies/registry-maps";
+import { registryPolicyMatchesRules, registryPolicyNamesOwnRegistry } from "./policies/registry-policy";
+import { omicsRoleMatchesRules } from "./policies/service-role";
 
 export {
+    copyRegistryCredentials,
     credentialSecretNames,
     imageMappingsInsidePrefixes,
+    imageMappingsPinned,
     omicsRoleMatchesRules,
+    organizationConventions,
+    pullThroughTagsMutable,
+    pullThroughTemplateHasLifecyclePolicy,
     registryMapMatchesRules,
     registryPolicyMatchesRules,
+    registryPolicyNamesOwnRegistry,
     ruleHasCreationTemplate,
+    scanningCoversPrefixes,
+    templateHasCustomRole,
 };
 
 export const policies: StackValidationPolicy[] = [
+    // the first six keep their names and order from the first release (CI previews may reference them)
     ruleHasCreationTemplate,
     registryPolicyMatchesRules,
     omicsRoleMatchesRules,
     registryMapMatchesRules,
     imageMappingsInsidePrefixes,
     credentialSecretNames,
+    templateHasCustomRole,
+    pullThroughTagsMutable,
+    registryPolicyNamesOwnRegistry,
+    copyRegistryCredentials,
+    organizationConventions,
+    pullThroughTemplateHasLifecyclePolicy,
+    scanningCoversPrefixes,
+    imageMappingsPinned,
 ];

@@ -38,6 +38,8 @@ export interface CoverageCheck {
     urn: string;
     coverage: PrefixCoverage;
     rulePrefixes: readonly string[];
+    /** Prefixes HealthOmics copies images into (registry mappings of HealthOmics-copy hosts); covered like rule prefixes. */
+    copyPrefixes?: readonly string[];
     /** False when some rule's prefix is unknown: then an uncovered-looking prefix may still be a rule's. */
     rulesComplete: boolean;
     /** False when some of the subject's statements are unknown: then a missing prefix may be granted there. */
@@ -47,14 +49,19 @@ export interface CoverageCheck {
 /** Reports prefixes of rules the statements miss, prefixes no rule declares, and grants wider than a prefix. */
 export function reportCoverage(check: CoverageCheck, report: ReportViolation): void {
     const { subject, urn, coverage, rulePrefixes } = check;
+    const copyPrefixes = (check.copyPrefixes ?? []).filter(p => !rulePrefixes.includes(p));
     if (check.statementsComplete) {
         for (const prefix of rulePrefixes.filter(p => !coverage.prefixes.includes(p))) {
             report(`${subject} does not cover prefix '${prefix}' of its pull-through cache rule (expected a Resource arn:<partition>:ecr:<region>:<account>:repository/${prefix}/*)`, urn);
         }
+        for (const prefix of copyPrefixes.filter(p => !coverage.prefixes.includes(p))) {
+            report(`${subject} does not cover prefix '${prefix}' of its HealthOmics-copy registry mapping (expected a Resource arn:<partition>:ecr:<region>:<account>:repository/${prefix}/*)`, urn);
+        }
     }
     if (check.rulesComplete) {
-        for (const prefix of coverage.prefixes.filter(p => !rulePrefixes.includes(p))) {
-            report(`${subject} covers prefix '${prefix}', which no pull-through cache rule declares (declared: ${rulePrefixes.join(", ") || "none"})`, urn);
+        const declared = `${rulePrefixes.join(", ") || "none"}${copyPrefixes.length > 0 ? `; HealthOmics-copy prefixes: ${copyPrefixes.join(", ")}` : ""}`;
+        for (const prefix of coverage.prefixes.filter(p => !rulePrefixes.includes(p) && !copyPrefixes.includes(p))) {
+            report(`${subject} covers prefix '${prefix}', which no pull-through cache rule declares (declared: ${declared})`, urn);
         }
     }
     for (const resource of coverage.wider) {

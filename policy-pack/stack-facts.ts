@@ -1,6 +1,7 @@
 // Pulls the facts the policies compare out of a stack's resources, tolerating unknown values.
 import { PolicyResource } from "@pulumi/policy";
-import { OMICS_SERVICE_PRINCIPAL } from "./rules/ecr-naming";
+import { OMICS_SERVICE_PRINCIPAL, parseSecretArn } from "./rules/ecr-naming";
+import { lookupUpstream, upstreamOfAlias } from "./rules/registry-catalogue";
 import { parsePolicyDocument, Statement, grantsToService } from "./rules/iam-document";
 import { isKnown, Known, readProp, readString, UNKNOWN } from "./known-value";
 
@@ -10,7 +11,12 @@ export const TYPES = {
     registryPolicy: "aws:ecr/registryPolicy:RegistryPolicy",
     role: "aws:iam/role:Role",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    managedPolicy: "aws:iam/policy:Policy",
+    rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    policyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
     secret: "aws:secretsmanager/secret:Secret",
+    secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+    scanningConfiguration: "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration",
     bucketObjects: ["aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/bucketObject:BucketObject"],
 } as const;
 
@@ -53,12 +59,44 @@ export function refersTo(resource: PolicyResource, prop: string, target: PolicyR
 
 export interface OmicsRoleFact {
     resource: PolicyResource;
-    /** One entry per inline policy document attached to the role. */
+    /** One entry per policy document that applies to the role: inline (RolePolicy, `inlinePolicies`) and managed policies of the stack. */
     documents: Known<Statement[] | undefined>[];
 }
 
+/** Whether `resource`'s list property `prop` names `target` (by dependency, or an element equal to one of the target's values). */
+function listRefersTo(resource: PolicyResource, prop: string, target: PolicyResource, targetValueProps: readonly string[]): Known<boolean> {
+    if ((resource.propertyDependencies[prop] ?? []).some(d => d.urn === target.urn)) {
+        return true;
+    }
+    const values = readProp(resource.props, prop);
+    if (!isKnown(values)) {
+        return UNKNOWN;
+    }
+    const targetValues = targetValueProps.map(p => readString(target.props, p)).filter((v): v is string => isKnown(v) && v !== undefined);
+    return Array.isArray(values) && values.some(v => typeof v === "string" && targetValues.includes(v));
+}
+
 /**
- * Roles HealthOmics may assume, with their inline policies (RolePolicy resources and `inlinePolicies`).
+ * The managed policies (aws.iam.Policy of this stack) attached to `role`: through RolePolicyAttachment, PolicyAttachment
+ * or the role's `managedPolicyArns`. A policy ARN that names no policy of the stack (an AWS managed policy, or one
+ * made elsewhere) cannot be read and is left out.
+ */
+function managedPolicyDocuments(resources: readonly PolicyResource[], role: PolicyResource): Known<Statement[] | undefined>[] {
+    const policies = resources.filter(r => r.type === TYPES.managedPolicy);
+    const attached = new Set<PolicyResource>();
+    const attachments = [
+        ...resources.filter(r => r.type === TYPES.rolePolicyAttachment && refersTo(r, "role", role, ["name", "id"])),
+        ...resources.filter(r => r.type === TYPES.policyAttachment && listRefersTo(r, "roles", role, ["name", "id"]) === true),
+    ];
+    for (const attachment of attachments) {
+        policies.filter(p => refersTo(attachment, "policyArn", p, ["arn", "id"])).forEach(p => attached.add(p));
+    }
+    policies.filter(p => listRefersTo(role, "managedPolicyArns", p, ["arn", "id"]) === true).forEach(p => attached.add(p));
+    return [...attached].map(p => documentStatements(p, "policy"));
+}
+
+/**
+ * Roles HealthOmics may assume, with every policy document of the stack that applies to them.
  * `complete` is false when some role's trust policy is unknown, so it may be one more such role.
  */
 export function omicsRoles(resources: readonly PolicyResource[]): { roles: OmicsRoleFact[]; complete: boolean } {
@@ -73,10 +111,15 @@ export function omicsRoles(resources: readonly PolicyResource[]): { roles: Omics
             // reading that as "no inline policies" keeps the prefix checks useful in preview.
             // After an update it also lists the RolePolicy documents, and `{name: "", policy: ""}` when empty.
             const inline = readProp(role.props, "inlinePolicies");
-            const inlineDocuments = (isKnown(inline) && Array.isArray(inline) ? inline as { policy?: unknown }[] : [])
+            const inlineDocuments = (isKnown(inline) && Array.isArray(inline) ? inline as { name?: unknown; policy?: unknown }[] : [])
                 .filter(p => p.policy !== undefined && p.policy !== "")
+                // the same document as a RolePolicy of the stack is counted once
+                .filter(p => !attached.some(rp => readString(rp.props, "name") === p.name && readString(rp.props, "policy") === p.policy))
                 .map(p => parsePolicyDocument(p.policy));
-            return { resource: role, documents: [...attached.map(p => documentStatements(p, "policy")), ...inlineDocuments] };
+            return {
+                resource: role,
+                documents: [...attached.map(p => documentStatements(p, "policy")), ...inlineDocuments, ...managedPolicyDocuments(resources, role)],
+            };
         });
     return { roles, complete: trusts.every(({ trust }) => isKnown(trust)) };
 }
@@ -123,4 +166,121 @@ export function registryMaps(resources: readonly PolicyResource[]): RegistryMapF
 /** Short label for messages: the resource's logical name. */
 export function label(resource: PolicyResource): string {
     return `'${resource.name}'`;
+}
+
+/** The name of a Secret resource (`name`, else `namePrefix`); UNKNOWN or undefined when it cannot be told. */
+export function secretName(secret: PolicyResource): Known<string | undefined> {
+    const name = readString(secret.props, "name");
+    return isKnown(name) && name === undefined ? readString(secret.props, "namePrefix") : name;
+}
+
+/**
+ * The Secret resources `resource.props[prop]` (a secret ARN) comes from: directly, or through a SecretVersion
+ * whose `secretId` names the secret (`credentialArn: version.arn`). Links are followed by engine property
+ * dependency first, then by equal known values (a SecretVersion's `arn` is its secret's ARN).
+ */
+export function linkedSecrets(resources: readonly PolicyResource[], resource: PolicyResource, prop: string): PolicyResource[] {
+    const secrets = resources.filter(r => r.type === TYPES.secret);
+    const versions = resources.filter(r => r.type === TYPES.secretVersion);
+    const found = new Set<PolicyResource>(secrets.filter(s => refersTo(resource, prop, s, ["arn", "id"])));
+    for (const version of versions.filter(v => refersTo(resource, prop, v, ["arn"]))) {
+        secrets.filter(s => refersTo(version, "secretId", s, ["arn", "id", "name"])).forEach(s => found.add(s));
+    }
+    return [...found];
+}
+
+/** Whether a registry host is one HealthOmics copies from itself (no pull-through cache rule). */
+export function isCopyHost(host: string): boolean {
+    return lookupUpstream(host.toLowerCase())?.servedBy === "healthomics-copy";
+}
+
+/** The upstream a registry mapping's host stands for: itself, or the upstream it is an alias of (`docker.io`). */
+export function canonicalUpstream(host: string): string {
+    return upstreamOfAlias(host) ?? host.toLowerCase();
+}
+
+/** Prefixes the stack's registry maps give to HealthOmics-copy registries (entries whose host HealthOmics copies from). */
+export function copyPrefixes(maps: readonly RegistryMapFact[]): string[] {
+    const prefixes = maps.flatMap(m => m.registryMappings)
+        .filter(e => typeof e.upstreamRegistryUrl === "string" && isCopyHost(e.upstreamRegistryUrl) && typeof e.ecrRepositoryPrefix === "string")
+        .map(e => e.ecrRepositoryPrefix as string);
+    return [...new Set(prefixes)].sort();
+}
+
+/** The account, region and partition this stack deploys to, where the provider has told (one value each, or undefined). */
+export interface StackScope {
+    account?: string;
+    region?: string;
+    partition?: string;
+}
+
+const ARN = /^arn:(aws(?:-[a-z]+)*):([a-z0-9-]+):([a-z0-9-]*):(\d{12}):/;
+
+/**
+ * Read from provider-computed values only (never from what a user wrote into a document): `registryId` of ECR
+ * resources, the `arn` of ECR, IAM and Secrets Manager resources, and the `region` property. A part is left
+ * undefined when it is unknown or when the resources disagree.
+ */
+export function stackScope(resources: readonly PolicyResource[]): StackScope {
+    const accounts = new Set<string>();
+    const regions = new Set<string>();
+    const partitions = new Set<string>();
+    for (const resource of resources) {
+        // the AWS provider's configured region (known in preview, from stack config)
+        const providerRegion = resource.provider?.type === "pulumi:providers:aws" ? readString(resource.provider.props, "region") : undefined;
+        if (isKnown(providerRegion) && providerRegion !== undefined && providerRegion !== "") {
+            regions.add(providerRegion);
+        }
+        const service = /^aws:(ecr|iam|secretsmanager)\//.exec(resource.type)?.[1];
+        if (service === undefined) {
+            continue;
+        }
+        const registryId = readString(resource.props, "registryId");
+        if (service === "ecr" && isKnown(registryId) && registryId !== undefined && /^\d{12}$/.test(registryId)) {
+            accounts.add(registryId);
+        }
+        const arn = readString(resource.props, "arn");
+        const parsed = isKnown(arn) && arn !== undefined ? ARN.exec(arn) : null;
+        if (parsed !== null && parsed[2] === service) {
+            partitions.add(parsed[1]);
+            accounts.add(parsed[4]);
+            if (parsed[3] !== "") {
+                regions.add(parsed[3]);
+            }
+        }
+        const region = readString(resource.props, "region");
+        if (service !== "iam" && isKnown(region) && region !== undefined && region !== "") {
+            regions.add(region);
+        }
+    }
+    const single = (values: Set<string>): string | undefined => values.size === 1 ? [...values][0] : undefined;
+    const account = single(accounts);
+    const region = single(regions);
+    const partition = single(partitions);
+    return { ...(account ? { account } : {}), ...(region ? { region } : {}), ...(partition ? { partition } : {}) };
+}
+
+/** Where a known secret ARN points: account and region, for messages. */
+export function secretLocation(arn: string): { account: string; region: string } | undefined {
+    const parsed = parseSecretArn(arn);
+    return parsed === undefined ? undefined : { account: parsed.account, region: parsed.region };
+}
+
+export interface TemplateFact {
+    resource: PolicyResource;
+    prefix: Known<unknown>;
+    appliedFor: Known<unknown>;
+}
+
+export function creationTemplates(resources: readonly PolicyResource[]): TemplateFact[] {
+    return resources.filter(r => r.type === TYPES.repositoryCreationTemplate).map(resource => ({
+        resource,
+        prefix: readProp(resource.props, "prefix"),
+        appliedFor: readProp(resource.props, "appliedFors"),
+    }));
+}
+
+/** Whether a template applies to PULL_THROUGH_CACHE; UNKNOWN when `appliedFors` is unknown. */
+export function appliesToPullThroughCache(template: TemplateFact): Known<boolean> {
+    return isKnown(template.appliedFor) ? Array.isArray(template.appliedFor) && template.appliedFor.includes("PULL_THROUGH_CACHE") : UNKNOWN;
 }

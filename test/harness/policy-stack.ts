@@ -1,4 +1,5 @@
 // Turns the resources of a mock run into what CrossGuard hands a stack policy, and runs policies on them.
+import Ajv from "ajv";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import * as proxyModule from "@pulumi/policy/proxy";
 import { MockedResource } from "./mock-program";
@@ -84,17 +85,103 @@ export interface Violation {
     urn?: string;
 }
 
-export async function runPolicy(policy: StackValidationPolicy, resources: PolicyResource[]): Promise<Violation[]> {
+/**
+ * A policy's entry of a `--policy-pack-config` file: an enforcement level, or `{enforcementLevel?, ...properties}`.
+ * Passing one makes runPolicy validate it against the policy's configSchema and apply the schema's defaults, as the
+ * engine's ReconcilePolicyPackConfig does before it calls Configure.
+ */
+export type PolicyConfigEntry = string | Record<string, unknown>;
+
+/** What `args.getConfig()` returns in the pack for `entry`: the validated properties, without enforcementLevel. */
+export function policyConfig(policy: StackValidationPolicy, entry: PolicyConfigEntry | undefined): Record<string, unknown> {
+    if (entry === undefined || typeof entry === "string") {
+        return {};
+    }
+    const { enforcementLevel: _level, ...properties } = entry;
+    const schema = policy.configSchema;
+    if (schema === undefined) {
+        if (Object.keys(properties).length > 0) {
+            throw new Error(`policy ${policy.name} has no configSchema, but config was given: ${JSON.stringify(properties)}`);
+        }
+        return {};
+    }
+    const validate = new Ajv({ useDefaults: true, strict: false, allErrors: true }).compile({ type: "object", ...schema });
+    const copy = JSON.parse(JSON.stringify(properties)) as Record<string, unknown>;
+    if (!validate(copy)) {
+        throw new Error(`config for ${policy.name} does not match its configSchema: ${JSON.stringify(validate.errors)}`);
+    }
+    return copy;
+}
+
+export async function runPolicy(policy: StackValidationPolicy, resources: PolicyResource[], config?: PolicyConfigEntry): Promise<Violation[]> {
     const violations: Violation[] = [];
+    const properties = policyConfig(policy, config);
     await policy.validateStack({
         resources,
         stackTags: new Map(),
-        getConfig: <T extends object>() => ({}) as T,
+        getConfig: <T extends object>() => properties as T,
         notApplicable: (reason?: string): never => {
             throw new Error(`not applicable: ${reason}`);
         },
     }, (message, urn) => violations.push({ message, urn }));
     return violations;
+}
+
+/**
+ * A resource of a hand-made stack, as the engine hands it to a stack policy after an update: its outputs, and which
+ * of its properties came from which other resources (by name; the engine's propertyDependencies).
+ */
+export interface HandMadeResource {
+    type: string;
+    name: string;
+    props: Record<string, unknown>;
+    dependsOn?: Record<string, string[]>;
+}
+
+/** Engine-style URN of a hand-made resource (one stack, no parents). */
+export function handMadeUrn(type: string, name: string): string {
+    return `urn:pulumi:dev::${PROJECT}::${type}::${name}`;
+}
+
+/**
+ * PolicyResources of a hand-made stack. Properties listed in `unknown` (by type, or by `type::name` for one
+ * resource) become the SDK's unknown value, read through the same proxy the SDK uses in a preview.
+ */
+export function handMadeResources(specs: readonly HandMadeResource[], unknown: readonly UnknownProps[] = []): PolicyResource[] {
+    const converted = specs.map(spec => {
+        const props = JSON.parse(JSON.stringify(spec.props)) as Record<string, unknown>;
+        for (const entry of unknown.filter(u => u.type === spec.type || u.type === `${spec.type}::${spec.name}`)) {
+            for (const prop of entry.props) {
+                props[prop] = proxy.unknownStringValue;
+            }
+        }
+        const resource: PolicyResource = {
+            type: spec.type,
+            name: spec.name,
+            urn: handMadeUrn(spec.type, spec.name),
+            props: proxy.unknownCheckingProxy(props),
+            opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+            dependencies: [],
+            propertyDependencies: {},
+            isType: () => false,
+            asType: () => undefined,
+        };
+        return resource;
+    });
+    specs.forEach((spec, index) => {
+        for (const [prop, names] of Object.entries(spec.dependsOn ?? {})) {
+            const targets = names.map(name => {
+                const found = converted.find(r => r.name === name);
+                if (found === undefined) {
+                    throw new Error(`${spec.name}.${prop} depends on ${name}, which is not in the stack`);
+                }
+                return found;
+            });
+            converted[index].propertyDependencies[prop] = targets;
+            converted[index].dependencies.push(...targets.filter(t => !converted[index].dependencies.includes(t)));
+        }
+    });
+    return converted;
 }
 
 /** A copy of the resources where the one of `type` named `name` has its state changed by `change`. */

@@ -1,16 +1,14 @@
+// Policies on pull-through cache rules: each has a repository creation template that applies to it.
 import { StackValidationPolicy } from "@pulumi/policy";
-import { isKnown, readProp } from "../known-value";
-import { pullThroughCacheRules, TYPES } from "../stack-facts";
+import { isKnown } from "../known-value";
+import { appliesToPullThroughCache, creationTemplates, pullThroughCacheRules } from "../stack-facts";
 
 export const ruleHasCreationTemplate: StackValidationPolicy = {
     name: "pull-through-rule-has-creation-template",
     description: "Every ECR pull-through cache rule has a repository creation template with the same prefix, applied for PULL_THROUGH_CACHE, so HealthOmics can pull the repositories the cache creates.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const templates = args.resources.filter(r => r.type === TYPES.repositoryCreationTemplate).map(resource => ({
-            prefix: readProp(resource.props, "prefix"),
-            appliedFor: readProp(resource.props, "appliedFors"),
-        }));
+        const templates = creationTemplates(args.resources);
         if (templates.some(t => !isKnown(t.prefix))) {
             return; // an unknown template prefix may be the missing one
         }
@@ -21,7 +19,7 @@ export const ruleHasCreationTemplate: StackValidationPolicy = {
             const same = templates.filter(t => t.prefix === rule.prefix);
             if (same.length === 0) {
                 report(`Pull-through cache rule for prefix '${rule.prefix}' has no repository creation template with prefix '${rule.prefix}'; repositories it creates would not let HealthOmics pull`, rule.resource.urn);
-            } else if (same.every(t => isKnown(t.appliedFor) && !(Array.isArray(t.appliedFor) && t.appliedFor.includes("PULL_THROUGH_CACHE")))) {
+            } else if (same.every(t => appliesToPullThroughCache(t) === false)) {
                 report(`Repository creation template for prefix '${rule.prefix}' is not applied for PULL_THROUGH_CACHE, so the pull-through cache rule for '${rule.prefix}' does not use it`, rule.resource.urn);
             }
         }

@@ -1,17 +1,28 @@
+// Policies on the IAM role HealthOmics runs assume: its ECR grants, from every policy document that applies to
+// it (inline, RolePolicy, managed policies of the stack), reach exactly the declared prefixes.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { OMICS_SERVICE_PRINCIPAL } from "../rules/ecr-naming";
 import { allowsEcr, Statement } from "../rules/iam-document";
 import { isKnown } from "../known-value";
 import { prefixCoverage, reportCoverage } from "../prefix-coverage";
-import { label, omicsRoles, pullThroughCacheRules, rulePrefixes } from "../stack-facts";
+import { copyPrefixes, label, omicsRoles, pullThroughCacheRules, registryMaps, rulePrefixes } from "../stack-facts";
+
+/** ECR actions that take no repository (IAM: Resource must be `*`), so a `*` grant of them is not wider than a prefix. */
+const REGISTRY_WIDE_ACTIONS = ["ecr:getauthorizationtoken"];
+
+function grantsRepositoryActions(statement: Statement): boolean {
+    return allowsEcr(statement)
+        && statement.actions.filter(a => a === "*" || a.startsWith("ecr:")).some(a => !REGISTRY_WIDE_ACTIONS.includes(a));
+}
 
 export const omicsRoleMatchesRules: StackValidationPolicy = {
     name: "omics-role-ecr-matches-pull-through-rules",
-    description: `The IAM role ${OMICS_SERVICE_PRINCIPAL} assumes may read ECR images under exactly the pull-through cache rules' prefixes, nothing wider.`,
+    description: `The IAM role ${OMICS_SERVICE_PRINCIPAL} assumes may use ECR repositories under exactly the pull-through cache rules' and HealthOmics-copy registries' prefixes, nothing wider, counting inline policies and the stack's managed policies attached to it.`,
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const rules = pullThroughCacheRules(args.resources);
         const { prefixes, complete } = rulePrefixes(rules);
+        const copies = copyPrefixes(registryMaps(args.resources));
         const { roles, complete: rolesComplete } = omicsRoles(args.resources);
         if (rules.length > 0 && roles.length === 0 && rolesComplete) {
             report(`No IAM role trusts ${OMICS_SERVICE_PRINCIPAL}, so no HealthOmics run can pull from the pull-through cache prefixes ${prefixes.join(", ")}`);
@@ -20,14 +31,15 @@ export const omicsRoleMatchesRules: StackValidationPolicy = {
             const known = role.documents.filter(isKnown);
             const unreadable = known.filter(d => d === undefined).length;
             if (unreadable > 0) {
-                report(`HealthOmics role ${label(role.resource)} has ${unreadable} inline policy that is not a readable IAM policy document`, role.resource.urn);
+                report(`HealthOmics role ${label(role.resource)} has ${unreadable} policy that is not a readable IAM policy document`, role.resource.urn);
             }
-            const ecrStatements = known.filter((d): d is Statement[] => d !== undefined).flat().filter(allowsEcr);
+            const ecrStatements = known.filter((d): d is Statement[] => d !== undefined).flat().filter(grantsRepositoryActions);
             reportCoverage({
                 subject: `HealthOmics role ${label(role.resource)} (ECR statements)`,
                 urn: role.resource.urn,
                 coverage: prefixCoverage(ecrStatements),
                 rulePrefixes: prefixes,
+                copyPrefixes: copies,
                 rulesComplete: complete,
                 statementsComplete: known.length === role.documents.length,
             }, report);

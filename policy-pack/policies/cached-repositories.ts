@@ -1,0 +1,134 @@
+// Policies on the repositories ECR creates for the cache: creation template role, tag mutability,
+// lifecycle policy and image scanning (issues 5.1, 6.3, 6.4).
+import { StackValidationPolicy } from "@pulumi/policy";
+import { isKnown, readProp, readString } from "../known-value";
+import { appliesToPullThroughCache, copyPrefixes, creationTemplates, label, pullThroughCacheRules, registryMaps, rulePrefixes, TYPES } from "../stack-facts";
+
+const KMS_ENCRYPTION_TYPES = ["KMS", "KMS_DSSE"];
+
+function templatePrefix(prefix: unknown): string {
+    return typeof prefix === "string" ? prefix : "(unknown prefix)";
+}
+
+/** Why a template needs a custom role (non-empty resourceTags, KMS encryption), from what is known. */
+function customRoleReasons(props: Record<string, unknown>): string[] {
+    const reasons: string[] = [];
+    const tags = readProp(props, "resourceTags");
+    if (isKnown(tags) && typeof tags === "object" && tags !== null && Object.keys(tags).length > 0) {
+        reasons.push(`resourceTags (${Object.keys(tags).join(", ")})`);
+    }
+    const encryption = readProp(props, "encryptionConfigurations");
+    if (isKnown(encryption) && Array.isArray(encryption)) {
+        const kms = encryption
+            .map(e => (typeof e === "object" && e !== null ? (e as Record<string, unknown>).encryptionType : undefined))
+            .filter((t): t is string => typeof t === "string" && KMS_ENCRYPTION_TYPES.includes(t));
+        if (kms.length > 0) {
+            reasons.push(`${kms[0]} encryption`);
+        }
+    }
+    return reasons;
+}
+
+export const templateHasCustomRole: StackValidationPolicy = {
+    name: "creation-template-has-custom-role",
+    description: "A repository creation template with resourceTags or KMS encryption names a customRoleArn: without one ECR's service-linked role can only ecr:CreateRepository, and pulls through the cache fail (aws/containers-roadmap#2398).",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        for (const template of creationTemplates(args.resources)) {
+            const role = readString(template.resource.props, "customRoleArn");
+            if (!isKnown(role) || (role !== undefined && role !== "")) {
+                continue;
+            }
+            const reasons = customRoleReasons(template.resource.props);
+            if (reasons.length > 0) {
+                report(`Repository creation template for prefix '${templatePrefix(template.prefix)}' has ${reasons.join(" and ")} but no customRoleArn; ECR requires a role it can assume (trusted by ecr.amazonaws.com, with ecr:CreateRepository and ecr:TagResource${reasons.some(r => r.includes("encryption")) ? " and grants on the KMS key" : ""}) to create repositories from it`, template.resource.urn);
+            }
+        }
+    },
+};
+
+const IMMUTABLE = ["IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"];
+
+export const pullThroughTagsMutable: StackValidationPolicy = {
+    name: "pull-through-cache-tags-mutable",
+    description: "Repository creation templates applied for PULL_THROUGH_CACHE keep image tags MUTABLE: HealthOmics says the cache only stays synchronized with the upstream while tags are mutable.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        for (const template of creationTemplates(args.resources).filter(t => appliesToPullThroughCache(t) === true)) {
+            const mutability = readString(template.resource.props, "imageTagMutability");
+            if (isKnown(mutability) && mutability !== undefined && IMMUTABLE.includes(mutability)) {
+                report(`Repository creation template for prefix '${templatePrefix(template.prefix)}' is applied for PULL_THROUGH_CACHE with imageTagMutability ${mutability}; cached repositories must keep tags MUTABLE or they stop following the upstream`, template.resource.urn);
+            }
+        }
+    },
+};
+
+export const pullThroughTemplateHasLifecyclePolicy: StackValidationPolicy = {
+    name: "pull-through-template-has-lifecycle-policy",
+    description: "Every repository creation template applied for PULL_THROUGH_CACHE has a lifecycle policy, so cached images do not pile up in ECR storage.",
+    enforcementLevel: "advisory",
+    validateStack: (args, report) => {
+        for (const template of creationTemplates(args.resources).filter(t => appliesToPullThroughCache(t) === true)) {
+            const policy = readString(template.resource.props, "lifecyclePolicy");
+            if (!isKnown(policy)) {
+                continue;
+            }
+            let rules: unknown;
+            try {
+                rules = policy === undefined || policy === "" ? undefined : (JSON.parse(policy) as { rules?: unknown }).rules;
+            } catch {
+                rules = undefined;
+            }
+            if (!Array.isArray(rules) || rules.length === 0) {
+                report(`Repository creation template for prefix '${templatePrefix(template.prefix)}' has no lifecycle policy with rules, so images cached under it are kept (and billed) forever`, template.resource.urn);
+            }
+        }
+    },
+};
+
+const SCANNING_FREQUENCIES = ["SCAN_ON_PUSH", "CONTINUOUS_SCAN"];
+
+/** Whether a WILDCARD repository filter matches every repository under `prefix`: `*`, `<prefix>/*`, `<start of prefix>*`. */
+function filterCoversPrefix(filter: string, prefix: string): boolean {
+    const head = filter.slice(0, -1);
+    return filter.endsWith("*") && !/[*?]/.test(head) && `${prefix}/`.startsWith(head);
+}
+
+export const scanningCoversPrefixes: StackValidationPolicy = {
+    name: "scanning-covers-prefixes",
+    description: "The ECR registry scanning configuration scans (on push or continuously) every pull-through cache and HealthOmics-copy prefix.",
+    enforcementLevel: "advisory",
+    validateStack: (args, report) => {
+        const { prefixes: rules, complete } = rulePrefixes(pullThroughCacheRules(args.resources));
+        if (!complete) {
+            return;
+        }
+        const prefixes = [...new Set([...rules, ...copyPrefixes(registryMaps(args.resources))])].sort();
+        if (prefixes.length === 0) {
+            return;
+        }
+        const configurations = args.resources.filter(r => r.type === TYPES.scanningConfiguration);
+        if (configurations.length === 0) {
+            report(`No ECR registry scanning configuration scans the prefixes ${prefixes.join(", ")}; add an aws.ecr.RegistryScanningConfiguration with a rule per prefix (filter '<prefix>/*', WILDCARD)`);
+            return;
+        }
+        const filters: string[] = [];
+        for (const configuration of configurations) {
+            const scanRules = readProp(configuration.props, "rules");
+            if (!isKnown(scanRules)) {
+                return; // an unknown rule may cover any prefix
+            }
+            for (const rule of Array.isArray(scanRules) ? scanRules as Record<string, unknown>[] : []) {
+                if (typeof rule !== "object" || rule === null || !SCANNING_FREQUENCIES.includes(String(rule.scanFrequency))) {
+                    continue;
+                }
+                const repositoryFilters = Array.isArray(rule.repositoryFilters) ? rule.repositoryFilters as Record<string, unknown>[] : [];
+                filters.push(...repositoryFilters.filter(f => f?.filterType === "WILDCARD" && typeof f.filter === "string").map(f => f.filter as string));
+            }
+        }
+        const uncovered = prefixes.filter(p => !filters.some(f => filterCoversPrefix(f, p)));
+        if (uncovered.length > 0) {
+            report(`Registry scanning configuration ${configurations.map(label).join(", ")} does not scan prefix${uncovered.length > 1 ? "es" : ""} ${uncovered.map(p => `'${p}'`).join(", ")} on push or continuously (add a rule with filter '<prefix>/*', WILDCARD)`, configurations[0].urn);
+        }
+    },
+};

@@ -1,0 +1,136 @@
+// Policies on the container registry maps stored in S3: every registry mapping names a rule of the stack (or a
+// HealthOmics-copy registry with its credentials), every image mapping points into this registry under a declared
+// prefix with its partition's host, and (advisory) image mappings are pinned.
+import { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { OMICS_SERVICE_PRINCIPAL, hostSuffixMismatch, isUnderPrefix, parseEcrImageUri } from "../rules/ecr-naming";
+import { pinning } from "../rules/docker-reference";
+import { grantsToService } from "../rules/iam-document";
+import { DOCKER_HUB_UPSTREAM, upstreamOfAlias } from "../rules/registry-catalogue";
+import { isKnown } from "../known-value";
+import { readPinningConfig, PINNING_CONFIG_SCHEMA } from "../policy-config";
+import { prefixCoverage, registriesOf } from "../prefix-coverage";
+import { copyPrefixes, documentStatements, isCopyHost, label, pullThroughCacheRules, registryMaps, rulePrefixes, stackScope, TYPES } from "../stack-facts";
+
+export const registryMapMatchesRules: StackValidationPolicy = {
+    name: "registry-map-matches-pull-through-rules",
+    description: "Every registryMappings entry of every container registry map stored in S3 names the prefix and upstream registry URL of a pull-through cache rule of the stack (an alias host such as docker.io may use its upstream's rule), or is a HealthOmics-copy registry (Seqera, NGC, GCR, Artifact Registry) with a credentialArn.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const rules = pullThroughCacheRules(args.resources);
+        const { prefixes, complete } = rulePrefixes(rules);
+        for (const map of registryMaps(args.resources)) {
+            map.registryMappings.forEach((mapping, index) => {
+                const where = `Container registry map ${label(map.resource)} registryMappings[${index}]`;
+                const prefix = mapping.ecrRepositoryPrefix;
+                const url = mapping.upstreamRegistryUrl;
+                if (typeof prefix !== "string" || typeof url !== "string") {
+                    report(`${where} must have string ecrRepositoryPrefix and upstreamRegistryUrl`, map.resource.urn);
+                    return;
+                }
+                const rule = rules.find(r => r.prefix === prefix);
+                if (isCopyHost(url)) {
+                    if (typeof mapping.credentialArn !== "string" || mapping.credentialArn === "") {
+                        report(`${where} maps HealthOmics-copy registry '${url}' to prefix '${prefix}' without a credentialArn; HealthOmics copies from it only with a Secrets Manager secret named in credentialArn`, map.resource.urn);
+                    }
+                    if (rule !== undefined) {
+                        report(`${where} maps HealthOmics-copy registry '${url}' to prefix '${prefix}', which the pull-through cache rule for '${isKnown(rule.upstreamUrl) ? rule.upstreamUrl : prefix}' already uses; give the copies a prefix of their own`, map.resource.urn);
+                    }
+                    return;
+                }
+                const upstream = upstreamOfAlias(url) ?? url;
+                if (rule === undefined) {
+                    if (complete) {
+                        report(`${where} names ecrRepositoryPrefix '${prefix}', which no pull-through cache rule declares (declared: ${prefixes.join(", ") || "none"})`, map.resource.urn);
+                    }
+                } else if (isKnown(rule.upstreamUrl) && rule.upstreamUrl !== url && rule.upstreamUrl !== upstream) {
+                    report(`${where} maps prefix '${prefix}' to upstreamRegistryUrl '${url}', but the pull-through cache rule for '${prefix}' pulls from '${rule.upstreamUrl}'`, map.resource.urn);
+                }
+            });
+        }
+    },
+};
+
+/** `<account> in <region>` of the registry this stack's registry policy governs, when it can be read. */
+function stackRegistries(args: StackValidationArgs): string[] {
+    const statements = args.resources
+        .filter(r => r.type === TYPES.registryPolicy)
+        .map(r => documentStatements(r, "policy"))
+        .filter(isKnown)
+        .flatMap(s => s ?? [])
+        .filter(s => grantsToService(s, OMICS_SERVICE_PRINCIPAL));
+    const fromPolicy = registriesOf(prefixCoverage(statements));
+    if (fromPolicy.length > 0) {
+        return fromPolicy;
+    }
+    const scope = stackScope(args.resources);
+    return scope.account !== undefined && scope.region !== undefined ? [`${scope.account} in ${scope.region}`] : [];
+}
+
+export const imageMappingsInsidePrefixes: StackValidationPolicy = {
+    name: "image-mappings-inside-pull-through-prefixes",
+    description: "Every imageMappings destination of every container registry map is an ECR image under a pull-through cache or HealthOmics-copy prefix, in this stack's account and region, with its partition's host suffix; Docker Hub official images keep their library/ path.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const rules = pullThroughCacheRules(args.resources);
+        const { prefixes: rulePrefixList, complete } = rulePrefixes(rules);
+        const maps = registryMaps(args.resources);
+        const copies = copyPrefixes(maps).filter(p => !rulePrefixList.includes(p));
+        const prefixes = [...rulePrefixList, ...copies].sort();
+        const dockerHubPrefixes = rules.filter(r => r.upstreamUrl === DOCKER_HUB_UPSTREAM).map(r => r.prefix).filter((p): p is string => isKnown(p) && p !== undefined);
+        const registries = stackRegistries(args);
+        for (const map of maps) {
+            map.imageMappings.forEach((mapping, index) => {
+                const destination = mapping.destinationImage;
+                const where = `Container registry map ${label(map.resource)} imageMappings[${index}] destinationImage`;
+                const image = typeof destination === "string" ? parseEcrImageUri(destination) : undefined;
+                if (image === undefined) {
+                    report(`${where} ${JSON.stringify(destination)} is not an ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>[:tag]`, map.resource.urn);
+                    return;
+                }
+                const suffixProblem = hostSuffixMismatch(image);
+                if (suffixProblem !== undefined) {
+                    report(`${where} '${destination}' has the wrong host: ${suffixProblem}`, map.resource.urn);
+                }
+                const registry = `${image.account} in ${image.region}`;
+                if (registries.length === 1 && registry !== registries[0]) {
+                    report(`${where} '${destination}' points into account ${image.account} in ${image.region}, but this stack's registry is account ${registries[0]}`, map.resource.urn);
+                }
+                if (complete && !prefixes.some(p => isUnderPrefix(image.repository, p) && image.repository !== p)) {
+                    report(`${where} '${destination}' is not under a pull-through cache prefix (declared: ${prefixes.join(", ") || "none"})`, map.resource.urn);
+                }
+                const official = dockerHubPrefixes.find(p => image.repository.startsWith(`${p}/`) && !image.repository.slice(p.length + 1).includes("/"));
+                if (official !== undefined) {
+                    const name = image.repository.slice(official.length + 1);
+                    const version = `${image.tag !== undefined ? `:${image.tag}` : ""}${image.digest !== undefined ? `@${image.digest}` : ""}`;
+                    report(`${where} '${destination}' names Docker Hub image '${name}' without its namespace; the cache keeps official images under library/, so use '${official}/library/${name}${version}'`, map.resource.urn);
+                }
+            });
+        }
+    },
+};
+
+export const imageMappingsPinned: StackValidationPolicy = {
+    name: "image-mappings-pinned",
+    description: "Every imageMappings destination is pinned by digest (@sha256:...) or by an explicit tag other than 'latest' (with requireDigest: by digest), so runs are reproducible.",
+    enforcementLevel: "advisory",
+    configSchema: PINNING_CONFIG_SCHEMA,
+    validateStack: (args, report) => {
+        const { requireDigest } = readPinningConfig(args.getConfig());
+        for (const map of registryMaps(args.resources)) {
+            map.imageMappings.forEach((mapping, index) => {
+                const destination = mapping.destinationImage;
+                const image = typeof destination === "string" ? parseEcrImageUri(destination) : undefined;
+                if (image === undefined) {
+                    return; // image-mappings-inside-pull-through-prefixes reports it
+                }
+                const pinned = pinning({ tag: image.tag, digest: image.digest });
+                const where = `Container registry map ${label(map.resource)} imageMappings[${index}] destinationImage '${destination}'`;
+                if (pinned === "unpinned") {
+                    report(`${where} is not pinned: give a digest (@sha256:...) or a tag other than 'latest'`, map.resource.urn);
+                } else if (requireDigest && pinned !== "digest") {
+                    report(`${where} is pinned by tag only; this organization requires a digest (@sha256:...)`, map.resource.urn);
+                }
+            });
+        }
+    },
+};
