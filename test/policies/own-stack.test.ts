@@ -1,4 +1,5 @@
-// The policy pack, called directly on the program's own resources and on broken variants of them.
+// The policy pack, called directly on the program's own resources (real program under Pulumi's mock runtime,
+// policies called directly with the SDK's unknown-value proxy) and on broken variants of them.
 import * as assert from "assert/strict";
 import { StackValidationPolicy } from "@pulumi/policy";
 import {
@@ -9,10 +10,10 @@ import {
     registryMapMatchesRules,
     registryPolicyMatchesRules,
     ruleHasCreationTemplate,
-} from "../policy-pack/policies";
-import { MockedResource, runProgram } from "./harness/mock-program";
-import { changeState, policyResources, runPolicy, UnknownProps, Violation, withoutResource } from "./harness/policy-stack";
-import { devStackConfig } from "./harness/stack-config";
+} from "../../policy-pack/policies";
+import { MockedResource, runProgram } from "../harness/mock-program";
+import { changeState, policyResources, runPolicy, UnknownProps, Violation, withoutResource } from "../harness/policy-stack";
+import { devStackConfig } from "../harness/stack-config";
 
 const T = {
     rule: "aws:ecr/pullThroughCacheRule:PullThroughCacheRule",
@@ -77,7 +78,7 @@ function editJson(prop: string, edit: (document: any) => void): (state: Record<s
 }
 
 describe("policy pack on the program's own resources", () => {
-    it("has six mandatory stack policies", () => {
+    it("keeps the six mandatory stack policies of the first release, by name and in order, then the new ones", () => {
         assert.deepEqual(policies.map(p => [p.name, p.enforcementLevel]), [
             ["pull-through-rule-has-creation-template", "mandatory"],
             ["registry-policy-matches-pull-through-rules", "mandatory"],
@@ -85,7 +86,16 @@ describe("policy pack on the program's own resources", () => {
             ["registry-map-matches-pull-through-rules", "mandatory"],
             ["image-mappings-inside-pull-through-prefixes", "mandatory"],
             ["credential-secret-name-prefix", "mandatory"],
+            ["creation-template-has-custom-role", "mandatory"],
+            ["pull-through-cache-tags-mutable", "mandatory"],
+            ["registry-policy-names-own-registry", "mandatory"],
+            ["copy-registry-credentials-readable", "mandatory"],
+            ["organization-conventions", "mandatory"],
+            ["pull-through-template-has-lifecycle-policy", "advisory"],
+            ["scanning-covers-prefixes", "advisory"],
+            ["image-mappings-pinned", "advisory"],
         ]);
+        assert.ok(policies.every(p => "validateStack" in p), "every policy is a stack policy");
     });
 
     for (const policy of policies) {
