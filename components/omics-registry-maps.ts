@@ -3,22 +3,32 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblems } from "../config/problems";
 import { readRawConfig } from "../config/read-config";
-import { OmicsRegistryConfig } from "../config/types";
+import { ConfigProblem, OmicsRegistryConfig } from "../config/types";
 import { CallerIdentity, isUsableRegion, validateConfig } from "../config/validate-config";
-import { CredentialSecrets } from "./credential-secrets";
-import { OmicsEcrAccess } from "./omics-ecr-access";
+import { checkExistingSecretKeys, SecretKeyLookup } from "../config/validate-existing-secrets";
+import { AuditTrail } from "./audit-trail";
 import { OmicsServiceRole } from "./omics-service-role";
-import { PullThroughCacheRules } from "./pull-through-cache-rules";
-import { buildRegistryMap, ContainerRegistryMap } from "./registry-map";
-import { RegistryMapObject } from "./registry-map-object";
+import { PullThroughPrefix } from "./pull-through-prefix";
+import { RegistryCredentials } from "./registry-credentials";
+import { RegistryMapObjects } from "./registry-map-objects";
+import { RegistrySettings } from "./registry-settings";
+import { pullThroughRegistries, renderMaps, stackDocuments, templatesNeedRole } from "./stack-documents";
+import { TemplateRole } from "./template-role";
 
 export interface StackOutputs {
     omicsServiceRoleArn: pulumi.Output<string>;
+    /** The default (first) map's URI. */
     containerRegistryMapUri: pulumi.Output<string>;
-    containerRegistryMap: ContainerRegistryMap;
+    /** Every map's URI, by map name. */
+    containerRegistryMapUris: Record<string, pulumi.Output<string>>;
+    /** The default map's JSON. */
+    containerRegistryMap: pulumi.Output<unknown>;
     ecrRepositoryPrefixes: string[];
     createWorkflowCommand: pulumi.Output<string>;
+    createWorkflowVersionCommand: pulumi.Output<string>;
     startRunCommand: pulumi.Output<string>;
+    /** A cheap post-deploy check that each credentialed pull-through rule can sign in upstream. */
+    validatePullThroughCacheRuleCommands: string[];
 }
 
 export class OmicsRegistryMaps extends pulumi.ComponentResource {
@@ -28,25 +38,54 @@ export class OmicsRegistryMaps extends pulumi.ComponentResource {
         super("omics-registry-maps:index:OmicsRegistryMaps", name, {}, opts);
         const parent = { parent: this };
         const { target, registries, tags } = config;
-        const prefixes = registries.map(r => r.ecrRepositoryPrefix);
-        const secrets = new CredentialSecrets("credentials", { registries, namespace, tags }, parent);
-        const cache = new PullThroughCacheRules("pull-through-cache", { registries, credentialArns: secrets.credentialArns }, parent);
-        const ecrAccess = new OmicsEcrAccess("omics-ecr-access", { target, prefixes, tags }, parent);
-        const role = new OmicsServiceRole("omics-service-role", { target, prefixes, workflowBuckets: config.workflowBuckets, tags }, parent);
-        const map = buildRegistryMap(config);
-        const mapObject = new RegistryMapObject("registry-map", {
-            map,
-            key: config.mapObjectKey,
+        const documents = stackDocuments(config);
+        const credentials = new RegistryCredentials("credentials", { registries, namespace, tags }, parent);
+        const templateRole = documents.templateRole && templatesNeedRole(config)
+            ? new TemplateRole("ecr-template-role", { ...documents.templateRole, tags }, parent)
+            : undefined;
+        const repositoryPolicy = JSON.stringify(documents.templateRepositoryPolicy);
+        const lifecyclePolicy = documents.templateLifecyclePolicy ? JSON.stringify(documents.templateLifecyclePolicy) : undefined;
+        const prefixes = pullThroughRegistries(config).map(registry => new PullThroughPrefix(registry.ecrRepositoryPrefix, {
+            registry,
+            credentialArn: credentials.credentialArns[registry.ecrRepositoryPrefix],
+            repositoryPolicy,
+            lifecyclePolicy,
             tags,
-            publishAfter: [...cache.rules, ecrAccess.registryPolicy, ...ecrAccess.creationTemplates],
+            kmsKeyArn: config.cachedRepositories.kmsKeyArn,
+            customRoleArn: templateRole?.role.arn,
+        }, { parent: this, dependsOn: templateRole ? [templateRole.policy] : [] }));
+        const settings = new RegistrySettings("registry-settings", {
+            registryPolicy: documents.registryPolicy,
+            scanning: config.cachedRepositories.scanning,
+            prefixes: registries.map(r => r.ecrRepositoryPrefix),
         }, parent);
+        const role = new OmicsServiceRole("omics-service-role", { trust: documents.omicsTrustPolicy, policy: documents.omicsRolePolicy, tags }, parent);
+        const copyArns = pulumi.all(Object.fromEntries(registries.filter(r => r.servedBy === "healthomics-copy" && credentials.credentialArns[r.ecrRepositoryPrefix] !== undefined)
+            .map(r => [r.ecrRepositoryPrefix, credentials.credentialArns[r.ecrRepositoryPrefix]])));
+        const maps = copyArns.apply(arns => renderMaps(config, arns));
+        const mapObjects = new RegistryMapObjects("registry-maps", {
+            maps,
+            mapNames: config.maps.map(m => m.name),
+            tags,
+            publishAfter: [...prefixes.flatMap(p => [p.rule, p.template]), settings.registryPolicy, role],
+        }, parent);
+        if (config.auditTrail.enabled) {
+            new AuditTrail("omics-registry-maps-audit", { target, tags }, parent);
+        }
+        const defaultMap = config.maps[0].name;
+        const defaultUri = mapObjects.uris[defaultMap];
+        const region = target.region;
         this.outputs = {
             omicsServiceRoleArn: role.role.arn,
-            containerRegistryMapUri: mapObject.uri,
-            containerRegistryMap: map,
-            ecrRepositoryPrefixes: prefixes,
-            createWorkflowCommand: pulumi.interpolate`aws omics create-workflow --region ${target.region} --name <workflow-name> --engine <WDL|NEXTFLOW|CWL> --definition-zip fileb://<workflow.zip> --container-registry-map-uri ${mapObject.uri}`,
-            startRunCommand: pulumi.interpolate`aws omics start-run --region ${target.region} --workflow-id <workflow-id> --role-arn ${role.role.arn} --output-uri s3://${config.workflowBuckets[0]}/<output-prefix>/`,
+            containerRegistryMapUri: defaultUri,
+            containerRegistryMapUris: mapObjects.uris,
+            containerRegistryMap: maps.apply(all => all[0].map as unknown),
+            ecrRepositoryPrefixes: registries.map(r => r.ecrRepositoryPrefix),
+            createWorkflowCommand: pulumi.interpolate`aws omics create-workflow --region ${region} --name <workflow-name> --engine <WDL|WDL_LENIENT|NEXTFLOW|CWL> --definition-zip fileb://<workflow.zip> --container-registry-map-uri ${defaultUri}`,
+            createWorkflowVersionCommand: pulumi.interpolate`aws omics create-workflow-version --region ${region} --workflow-id <workflow-id> --version-name <version> --engine <WDL|WDL_LENIENT|NEXTFLOW|CWL> --definition-zip fileb://<workflow.zip> --container-registry-map-uri ${defaultUri}`,
+            startRunCommand: pulumi.interpolate`aws omics start-run --region ${region} --workflow-id <workflow-id> --role-arn ${role.role.arn} --output-uri s3://${config.workflowBuckets[0]}/<output-prefix>/`,
+            validatePullThroughCacheRuleCommands: pullThroughRegistries(config).filter(r => r.credentials !== undefined)
+                .map(r => `aws ecr validate-pull-through-cache-rule --region ${region} --ecr-repository-prefix ${r.ecrRepositoryPrefix}`),
         };
         this.registerOutputs(this.outputs);
     }
@@ -57,14 +96,22 @@ async function askCaller(): Promise<CallerIdentity> {
     return { account: identity.accountId, partition: partition.partition, dnsSuffix: partition.dnsSuffix };
 }
 
+const lookupSecretKey: SecretKeyLookup = async arn => (await aws.secretsmanager.getSecret({ arn })).kmsKeyId;
+
+/** Checks that need AWS or the file system, run once the config itself is valid. */
+async function checkBeforeDeclaring(config: OmicsRegistryConfig): Promise<ConfigProblem[]> {
+    return checkExistingSecretKeys(config, lookupSecretKey);
+}
+
 /** The program: all configuration problems are reported together, before any resource is declared. */
 export async function runOmicsRegistryMaps(): Promise<StackOutputs> {
     const namespace = pulumi.getProject();
     const raw = readRawConfig(namespace);
     const caller = isUsableRegion(raw.region) ? await askCaller() : undefined;
     const result = validateConfig(namespace, raw, caller);
-    if (!result.ok) {
-        throw new pulumi.RunError(formatProblems(namespace, result.problems));
+    const problems = result.ok ? await checkBeforeDeclaring(result.config) : result.problems;
+    if (!result.ok || problems.length > 0) {
+        throw new pulumi.RunError(formatProblems(namespace, problems));
     }
     return new OmicsRegistryMaps("omics-registry-maps", result.config, namespace).outputs;
 }

@@ -1,13 +1,11 @@
-// The IAM role HealthOmics runs assume: workflow buckets, workflow logs, and cached images only.
+// The IAM role HealthOmics runs assume: workflow buckets, workflow logs, cached images, and copies where HealthOmics copies.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DeploymentTarget } from "../config/types";
-import { omicsRunPolicyDocument, omicsTrustPolicyDocument } from "./policy-documents";
+import { PolicyDocument } from "./policy-documents";
 
 export interface OmicsServiceRoleArgs {
-    target: DeploymentTarget;
-    prefixes: readonly string[];
-    workflowBuckets: readonly string[];
+    trust: PolicyDocument;
+    policy: PolicyDocument;
     tags: Record<string, string>;
 }
 
@@ -18,12 +16,12 @@ export class OmicsServiceRole extends pulumi.ComponentResource {
         super("omics-registry-maps:index:OmicsServiceRole", name, {}, opts);
         this.role = new aws.iam.Role("omics-service-role", {
             description: "Service role for AWS HealthOmics workflow runs using the ECR pull-through cache",
-            assumeRolePolicy: JSON.stringify(omicsTrustPolicyDocument(args.target)),
+            assumeRolePolicy: JSON.stringify(args.trust),
             tags: args.tags,
         }, { parent: this });
         new aws.iam.RolePolicy("omics-run-permissions", {
             role: this.role.id,
-            policy: JSON.stringify(omicsRunPolicyDocument(args.target, args.prefixes, args.workflowBuckets)),
+            policy: JSON.stringify(args.policy),
         }, { parent: this });
         this.registerOutputs({ roleArn: this.role.arn });
     }

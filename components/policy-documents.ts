@@ -1,6 +1,9 @@
 // IAM policy documents, as plain data built from the validated config: least privilege, prefixes only.
-import { OMICS_SERVICE_PRINCIPAL, prefixRepositoriesArn, RegistryLocation } from "../policy-pack/rules/ecr-naming";
-import { DeploymentTarget } from "../config/types";
+// Sources: HealthOmics User Guide permissions-service.html (service role), cross-service-confused-deputy-prevention.html
+// (trust condition), workflows-ecr.html (registry and repository policies); ECR User Guide
+// repository-creation-templates-custom.html and -create-iam.html (template role).
+import { ECR_SERVICE_PRINCIPAL, OMICS_SERVICE_PRINCIPAL, prefixRepositoriesArn, RegistryLocation } from "../policy-pack/rules/ecr-naming";
+import { DeploymentTarget, PolicyStatementJson } from "../config/types";
 
 export interface PolicyStatement {
     Sid: string;
@@ -13,7 +16,7 @@ export interface PolicyStatement {
 
 export interface PolicyDocument {
     Version: "2012-10-17";
-    Statement: PolicyStatement[];
+    Statement: (PolicyStatement | PolicyStatementJson)[];
 }
 
 function location(target: DeploymentTarget): RegistryLocation {
@@ -24,18 +27,22 @@ function prefixArns(target: DeploymentTarget, prefixes: readonly string[]): stri
     return prefixes.map(prefix => prefixRepositoriesArn(location(target), prefix));
 }
 
-/** ECR registry policy: HealthOmics may create and fill pull-through cache repositories, on these prefixes only. */
-export function registryPolicyDocument(target: DeploymentTarget, prefixes: readonly string[]): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [{
-            Sid: "OmicsPullThroughCache",
-            Effect: "Allow",
-            Principal: { Service: OMICS_SERVICE_PRINCIPAL },
-            Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"],
-            Resource: prefixArns(target, prefixes),
-        }],
-    };
+/** Sid of this stack's own registry policy statement. */
+export const OMICS_REGISTRY_POLICY_SID = "OmicsPullThroughCache";
+
+/**
+ * ECR registry policy: HealthOmics may create and fill pull-through cache repositories, on these prefixes only,
+ * followed by the statements others need in the account's one registry policy (`registryPolicyStatements`).
+ */
+export function registryPolicyDocument(target: DeploymentTarget, prefixes: readonly string[], kept: readonly PolicyStatementJson[] = []): PolicyDocument {
+    const own: PolicyStatement[] = prefixes.length === 0 ? [] : [{
+        Sid: OMICS_REGISTRY_POLICY_SID,
+        Effect: "Allow",
+        Principal: { Service: OMICS_SERVICE_PRINCIPAL },
+        Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"],
+        Resource: prefixArns(target, prefixes),
+    }];
+    return { Version: "2012-10-17", Statement: [...own, ...kept] };
 }
 
 /** Repository policy every pull-through cache repository is created with: HealthOmics may pull. */
@@ -51,61 +58,108 @@ export function repositoryPolicyDocument(): PolicyDocument {
     };
 }
 
-/** Trust policy: only HealthOmics runs of this account and region may assume the role. */
+/** Trust policy: only HealthOmics acting for this account in this region (the documented confused-deputy condition). */
 export function omicsTrustPolicyDocument(target: DeploymentTarget): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [{
-            Sid: "OmicsRunsOfThisAccount",
+            Sid: "OmicsOfThisAccount",
             Effect: "Allow",
             Principal: { Service: OMICS_SERVICE_PRINCIPAL },
             Action: "sts:AssumeRole",
             Condition: {
                 StringEquals: { "aws:SourceAccount": target.account },
-                ArnLike: { "aws:SourceArn": `arn:${target.partition}:omics:${target.region}:${target.account}:run/*` },
+                StringLike: { "aws:SourceArn": `arn:${target.partition}:omics:${target.region}:${target.account}:*` },
             },
         }],
     };
 }
 
-/** What a HealthOmics run needs: its buckets, its workflow logs, and images under the cache prefixes. */
-export function omicsRunPolicyDocument(target: DeploymentTarget, prefixes: readonly string[], buckets: readonly string[]): PolicyDocument {
+/** What the HealthOmics role needs beyond pulls for the registries HealthOmics copies from. */
+export interface CopyAccess {
+    prefixes: readonly string[];
+    /** ARNs (or `name-??????` ARN patterns) of the copy registries' credential secrets. */
+    secretArns: readonly string[];
+}
+
+/** What a HealthOmics run needs: its buckets, its workflow logs, images under the prefixes, and copying where it copies. */
+export function omicsRunPolicyDocument(target: DeploymentTarget, prefixes: readonly string[], buckets: readonly string[], copy: CopyAccess): PolicyDocument {
     const logGroup = `arn:${target.partition}:logs:${target.region}:${target.account}:log-group:/aws/omics/WorkflowLog`;
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "WorkflowBucketObjects",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:PutObject"],
+            Resource: buckets.map(bucket => `arn:${target.partition}:s3:::${bucket}/*`),
+        },
+        {
+            Sid: "WorkflowBucketListing",
+            Effect: "Allow",
+            Action: ["s3:ListBucket"],
+            Resource: buckets.map(bucket => `arn:${target.partition}:s3:::${bucket}`),
+        },
+        {
+            Sid: "WorkflowLogGroup",
+            Effect: "Allow",
+            Action: ["logs:CreateLogGroup"],
+            Resource: [`${logGroup}:*`],
+        },
+        {
+            Sid: "WorkflowLogStreams",
+            Effect: "Allow",
+            Action: ["logs:DescribeLogStreams", "logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: [`${logGroup}:log-stream:*`],
+        },
+        {
+            Sid: "PullCachedImages",
+            Effect: "Allow",
+            Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+            Resource: prefixArns(target, prefixes),
+        },
+    ];
+    if (copy.prefixes.length > 0) {
+        statements.push(
+            {
+                Sid: "CopyUpstreamImages",
+                Effect: "Allow",
+                Action: ["ecr:CreateRepository", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:DescribeImages"],
+                Resource: prefixArns(target, copy.prefixes),
+            },
+            { Sid: "EcrAuthorization", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+        );
+        if (copy.secretArns.length > 0) {
+            statements.push({ Sid: "CopyRegistryCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...copy.secretArns] });
+        }
+    }
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Trust policy of the repository creation template role: ECR, acting for this account. */
+export function templateRoleTrustPolicyDocument(target: DeploymentTarget): PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "WorkflowBucketObjects",
-                Effect: "Allow",
-                Action: ["s3:GetObject", "s3:PutObject"],
-                Resource: buckets.map(bucket => `arn:${target.partition}:s3:::${bucket}/*`),
-            },
-            {
-                Sid: "WorkflowBucketListing",
-                Effect: "Allow",
-                Action: ["s3:ListBucket"],
-                Resource: buckets.map(bucket => `arn:${target.partition}:s3:::${bucket}`),
-            },
-            {
-                Sid: "WorkflowLogGroup",
-                Effect: "Allow",
-                Action: ["logs:CreateLogGroup"],
-                Resource: [`${logGroup}:*`],
-            },
-            {
-                Sid: "WorkflowLogStreams",
-                Effect: "Allow",
-                Action: ["logs:DescribeLogStreams", "logs:CreateLogStream", "logs:PutLogEvents"],
-                Resource: [`${logGroup}:log-stream:*`],
-            },
-            {
-                Sid: "PullThroughCacheImages",
-                Effect: "Allow",
-                Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-                Resource: prefixArns(target, prefixes),
-            },
-        ],
+        Statement: [{
+            Sid: "EcrCreatesCachedRepositories",
+            Effect: "Allow",
+            Principal: { Service: ECR_SERVICE_PRINCIPAL },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:SourceAccount": target.account } },
+        }],
     };
+}
+
+/** What ECR needs to create tagged or KMS-encrypted repositories under the prefixes. */
+export function templateRolePolicyDocument(target: DeploymentTarget, prefixes: readonly string[], kmsKeyArn: string | undefined): PolicyDocument {
+    const statements: PolicyStatement[] = [{
+        Sid: "CreateCachedRepositories",
+        Effect: "Allow",
+        Action: ["ecr:CreateRepository", "ecr:TagResource"],
+        Resource: prefixArns(target, prefixes),
+    }];
+    if (kmsKeyArn !== undefined) {
+        statements.push({ Sid: "EncryptCachedRepositories", Effect: "Allow", Action: ["kms:CreateGrant", "kms:RetireGrant", "kms:DescribeKey"], Resource: kmsKeyArn });
+    }
+    return { Version: "2012-10-17", Statement: statements };
 }
 
 /** Bucket policy refusing every request that does not use TLS. */

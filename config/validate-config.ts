@@ -1,9 +1,15 @@
 // Validates the whole stack configuration at once, before any resource is declared.
 import { Problems } from "./problems";
 import { ConfigProblem, DeploymentTarget, OmicsRegistryConfig, RawConfig } from "./types";
-import { validateImageMappings } from "./validate-image-mappings";
+import { validateCachedRepositories } from "./validate-cached-repositories";
+import { checkDocumentLimits } from "./validate-document-limits";
+import { validateMaps } from "./validate-maps";
 import { validateRegistries } from "./validate-registries";
-import { validateMapObjectKey, validateRegion, validateTags, validateWorkflowBuckets } from "./validate-stack-settings";
+import { validateRegistryPolicyStatements } from "./validate-registry-policy-statements";
+import {
+    checkHealthOmicsRegion, validateAuditTrail, validateExtraRegions, validateMapObjectPrefix, validateRegion, validateTags,
+    validateWorkflowBuckets, validateWorkflowChecks,
+} from "./validate-stack-settings";
 
 /** What `aws.getCallerIdentity` and `aws.getPartition` tell about the credentials in use. */
 export type CallerIdentity = Omit<DeploymentTarget, "region">;
@@ -19,16 +25,32 @@ export type ValidationResult =
 export function validateConfig(namespace: string, raw: RawConfig, caller: CallerIdentity | undefined): ValidationResult {
     const problems = new Problems();
     const region = validateRegion(raw.region, problems);
+    const extraRegions = validateExtraRegions(raw.additionalHealthOmicsRegions, problems);
+    if (region !== undefined) {
+        checkHealthOmicsRegion(region, extraRegions, problems);
+    }
     const target: DeploymentTarget | undefined = region !== undefined && caller !== undefined ? { ...caller, region } : undefined;
-    const { registries, prefixes } = validateRegistries(raw.registries, { namespace, target, secretConfig: raw.secretConfig }, problems);
-    const imageMappings = validateImageMappings(raw.imageMappings, prefixes, target, problems);
-    const workflowBuckets = validateWorkflowBuckets(raw.workflowBuckets, problems);
-    const mapObjectKey = validateMapObjectKey(raw.mapObjectKey, problems);
-    const tags = validateTags(raw.tags, problems);
+    const { registries, prefixes, dockerHubPrefixes } = validateRegistries(raw.registries, { namespace, target, secretConfig: raw.secretConfig }, problems);
+    const maps = validateMaps(raw.maps, raw.imageMappings, { prefixes, dockerHubPrefixes, target }, problems);
+    const ptcPrefixes = registries.filter(r => r.servedBy === "pull-through-cache").map(r => r.ecrRepositoryPrefix);
+    const registryPolicyStatements = validateRegistryPolicyStatements(raw.registryPolicyStatements, ptcPrefixes, target, problems);
+    const config: Omit<OmicsRegistryConfig, "target"> = {
+        registries,
+        maps,
+        workflowBuckets: validateWorkflowBuckets(raw.workflowBuckets, problems),
+        mapObjectPrefix: validateMapObjectPrefix(raw.mapObjectPrefix, problems),
+        tags: validateTags(raw.tags, problems),
+        registryPolicyStatements,
+        cachedRepositories: validateCachedRepositories(raw.cachedRepositories, target, problems),
+        auditTrail: validateAuditTrail(raw.auditTrail, problems),
+        workflowChecks: validateWorkflowChecks(raw.workflowChecks, problems),
+    };
     if (problems.list.length > 0 || target === undefined) {
         return { ok: false, problems: problems.list };
     }
-    return { ok: true, config: { target, registries, imageMappings, workflowBuckets, mapObjectKey, tags } };
+    const complete = { target, ...config };
+    checkDocumentLimits(complete, problems);
+    return problems.list.length > 0 ? { ok: false, problems: problems.list } : { ok: true, config: complete };
 }
 
 /** True when aws:region can be used to ask AWS for the caller identity. */

@@ -1,13 +1,12 @@
-// Checks a registry's `credentials` block against what its upstream registry accepts.
-import { CREDENTIAL_SECRET_NAME_PREFIX } from "../policy-pack/rules/ecr-naming";
-import { UpstreamRegistry as KnownRegistry } from "../policy-pack/rules/registry-catalogue";
+// Checks a registry's `credentials` block against what its upstream registry accepts and how it is served.
+import { CREDENTIAL_SECRET_NAME_PREFIX, parseSecretArn } from "../policy-pack/rules/ecr-naming";
+import { COPY_CREDENTIAL_SECRET_NAME_PREFIX, UpstreamRegistry } from "../policy-pack/rules/registry-catalogue";
 import { checkKnownFields, describeType, isRecord, Problems } from "./problems";
 import { DeploymentTarget, RawConfig, RegistryCredentials } from "./types";
 
 const CREDENTIAL_FIELDS = ["secretConfigKey", "secretArn"] as const;
 const SECRET_VALUE_FIELDS = ["username", "accessToken"] as const;
 const CONFIG_KEY = /^[A-Za-z][A-Za-z0-9_-]{0,99}$/;
-const SECRET_ARN = /^arn:([a-z-]+):secretsmanager:([a-z0-9-]+):(\d{12}):secret:(.+)-[A-Za-z0-9]{6}$/;
 
 export interface CredentialContext {
     namespace: string;
@@ -16,22 +15,34 @@ export interface CredentialContext {
     secretConfig: RawConfig["secretConfig"];
 }
 
-export function validateCredentials(
-    raw: unknown,
-    registry: KnownRegistry,
-    url: string,
-    path: string,
-    context: CredentialContext,
-    problems: Problems,
-): RegistryCredentials | undefined {
-    const label = `${registry.name} (${url})`;
+/** The registry being checked: its catalogue entry plus where it is configured. */
+export interface CredentialSubject extends UpstreamRegistry {
+    upstreamUrl: string;
+    prefix: string;
+}
+
+/** The name this project gives a secret it creates for a registry, by how the registry is served. */
+export function credentialSecretName(servedBy: UpstreamRegistry["servedBy"], prefix: string): string {
+    return `${servedBy === "pull-through-cache" ? CREDENTIAL_SECRET_NAME_PREFIX : COPY_CREDENTIAL_SECRET_NAME_PREFIX}${prefix}`;
+}
+
+/** Fields the secret value must have: Seqera takes an access token alone. */
+function requiredValueFields(subject: CredentialSubject): readonly string[] {
+    return subject.servedBy === "healthomics-copy" && subject.upstreamUrl.endsWith("seqera.io") ? ["accessToken"] : SECRET_VALUE_FIELDS;
+}
+
+export function validateCredentials(raw: unknown, subject: CredentialSubject, path: string, context: CredentialContext, problems: Problems): RegistryCredentials | undefined {
+    const label = `${subject.name} (${subject.upstreamUrl})`;
     if (raw === undefined) {
-        if (registry.credentials === "required") {
-            problems.add(path, `${label} requires credentials; set credentials.secretConfigKey to a Pulumi secret config key holding {username, accessToken}, or credentials.secretArn to an existing Secrets Manager secret named ${CREDENTIAL_SECRET_NAME_PREFIX}...`);
+        if (subject.credentials === "required") {
+            const why = subject.servedBy === "healthomics-copy"
+                ? "HealthOmics requires a credentialArn on every mapping of a registry it copies from"
+                : "ECR refuses a pull-through cache rule for it without a secret";
+            problems.add(path, `${label} requires credentials (${why}); set credentials.secretConfigKey to a Pulumi secret config key holding {${requiredValueFields(subject).join(", ")}}, or credentials.secretArn to an existing Secrets Manager secret`);
         }
         return undefined;
     }
-    if (registry.credentials === "not-accepted") {
+    if (subject.credentials === "not-accepted") {
         problems.add(path, `${label} does not take credentials; remove this field`);
         return undefined;
     }
@@ -46,17 +57,18 @@ export function validateCredentials(
         return undefined;
     }
     return given[0] === "secretConfigKey"
-        ? validateSecretConfigKey(raw.secretConfigKey, `${path}.secretConfigKey`, context, problems)
-        : validateSecretArn(raw.secretArn, `${path}.secretArn`, context, problems);
+        ? validateSecretConfigKey(raw.secretConfigKey, subject, `${path}.secretConfigKey`, context, problems)
+        : validateSecretArn(raw.secretArn, subject, `${path}.secretArn`, context, problems);
 }
 
-function validateSecretConfigKey(raw: unknown, path: string, context: CredentialContext, problems: Problems): RegistryCredentials | undefined {
+function validateSecretConfigKey(raw: unknown, subject: CredentialSubject, path: string, context: CredentialContext, problems: Problems): RegistryCredentials | undefined {
     if (typeof raw !== "string" || !CONFIG_KEY.test(raw)) {
         problems.add(path, `must be the name of a config key of this project (letters, digits, '_' or '-', starting with a letter), got ${typeof raw === "string" ? JSON.stringify(raw) : describeType(raw)}`);
         return undefined;
     }
+    const fields = requiredValueFields(subject);
     const fullKey = `${context.namespace}:${raw}`;
-    const setCommand = `pulumi config set --secret --path '${raw}.username' <user> && pulumi config set --secret --path '${raw}.accessToken' <token>`;
+    const setCommand = fields.map(field => `pulumi config set --secret --path '${raw}.${field}' <${field}>`).join(" && ");
     const entry = context.secretConfig(raw);
     if (entry === undefined) {
         problems.add(path, `names ${fullKey}, which is not set; set it with: ${setCommand}`);
@@ -66,38 +78,43 @@ function validateSecretConfigKey(raw: unknown, path: string, context: Credential
         problems.add(path, `names ${fullKey}, which is stored in plain text; remove it from the stack file and set it as a secret with: ${setCommand}`);
         return undefined;
     }
+    if (!entry.readable) {
+        return { kind: "pulumi-secret", configKey: raw };
+    }
     const value = entry.value;
+    const allowed = fields.includes("username") ? SECRET_VALUE_FIELDS : [...fields, "username"];
     const wrongFields = isRecord(value)
         ? [
-            ...SECRET_VALUE_FIELDS.filter(field => typeof value[field] !== "string" || (value[field] as string).trim() === "")
+            ...fields.filter(field => typeof value[field] !== "string" || (value[field] as string).trim() === "")
                 .map(field => `'${field}' must be a non-empty string`),
-            ...Object.keys(value).filter(field => !(SECRET_VALUE_FIELDS as readonly string[]).includes(field))
+            ...Object.keys(value).filter(field => !(allowed as readonly string[]).includes(field))
                 .map(field => `'${field}' is not allowed`),
         ]
         : [`it must be an object, got ${describeType(value)}`];
     if (wrongFields.length > 0) {
-        problems.add(path, `names ${fullKey}, whose secret value must be an object with exactly 'username' and 'accessToken' (${wrongFields.join("; ")}); set it with: ${setCommand}`);
+        problems.add(path, `names ${fullKey}, whose secret value must be an object with ${fields.map(f => `'${f}'`).join(" and ")} (${wrongFields.join("; ")}); set it with: ${setCommand}`);
         return undefined;
     }
     return { kind: "pulumi-secret", configKey: raw };
 }
 
-function validateSecretArn(raw: unknown, path: string, context: CredentialContext, problems: Problems): RegistryCredentials | undefined {
-    const match = typeof raw === "string" ? SECRET_ARN.exec(raw) : null;
-    if (typeof raw !== "string" || !match) {
-        problems.add(path, `must be the full ARN of a Secrets Manager secret, arn:<partition>:secretsmanager:<region>:<account>:secret:${CREDENTIAL_SECRET_NAME_PREFIX}<name>-<6 characters>`);
+function validateSecretArn(raw: unknown, subject: CredentialSubject, path: string, context: CredentialContext, problems: Problems): RegistryCredentials | undefined {
+    const parsed = typeof raw === "string" ? parseSecretArn(raw) : undefined;
+    const requiredPrefix = subject.servedBy === "pull-through-cache" ? CREDENTIAL_SECRET_NAME_PREFIX : undefined;
+    if (typeof raw !== "string" || parsed === undefined) {
+        problems.add(path, `must be the ARN of a Secrets Manager secret, arn:<partition>:secretsmanager:<region>:<account>:secret:${requiredPrefix ?? ""}<name>[-<6 characters>]`);
         return undefined;
     }
-    const [, partition, region, account, name] = match;
     const { target } = context;
+    const user = subject.servedBy === "pull-through-cache" ? "a pull-through cache rule" : "a HealthOmics registry mapping";
     const mismatches = [
-        target && partition !== target.partition ? `partition ${partition} is not ${target.partition}` : undefined,
-        target && region !== target.region ? `region ${region} is not this stack's region ${target.region}` : undefined,
-        target && account !== target.account ? `account ${account} is not this stack's account ${target.account}` : undefined,
-        name.startsWith(CREDENTIAL_SECRET_NAME_PREFIX) ? undefined : `secret name '${name}' does not start with '${CREDENTIAL_SECRET_NAME_PREFIX}'`,
+        target && parsed.partition !== target.partition ? `partition ${parsed.partition} is not ${target.partition}` : undefined,
+        target && parsed.region !== target.region ? `region ${parsed.region} is not this stack's region ${target.region}` : undefined,
+        target && parsed.account !== target.account ? `account ${parsed.account} is not this stack's account ${target.account}` : undefined,
+        requiredPrefix === undefined || parsed.name.startsWith(requiredPrefix) ? undefined : `secret name '${parsed.name}' does not start with '${requiredPrefix}', which ECR requires`,
     ].filter((m): m is string => m !== undefined);
     if (mismatches.length > 0) {
-        problems.add(path, `cannot be used by a pull-through cache rule of this stack: ${mismatches.join("; ")}`);
+        problems.add(path, `cannot be used by ${user} of this stack: ${mismatches.join("; ")}`);
         return undefined;
     }
     return { kind: "existing-secret", secretArn: raw };

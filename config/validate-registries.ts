@@ -1,31 +1,43 @@
-// Checks the `registries` list: one pull-through cache rule per entry.
-import { ECR_PREFIX_MAX_LENGTH, ECR_PREFIX_MIN_LENGTH, ECR_PREFIX_PATTERN, prefixesOverlap } from "../policy-pack/rules/ecr-naming";
-import { PULL_THROUGH_HOSTS_TEXT as ALLOWED_UPSTREAMS_TEXT, lookupUpstream as lookupRegistry, upstreamUrlHint as upstreamHint } from "../policy-pack/rules/registry-catalogue";
+// Checks the `registries` list: a pull-through cache rule per entry, or a registry HealthOmics copies from.
+import { isValidPrefix, PREFIX_REFUSED_FORMS_REASON, PREFIX_RULE_TEXT, prefixesOverlap } from "../policy-pack/rules/ecr-naming";
+import { COPY_HOSTS_TEXT, DOCKER_HUB_UPSTREAM, lookupUpstream, PULL_THROUGH_HOSTS_TEXT, upstreamUrlHint } from "../policy-pack/rules/registry-catalogue";
+import { MAX_PULL_THROUGH_CACHE_RULES } from "../policy-pack/rules/service-limits";
 import { checkKnownFields, describeType, isRecord, Problems, requireString } from "./problems";
 import { CredentialContext, validateCredentials } from "./validate-credentials";
 import { RegistryConfig } from "./types";
 
-const REGISTRY_FIELDS = ["upstreamRegistryUrl", "ecrRepositoryPrefix", "credentials"] as const;
-const PREFIX_RULE = `${ECR_PREFIX_MIN_LENGTH}-${ECR_PREFIX_MAX_LENGTH} characters of lowercase letters and digits, separated by single '.', '_', '-' or '/' (e.g. docker-hub)`;
+const REGISTRY_FIELDS = ["upstreamRegistryUrl", "ecrRepositoryPrefix", "credentials", "additionalHosts"] as const;
+const HOST = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d{1,5})?$/;
 
 export interface ValidatedRegistries {
     /** The entries that passed every check. */
     registries: RegistryConfig[];
     /** Every well-formed prefix, also of entries with problems elsewhere, so image mappings are judged fairly. */
     prefixes: string[];
+    /** The well-formed prefixes whose upstream is Docker Hub (official images need `library/` under them). */
+    dockerHubPrefixes: string[];
+}
+
+interface SeenEntry {
+    index: number;
+    prefix?: string;
+    url?: string;
+    /** The upstream URL and every additional host of the entry. */
+    hosts: string[];
 }
 
 export function validateRegistries(raw: unknown, context: CredentialContext, problems: Problems): ValidatedRegistries {
     if (raw === undefined) {
         problems.add("registries", "is required: a list of upstream registries, each with upstreamRegistryUrl and ecrRepositoryPrefix");
-        return { registries: [], prefixes: [] };
+        return { registries: [], prefixes: [], dockerHubPrefixes: [] };
     }
     if (!Array.isArray(raw) || raw.length === 0) {
         problems.add("registries", `must be a non-empty list of upstream registries, got ${Array.isArray(raw) ? "an empty list" : describeType(raw)}`);
-        return { registries: [], prefixes: [] };
+        return { registries: [], prefixes: [], dockerHubPrefixes: [] };
     }
     const valid: RegistryConfig[] = [];
-    const seen: { index: number; url?: string; prefix?: string }[] = [];
+    const seen: SeenEntry[] = [];
+    let pullThroughRules = 0;
     raw.forEach((entry: unknown, index) => {
         const path = `registries[${index}]`;
         if (!isRecord(entry)) {
@@ -35,47 +47,81 @@ export function validateRegistries(raw: unknown, context: CredentialContext, pro
         checkKnownFields(entry, REGISTRY_FIELDS, path, problems);
         const url = validateUpstreamUrl(entry, path, problems);
         const prefix = validatePrefix(entry, path, problems);
-        checkAgainstEarlierEntries(path, url, prefix, seen, problems);
-        seen.push({ index, url, prefix });
-        const known = url === undefined ? undefined : lookupRegistry(url);
+        const known = url === undefined ? undefined : lookupUpstream(url);
+        const additionalHosts = validateAdditionalHosts(entry.additionalHosts, url, known?.defaultAliases ?? [], path, problems);
+        const hosts = [...(url !== undefined ? [url] : []), ...additionalHosts];
+        checkAgainstEarlierEntries(path, prefix, hosts, seen, problems);
+        seen.push({ index, prefix, url, hosts });
+        if (known?.servedBy === "pull-through-cache") {
+            pullThroughRules += 1;
+        }
         if (url === undefined || known === undefined || prefix === undefined) {
             return;
         }
-        const credentials = validateCredentials(entry.credentials, known, url, `${path}.credentials`, context, problems);
-        valid.push({ upstreamRegistryUrl: url, ecrRepositoryPrefix: prefix, ...(credentials ? { credentials } : {}) });
+        const credentials = validateCredentials(entry.credentials, { ...known, upstreamUrl: url, prefix }, `${path}.credentials`, context, problems);
+        valid.push({ upstreamRegistryUrl: url, ecrRepositoryPrefix: prefix, servedBy: known.servedBy, additionalHosts, ...(credentials ? { credentials } : {}) });
     });
+    if (pullThroughRules > MAX_PULL_THROUGH_CACHE_RULES) {
+        problems.add("registries", `declares ${pullThroughRules} pull-through cache rules; ECR allows at most ${MAX_PULL_THROUGH_CACHE_RULES} per registry (account and region), and the quota is not adjustable: split them across accounts or regions`);
+    }
     const prefixes = seen.map(s => s.prefix).filter((p): p is string => p !== undefined);
-    return { registries: valid, prefixes };
+    const dockerHubPrefixes = seen.filter(s => s.url === DOCKER_HUB_UPSTREAM).map(s => s.prefix).filter((p): p is string => p !== undefined);
+    return { registries: valid, prefixes, dockerHubPrefixes };
 }
 
 function validateUpstreamUrl(entry: Record<string, unknown>, path: string, problems: Problems): string | undefined {
-    const url = requireString(entry, "upstreamRegistryUrl", path, `the upstream registry host: ${ALLOWED_UPSTREAMS_TEXT}`, problems);
-    if (url !== undefined && lookupRegistry(url) === undefined) {
-        const hint = upstreamHint(url);
-        problems.add(`${path}.upstreamRegistryUrl`, `${JSON.stringify(url)} is not an upstream registry ECR pull-through cache supports${hint ? ` (${hint})` : ""}; allowed: ${ALLOWED_UPSTREAMS_TEXT}`);
+    const url = requireString(entry, "upstreamRegistryUrl", path, `the upstream registry host: ${PULL_THROUGH_HOSTS_TEXT} (pull-through cache), or ${COPY_HOSTS_TEXT} (HealthOmics copies)`, problems);
+    if (url !== undefined && lookupUpstream(url) === undefined) {
+        const hint = upstreamUrlHint(url);
+        problems.add(`${path}.upstreamRegistryUrl`, `${JSON.stringify(url)} is neither an upstream registry ECR pull-through cache supports nor one HealthOmics copies from${hint ? ` (${hint})` : ""}; allowed: ${PULL_THROUGH_HOSTS_TEXT} (pull-through cache), or ${COPY_HOSTS_TEXT} (HealthOmics copies)`);
+        return undefined;
     }
     return url;
 }
 
 function validatePrefix(entry: Record<string, unknown>, path: string, problems: Problems): string | undefined {
-    const prefix = requireString(entry, "ecrRepositoryPrefix", path, `the ECR repository prefix, ${PREFIX_RULE}`, problems);
+    const prefix = requireString(entry, "ecrRepositoryPrefix", path, `the ECR repository prefix, ${PREFIX_RULE_TEXT}`, problems);
     if (prefix === undefined) {
         return undefined;
     }
-    if (prefix.length < ECR_PREFIX_MIN_LENGTH || prefix.length > ECR_PREFIX_MAX_LENGTH || !ECR_PREFIX_PATTERN.test(prefix)) {
-        problems.add(`${path}.ecrRepositoryPrefix`, `${JSON.stringify(prefix)} is not a valid ECR repository prefix; use ${PREFIX_RULE}`);
+    if (prefix === "ROOT" || prefix.endsWith("/")) {
+        problems.add(`${path}.ecrRepositoryPrefix`, `${JSON.stringify(prefix)} is accepted by ECR but not by this project: ${PREFIX_REFUSED_FORMS_REASON}`);
+        return undefined;
+    }
+    if (!isValidPrefix(prefix)) {
+        problems.add(`${path}.ecrRepositoryPrefix`, `${JSON.stringify(prefix)} is not a valid ECR repository prefix; use ${PREFIX_RULE_TEXT}`);
         return undefined;
     }
     return prefix;
 }
 
-function checkAgainstEarlierEntries(
-    path: string,
-    url: string | undefined,
-    prefix: string | undefined,
-    earlier: readonly { index: number; url?: string; prefix?: string }[],
-    problems: Problems,
-): void {
+/** `additionalHosts`: absent means the registry's default aliases (docker.io for Docker Hub); `[]` turns them off. */
+function validateAdditionalHosts(raw: unknown, url: string | undefined, defaults: readonly string[], path: string, problems: Problems): string[] {
+    if (raw === undefined) {
+        return [...defaults];
+    }
+    const field = `${path}.additionalHosts`;
+    if (!Array.isArray(raw)) {
+        problems.add(field, `must be a list of registry hosts workflows write for this registry (e.g. [docker.io, index.docker.io]), or [] for none; got ${describeType(raw)}`);
+        return [];
+    }
+    const hosts: string[] = [];
+    raw.forEach((host: unknown, index) => {
+        const hostPath = `${field}[${index}]`;
+        if (typeof host !== "string" || !HOST.test(host)) {
+            problems.add(hostPath, `must be a lowercase registry host name such as docker.io, got ${typeof host === "string" ? JSON.stringify(host) : describeType(host)}`);
+        } else if (host === url || hosts.includes(host)) {
+            problems.add(hostPath, `"${host}" is listed twice for this registry`);
+        } else if (lookupUpstream(host) !== undefined) {
+            problems.add(hostPath, `"${host}" is a registry of its own (${lookupUpstream(host)?.name}); declare it as its own registries entry`);
+        } else {
+            hosts.push(host);
+        }
+    });
+    return hosts;
+}
+
+function checkAgainstEarlierEntries(path: string, prefix: string | undefined, hosts: readonly string[], earlier: readonly SeenEntry[], problems: Problems): void {
     for (const other of earlier) {
         if (prefix !== undefined && other.prefix !== undefined) {
             if (prefix === other.prefix) {
@@ -84,8 +130,8 @@ function checkAgainstEarlierEntries(
                 problems.add(`${path}.ecrRepositoryPrefix`, `"${prefix}" overlaps "${other.prefix}" of registries[${other.index}]; prefixes must not contain one another, or one rule's repositories would fall under the other's prefix`);
             }
         }
-        if (url !== undefined && url === other.url) {
-            problems.add(`${path}.upstreamRegistryUrl`, `"${url}" is already mapped by registries[${other.index}]; the container registry map takes one prefix per upstream registry`);
+        for (const host of hosts.filter(h => other.hosts.includes(h))) {
+            problems.add(`${path}.upstreamRegistryUrl`, `"${host}" is already mapped by registries[${other.index}]; a container registry map takes one prefix per registry host`);
         }
     }
 }

@@ -1,6 +1,7 @@
 // Every kind of bad configuration is reported by entry and field, all at once, before anything is declared.
 import * as assert from "assert/strict";
-import { ProgramRun, runProgram } from "./harness/mock-program";
+import { ContainerRegistryMap } from "../components/registry-map";
+import { ProgramRun, runProgram, valueOf } from "./harness/mock-program";
 import { ConfigMap, devStackConfig, PROJECT, withConfig } from "./harness/stack-config";
 
 const DEV = devStackConfig();
@@ -25,16 +26,16 @@ const CASES: ErrorCase[] = [
     { name: "registries missing", config: withConfig(DEV.config, "registries", undefined), expect: ["registries", "is required: a list of upstream registries"] },
     { name: "registries not a list", config: withConfig(DEV.config, "registries", "docker-hub"), expect: ["registries", "must be a non-empty list of upstream registries, got a string"] },
     { name: "registries empty", config: registries(), expect: ["registries", "got an empty list"] },
-    { name: "entry not an object", config: registries("quay.io"), expect: ["registries[0]", "must be an object with upstreamRegistryUrl, ecrRepositoryPrefix, credentials"] },
-    { name: "misspelt field", config: registries(DOCKER_HUB, { upstreamRegistryUrl: "quay.io", ecrRepositoryPrefx: "quay" }), expect: ["registries[1].ecrRepositoryPrefx", "is not a known field; allowed fields: upstreamRegistryUrl, ecrRepositoryPrefix, credentials"] },
+    { name: "entry not an object", config: registries("quay.io"), expect: ["registries[0]", "must be an object with upstreamRegistryUrl, ecrRepositoryPrefix, credentials, additionalHosts"] },
+    { name: "misspelt field", config: registries(DOCKER_HUB, { upstreamRegistryUrl: "quay.io", ecrRepositoryPrefx: "quay" }), expect: ["registries[1].ecrRepositoryPrefx", "is not a known field; allowed fields: upstreamRegistryUrl, ecrRepositoryPrefix, credentials, additionalHosts"] },
     { name: "prefix missing", config: registries({ upstreamRegistryUrl: "quay.io" }), expect: ["registries[0].ecrRepositoryPrefix", "is required: the ECR repository prefix"] },
     { name: "prefix with capitals", config: registries({ ...QUAY, ecrRepositoryPrefix: "Quay_IO" }), expect: ["registries[0].ecrRepositoryPrefix", "\"Quay_IO\" is not a valid ECR repository prefix; use 2-30 characters"] },
     { name: "prefix too short", config: registries({ ...QUAY, ecrRepositoryPrefix: "q" }), expect: ["registries[0].ecrRepositoryPrefix", "\"q\" is not a valid ECR repository prefix"] },
     { name: "prefix too long", config: registries({ ...QUAY, ecrRepositoryPrefix: "q".repeat(31) }), expect: ["registries[0].ecrRepositoryPrefix", "is not a valid ECR repository prefix"] },
-    { name: "prefix with a trailing slash", config: registries({ ...QUAY, ecrRepositoryPrefix: "quay/" }), expect: ["registries[0].ecrRepositoryPrefix", "\"quay/\" is not a valid ECR repository prefix"] },
+    { name: "prefix with a trailing slash", config: registries({ ...QUAY, ecrRepositoryPrefix: "quay/" }), expect: ["registries[0].ecrRepositoryPrefix", "\"quay/\" is accepted by ECR but not by this project: ROOT would cache every repository"] },
     { name: "duplicate prefix", config: registries(QUAY, { ...ECR_PUBLIC, ecrRepositoryPrefix: "quay" }), expect: ["registries[1].ecrRepositoryPrefix", "\"quay\" is already used by registries[0]"] },
     { name: "overlapping prefix", config: registries(QUAY, { ...ECR_PUBLIC, ecrRepositoryPrefix: "quay/public" }), expect: ["registries[1].ecrRepositoryPrefix", "\"quay/public\" overlaps \"quay\" of registries[0]"] },
-    { name: "unsupported upstream", config: registries({ ...QUAY, upstreamRegistryUrl: "registry.example.com" }), expect: ["registries[0].upstreamRegistryUrl", "\"registry.example.com\" is not an upstream registry ECR pull-through cache supports; allowed: registry-1.docker.io, quay.io, public.ecr.aws, ghcr.io, registry.k8s.io, registry.gitlab.com or <registry>.azurecr.io"] },
+    { name: "unsupported upstream", config: registries({ ...QUAY, upstreamRegistryUrl: "registry.example.com" }), expect: ["registries[0].upstreamRegistryUrl", "\"registry.example.com\" is neither an upstream registry ECR pull-through cache supports nor one HealthOmics copies from; allowed: registry-1.docker.io, quay.io, public.ecr.aws, ghcr.io, registry.k8s.io, registry.gitlab.com or <registry>.azurecr.io (pull-through cache), or community.wave.seqera.io, wave.seqera.io, nvcr.io, gcr.io, us.gcr.io, eu.gcr.io, asia.gcr.io or <region>-docker.pkg.dev (HealthOmics copies)"] },
     { name: "Docker Hub alias", config: registries({ ...DOCKER_HUB, upstreamRegistryUrl: "docker.io" }), expect: ["registries[0].upstreamRegistryUrl", "(the upstream URL is registry-1.docker.io; list docker.io under its additionalHosts"] },
     { name: "upstream with scheme", config: registries({ ...QUAY, upstreamRegistryUrl: "https://quay.io" }), expect: ["registries[0].upstreamRegistryUrl", "(give the host name only, without a scheme such as https://)"] },
     { name: "upstream mapped twice", config: registries(QUAY, { ...QUAY, ecrRepositoryPrefix: "quay-again" }), expect: ["registries[1].upstreamRegistryUrl", "\"quay.io\" is already mapped by registries[0]"] },
@@ -44,19 +45,19 @@ const CASES: ErrorCase[] = [
     { name: "Azure without credentials", config: registries({ upstreamRegistryUrl: "myteam.azurecr.io", ecrRepositoryPrefix: "azure" }), expect: ["registries[0].credentials", "Azure Container Registry (myteam.azurecr.io) requires credentials"] },
     { name: "ECR Public with credentials", config: registries({ ...ECR_PUBLIC, credentials: { secretConfigKey: "dockerHubCredentials" } }), expect: ["registries[0].credentials", "Amazon ECR Public (public.ecr.aws) does not take credentials; remove this field"] },
     { name: "both credential sources", config: registries({ ...DOCKER_HUB, credentials: { secretConfigKey: "dockerHubCredentials", secretArn: SECRET_ARN } }), expect: ["registries[0].credentials", "must set exactly one of secretConfigKey or secretArn, found both"] },
-    { name: "credential config key not set", config: registries({ ...DOCKER_HUB, credentials: { secretConfigKey: "hubCreds" } }), expect: ["registries[0].credentials.secretConfigKey", `names ${PROJECT}:hubCreds, which is not set; set it with: pulumi config set --secret --path 'hubCreds.username' <user>`] },
+    { name: "credential config key not set", config: registries({ ...DOCKER_HUB, credentials: { secretConfigKey: "hubCreds" } }), expect: ["registries[0].credentials.secretConfigKey", `names ${PROJECT}:hubCreds, which is not set; set it with: pulumi config set --secret --path 'hubCreds.username' <username> && pulumi config set --secret --path 'hubCreds.accessToken' <accessToken>`] },
     { name: "credential config in plain text", config: DEV.config, secretKeys: [], expect: ["registries[0].credentials.secretConfigKey", `names ${PROJECT}:dockerHubCredentials, which is stored in plain text`] },
     {
         name: "credential secret without access token",
         config: withConfig(DEV.config, "dockerHubCredentials", { username: "octo-user" }),
-        expect: ["registries[0].credentials.secretConfigKey", "whose secret value must be an object with exactly 'username' and 'accessToken' ('accessToken' must be a non-empty string)"],
+        expect: ["registries[0].credentials.secretConfigKey", "whose secret value must be an object with 'username' and 'accessToken' ('accessToken' must be a non-empty string)"],
     },
     {
         name: "credential secret that is a bare token",
         config: withConfig(DEV.config, "dockerHubCredentials", "dckr_pat_bare"),
         expect: ["registries[0].credentials.secretConfigKey", "(it must be an object, got a string)"],
     },
-    { name: "secret ARN not an ARN", config: registries({ upstreamRegistryUrl: "ghcr.io", ecrRepositoryPrefix: "ghcr", credentials: { secretArn: "ecr-pullthroughcache/ghcr" } }), expect: ["registries[0].credentials.secretArn", "must be the full ARN of a Secrets Manager secret"] },
+    { name: "secret ARN not an ARN", config: registries({ upstreamRegistryUrl: "ghcr.io", ecrRepositoryPrefix: "ghcr", credentials: { secretArn: "ecr-pullthroughcache/ghcr" } }), expect: ["registries[0].credentials.secretArn", "must be the ARN of a Secrets Manager secret, arn:<partition>:secretsmanager:<region>:<account>:secret:ecr-pullthroughcache/<name>[-<6 characters>]"] },
     { name: "secret ARN with the wrong name", config: registries({ upstreamRegistryUrl: "ghcr.io", ecrRepositoryPrefix: "ghcr", credentials: { secretArn: SECRET_ARN.replace("ecr-pullthroughcache/", "github/") } }), expect: ["registries[0].credentials.secretArn", "secret name 'github/ghcr' does not start with 'ecr-pullthroughcache/'"] },
     { name: "secret ARN in another region and account", config: registries({ upstreamRegistryUrl: "ghcr.io", ecrRepositoryPrefix: "ghcr", credentials: { secretArn: SECRET_ARN.replace("us-east-1:123456789012", "eu-west-1:210987654321") } }), expect: ["registries[0].credentials.secretArn", "region eu-west-1 is not this stack's region us-east-1; account 210987654321 is not this stack's account 123456789012"] },
     { name: "image mapping outside the prefixes", config: withConfig(DEV.config, "imageMappings", [{ sourceImage: "ubuntu", destinationImage: "dockerhub/library/ubuntu:latest" }]), expect: ["imageMappings[0].destinationImage", "\"dockerhub/library/ubuntu:latest\" is not under a declared ecrRepositoryPrefix; declared: docker-hub, quay, ecr-public"] },
@@ -72,7 +73,7 @@ const CASES: ErrorCase[] = [
     { name: "region missing", config: withConfig(DEV.config, "aws:region", undefined), expect: ["aws:region", "is required: the AWS region this stack deploys to"] },
     { name: "reserved tag key", config: withConfig(DEV.config, "tags", { "aws:owner": "me" }), expect: ["tags.aws:owner", "must not start with aws:"] },
     { name: "tag value not a string", config: withConfig(DEV.config, "tags", { cost: 12 }), expect: ["tags.cost", "tag values must be strings"] },
-    { name: "map key starting with a slash", config: withConfig(DEV.config, "mapObjectKey", "/maps/registry.json"), expect: ["mapObjectKey", "must be an S3 object key of 1-1024 characters not starting with '/'"] },
+    { name: "map key prefix starting with a slash", config: withConfig(DEV.config, "mapObjectPrefix", "/maps"), expect: ["mapObjectPrefix", "must be an S3 key prefix of 1-900 letters, digits and ! _ . * ' ( ) / -, not starting or ending with '/', got \"/maps\""] },
 ];
 
 function qualified(path: string): string {
@@ -142,7 +143,7 @@ describe("configurations that are accepted", () => {
         assert.equal(run.error, undefined, run.error?.message);
         const secrets = run.resources.filter(r => r.type === "aws:secretsmanager/secret:Secret").map(r => r.inputs.name).sort();
         assert.deepEqual(secrets, ["ecr-pullthroughcache/azure/team", "ecr-pullthroughcache/quay"]);
-        assert.deepEqual(run.outputs?.containerRegistryMap.imageMappings, [
+        assert.deepEqual(((await valueOf(run.outputs!.containerRegistryMap)) as ContainerRegistryMap).imageMappings, [
             { sourceImage: "myteam.azurecr.io/tools/samtools:1.19", destinationImage: "123456789012.dkr.ecr.us-east-1.amazonaws.com/azure/team/tools/samtools:1.19" },
         ]);
     });
@@ -150,8 +151,8 @@ describe("configurations that are accepted", () => {
     it("follows the stack's region: the same relative image mappings land in eu-west-1", async () => {
         const run = await runProgram(withConfig(DEV.config, "aws:region", "eu-west-1"), DEV.secretKeys);
         assert.equal(run.error, undefined, run.error?.message);
-        assert.deepEqual(run.outputs?.containerRegistryMap.imageMappings?.map(m => m.destinationImage), [
-            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/ubuntu:latest",
+        assert.deepEqual(((await valueOf(run.outputs!.containerRegistryMap)) as ContainerRegistryMap).imageMappings?.map(m => m.destinationImage), [
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/ubuntu:20.04",
             "123456789012.dkr.ecr.eu-west-1.amazonaws.com/quay/biocontainers/bwa:0.7.17--hed695b0_7",
         ]);
     });
@@ -159,6 +160,6 @@ describe("configurations that are accepted", () => {
     it("leaves imageMappings out of the map when none are configured", async () => {
         const run = await runProgram(withConfig(DEV.config, "imageMappings", []), DEV.secretKeys);
         assert.equal(run.error, undefined, run.error?.message);
-        assert.deepEqual(Object.keys(run.outputs!.containerRegistryMap), ["registryMappings"]);
+        assert.deepEqual(Object.keys((await valueOf(run.outputs!.containerRegistryMap)) as ContainerRegistryMap), ["registryMappings"]);
     });
 });

@@ -3,7 +3,8 @@
 // the policy pack (map entries) and the CLI (`check`). Imports nothing.
 // Sources: ECR API model 2026-04 (UpstreamRegistry, CreatePullThroughCacheRule.upstreamRegistryUrl);
 // ECR User Guide pull-through-cache.html (credentials per upstream); HealthOmics User Guide
-// containers-ptc-registries.html and containers-non-ptc-registries.html (2026-10-14).
+// containers-ptc-registries.html and containers-non-ptc-registries.html (2026-10-14); containers-workflow-creation.html
+// ("Mappings for registries HealthOmics copies from must include credentialArn").
 
 /** How HealthOmics gets an upstream's images into the account's private ECR registry. */
 export type ServedBy = "pull-through-cache" | "healthomics-copy";
@@ -36,13 +37,13 @@ const PTC: Readonly<Record<string, UpstreamRegistry>> = {
 };
 
 const COPY: Readonly<Record<string, UpstreamRegistry>> = {
-    "community.wave.seqera.io": { name: "Seqera Containers (community)", servedBy: "healthomics-copy", credentials: "optional", suggestedPrefix: "seqera-community", aliases: [], defaultAliases: [] },
-    "wave.seqera.io": { name: "Seqera Containers", servedBy: "healthomics-copy", credentials: "optional", suggestedPrefix: "seqera", aliases: [], defaultAliases: [] },
-    "nvcr.io": { name: "NVIDIA NGC", servedBy: "healthomics-copy", credentials: "optional", suggestedPrefix: "nvcr", aliases: [], defaultAliases: [] },
-    "gcr.io": { name: "Google Container Registry", servedBy: "healthomics-copy", credentials: "optional", suggestedPrefix: "gcr", aliases: [], defaultAliases: [] },
-    "us.gcr.io": { name: "Google Container Registry (US)", servedBy: "healthomics-copy", credentials: "optional", suggestedPrefix: "us-gcr", aliases: [], defaultAliases: [] },
-    "eu.gcr.io": { name: "Google Container Registry (EU)", servedBy: "healthomics-copy", credentials: "optional", suggestedPrefix: "eu-gcr", aliases: [], defaultAliases: [] },
-    "asia.gcr.io": { name: "Google Container Registry (Asia)", servedBy: "healthomics-copy", credentials: "optional", suggestedPrefix: "asia-gcr", aliases: [], defaultAliases: [] },
+    "community.wave.seqera.io": { name: "Seqera Containers (community)", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "seqera-community", aliases: [], defaultAliases: [] },
+    "wave.seqera.io": { name: "Seqera Containers", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "seqera", aliases: [], defaultAliases: [] },
+    "nvcr.io": { name: "NVIDIA NGC", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "nvcr", aliases: [], defaultAliases: [] },
+    "gcr.io": { name: "Google Container Registry", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "gcr", aliases: [], defaultAliases: [] },
+    "us.gcr.io": { name: "Google Container Registry (US)", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "us-gcr", aliases: [], defaultAliases: [] },
+    "eu.gcr.io": { name: "Google Container Registry (EU)", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "eu-gcr", aliases: [], defaultAliases: [] },
+    "asia.gcr.io": { name: "Google Container Registry (Asia)", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "asia-gcr", aliases: [], defaultAliases: [] },
 };
 
 const AZURE = /^([a-z0-9]{5,50})\.azurecr\.io$/;
@@ -66,7 +67,7 @@ export function lookupUpstream(host: string): UpstreamRegistry | undefined {
     }
     const artifact = ARTIFACT_REGISTRY.exec(host);
     if (artifact) {
-        return { name: "Google Artifact Registry", servedBy: "healthomics-copy", credentials: "optional", suggestedPrefix: `gar-${artifact[1]}`, aliases: [], defaultAliases: [] };
+        return { name: "Google Artifact Registry", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: `gar-${artifact[1]}`, aliases: [], defaultAliases: [] };
     }
     return undefined;
 }
@@ -111,3 +112,10 @@ export function upstreamUrlHint(url: string): string | undefined {
     const upstream = upstreamOfAlias(url) ?? (["hub.docker.com", "registry.hub.docker.com"].includes(url.toLowerCase()) ? DOCKER_HUB_UPSTREAM : undefined);
     return upstream !== undefined ? `the upstream URL is ${upstream}; list ${url} under its additionalHosts instead` : undefined;
 }
+
+/**
+ * Name prefix this project gives the secrets of registries HealthOmics copies from. HealthOmics' own example
+ * names one `omics-registry/seqera-EXAMPLE` (User Guide containers-workflow-creation.html); unlike ECR's
+ * `ecr-pullthroughcache/`, no API pattern is known to require it, so existing secrets may be named otherwise.
+ */
+export const COPY_CREDENTIAL_SECRET_NAME_PREFIX = "omics-registry/";

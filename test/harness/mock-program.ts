@@ -14,6 +14,8 @@ export interface MockedResource {
     inputs: Record<string, unknown>;
     /** What the mock returned as the resource's state: the inputs plus computed ARNs and names. */
     state: Record<string, unknown>;
+    /** The resource options the program gave (recorded by a stack transformation, as the engine would receive them). */
+    options: pulumi.CustomResourceOptions;
 }
 
 export interface ProgramRun {
@@ -29,6 +31,9 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, r
             const arn = `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${String(inputs.name)}-AbCdEf`;
             return { id: arn, state: { arn } };
         }
+        case "aws:secretsmanager/secretVersion:SecretVersion":
+            // The version's ARN outputs are the secret's ARN (its secretId here, since a mocked secret's id is its ARN).
+            return { id: `${String(inputs.secretId)}|version-1`, state: { arn: inputs.secretId, secretArn: inputs.secretId, versionId: "version-1" } };
         case "aws:iam/role:Role":
             return { id: `${name}-1a2b3c`, state: { name: `${name}-1a2b3c`, arn: `arn:aws:iam::${ACCOUNT}:role/${name}-1a2b3c` } };
         case "aws:s3/bucket:Bucket":
@@ -38,8 +43,15 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, r
     }
 }
 
-function callerIdentity(token: string): Record<string, unknown> {
+/** KMS key id each existing secret reports, by ARN (absent: the default aws/secretsmanager key). */
+export const SECRET_KMS_KEYS: Record<string, string> = {};
+
+function invoke(token: string, args: Record<string, unknown>): Record<string, unknown> {
     switch (token) {
+        case "aws:secretsmanager/getSecret:getSecret": {
+            const arn = String(args.arn);
+            return { arn, id: arn, name: arn.split(":secret:")[1], kmsKeyId: SECRET_KMS_KEYS[arn] ?? "" };
+        }
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDACI", id: ACCOUNT };
         case "aws:index/getPartition:getPartition":
@@ -52,21 +64,33 @@ function callerIdentity(token: string): Record<string, unknown> {
 /** Runs the program with `config` (secret keys listed in `secretKeys`); never throws, the error is returned. */
 export async function runProgram(config: ConfigMap, secretKeys: string[] = []): Promise<ProgramRun> {
     const resources: MockedResource[] = [];
+    const options = new Map<string, pulumi.CustomResourceOptions>();
     const region = config["aws:region"] ?? "us-east-1";
     await pulumi.runtime.setMocks({
         newResource(args) {
             const { id, state: computedState } = computed(args.type, args.name, args.inputs, region);
             const state = { ...args.inputs, ...computedState };
-            resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, id, inputs: args.inputs, state });
+            if (args.type !== "pulumi:pulumi:Stack") {
+                resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, id, inputs: args.inputs, state, options: options.get(`${args.type}::${args.name}`) ?? {} });
+            }
             return { id, state };
         },
         call(args) {
-            return callerIdentity(args.token);
+            return invoke(args.token, args.inputs);
         },
     }, PROJECT, "dev", false);
     pulumi.runtime.setAllConfig(config, secretKeys);
     try {
-        const outputs = await runOmicsRegistryMaps();
+        let outputs: StackOutputs | undefined;
+        // Inside a root stack, as `pulumi up` runs a program, so that a stack transformation sees every resource's options.
+        await pulumi.runtime.runInPulumiStack(async () => {
+            pulumi.runtime.registerStackTransformation(args => {
+                options.set(`${args.type}::${args.name}`, args.opts);
+                return undefined;
+            });
+            outputs = await runOmicsRegistryMaps();
+            return {};
+        });
         await pulumi.runtime.disconnect();
         return { resources, outputs };
     } catch (error) {

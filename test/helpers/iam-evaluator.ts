@@ -1,0 +1,44 @@
+// Evaluates IAM documents with a real IAM policy evaluator (@cloud-copilot/iam-simulate), so tests assert what a
+// document allows rather than how it is spelled.
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+
+export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
+
+export interface Request {
+    /** A service principal (`omics.amazonaws.com`), an account id, or a role/user ARN. */
+    principal: string;
+    action: string;
+    resource: string;
+    /** The account owning the resource. */
+    account: string;
+    context?: Record<string, string>;
+}
+
+async function simulate(request: Request, policies: { identity?: unknown[]; resource?: unknown }): Promise<Decision> {
+    const response = await runSimulation({
+        request: {
+            principal: request.principal,
+            action: request.action,
+            resource: { resource: request.resource, accountId: request.account },
+            contextVariables: request.context ?? {},
+        },
+        identityPolicies: (policies.identity ?? []).map((policy, index) => ({ name: `policy-${index}`, policy })),
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        ...(policies.resource !== undefined ? { resourcePolicy: policies.resource } : {}),
+    } as Parameters<typeof runSimulation>[0], {});
+    if (response.resultType === "error") {
+        throw new Error(`the IAM evaluator rejected the request or a policy: ${JSON.stringify(response.errors)}`);
+    }
+    return response.overallResult as Decision;
+}
+
+/** What a resource policy (registry policy, repository policy, trust policy) decides for a request. */
+export function resourcePolicyDecision(policy: unknown, request: Request): Promise<Decision> {
+    return simulate(request, { resource: policy });
+}
+
+/** What identity policies (a role's inline or attached policies) decide for a same-account request. */
+export function identityPolicyDecision(policies: unknown[], request: Request): Promise<Decision> {
+    return simulate(request, { identity: policies });
+}
