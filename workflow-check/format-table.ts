@@ -25,7 +25,8 @@ function resolvedColumn(image: ImageResult): string {
 }
 
 export function formatTable(report: CheckReport, options: TableOptions): string {
-    const paint = (style: Style, text: string) => (options.color ? styleText(style, text) : text);
+    // The caller decides about colour (a TTY check); styleText would otherwise look at process.stdout itself.
+    const paint = (style: Style, text: string) => (options.color ? styleText(style, text, { validateStream: false }) : text);
     const header = ["LOCATION", "IMAGE", "STATUS", "RESOLVED"];
     const rows = report.images.map(image => [`${image.file}:${image.line}`, image.image, image.status, resolvedColumn(image)]);
     const widths = header.map((title, column) => Math.max(title.length, ...rows.map(row => row[column].length)));
@@ -54,6 +55,6 @@ export function formatTable(report: CheckReport, options: TableOptions): string 
     const { summary } = report;
     const { errors, warnings } = countFindings(report);
     out.push("", `${summary.images} images: ${summary.mapped} mapped, ${summary.unmapped} unmapped, ${summary.unresolvable} unresolvable, ${summary.unpinned} unpinned; ` +
-        `${errors} errors, ${warnings} warnings${report.problems.length > 0 ? `, ${report.problems.length} files that cannot be parsed` : ""}`);
+        `${errors} errors, ${warnings} warnings${report.problems.length > 0 ? `, ${report.problems.length} ${report.problems.length === 1 ? "file" : "files"} that cannot be parsed` : ""}`);
     return `${out.join("\n")}\n`;
 }
