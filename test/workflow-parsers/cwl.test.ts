@@ -2,9 +2,11 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import { scanWorkflow } from "../../workflow-parsers";
-import { FIXTURES, writeTree } from "./temp-tree";
+import { FIXTURES, removeTempDirs, writeTree } from "./temp-tree";
 
 describe("workflow-parsers: CWL", () => {
+    after(removeTempDirs);
+
     it("finds DockerRequirement in requirements and hints, map and list forms, inline runs, $graph, $import and $include", async () => {
         const scan = await scanWorkflow(path.join(FIXTURES, "cwl-tools"));
         assert.deepEqual(scan.problems, []);

@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import { scanWorkflow } from "../../workflow-parsers";
-import { FIXTURES, writeTree } from "./temp-tree";
+import { FIXTURES, removeTempDirs, writeTree } from "./temp-tree";
 
 const SAMTOOLS_IMAGE =
     "\"${ workflow.containerEngine == 'singularity' && !task.ext.singularity_pull_docker_container ? " +
@@ -13,6 +13,8 @@ const BCFTOOLS_IMAGE =
     ": 'community.wave.seqera.io/library/bcftools_htslib:0a3fa2654b52006f'}\"";
 
 describe("workflow-parsers: Nextflow", () => {
+    after(removeTempDirs);
+
     it("finds process directives and config settings of an nf-core-like pipeline, with docker.registry applied", async () => {
         const scan = await scanWorkflow(path.join(FIXTURES, "nf-core-like"));
         assert.deepEqual(scan.problems, []);

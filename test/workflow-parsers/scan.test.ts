@@ -1,11 +1,10 @@
 // scanWorkflow over whole roots: a mixed directory, a definition .zip built with fflate, skipped folders, bad roots, progress.
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { strToU8, zipSync } from "fflate";
 import { scanWorkflow } from "../../workflow-parsers";
-import { writeTree } from "./temp-tree";
+import { removeTempDirs, tempDir, writeTree } from "./temp-tree";
 
 const MIXED = {
     "main.wdl": 'version 1.0\ntask T {\n  command <<< >>>\n  runtime {\n    docker: "quay.io/biocontainers/samtools:1.17--h00cdaf9_0"\n  }\n}\n',
@@ -23,12 +22,14 @@ const EXPECTED = [
 ];
 
 function tempFile(name: string, data: Uint8Array | string): string {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "workflow-zip-")), name);
+    const file = path.join(tempDir(), name);
     fs.writeFileSync(file, data);
     return file;
 }
 
 describe("workflow-parsers: scanWorkflow", () => {
+    after(removeTempDirs);
+
     it("scans a mixed WDL/Nextflow/CWL directory and only workflow files", async () => {
         const scan = await scanWorkflow(writeTree(MIXED));
         assert.deepEqual(scan, { references: EXPECTED, problems: [], files: 4 });

@@ -3,9 +3,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { scanWorkflow } from "../../workflow-parsers";
-import { FIXTURES, writeTree } from "./temp-tree";
+import { FIXTURES, removeTempDirs, writeTree } from "./temp-tree";
 
 describe("workflow-parsers: WDL", () => {
+    after(removeTempDirs);
+
     it("finds runtime docker/container values in a warp-style workflow, resolved through defaults, concatenation and calls", async () => {
         const scan = await scanWorkflow(path.join(FIXTURES, "wdl-germline"));
         assert.deepEqual(scan.problems, []);
