@@ -75,7 +75,7 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
         const fake = new StandInPulumi({
             default: { preview: "preview-creates" },
             stacks: { "beta-us-east-1": { preview: "preview-mandatory-violation" } },
-            barrier: { size: 2, timeoutMs: 4000 },
+            barrier: { size: 2, timeoutMs: 10_000 },
         }, ["alpha-us-east-1"]);
         const { dir, logDir, args } = project(fourStackRollout(), fake);
         const run = await runCli(args("--concurrency", "2"), HUB_ENV);
@@ -161,6 +161,16 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
         assert.match(log, /config set-all --stack alpha-us-east-1 --json/);
         assert.match(log, /\[secret\]/);
         assertNoSecret(run, logDir);
+    });
+
+    it("with a CLI of 3.205 or before, the Automation API tails an event-log file instead; the counts still arrive", async () => {
+        const fake = new StandInPulumi({ version: "3.205.0", default: { preview: "preview-creates" } });
+        const { args } = project(fourStackRollout(), fake);
+        const run = await runCli(args("--only", "beta-us-east-1"), HUB_ENV);
+        assert.strictEqual(run.code, 0, run.stderr);
+        const preview = fake.callsOf("preview")[0];
+        assert.match(preview?.args[(preview?.args.indexOf("--event-log") ?? 0) + 1] ?? "", /eventlog\.txt$/);
+        assert.match(run.stdout, /^beta-us-east-1\s+succeeded\s+create 5\s+1 \(0 mandatory, 1 advisory\)/m);
     });
 
     it("--destroy with the stacks typed back destroys without creating stacks or loading the policy pack; a missing stack fails", async () => {
