@@ -32,7 +32,7 @@ const HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
 /** What `pulumi preview` does not know before the first update: ids, ARNs and what is built from them. */
 const PREVIEW_UNKNOWNS: UnknownProps[] = [
     { type: T.secret, props: ["arn", "id"] },
-    { type: T.secretVersion, props: ["secretId", "versionId"] },
+    { type: T.secretVersion, props: ["secretId", "versionId", "arn", "id"] },
     { type: T.rule, props: ["credentialArn", "registryId"] },
     { type: T.role, props: ["arn", "id", "uniqueId", "inlinePolicies"] },
     { type: T.rolePolicy, props: ["role"] },
@@ -41,13 +41,25 @@ const PREVIEW_UNKNOWNS: UnknownProps[] = [
 ];
 
 let own: MockedResource[];
+/** The logical name of the program's (default) map object: its key is derived from its content, so it is looked up. */
+let mapObject: string;
 
 before(async () => {
     const { config, secretKeys } = devStackConfig();
     const run = await runProgram(config, secretKeys);
     assert.equal(run.error, undefined, run.error?.message);
     own = run.resources;
+    const maps = own.filter(r => r.type === T.object && String(r.state.content).includes("registryMappings"));
+    assert.ok(maps.length >= 1, "the program declares a registry map object");
+    mapObject = maps[0].name;
 });
+
+/** Where in a map's registryMappings the entry for `upstream` is. */
+function entryIndex(document: any, upstream: string): number {
+    const index = (document.registryMappings as { upstreamRegistryUrl: string }[]).findIndex(e => e.upstreamRegistryUrl === upstream);
+    assert.ok(index >= 0, `the map has an entry for ${upstream}`);
+    return index;
+}
 
 async function violations(policy: StackValidationPolicy, resources: readonly MockedResource[], unknown: UnknownProps[] = []): Promise<Violation[]> {
     return runPolicy(policy, policyResources(resources, unknown));
@@ -163,10 +175,11 @@ describe("registry-policy-matches-pull-through-rules", () => {
 
 describe("omics-role-ecr-matches-pull-through-rules", () => {
     const rolePolicy = (edit: (document: any) => void) => changeState(own, T.rolePolicy, "omics-run-permissions", editJson("policy", edit));
-    const ecrResources = (d: any) => d.Statement.find((s: any) => s.Sid === "PullThroughCacheImages").Resource as string[];
+    // the statement that lets runs pull cached images
+    const ecrResources = (d: any) => d.Statement.find((s: any) => [s.Action].flat().includes("ecr:BatchGetImage")).Resource as string[];
 
     it("fails a role that misses a rule's prefix, also in a preview", async () => {
-        const missing = rolePolicy(d => ecrResources(d).splice(1, 1));
+        const missing = rolePolicy(d => ecrResources(d).splice(ecrResources(d).findIndex(r => r.endsWith("/quay/*")), 1));
         const message = ["HealthOmics role 'omics-service-role' (ECR statements) does not cover prefix 'quay'"];
         await expectOne(omicsRoleMatchesRules, missing, message, urnOf(T.role, "omics-service-role"));
         await expectOne(omicsRoleMatchesRules, missing, message, urnOf(T.role, "omics-service-role"), PREVIEW_UNKNOWNS);
@@ -189,17 +202,19 @@ describe("omics-role-ecr-matches-pull-through-rules", () => {
 });
 
 describe("registry-map-matches-pull-through-rules", () => {
-    const map = (edit: (document: any) => void) => changeState(own, T.object, "container-registry-map", editJson("content", edit));
+    const map = (edit: (document: any) => void) => changeState(own, T.object, mapObject, editJson("content", edit));
+    let quay = -1;
+    before(() => { map(d => { quay = entryIndex(d, "quay.io"); }); });
 
     it("fails a prefix typo in registryMappings, also in a preview", async () => {
-        const typo = map(d => { d.registryMappings[1].ecrRepositoryPrefix = "qauy"; });
-        const message = ["registryMappings[1] names ecrRepositoryPrefix 'qauy', which no pull-through cache rule declares (declared: docker-hub, ecr-public, quay)"];
-        await expectOne(registryMapMatchesRules, typo, message, urnOf(T.object, "container-registry-map"));
+        const typo = map(d => { d.registryMappings[entryIndex(d, "quay.io")].ecrRepositoryPrefix = "qauy"; });
+        const message = [`registryMappings[${quay}] names ecrRepositoryPrefix 'qauy', which no pull-through cache rule declares (declared: docker-hub, ecr-public, quay)`];
+        await expectOne(registryMapMatchesRules, typo, message, urnOf(T.object, mapObject));
         await expectOne(registryMapMatchesRules, typo, message, undefined, PREVIEW_UNKNOWNS);
     });
 
     it("fails an upstream URL that differs from the rule's", async () => {
-        const wrongUpstream = map(d => { d.registryMappings[1].upstreamRegistryUrl = "ghcr.io"; });
+        const wrongUpstream = map(d => { d.registryMappings[entryIndex(d, "quay.io")].upstreamRegistryUrl = "ghcr.io"; });
         await expectOne(registryMapMatchesRules, wrongUpstream, ["maps prefix 'quay' to upstreamRegistryUrl 'ghcr.io', but the pull-through cache rule for 'quay' pulls from 'quay.io'"]);
     });
 
@@ -210,7 +225,7 @@ describe("registry-map-matches-pull-through-rules", () => {
 });
 
 describe("image-mappings-inside-pull-through-prefixes", () => {
-    const destination = (value: string) => changeState(own, T.object, "container-registry-map", editJson("content", d => { d.imageMappings[0].destinationImage = value; }));
+    const destination = (value: string) => changeState(own, T.object, mapObject, editJson("content", d => { d.imageMappings[0].destinationImage = value; }));
 
     it("fails a destination outside the declared prefixes", async () => {
         await expectOne(imageMappingsInsidePrefixes, destination(`${HOST}/dockerhub/library/ubuntu:latest`),
