@@ -3,6 +3,7 @@
 import * as assert from "assert/strict";
 import { StackValidationPolicy } from "@pulumi/policy";
 import {
+    copyRegistryCredentials,
     credentialSecretNames,
     imageMappingsInsidePrefixes,
     omicsRoleMatchesRules,
@@ -13,7 +14,7 @@ import {
 } from "../../policy-pack/policies";
 import { MockedResource, runProgram } from "../harness/mock-program";
 import { changeState, policyResources, runPolicy, UnknownProps, Violation, withoutResource } from "../harness/policy-stack";
-import { devStackConfig } from "../harness/stack-config";
+import { devStackConfig, gatkStackConfig } from "../harness/stack-config";
 
 const T = {
     rule: "aws:ecr/pullThroughCacheRule:PullThroughCacheRule",
@@ -262,5 +263,30 @@ describe("credential-secret-name-prefix", () => {
         const existing = changeState(withoutResource(own, T.secret, "docker-hub"), T.rule, "docker-hub",
             s => ({ ...s, credentialArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:team/docker-hub-Ab12Cd" }));
         await expectOne(credentialSecretNames, existing, ["prefix 'docker-hub' uses credential secret 'team/docker-hub'"]);
+    });
+});
+
+describe("policy pack on the program's gatk stack (HealthOmics-copy registries us.gcr.io and community.wave.seqera.io)", () => {
+    let gatk: MockedResource[];
+    before(async () => {
+        const { config, secretKeys } = gatkStackConfig();
+        const run = await runProgram(config, secretKeys);
+        assert.equal(run.error, undefined, run.error?.message);
+        gatk = run.resources;
+    });
+
+    for (const policy of policies) {
+        it(`${policy.name} passes after an update and in a preview`, async () => {
+            assert.deepEqual(await violations(policy, gatk), []);
+            assert.deepEqual(await violations(policy, gatk, PREVIEW_UNKNOWNS), []);
+        });
+    }
+
+    it("the program's copy secrets are what the copy-registry check reads: dropping the role's grant is reported", async () => {
+        const unreadable = changeState(gatk, T.rolePolicy, "omics-run-permissions", editJson("policy", d => {
+            d.Statement = d.Statement.filter((s: any) => ![s.Action].flat().includes("secretsmanager:GetSecretValue"));
+        }));
+        const found = await violations(copyRegistryCredentials, unreadable);
+        assert.deepEqual(found.map(v => /\((.+?)\) credentialArn/.exec(v.message)?.[1]).sort(), ["community.wave.seqera.io", "us.gcr.io"], found.map(v => v.message).join("\n"));
     });
 });
