@@ -116,10 +116,7 @@ function validateDestination(entry: Record<string, unknown>, path: string, conte
         problems.add(field, `${JSON.stringify(destination)} names a Docker Hub official image without library/: ECR caches official images under library/ (ECR User Guide, pull-through-cache-working.html), so this repository never exists; write ${JSON.stringify(suggestion)}`);
         return undefined;
     }
-    const expanded = full || !target ? destination : `${registryHost(target)}/${destination}`;
-    if (expanded.length > MAX_MAP_URI_LENGTH) {
-        problems.add(field, `is ${expanded.length} characters long as a full ECR URI; HealthOmics takes at most ${MAX_MAP_URI_LENGTH} characters for destinationImage`);
-        return undefined;
-    }
-    return expanded;
+    // HealthOmics takes destinationImage up to MAX_MAP_URI_LENGTH characters; a repository name of at most 256
+    // characters, a 128-character tag and a digest keep a full ECR URI under 520, so that limit cannot be reached.
+    return full || !target ? destination : `${registryHost(target)}/${destination}`;
 }

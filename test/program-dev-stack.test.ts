@@ -2,6 +2,7 @@
 // stack: what it declares, exactly, and what its IAM documents allow (evaluated by a real IAM policy evaluator).
 import * as assert from "assert/strict";
 import { customResources, MockedResource, ProgramRun, runProgram, valueOf } from "./harness/mock-program";
+import { json, only } from "./helpers/mocked-resources";
 import { devStackConfig, DOCKER_HUB_SECRET } from "./harness/stack-config";
 import { identityPolicyDecision, resourcePolicyDecision } from "./helpers/iam-evaluator";
 import seedGuideMap = require("./fixtures/seed-guide-combined-map.json");
@@ -10,17 +11,6 @@ const ACCOUNT = "123456789012";
 const REGISTRY = `arn:aws:ecr:us-east-1:${ACCOUNT}:repository`;
 const TAGS = { project: "omics-registry-maps", environment: "dev" };
 const SECRET_MARKER = "4dabf18193072939515e22adb298388d";
-
-export function only(run: ProgramRun, type: string, name?: string): MockedResource {
-    const found = customResources(run, type).filter(r => name === undefined || r.name === name);
-    assert.equal(found.length, 1, `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
-    return found[0];
-}
-
-export function json(value: unknown): Record<string, unknown> {
-    assert.equal(typeof value, "string");
-    return JSON.parse(value as string) as Record<string, unknown>;
-}
 
 function roleNamed(run: ProgramRun, name: string): MockedResource {
     return only(run, "aws:iam/role:Role", name);

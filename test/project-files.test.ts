@@ -5,7 +5,8 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import { builtinModules } from "module";
 import * as path from "path";
-import { DEFAULT_MAP_OBJECT_KEY } from "../config/validate-stack-settings";
+import { CONFIG_KEYS } from "../config/read-config";
+import { DEFAULT_MAP_OBJECT_PREFIX } from "../config/validate-stack-settings";
 import { PROJECT, readProjectFile } from "./harness/stack-config";
 
 const ROOT = path.join(__dirname, "..");
@@ -33,10 +34,14 @@ describe("Pulumi.yaml", () => {
     });
 
     it("declares every key the program reads, with the program's defaults", () => {
-        assert.deepEqual(Object.keys(project.config).sort(), ["imageMappings", "mapObjectKey", "registries", "tags", "workflowBuckets"]);
-        assert.equal(project.config.mapObjectKey.default, DEFAULT_MAP_OBJECT_KEY);
-        assert.deepEqual(project.config.imageMappings.default, []);
+        assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
+        assert.equal(project.config.mapObjectPrefix.default, DEFAULT_MAP_OBJECT_PREFIX);
+        for (const key of ["imageMappings", "maps", "registryPolicyStatements", "workflowChecks", "additionalHealthOmicsRegions"]) {
+            assert.deepEqual(project.config[key].default, [], `${key}: the CLI requires every declared key without a default`);
+        }
         assert.deepEqual(project.config.tags.default, {});
+        assert.deepEqual(project.config.cachedRepositories.default, {});
+        assert.deepEqual(project.config.auditTrail.default, { enabled: false });
         assert.equal(project.config.registries.default, undefined, "registries is required");
         assert.deepEqual(project.config.workflowBuckets, { ...project.config.workflowBuckets, type: "array", items: { type: "string" } });
     });

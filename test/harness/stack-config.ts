@@ -54,3 +54,18 @@ export function withConfig(config: ConfigMap, key: string, value: unknown): Conf
     }
     return copy;
 }
+
+/** The gatk stack's copy-registry credentials, set as secrets the way its stack file says. */
+export const GATK_SECRETS = {
+    googleRegistryCredentials: { username: "_json_key", accessToken: "{\"type\":\"service_account\",\"private_key\":\"not-a-real-key\"}" },
+    seqeraCredentials: { accessToken: "seqera-not-a-real-token" },
+};
+
+export function gatkStackConfig(): { config: ConfigMap; secretKeys: string[] } {
+    const secrets: Record<string, unknown> = { dockerHubCredentials: DOCKER_HUB_SECRET, ...GATK_SECRETS };
+    const config = stackConfig("Pulumi.gatk.yaml");
+    for (const [key, value] of Object.entries(secrets)) {
+        config[`${PROJECT}:${key}`] = JSON.stringify(value);
+    }
+    return { config, secretKeys: Object.keys(secrets).map(key => `${PROJECT}:${key}`) };
+}
