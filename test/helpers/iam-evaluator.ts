@@ -33,6 +33,22 @@ async function simulate(request: Request, policies: { identity?: unknown[]; reso
     return response.overallResult as Decision;
 }
 
+/**
+ * What identity and resource policies decide together: cross-account requests and KMS keys need both (the caller's
+ * identity policy, and a resource or key policy that lets the caller's account in).
+ */
+export function combinedDecision(policies: { identity: unknown[]; resource: unknown }, request: Request): Promise<Decision> {
+    return simulate(request, policies);
+}
+
+/** The default KMS key policy: the key's account may use IAM policies to grant access (KMS Developer Guide key-policy-default.html). */
+export function defaultKeyPolicy(account: string): unknown {
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" }],
+    };
+}
+
 /** What a resource policy (registry policy, repository policy, trust policy) decides for a request. */
 export function resourcePolicyDecision(policy: unknown, request: Request): Promise<Decision> {
     return simulate(request, { resource: policy });
