@@ -14,6 +14,7 @@ import { RegistryMapObjects } from "./registry-map-objects";
 import { RegistrySettings } from "./registry-settings";
 import { pullThroughRegistries, renderMaps, stackDocuments, templatesNeedRole } from "./stack-documents";
 import { TemplateRole } from "./template-role";
+import { checkListedWorkflows } from "./workflow-checks";
 
 export interface StackOutputs {
     omicsServiceRoleArn: pulumi.Output<string>;
@@ -99,8 +100,12 @@ async function askCaller(): Promise<CallerIdentity> {
 const lookupSecretKey: SecretKeyLookup = async arn => (await aws.secretsmanager.getSecret({ arn })).kmsKeyId;
 
 /** Checks that need AWS or the file system, run once the config itself is valid. */
-async function checkBeforeDeclaring(config: OmicsRegistryConfig): Promise<ConfigProblem[]> {
-    return checkExistingSecretKeys(config, lookupSecretKey);
+async function checkBeforeDeclaring(config: OmicsRegistryConfig, namespace: string): Promise<ConfigProblem[]> {
+    const [secretProblems, workflows] = await Promise.all([checkExistingSecretKeys(config, lookupSecretKey), checkListedWorkflows(config, namespace)]);
+    for (const warning of workflows.warnings) {
+        void pulumi.log.warn(`workflowChecks: ${warning}`);
+    }
+    return [...secretProblems, ...workflows.problems];
 }
 
 /** The program: all configuration problems are reported together, before any resource is declared. */
@@ -109,7 +114,7 @@ export async function runOmicsRegistryMaps(): Promise<StackOutputs> {
     const raw = readRawConfig(namespace);
     const caller = isUsableRegion(raw.region) ? await askCaller() : undefined;
     const result = validateConfig(namespace, raw, caller);
-    const problems = result.ok ? await checkBeforeDeclaring(result.config) : result.problems;
+    const problems = result.ok ? await checkBeforeDeclaring(result.config, namespace) : result.problems;
     if (!result.ok || problems.length > 0) {
         throw new pulumi.RunError(formatProblems(namespace, problems));
     }

@@ -3,7 +3,7 @@
 import * as assert from "assert/strict";
 import { customResources, ProgramRun, runProgram, SECRET_KMS_KEYS, valueOf } from "./harness/mock-program";
 import { ConfigMap, devStackConfig, withConfig } from "./harness/stack-config";
-import { combinedDecision, defaultKeyPolicy, identityPolicyDecision, resourcePolicyDecision } from "./helpers/iam-evaluator";
+import { combinedDecision, defaultKeyPolicy, resourcePolicyDecision } from "./helpers/iam-evaluator";
 import { json, only } from "./helpers/mocked-resources";
 
 const DEV = devStackConfig();
