@@ -12,7 +12,7 @@ export interface OmicsRegistryMapsPolicyOptions {
     all?: EnforcementLevel;
     "organization-conventions"?: Setting<OrganizationConfig>;
     "image-mappings-pinned"?: Setting<PinningConfig>;
-    [policyName: string]: Setting<object> | undefined;
+    [policyName: string]: Setting<Record<string, unknown>> | undefined;
 }
 
 export interface PackSetup {

@@ -3,7 +3,7 @@
 import { PolicyConfigSchema } from "@pulumi/policy";
 
 /** Settings of `organization-conventions` (issue 8.3): each one is off when left out. */
-export interface OrganizationConfig {
+export type OrganizationConfig = {
     /** The prefix each upstream host must use in every stack, e.g. {"registry-1.docker.io": "docker-hub"}. */
     upstreamPrefixes?: Record<string, string>;
     /** The only upstream hosts rules and registry mappings may name (an alias such as docker.io passes when its upstream is listed). */
@@ -12,7 +12,7 @@ export interface OrganizationConfig {
     allowedAccounts?: string[];
     /** The only regions the stack may deploy to and its image URIs may name. */
     allowedRegions?: string[];
-}
+};
 
 export const ORGANIZATION_CONFIG_SCHEMA: PolicyConfigSchema = {
     properties: {
@@ -40,10 +40,10 @@ export const ORGANIZATION_CONFIG_SCHEMA: PolicyConfigSchema = {
 };
 
 /** Settings of `image-mappings-pinned`. Whether pinning is required at all is the policy's enforcement level. */
-export interface PinningConfig {
+export type PinningConfig = {
     /** Accept only digests (`@sha256:...`), not tags. Default false: a tag other than `latest` is enough. */
     requireDigest?: boolean;
-}
+};
 
 export const PINNING_CONFIG_SCHEMA: PolicyConfigSchema = {
     properties: {
