@@ -137,12 +137,9 @@ export function readStackFiles(projectDir: string, stack: string): StackFiles {
     return { projectDir, namespace, stackFile, raw, encryptedKeys };
 }
 
-/** The account `render` and `check --stack` use when no --account is given; flagged wherever it shows. */
-export const PLACEHOLDER_ACCOUNT = "123456789012";
-
 export interface OfflineStackOptions {
-    /** 12-digit account; the placeholder when absent. */
-    account?: string;
+    /** The 12-digit account to validate and render for (the CLI passes a placeholder when none is given). */
+    account: string;
     /**
      * For `check`: a secret config key a registry names but the stack file does not set is taken as set (the map
      * does not depend on its value); each one is listed in `notes`.
@@ -151,11 +148,11 @@ export interface OfflineStackOptions {
 }
 
 export type OfflineStack =
-    | { ok: true; files: StackFiles; config: OmicsRegistryConfig; accountIsPlaceholder: boolean; notes: string[] }
+    | { ok: true; files: StackFiles; config: OmicsRegistryConfig; notes: string[] }
     | { ok: false; files: StackFiles; message: string };
 
-/** Validates the stack files with the program's own `validateConfig`, for the given (or placeholder) account. */
-export function evaluateStackOffline(projectDir: string, stack: string, options: OfflineStackOptions = {}): OfflineStack {
+/** Validates the stack files with the program's own `validateConfig`, for the given account. */
+export function evaluateStackOffline(projectDir: string, stack: string, options: OfflineStackOptions): OfflineStack {
     const files = readStackFiles(projectDir, stack);
     const notes: string[] = [];
     const secretConfig = files.raw.secretConfig;
@@ -170,19 +167,17 @@ export function evaluateStackOffline(projectDir: string, stack: string, options:
             return { isSecret: true, value: undefined, readable: false };
         },
     };
-    const account = options.account ?? PLACEHOLDER_ACCOUNT;
     const region = raw.region;
     const partition = region !== undefined ? partitionOfRegion(region) : "aws";
-    const caller: CallerIdentity | undefined = isUsableRegion(region) ? { account, partition, dnsSuffix: ecrHostSuffix(partition) ?? "amazonaws.com" } : undefined;
+    const caller: CallerIdentity | undefined = isUsableRegion(region)
+        ? { account: options.account, partition, dnsSuffix: ecrHostSuffix(partition) ?? "amazonaws.com" }
+        : undefined;
     const result = validateConfig(files.namespace, raw, caller);
     if (!result.ok) {
-        const accountNote = options.account === undefined
-            ? `\n(validated for the placeholder account ${PLACEHOLDER_ACCOUNT}; if a problem names the account, pass --account <12 digits>)`
-            : "";
-        return { ok: false, files, message: `${formatProblems(files.namespace, result.problems)}${accountNote}` };
+        return { ok: false, files, message: formatProblems(files.namespace, result.problems) };
     }
     for (const key of files.encryptedKeys) {
         notes.push(`${key} is encrypted in ${path.basename(files.stackFile)}; its shape was not checked offline`);
     }
-    return { ok: true, files, config: result.config, accountIsPlaceholder: options.account === undefined, notes };
+    return { ok: true, files, config: result.config, notes: [...new Set(notes)] };
 }

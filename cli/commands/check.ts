@@ -2,14 +2,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
-import { renderStack } from "../../components/stack-documents";
-import { evaluateStackOffline, PLACEHOLDER_ACCOUNT, StackFileError } from "../../config/stack-files";
 import { partitionOfRegion, RegistryLocation } from "../../policy-pack/rules/ecr-naming";
 import { ContainerRegistryMapJson } from "../../policy-pack/rules/image-resolution";
 import { checkWorkflow, CheckOptions, exitCodeFor } from "../../workflow-check/check-workflow";
 import { formatTable } from "../../workflow-check/format-table";
 import { locationFromMap, readMapFile } from "../../workflow-check/map-file";
-import { checkAccountOption, EXIT_BAD_INPUT, projectDirFrom } from "./render";
+import { checkAccountOption, EXIT_BAD_INPUT, loadStackDocuments, loadStackFiles, PLACEHOLDER_ACCOUNT, PLACEHOLDER_VALIDATION_NOTE, projectDirFrom } from "./render";
 
 interface CheckFlags {
     map?: string;
@@ -30,18 +28,20 @@ interface MapSource {
 
 const PLACEHOLDER_REGION = "us-east-1";
 
-function fromStack(flags: CheckFlags & { stack: string }): MapSource | undefined {
-    const projectDir = projectDirFrom(flags.project);
+async function fromStack(flags: CheckFlags & { stack: string }): Promise<MapSource | undefined> {
+    const projectDir = await projectDirFrom(flags.project);
     if (projectDir === undefined) {
         return undefined;
     }
-    const evaluated = evaluateStackOffline(projectDir, flags.stack, { ...(flags.account !== undefined ? { account: flags.account } : {}), assumeUnsetSecrets: true });
+    const { evaluateStackOffline } = await loadStackFiles();
+    const accountIsPlaceholder = flags.account === undefined;
+    const evaluated = evaluateStackOffline(projectDir, flags.stack, { account: flags.account ?? PLACEHOLDER_ACCOUNT, assumeUnsetSecrets: true });
     if (!evaluated.ok) {
-        process.stderr.write(`${evaluated.message}\n`);
+        process.stderr.write(`${evaluated.message}\n${accountIsPlaceholder ? `${PLACEHOLDER_VALIDATION_NOTE}\n` : ""}`);
         return undefined;
     }
     const { config } = evaluated;
-    const defaultMap = renderStack(config).maps[0];
+    const defaultMap = (await loadStackDocuments()).renderStack(config).maps[0];
     const { account, region, partition } = config.target;
     return {
         map: defaultMap.map,
@@ -49,7 +49,7 @@ function fromStack(flags: CheckFlags & { stack: string }): MapSource | undefined
         options: { fixStyle: "stack-yaml", namespace: evaluated.files.namespace, stackFile: path.basename(evaluated.files.stackFile) },
         notes: [
             `map: ${defaultMap.name} of stack ${flags.stack} (${region})`,
-            ...(evaluated.accountIsPlaceholder ? [`account ${PLACEHOLDER_ACCOUNT} in resolved URIs is a placeholder; pass --account <12 digits>`] : []),
+            ...(accountIsPlaceholder ? [`account ${PLACEHOLDER_ACCOUNT} in resolved URIs is a placeholder; pass --account <12 digits>`] : []),
             ...evaluated.notes,
         ],
     };
@@ -113,9 +113,9 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     }
     let source: MapSource | undefined;
     try {
-        source = flags.stack !== undefined ? fromStack({ ...flags, stack: flags.stack }) : fromMapFile({ ...flags, map: flags.map as string });
+        source = flags.stack !== undefined ? await fromStack({ ...flags, stack: flags.stack }) : fromMapFile({ ...flags, map: flags.map as string });
     } catch (error) {
-        if (error instanceof StackFileError) {
+        if (error instanceof Error && error.name === "StackFileError") {
             process.stderr.write(`${error.message}\n`);
             return EXIT_BAD_INPUT;
         }

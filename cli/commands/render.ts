@@ -2,8 +2,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
-import { renderStack } from "../../components/stack-documents";
-import { evaluateStackOffline, findProjectDir, PLACEHOLDER_ACCOUNT, StackFileError } from "../../config/stack-files";
+
+// The stack modules load @pulumi/pulumi (about 0.7 s); they are imported when a command needs a stack, not at start-up.
+type StackFilesModule = typeof import("../../config/stack-files");
+export const loadStackFiles = (): Promise<StackFilesModule> => import("../../config/stack-files");
+export const loadStackDocuments = (): Promise<typeof import("../../components/stack-documents")> => import("../../components/stack-documents");
+
+/** The account `render` and `check --stack` use when no --account is given; flagged wherever it shows. */
+export const PLACEHOLDER_ACCOUNT = "123456789012";
+
+export const PLACEHOLDER_VALIDATION_NOTE = `(validated for the placeholder account ${PLACEHOLDER_ACCOUNT}; if a problem names the account, pass --account <12 digits>)`;
 
 export const EXIT_BAD_INPUT = 2;
 const ACCOUNT = /^\d{12}$/;
@@ -16,8 +24,8 @@ interface RenderOptions {
 }
 
 /** The project directory (Pulumi.yaml) from --project or the working directory upwards; undefined after reporting. */
-export function projectDirFrom(option: string | undefined): string | undefined {
-    const dir = findProjectDir(option ?? process.cwd());
+export async function projectDirFrom(option: string | undefined): Promise<string | undefined> {
+    const dir = (await loadStackFiles()).findProjectDir(option ?? process.cwd());
     if (dir === undefined) {
         process.stderr.write(`no Pulumi.yaml in ${path.resolve(option ?? process.cwd())} or above; run in the project directory or pass --project <dir>\n`);
     }
@@ -38,14 +46,16 @@ function writeJson(dir: string, name: string, value: unknown, written: string[])
     written.push(name);
 }
 
-function render(options: RenderOptions): number {
-    const projectDir = projectDirFrom(options.project);
+async function render(options: RenderOptions): Promise<number> {
+    const projectDir = await projectDirFrom(options.project);
     if (projectDir === undefined || !checkAccountOption(options.account)) {
         return EXIT_BAD_INPUT;
     }
-    let evaluated: ReturnType<typeof evaluateStackOffline>;
+    const { evaluateStackOffline, StackFileError } = await loadStackFiles();
+    const accountIsPlaceholder = options.account === undefined;
+    let evaluated: ReturnType<StackFilesModule["evaluateStackOffline"]>;
     try {
-        evaluated = evaluateStackOffline(projectDir, options.stack, options.account !== undefined ? { account: options.account } : {});
+        evaluated = evaluateStackOffline(projectDir, options.stack, { account: options.account ?? PLACEHOLDER_ACCOUNT });
     } catch (error) {
         if (error instanceof StackFileError) {
             process.stderr.write(`${error.message}\n`);
@@ -54,11 +64,11 @@ function render(options: RenderOptions): number {
         throw error;
     }
     if (!evaluated.ok) {
-        process.stderr.write(`${evaluated.message}\n`);
+        process.stderr.write(`${evaluated.message}\n${accountIsPlaceholder ? `${PLACEHOLDER_VALIDATION_NOTE}\n` : ""}`);
         return EXIT_BAD_INPUT;
     }
     const { config } = evaluated;
-    const rendered = renderStack(config);
+    const rendered = (await loadStackDocuments()).renderStack(config);
     const outDir = path.resolve(options.out ?? path.join("render", options.stack));
     fs.mkdirSync(path.join(outDir, "maps"), { recursive: true });
     const written: string[] = [];
@@ -81,13 +91,13 @@ function render(options: RenderOptions): number {
     writeJson(outDir, "omics-trust-policy.json", documents.omicsTrustPolicy, written);
     writeJson(outDir, "omics-role-policy.json", documents.omicsRolePolicy, written);
     const placeholders = [
-        ...(evaluated.accountIsPlaceholder ? [`account ${PLACEHOLDER_ACCOUNT} is a placeholder; pass --account <12 digits> to render for your account`] : []),
+        ...(accountIsPlaceholder ? [`account ${PLACEHOLDER_ACCOUNT} is a placeholder; pass --account <12 digits> to render for your account`] : []),
         ...rendered.placeholders,
     ];
     writeJson(outDir, "render.json", {
         stack: options.stack,
         account: config.target.account,
-        accountIsPlaceholder: evaluated.accountIsPlaceholder,
+        accountIsPlaceholder: accountIsPlaceholder,
         region: config.target.region,
         partition: config.target.partition,
         maps: rendered.maps.map(m => ({ name: m.name, objectKey: m.objectKey, file: `maps/${m.name}.json` })),
@@ -96,7 +106,7 @@ function render(options: RenderOptions): number {
         files: [...written],
     }, written);
     const lines = [
-        `rendered stack ${options.stack} (${config.target.region}, account ${config.target.account}${evaluated.accountIsPlaceholder ? " - PLACEHOLDER" : ""}) to ${path.relative(process.cwd(), outDir) || "."}:`,
+        `rendered stack ${options.stack} (${config.target.region}, account ${config.target.account}${accountIsPlaceholder ? " - PLACEHOLDER" : ""}) to ${path.relative(process.cwd(), outDir) || "."}:`,
         ...written.map(file => `  ${file}`),
         ...placeholders.map(p => `placeholder: ${p}`),
         ...evaluated.notes.map(n => `note: ${n}`),
@@ -112,7 +122,7 @@ export function registerRender(program: Command): void {
         .addOption(new Option("--account <id>", `12-digit AWS account id (default: placeholder ${PLACEHOLDER_ACCOUNT}, flagged)`))
         .option("--out <dir>", "output directory (default: render/<stack>/)")
         .option("--project <dir>", "the Pulumi project directory (default: the nearest with Pulumi.yaml)")
-        .action((options: RenderOptions) => {
-            process.exitCode = render(options);
+        .action(async (options: RenderOptions) => {
+            process.exitCode = await render(options);
         });
 }
