@@ -101,7 +101,7 @@ const lookupSecretKey: SecretKeyLookup = async arn => (await aws.secretsmanager.
 
 /** Checks that need AWS or the file system, run once the config itself is valid. */
 async function checkBeforeDeclaring(config: OmicsRegistryConfig, namespace: string): Promise<ConfigProblem[]> {
-    const [secretProblems, workflows] = await Promise.all([checkExistingSecretKeys(config, lookupSecretKey), checkListedWorkflows(config, namespace)]);
+    const [secretProblems, workflows] = await Promise.all([checkExistingSecretKeys(config, lookupSecretKey, message => void pulumi.log.warn(message)), checkListedWorkflows(config, namespace)]);
     for (const warning of workflows.warnings) {
         void pulumi.log.warn(`workflowChecks: ${warning}`);
     }

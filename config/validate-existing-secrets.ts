@@ -10,7 +10,12 @@ function isDefaultKey(kmsKeyId: string | undefined): boolean {
     return kmsKeyId === undefined || kmsKeyId === "" || kmsKeyId === "alias/aws/secretsmanager" || kmsKeyId.endsWith(":alias/aws/secretsmanager");
 }
 
-export async function checkExistingSecretKeys(config: OmicsRegistryConfig, lookup: SecretKeyLookup): Promise<ConfigProblem[]> {
+/**
+ * Problems for existing secrets encrypted with another key. A secret that cannot be looked up is reported through
+ * `warn` only: the deploying credentials may lack secretsmanager:DescribeSecret while ECR can still read it, and if it
+ * cannot, CreatePullThroughCacheRule says so itself.
+ */
+export async function checkExistingSecretKeys(config: OmicsRegistryConfig, lookup: SecretKeyLookup, warn: (message: string) => void): Promise<ConfigProblem[]> {
     const checks = config.registries.map(async (registry, index): Promise<ConfigProblem | undefined> => {
         const credentials = registry.credentials;
         if (registry.servedBy !== "pull-through-cache" || credentials?.kind !== "existing-secret") {
@@ -21,7 +26,9 @@ export async function checkExistingSecretKeys(config: OmicsRegistryConfig, looku
         try {
             kmsKeyId = await lookup(credentials.secretArn);
         } catch (error) {
-            return { path, message: `could not be read with the deploying credentials (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); ECR must find it in this account and region` };
+            const reason = error instanceof Error && error.message !== "" ? error.message.split("\n")[0] : "no reason given";
+            warn(`${path}: could not check which KMS key encrypts ${credentials.secretArn} (${reason}); ECR can only read secrets encrypted with the default aws/secretsmanager key`);
+            return undefined;
         }
         return isDefaultKey(kmsKeyId)
             ? undefined

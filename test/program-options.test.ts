@@ -165,6 +165,12 @@ describe("program settings, one change from the dev stack at a time (mock runtim
             await runWith(config);
         });
 
+        it("are still declared when the key cannot be looked up (DescribeSecret denied): ECR reports an unreadable secret itself", async () => {
+            SECRET_KMS_KEYS[secretArn] = "<lookup fails>";
+            const run = await runWith(config);
+            assert.equal(only(run, "aws:ecr/pullThroughCacheRule:PullThroughCacheRule").inputs.credentialArn, secretArn);
+        });
+
         it("are refused, naming the key, when encrypted with a customer-managed key ECR cannot use, and nothing is declared", async () => {
             SECRET_KMS_KEYS[secretArn] = KMS_KEY;
             const run = await runProgram(config, DEV.secretKeys);

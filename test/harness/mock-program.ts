@@ -50,6 +50,9 @@ function invoke(token: string, args: Record<string, unknown>): Record<string, un
     switch (token) {
         case "aws:secretsmanager/getSecret:getSecret": {
             const arn = String(args.arn);
+            if (SECRET_KMS_KEYS[arn] === "<lookup fails>") {
+                throw new Error("AccessDeniedException: not authorized to perform secretsmanager:DescribeSecret");
+            }
             return { arn, id: arn, name: arn.split(":secret:")[1], kmsKeyId: SECRET_KMS_KEYS[arn] ?? "" };
         }
         case "aws:index/getCallerIdentity:getCallerIdentity":
