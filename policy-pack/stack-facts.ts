@@ -1,6 +1,6 @@
 // Pulls the facts the policies compare out of a stack's resources, tolerating unknown values.
 import { PolicyResource } from "@pulumi/policy";
-import { OMICS_SERVICE_PRINCIPAL, parseSecretArn } from "./rules/ecr-naming";
+import { OMICS_SERVICE_PRINCIPAL } from "./rules/ecr-naming";
 import { lookupUpstream, upstreamOfAlias } from "./rules/registry-catalogue";
 import { parsePolicyDocument, Statement, grantsToService } from "./rules/iam-document";
 import { isKnown, Known, readProp, readString, UNKNOWN } from "./known-value";
@@ -258,12 +258,6 @@ export function stackScope(resources: readonly PolicyResource[]): StackScope {
     const region = single(regions);
     const partition = single(partitions);
     return { ...(account ? { account } : {}), ...(region ? { region } : {}), ...(partition ? { partition } : {}) };
-}
-
-/** Where a known secret ARN points: account and region, for messages. */
-export function secretLocation(arn: string): { account: string; region: string } | undefined {
-    const parsed = parseSecretArn(arn);
-    return parsed === undefined ? undefined : { account: parsed.account, region: parsed.region };
 }
 
 export interface TemplateFact {

@@ -140,14 +140,6 @@ export function statementsAllow(statements: readonly Statement[], action: string
     return statements.some(s => covers(s, "Allow")) && !statements.some(s => covers(s, "Deny"));
 }
 
-/** The 12-digit account of an AWS principal (`111122223333`, `arn:aws:iam::111122223333:root`, ...), or undefined. */
-export function principalAccount(principal: string): string | undefined {
-    if (/^\d{12}$/.test(principal)) {
-        return principal;
-    }
-    return /^arn:[a-z-]+:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1];
-}
-
 /** Who a statement is for, in words: `*`, `AWS 111122223333`, `omics.amazonaws.com`. */
 export function describePrincipals(statement: Statement): string {
     if (statement.principals.any) {
