@@ -6,7 +6,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { ecrHostSuffix, partitionOfRegion } from "../policy-pack/rules/ecr-naming";
 import { formatProblems, isRecord } from "./problems";
-import { parseConfigValue, rawConfigFrom } from "./read-config";
+import { parseConfigValue, rawConfigFrom } from "./raw-config";
 import { OmicsRegistryConfig, RawConfig, SecretConfigEntry } from "./types";
 import { CallerIdentity, isUsableRegion, validateConfig } from "./validate-config";
 
@@ -141,7 +141,7 @@ export interface OfflineStackOptions {
     /** The 12-digit account to validate and render for (the CLI passes a placeholder when none is given). */
     account: string;
     /**
-     * For `check`: a secret config key a registry names but the stack file does not set is taken as set (the map
+     * For `check` and `render`: a secret config key a registry names but the stack file does not set is taken as set (the map
      * does not depend on its value); each one is listed in `notes`.
      */
     assumeUnsetSecrets?: boolean;
@@ -163,7 +163,7 @@ export function evaluateStackOffline(projectDir: string, stack: string, options:
             if (entry !== undefined) {
                 return entry;
             }
-            notes.push(`${files.namespace}:${key} is not set in ${path.basename(files.stackFile)}; pulumi up will need it, this check does not (the map does not depend on it)`);
+            notes.push(`${files.namespace}:${key} is not set in ${path.basename(files.stackFile)}; pulumi up will need it; this offline evaluation does not (neither the map nor the IAM documents depend on its value)`);
             return { isSecret: true, value: undefined, readable: false };
         },
     };

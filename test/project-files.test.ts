@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import { builtinModules } from "module";
 import * as path from "path";
-import { CONFIG_KEYS } from "../config/read-config";
+import { CONFIG_KEYS } from "../config/raw-config";
 import { DEFAULT_MAP_OBJECT_PREFIX } from "../config/validate-stack-settings";
 import { PROJECT, readProjectFile } from "./harness/stack-config";
 

@@ -55,7 +55,7 @@ async function render(options: RenderOptions): Promise<number> {
     const accountIsPlaceholder = options.account === undefined;
     let evaluated: ReturnType<StackFilesModule["evaluateStackOffline"]>;
     try {
-        evaluated = evaluateStackOffline(projectDir, options.stack, { account: options.account ?? PLACEHOLDER_ACCOUNT });
+        evaluated = evaluateStackOffline(projectDir, options.stack, { account: options.account ?? PLACEHOLDER_ACCOUNT, assumeUnsetSecrets: true });
     } catch (error) {
         if (error instanceof StackFileError) {
             process.stderr.write(`${error.message}\n`);
