@@ -7,13 +7,12 @@ import { ConfigProblem, OmicsRegistryConfig } from "../config/types";
 import { CallerIdentity, isUsableRegion, validateConfig } from "../config/validate-config";
 import { checkExistingSecretKeys, SecretKeyLookup } from "../config/validate-existing-secrets";
 import { AuditTrail } from "./audit-trail";
-import { OmicsServiceRole } from "./omics-service-role";
+import { OmicsServiceRole, TemplateRole } from "./omics-service-role";
 import { PullThroughPrefix } from "./pull-through-prefix";
 import { RegistryCredentials } from "./registry-credentials";
 import { RegistryMapObjects } from "./registry-map-objects";
 import { RegistrySettings } from "./registry-settings";
 import { pullThroughRegistries, renderMaps, stackDocuments, templatesNeedRole } from "./stack-documents";
-import { TemplateRole } from "./template-role";
 import { checkListedWorkflows } from "./workflow-checks";
 
 export interface StackOutputs {
@@ -40,7 +39,9 @@ export class OmicsRegistryMaps extends pulumi.ComponentResource {
         const parent = { parent: this };
         const { target, registries, tags } = config;
         const documents = stackDocuments(config);
-        const credentials = new RegistryCredentials("credentials", { registries, namespace, tags }, parent);
+        // Where the first release declared what moved since, so `pulumi up` moves it instead of replacing it.
+        const previous = (component: string, type: string) => ({ aliases: [{ parent: pulumi.createUrn(component, `omics-registry-maps:index:${type}`, this) }] });
+        const credentials = new RegistryCredentials("credentials", { registries, namespace, tags }, { parent: this, aliases: [{ type: "omics-registry-maps:index:CredentialSecrets" }] });
         const templateRole = documents.templateRole && templatesNeedRole(config)
             ? new TemplateRole("ecr-template-role", { ...documents.templateRole, tags }, parent)
             : undefined;
@@ -54,11 +55,14 @@ export class OmicsRegistryMaps extends pulumi.ComponentResource {
             tags,
             kmsKeyArn: config.cachedRepositories.kmsKeyArn,
             customRoleArn: templateRole?.role.arn,
+            previousRuleParent: previous("pull-through-cache", "PullThroughCacheRules"),
+            previousTemplateParent: previous("omics-ecr-access", "OmicsEcrAccess"),
         }, { parent: this, dependsOn: templateRole ? [templateRole.policy] : [] }));
         const settings = new RegistrySettings("registry-settings", {
             registryPolicy: documents.registryPolicy,
             scanning: config.cachedRepositories.scanning,
             prefixes: registries.map(r => r.ecrRepositoryPrefix),
+            previousPolicyParent: previous("omics-ecr-access", "OmicsEcrAccess"),
         }, parent);
         const role = new OmicsServiceRole("omics-service-role", { trust: documents.omicsTrustPolicy, policy: documents.omicsRolePolicy, tags }, parent);
         const copyArns = pulumi.all(Object.fromEntries(registries.filter(r => r.servedBy === "healthomics-copy" && credentials.credentialArns[r.ecrRepositoryPrefix] !== undefined)
@@ -69,6 +73,7 @@ export class OmicsRegistryMaps extends pulumi.ComponentResource {
             mapNames: config.maps.map(m => m.name),
             tags,
             publishAfter: [...prefixes.flatMap(p => [p.rule, p.template]), settings.registryPolicy, role],
+            previousBucketParent: { type: "omics-registry-maps:index:RegistryMapObject", parent: this },
         }, parent);
         if (config.auditTrail.enabled) {
             new AuditTrail("omics-registry-maps-audit", { target, tags }, parent);

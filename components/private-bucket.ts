@@ -9,6 +9,8 @@ export interface PrivateBucketArgs {
     forceDestroy: boolean;
     /** Statements besides the TLS-only one (e.g. CloudTrail's), given the bucket ARN. */
     extraStatements?: (bucketArn: string) => PolicyDocument["Statement"];
+    /** The bucket policy's name in an earlier release, kept as an alias. */
+    previousPolicyName?: string;
 }
 
 export class PrivateBucket extends pulumi.ComponentResource {
@@ -42,7 +44,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
                 const document = tlsOnlyBucketPolicyDocument(arn);
                 return JSON.stringify({ ...document, Statement: [...document.Statement, ...(args.extraStatements?.(arn) ?? [])] });
             }),
-        }, { parent: this, dependsOn: [publicAccessBlock] });
+        }, { parent: this, dependsOn: [publicAccessBlock], aliases: args.previousPolicyName ? [{ name: args.previousPolicyName }] : [] });
         this.ready = [publicAccessBlock, encryption, versioning, policy];
         this.registerOutputs({});
     }

@@ -14,6 +14,9 @@ export interface PullThroughPrefixArgs {
     kmsKeyArn?: string;
     /** Required by ECR when the template tags or KMS-encrypts repositories. */
     customRoleArn?: pulumi.Input<string>;
+    /** Aliases to where the first release declared the rule and the template. */
+    previousRuleParent?: Pick<pulumi.CustomResourceOptions, "aliases">;
+    previousTemplateParent?: Pick<pulumi.CustomResourceOptions, "aliases">;
 }
 
 export class PullThroughPrefix extends pulumi.ComponentResource {
@@ -29,7 +32,7 @@ export class PullThroughPrefix extends pulumi.ComponentResource {
             ecrRepositoryPrefix: prefix,
             upstreamRegistryUrl: args.registry.upstreamRegistryUrl,
             credentialArn: args.credentialArn,
-        }, unique);
+        }, { ...unique, ...args.previousRuleParent });
         const tagged = Object.keys(args.tags).length > 0;
         this.template = new aws.ecr.RepositoryCreationTemplate(prefix, {
             prefix,
@@ -42,7 +45,7 @@ export class PullThroughPrefix extends pulumi.ComponentResource {
             encryptionConfigurations: [args.kmsKeyArn !== undefined ? { encryptionType: "KMS", kmsKey: args.kmsKeyArn } : { encryptionType: "AES256" }],
             ...(tagged ? { resourceTags: args.tags } : {}),
             customRoleArn: args.customRoleArn,
-        }, unique);
+        }, { ...unique, ...args.previousTemplateParent });
         this.registerOutputs({});
     }
 }

@@ -13,6 +13,8 @@ export interface RegistryMapObjectsArgs {
     tags: Record<string, string>;
     /** Resources that must exist before a map is published (so a published map always works). */
     publishAfter: pulumi.Resource[];
+    /** Alias to the component the first release declared the map bucket in, so the bucket is kept. */
+    previousBucketParent?: pulumi.Alias;
 }
 
 export class RegistryMapObjects extends pulumi.ComponentResource {
@@ -22,7 +24,10 @@ export class RegistryMapObjects extends pulumi.ComponentResource {
 
     constructor(name: string, args: RegistryMapObjectsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("omics-registry-maps:index:RegistryMapObjects", name, {}, opts);
-        const storage = new PrivateBucket("registry-map", { tags: args.tags, forceDestroy: true }, { parent: this });
+        const storage = new PrivateBucket("registry-map", { tags: args.tags, forceDestroy: true, previousPolicyName: "registry-map-tls-only" }, {
+            parent: this,
+            aliases: args.previousBucketParent ? [args.previousBucketParent] : [],
+        });
         this.bucket = storage.bucket;
         for (const mapName of args.mapNames) {
             const rendered = args.maps.apply(maps => {

@@ -11,6 +11,8 @@ export interface RegistrySettingsArgs {
     scanning: ScanningSettings;
     /** Every prefix of the stack (cached and copied repositories are scanned alike). */
     prefixes: readonly string[];
+    /** Alias to where the first release declared the registry policy. */
+    previousPolicyParent?: Pick<pulumi.CustomResourceOptions, "aliases">;
 }
 
 /** One rule per scan frequency: this stack's prefixes joined to the rules the account keeps. */
@@ -33,7 +35,7 @@ export class RegistrySettings extends pulumi.ComponentResource {
         const singleton = { parent: this, retainOnDelete: true };
         this.registryPolicy = new aws.ecr.RegistryPolicy("omics-pull-through-cache", {
             policy: JSON.stringify(args.registryPolicy),
-        }, singleton);
+        }, { ...singleton, ...args.previousPolicyParent });
         if (args.scanning.enabled && args.prefixes.length > 0) {
             this.scanning = new aws.ecr.RegistryScanningConfiguration("registry-scanning", {
                 scanType: args.scanning.scanType,
