@@ -3,20 +3,14 @@ import * as assert from "assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
-import { REPO_ROOT, runCli, tempProject } from "./run-cli";
+import { REPO_ROOT, runCli, suiteProjects } from "./run-cli";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "genomics-workflow");
 const FIXTURES = path.join(REPO_ROOT, "test", "workflow-check", "fixtures");
 const validateReport = new Ajv().compile(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "test", "workflow-check", "check-report.schema.json"), "utf8")));
 
 describe("cli check (real CLI entry, parsers, stack files)", () => {
-    const made: string[] = [];
-    after(() => made.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
-    function project(files: Record<string, string>): string {
-        const dir = tempProject(files);
-        made.push(dir);
-        return dir;
-    }
+    const project = suiteProjects();
 
     it("the README's first command: the guide example against the dev stack, on a machine without AWS (exit 0)", async () => {
         const run = await runCli(["check", "examples/genomics-workflow", "--stack", "dev"], REPO_ROOT);

@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { runProgram } from "../harness/mock-program";
 import { ConfigMap, PROJECT } from "../harness/stack-config";
 import { identityPolicyDecision, resourcePolicyDecision } from "../helpers/iam-evaluator";
-import { runCli, tempProject } from "./run-cli";
+import { runCli, suiteProjects } from "./run-cli";
 
 const ACCOUNT = "123456789012";
 const OTHER_ACCOUNT = "210987654321";
@@ -50,13 +50,7 @@ function programConfig(stackYaml: string): { config: ConfigMap; secretKeys: stri
 }
 
 describe("cli render (real CLI entry, stack files, program under Pulumi mocks)", () => {
-    const made: string[] = [];
-    after(() => made.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
-    function project(files: Record<string, string>): string {
-        const dir = tempProject(files);
-        made.push(dir);
-        return dir;
-    }
+    const project = suiteProjects();
     const readJson = (file: string): any => JSON.parse(fs.readFileSync(file, "utf8"));
 
     let out: string;

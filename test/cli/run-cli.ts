@@ -44,3 +44,14 @@ export function tempProject(stackFiles: Record<string, string>): string {
     }
     return dir;
 }
+
+/** For a describe block: makes temporary projects (see tempProject) and removes them after the block. */
+export function suiteProjects(): (stackFiles: Record<string, string>) => string {
+    const made: string[] = [];
+    after(() => made.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
+    return stackFiles => {
+        const dir = tempProject(stackFiles);
+        made.push(dir);
+        return dir;
+    };
+}

@@ -35,6 +35,21 @@ export interface UnknownProps {
     props: string[];
 }
 
+/** A PolicyResource as the SDK builds it for a stack policy: props read through the unknown-checking proxy, no dependencies yet. */
+function engineResource(type: string, name: string, urn: string, props: Record<string, unknown>): PolicyResource {
+    return {
+        type,
+        name,
+        urn,
+        props: proxy.unknownCheckingProxy(props),
+        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        dependencies: [],
+        propertyDependencies: {},
+        isType: () => false,
+        asType: () => undefined,
+    };
+}
+
 function urnOf(resource: MockedResource): string {
     return `urn:pulumi:dev::${PROJECT}::${resource.type}::${resource.name}`;
 }
@@ -51,18 +66,7 @@ export function policyResources(resources: readonly MockedResource[], unknown: r
                 props[prop] = proxy.unknownStringValue;
             }
         }
-        const policyResource: PolicyResource = {
-            type: resource.type,
-            name: resource.name,
-            urn: urnOf(resource),
-            props: proxy.unknownCheckingProxy(props),
-            opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
-            dependencies: [],
-            propertyDependencies: {},
-            isType: () => false,
-            asType: () => undefined,
-        };
-        return policyResource;
+        return engineResource(resource.type, resource.name, urnOf(resource), props);
     });
     resources.forEach((resource, index) => {
         const target = converted[index];
@@ -155,18 +159,7 @@ export function handMadeResources(specs: readonly HandMadeResource[], unknown: r
                 props[prop] = proxy.unknownStringValue;
             }
         }
-        const resource: PolicyResource = {
-            type: spec.type,
-            name: spec.name,
-            urn: handMadeUrn(spec.type, spec.name),
-            props: proxy.unknownCheckingProxy(props),
-            opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
-            dependencies: [],
-            propertyDependencies: {},
-            isType: () => false,
-            asType: () => undefined,
-        };
-        return resource;
+        return engineResource(spec.type, spec.name, handMadeUrn(spec.type, spec.name), props);
     });
     specs.forEach((spec, index) => {
         for (const [prop, names] of Object.entries(spec.dependsOn ?? {})) {
