@@ -100,32 +100,26 @@ function projectDefaults(project: Record<string, unknown>, namespace: string): M
     return defaults;
 }
 
-export function readStackFiles(projectDir: string, stack: string): StackFiles {
+/** Pulumi.yaml's project name and its config defaults, by fully qualified key. */
+export function readProjectFile(projectDir: string): { namespace: string; defaults: Map<string, unknown> } {
     const project = readYaml(path.join(projectDir, "Pulumi.yaml"));
     if (!isRecord(project) || typeof project.name !== "string") {
         throw new StackFileError(`${path.join(projectDir, "Pulumi.yaml")} has no project name`);
     }
-    const namespace = project.name;
-    const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
-    const stackDocument = readYaml(stackFile);
-    if (stackDocument !== null && stackDocument !== undefined && !isRecord(stackDocument)) {
-        throw new StackFileError(`${stackFile} must be a mapping with a config: section`);
-    }
-    const values = projectDefaults(project, namespace);
-    const stackConfig = isRecord(stackDocument) ? stackDocument.config : undefined;
-    if (stackConfig !== undefined && stackConfig !== null && !isRecord(stackConfig)) {
-        throw new StackFileError(`${stackFile}: config: must be a mapping of keys to values`);
-    }
-    for (const [key, value] of Object.entries(isRecord(stackConfig) ? stackConfig : {})) {
-        values.set(fullKey(key, namespace), value);
-    }
+    return { namespace: project.name, defaults: projectDefaults(project, project.name) };
+}
+
+/**
+ * The RawConfig of a stack whose config values (fully qualified keys, values as in a stack file) are given. A value
+ * holding `{secure: ...}` anywhere is a secret whose value cannot be read here.
+ */
+export function rawConfigFromValues(namespace: string, values: ReadonlyMap<string, unknown>): { raw: RawConfig; encryptedKeys: string[] } {
     const encryptedKeys = [...values.entries()].filter(([, value]) => containsSecure(value)).map(([key]) => key);
     const plainText = (key: string): string | undefined => {
         const value = values.get(key);
         return value === undefined || value === null || containsSecure(value) ? undefined : asConfigText(value);
     };
-    const region = plainText("aws:region");
-    const raw = rawConfigFrom(region, key => plainText(`${namespace}:${key}`), (key): SecretConfigEntry | undefined => {
+    const raw = rawConfigFrom(plainText("aws:region"), key => plainText(`${namespace}:${key}`), (key): SecretConfigEntry | undefined => {
         const value = values.get(`${namespace}:${key}`);
         if (value === undefined || value === null) {
             return undefined;
@@ -134,7 +128,25 @@ export function readStackFiles(projectDir: string, stack: string): StackFiles {
             ? { isSecret: true, value: undefined, readable: false }
             : { isSecret: false, value: parseConfigValue(asConfigText(value)), readable: true };
     });
-    return { projectDir, namespace, stackFile, raw, encryptedKeys };
+    return { raw, encryptedKeys };
+}
+
+export function readStackFiles(projectDir: string, stack: string): StackFiles {
+    const { namespace, defaults } = readProjectFile(projectDir);
+    const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
+    const stackDocument = readYaml(stackFile);
+    if (stackDocument !== null && stackDocument !== undefined && !isRecord(stackDocument)) {
+        throw new StackFileError(`${stackFile} must be a mapping with a config: section`);
+    }
+    const values = new Map(defaults);
+    const stackConfig = isRecord(stackDocument) ? stackDocument.config : undefined;
+    if (stackConfig !== undefined && stackConfig !== null && !isRecord(stackConfig)) {
+        throw new StackFileError(`${stackFile}: config: must be a mapping of keys to values`);
+    }
+    for (const [key, value] of Object.entries(isRecord(stackConfig) ? stackConfig : {})) {
+        values.set(fullKey(key, namespace), value);
+    }
+    return { projectDir, namespace, stackFile, ...rawConfigFromValues(namespace, values) };
 }
 
 export interface OfflineStackOptions {
@@ -153,7 +165,11 @@ export type OfflineStack =
 
 /** Validates the stack files with the program's own `validateConfig`, for the given account. */
 export function evaluateStackOffline(projectDir: string, stack: string, options: OfflineStackOptions): OfflineStack {
-    const files = readStackFiles(projectDir, stack);
+    return evaluateStackFiles(readStackFiles(projectDir, stack), options);
+}
+
+/** Validates already-read stack config (a stack file, or a rollout target's merged config) with `validateConfig`. */
+export function evaluateStackFiles(files: StackFiles, options: OfflineStackOptions): OfflineStack {
     const notes: string[] = [];
     const secretConfig = files.raw.secretConfig;
     const raw: RawConfig = !options.assumeUnsetSecrets ? files.raw : {

@@ -7,6 +7,7 @@ import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { loadRolloutFile } from "./load";
 import { destroyConfirmationProblems, missingSecretProblems, planStacks, selectStacks } from "./plan";
 import { Mutex, runBounded } from "./pool";
+import { stackConfigProblems } from "./validate-stacks";
 import { RolloutRefusal } from "./problems";
 import { runStack } from "./run-stack";
 import { Redactor, isSecretMarker, secretEnvNames, secretStrings } from "./secret-values";
@@ -131,6 +132,10 @@ async function rolloutOrRefuse(options: RolloutOptions): Promise<number> {
     const projectName = projectNameOf(options.workDir);
     const stacks = selectStacks(planStacks(loadRolloutFile(options.file), projectName), options.only);
     const policyPackDir = path.resolve(options.workDir, options.policyPack);
+    const configProblems = options.operation === "destroy" ? [] : stackConfigProblems(stacks, options.workDir);
+    if (configProblems.length > 0) {
+        throw new RolloutRefusal(["the config of these stacks would fail before anything is declared (the program's own validation):", ...configProblems]);
+    }
     if (options.dryRun) {
         options.stdout(describePlan(stacks, options, policyPackDir));
         return EXIT_OK;

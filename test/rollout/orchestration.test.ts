@@ -209,6 +209,22 @@ describe("rollout refusals and dry run (real CLI entry; the stand-in must never 
         { name: "an unknown --only name", extra: ["--only", "gamma"], stderr: [/"gamma" is neither a target alias nor a stack name/] },
         { name: "a secret variable that is not set", extra: [], env: {}, stderr: [/alpha-us-east-1: config omics-registry-maps:dockerHubCredentials takes a secret from environment variable ROLLOUT_TEST_HUB, which is not set/] },
         {
+            // The program's own validation (config/validate-config.ts) runs on each target's merged config.
+            name: "a target whose merged config the program would refuse (region without HealthOmics, a misspelt prefix)",
+            document: {
+                config: { registries: [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "Quay" }], workflowBuckets: ["shared-workflows"] },
+                targets: [
+                    { alias: "alpha", accountId: "111122223333", profile: "p", regions: ["us-east-1", "sa-east-1"] },
+                    { alias: "beta", accountId: "444455556666", profile: "q", regions: ["us-east-1"], config: { registries: [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" }] } },
+                ],
+            },
+            extra: ["--dry-run"],
+            stderr: [
+                /alpha-us-east-1: omics-registry-maps:registries\[0\]\.ecrRepositoryPrefix: "Quay" is not a valid ECR repository prefix/,
+                /alpha-sa-east-1: aws:region: sa-east-1 does not offer AWS HealthOmics/,
+            ],
+        },
+        {
             name: "schema problems, all of them",
             document: { targets: [{ alias: "x", accountId: "12", profile: "p", regions: ["us-east-1"] }, { alias: "y", profile: "p", regions: ["nowhere"] }] },
             extra: [],
