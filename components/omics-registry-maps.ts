@@ -72,7 +72,7 @@ export class OmicsRegistryMaps extends pulumi.ComponentResource {
             maps,
             mapNames: config.maps.map(m => m.name),
             tags,
-            publishAfter: [...prefixes.flatMap(p => [p.rule, p.template]), settings.registryPolicy, role],
+            publishAfter: [...prefixes.flatMap(p => [p.rule, p.template]), ...(settings.registryPolicy ? [settings.registryPolicy] : []), role],
             previousBucketParent: { type: "omics-registry-maps:index:RegistryMapObject", parent: this },
         }, parent);
         if (config.auditTrail.enabled) {

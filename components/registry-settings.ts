@@ -27,15 +27,19 @@ export function scanningRules(scanning: ScanningSettings, prefixes: readonly str
 }
 
 export class RegistrySettings extends pulumi.ComponentResource {
-    readonly registryPolicy: aws.ecr.RegistryPolicy;
+    /** Absent when there is nothing to grant (only registries HealthOmics copies from, no kept statements). */
+    readonly registryPolicy?: aws.ecr.RegistryPolicy;
     readonly scanning?: aws.ecr.RegistryScanningConfiguration;
 
     constructor(name: string, args: RegistrySettingsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("omics-registry-maps:index:RegistrySettings", name, {}, opts);
         const singleton = { parent: this, retainOnDelete: true };
-        this.registryPolicy = new aws.ecr.RegistryPolicy("omics-pull-through-cache", {
-            policy: JSON.stringify(args.registryPolicy),
-        }, { ...singleton, ...args.previousPolicyParent });
+        // ECR refuses a policy without statements.
+        if (args.registryPolicy.Statement.length > 0) {
+            this.registryPolicy = new aws.ecr.RegistryPolicy("omics-pull-through-cache", {
+                policy: JSON.stringify(args.registryPolicy),
+            }, { ...singleton, ...args.previousPolicyParent });
+        }
         if (args.scanning.enabled && args.prefixes.length > 0) {
             this.scanning = new aws.ecr.RegistryScanningConfiguration("registry-scanning", {
                 scanType: args.scanning.scanType,

@@ -65,6 +65,17 @@ describe("program settings, one change from the dev stack at a time (mock runtim
         assert.equal(await ask("omics.amazonaws.com", "ecr:CreateRepository", "team/app"), "ImplicitlyDenied");
     });
 
+    it("with only registries HealthOmics copies from, declares no registry policy (ECR refuses one without statements) and no rule or template", async () => {
+        const config = withConfig(withConfig(withConfig(DEV.config, "imageMappings", []), "tags", {}), "registries", [
+            { upstreamRegistryUrl: "nvcr.io", ecrRepositoryPrefix: "nvcr", credentials: { secretArn: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:omics-registry/nvcr` } },
+        ]);
+        const run = await runWith(config);
+        for (const type of ["aws:ecr/registryPolicy:RegistryPolicy", "aws:ecr/pullThroughCacheRule:PullThroughCacheRule", TEMPLATE]) {
+            assert.equal(customResources(run, type).length, 0, type);
+        }
+        assert.deepEqual(registryMappings(run), [{ upstreamRegistryUrl: "nvcr.io", ecrRepositoryPrefix: "nvcr", credentialArn: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:omics-registry/nvcr` }]);
+    });
+
     it("accepts a region listed in additionalHealthOmicsRegions", async () => {
         const run = await runWith(withConfig(withConfig(DEV.config, "aws:region", "ca-central-1"), "additionalHealthOmicsRegions", ["ca-central-1"]));
         assert.match(await valueOf(run.outputs!.createWorkflowCommand), /--region ca-central-1 /);
