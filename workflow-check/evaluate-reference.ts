@@ -97,7 +97,9 @@ function resolutionFindings(reference: ImageReference, result: ResolutionResult,
             findings.push({
                 severity: "error",
                 message: `no mapping for ${hostWords(reference, resolution.host)}: the map has no registryMappings entry whose upstreamRegistryUrl is exactly ${resolution.host}, and no imageMappings entry for this image; the run would fail`,
-                fix: `${registryFix(resolution.registry, context.fix)}\nor, for this image only, ${imageMappingFix(resolution.imageMapping, context.fix)}`,
+                // An image mapping alone would point at a repository nothing fills (and outside the stack's prefixes):
+                // the registry entry is the fix.
+                fix: registryFix(resolution.registry, context.fix),
             });
             break;
         case "unservable":
