@@ -134,8 +134,11 @@ export function omicsRunPolicyDocument(target: DeploymentTarget, prefixes: reado
     return { Version: "2012-10-17", Statement: statements };
 }
 
-/** Trust policy of the repository creation template role: ECR, acting for this account. */
-export function templateRoleTrustPolicyDocument(target: DeploymentTarget): PolicyDocument {
+/**
+ * Trust policy of the repository creation template role, exactly as ECR documents it
+ * (repository-creation-templates-create-iam.html): no condition, since ECR's page names none it sends.
+ */
+export function templateRoleTrustPolicyDocument(): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [{
@@ -143,7 +146,6 @@ export function templateRoleTrustPolicyDocument(target: DeploymentTarget): Polic
             Effect: "Allow",
             Principal: { Service: ECR_SERVICE_PRINCIPAL },
             Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:SourceAccount": target.account } },
         }],
     };
 }

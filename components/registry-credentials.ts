@@ -1,6 +1,7 @@
 // Secrets Manager secrets holding upstream registry credentials: `ecr-pullthroughcache/<prefix>` for pull-through
 // cache rules, `omics-registry/<prefix>` for registries HealthOmics copies from. The value is written through the
-// write-only `secretStringWo`, so it never sits in Pulumi state.
+// write-only `secretStringWo`: the provider never reads it back, so it is in no output or refreshed state; the engine
+// still records the input, encrypted as a secret (bridged write-only fields, pulumi/pulumi-terraform-bridge#3201).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";

@@ -1,6 +1,5 @@
 // Everything a stack deploys that is plain data: the container registry maps and the IAM and ECR documents.
 // The components declare resources from it, and `omics-registry-maps render` writes it out for review.
-import { partitionOfRegion } from "../policy-pack/rules/ecr-naming";
 import { OmicsRegistryConfig, RegistryConfig } from "../config/types";
 import { credentialSecretName } from "../config/validate-credentials";
 import { LifecyclePolicy, lifecyclePolicyDocument } from "./lifecycle-policy";
@@ -55,11 +54,13 @@ export function copySecretArnPattern(config: Pick<OmicsRegistryConfig, "target">
     if (credentials === undefined) {
         return undefined;
     }
-    if (credentials.kind === "existing-secret") {
-        return credentials.secretArn;
-    }
+    return credentials.kind === "existing-secret" ? credentials.secretArn : createdSecretArn(config, registry, "??????");
+}
+
+/** The ARN of a secret this stack creates for `registry`, with `suffix` standing for the 6 characters AWS appends. */
+function createdSecretArn(config: Pick<OmicsRegistryConfig, "target">, registry: RegistryConfig, suffix: string): string {
     const { partition, region, account } = config.target;
-    return `arn:${partition}:secretsmanager:${region}:${account}:secret:${credentialSecretName(registry.servedBy, registry.ecrRepositoryPrefix)}-??????`;
+    return `arn:${partition}:secretsmanager:${region}:${account}:secret:${credentialSecretName(registry.servedBy, registry.ecrRepositoryPrefix)}-${suffix}`;
 }
 
 export function stackDocuments(config: OmicsRegistryConfig): StackDocuments {
@@ -73,7 +74,7 @@ export function stackDocuments(config: OmicsRegistryConfig): StackDocuments {
         templateRepositoryPolicy: repositoryPolicyDocument(),
         ...(lifecycle ? { templateLifecyclePolicy: lifecycle } : {}),
         ...(templatesNeedRole(config) && ptcPrefixes.length > 0
-            ? { templateRole: { trust: templateRoleTrustPolicyDocument(target), policy: templateRolePolicyDocument(target, ptcPrefixes, config.cachedRepositories.kmsKeyArn) } }
+            ? { templateRole: { trust: templateRoleTrustPolicyDocument(), policy: templateRolePolicyDocument(target, ptcPrefixes, config.cachedRepositories.kmsKeyArn) } }
             : {}),
         omicsTrustPolicy: omicsTrustPolicyDocument(target),
         omicsRolePolicy: omicsRunPolicyDocument(target, allPrefixes, config.workflowBuckets, {
@@ -104,8 +105,7 @@ export function renderStack(config: OmicsRegistryConfig): RenderedStack & { plac
         if (credentials?.kind === "existing-secret") {
             credentialArns[registry.ecrRepositoryPrefix] = credentials.secretArn;
         } else if (credentials?.kind === "pulumi-secret") {
-            const { region, account } = config.target;
-            const arn = `arn:${partitionOfRegion(region)}:secretsmanager:${region}:${account}:secret:${credentialSecretName(registry.servedBy, registry.ecrRepositoryPrefix)}-XXXXXX`;
+            const arn = createdSecretArn(config, registry, "XXXXXX");
             credentialArns[registry.ecrRepositoryPrefix] = arn;
             placeholders.push(`${arn} (the secret this stack creates; its 6-character suffix is known after pulumi up)`);
         }

@@ -90,6 +90,9 @@ function validateScanning(raw: unknown, problems: Problems): ScanningSettings {
         return DEFAULT_SCANNING;
     }
     checkKnownFields(raw, SCANNING_FIELDS, path, problems);
+    if (raw.enabled !== undefined && typeof raw.enabled !== "boolean") {
+        problems.add(`${path}.enabled`, `must be true or false, got ${describeType(raw.enabled)}`);
+    }
     const scanType = raw.scanType ?? "BASIC";
     if (scanType !== "BASIC" && scanType !== "ENHANCED") {
         problems.add(`${path}.scanType`, `must be BASIC (ECR's own scan on push) or ENHANCED (Amazon Inspector), got ${JSON.stringify(scanType)}`);

@@ -32,8 +32,8 @@ export function validateConfig(namespace: string, raw: RawConfig, caller: Caller
     const target: DeploymentTarget | undefined = region !== undefined && caller !== undefined ? { ...caller, region } : undefined;
     const { registries, prefixes, dockerHubPrefixes } = validateRegistries(raw.registries, { namespace, target, secretConfig: raw.secretConfig }, problems);
     const maps = validateMaps(raw.maps, raw.imageMappings, { prefixes, dockerHubPrefixes, target }, problems);
-    const ptcPrefixes = registries.filter(r => r.servedBy === "pull-through-cache").map(r => r.ecrRepositoryPrefix);
-    const registryPolicyStatements = validateRegistryPolicyStatements(raw.registryPolicyStatements, ptcPrefixes, target, problems);
+    // Kept statements may create or import under any declared prefix (the policy pack draws the same line).
+    const registryPolicyStatements = validateRegistryPolicyStatements(raw.registryPolicyStatements, prefixes, target, problems);
     const config: Omit<OmicsRegistryConfig, "target"> = {
         registries,
         maps,

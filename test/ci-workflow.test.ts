@@ -87,6 +87,8 @@ describe("CI workflow .github/workflows/pulumi.yml", () => {
             }
             assert.deepStrictEqual(job.strategy?.matrix?.stack, ["dev", "gatk"]);
             assert.strictEqual(job.permissions?.["id-token"], "write");
+            // One GitHub environment (and so one AWS_ROLE_ARN, one account) per stack: see the next test.
+            assert.strictEqual((job as { environment?: unknown }).environment, "${{ matrix.stack }}");
             const aws = stepUsing(job, "aws-actions/configure-aws-credentials");
             assert.strictEqual(aws.with?.["role-to-assume"], "${{ vars.AWS_ROLE_ARN }}");
             assert.ok(!("aws-access-key-id" in (aws.with ?? {})), "OIDC, not stored keys");
@@ -100,14 +102,22 @@ describe("CI workflow .github/workflows/pulumi.yml", () => {
         });
     }
 
-    it("every matrix stack has its stack settings file", function () {
+    it("every matrix stack has its stack settings file", () => {
         const stacks = [...new Set(Object.values(loadWorkflow().jobs).flatMap(job => job.strategy?.matrix?.stack ?? []))];
         const missing = stacks.filter(stack => !fs.existsSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`)));
-        // Pulumi.gatk.yaml is being added in a parallel change; until it lands this check is reported as pending.
-        if (missing.length === 1 && missing[0] === "gatk") {
-            this.skip();
-        }
         assert.deepStrictEqual(missing, [], `stack settings files missing for matrix stacks: ${missing.join(", ")}`);
+    });
+
+    it("matrix stacks that share a region deploy with per-stack environments, never one role for two stacks of one region", () => {
+        const { jobs } = loadWorkflow();
+        const regionOf = (stack: string) => (parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config["aws:region"];
+        for (const job of [jobs.preview, jobs.up]) {
+            const stacks = (job?.strategy?.matrix?.stack ?? []) as string[];
+            const regions = stacks.map(regionOf);
+            if (new Set(regions).size < regions.length) {
+                assert.strictEqual((job as { environment?: unknown }).environment, "${{ matrix.stack }}", "two stacks in one region need their own accounts");
+            }
+        }
     });
 
     it("pins every action to a release version (vMAJOR.MINOR.PATCH), never a branch", () => {

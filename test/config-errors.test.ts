@@ -107,6 +107,7 @@ const CASES: ErrorCase[] = [
     { name: "KMS alias instead of a key ARN", config: withConfig(DEV.config, "cachedRepositories", { kmsKeyArn: "alias/ecr" }), expect: ["cachedRepositories.kmsKeyArn", "must be the full ARN of a customer-managed KMS key"] },
     { name: "continuous scanning without Inspector", config: withConfig(DEV.config, "cachedRepositories", { scanning: { scanFrequency: "CONTINUOUS_SCAN" } }), expect: ["cachedRepositories.scanning.scanFrequency", "must be SCAN_ON_PUSH, or CONTINUOUS_SCAN with scanType ENHANCED, got \"CONTINUOUS_SCAN\""] },
     { name: "kept scanning rule with a bad filter", config: withConfig(DEV.config, "cachedRepositories", { scanning: { keepRules: [{ scanFrequency: "SCAN_ON_PUSH", filters: ["Team A/*"] }] } }), expect: ["cachedRepositories.scanning.keepRules[0].filters", "must be a non-empty list of ECR wildcard repository filters"] },
+    { name: "scanning switch not a boolean", config: withConfig(DEV.config, "cachedRepositories", { scanning: { enabled: "false" } }), expect: ["cachedRepositories.scanning.enabled", "must be true or false, got a string"] },
     { name: "lifecycle days not a whole number", config: withConfig(DEV.config, "cachedRepositories", { lifecycle: { expireNotPulledForDays: 0.5 } }), expect: ["cachedRepositories.lifecycle.expireNotPulledForDays", "must be a whole number of days from 1 to 3650, got 0.5"] },
     { name: "audit trail not an object", config: withConfig(DEV.config, "auditTrail", true), expect: ["auditTrail", "must be {enabled: true|false}"] },
 ];

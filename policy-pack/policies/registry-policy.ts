@@ -47,7 +47,8 @@ export const registryPolicyMatchesRules: StackValidationPolicy = {
             const coverage = prefixCoverage(omics);
             reportCoverage({ subject: `${subject} (${OMICS_SERVICE_PRINCIPAL})`, urn: policy.urn, coverage, rulePrefixes: prefixes, rulesComplete: complete, statementsComplete: true }, report);
             const actions = omics.flatMap(s => s.actions);
-            for (const missing of REQUIRED_ACTIONS.filter(a => !actions.includes(a))) {
+            // A stack of registries HealthOmics copies from has no rule: its registry policy may hold kept statements only.
+            for (const missing of rules.length > 0 ? REQUIRED_ACTIONS.filter(a => !actions.includes(a)) : []) {
                 report(`${subject} does not allow ${missing} to ${OMICS_SERVICE_PRINCIPAL} for prefixes ${prefixes.join(", ")}`, policy.urn);
             }
             for (const extra of [...new Set(actions.filter(a => !REQUIRED_ACTIONS.includes(a)))]) {

@@ -11,6 +11,7 @@ import { destroyConfirmationProblems, missingSecretProblems, planStacks, selectS
 import { runBounded } from "../../cli/rollout/pool";
 import { RolloutRefusal } from "../../cli/rollout/problems";
 import { Redactor, secretStrings } from "../../cli/rollout/secret-values";
+import { StackLog } from "../../cli/rollout/stack-log";
 import { summaryTable } from "../../cli/rollout/summary";
 
 const PROJECT = "omics-registry-maps";
@@ -212,5 +213,23 @@ describe("rollout bounded pool and closing table (unit)", () => {
         assert.match(lines[2] ?? "", /^b-eu-west-1\s+failed\s+-\s+1 \(1 mandatory, 0 advisory\)\s+1m15s$/);
         assert.match(lines[3] ?? "", /^c-us-west-2\s+succeeded\s+no changes\s+0\s+0\.9s$/);
         assert.ok(table.includes("b-eu-west-1: error: preview failed (log: logs/b-eu-west-1.log)"));
+    });
+});
+
+describe("rollout stack log (real StackLog, a temporary folder)", () => {
+    it("redacts a secret that arrives split across two output chunks", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-log-"));
+        try {
+            const secret = "dckr_pat_SplitAcrossChunks";
+            const log = new StackLog(dir, "alpha-us-east-1", new Redactor([secret]));
+            log.output(`error: bad credentials ${secret.slice(0, 10)}`);
+            log.output(`${secret.slice(10)} rejected\npartial line`);
+            log.close();
+            const text = fs.readFileSync(log.file, "utf8");
+            assert.ok(!text.includes(secret) && !text.includes(secret.slice(10)), text);
+            assert.match(text, /error: bad credentials .+ rejected\npartial line$/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
