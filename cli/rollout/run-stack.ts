@@ -2,6 +2,7 @@
 // with the policy pack. Turns every outcome into a StackRunResult; writes the stack's log as it goes.
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { configJsonOf } from "./config-json";
+import { setSecretConfig } from "./secret-config";
 import { Mutex } from "./pool";
 import { Redactor } from "./secret-values";
 import { StackLog } from "./stack-log";
@@ -49,7 +50,12 @@ async function openStack(planned: PlannedStack, operation: Operation, context: S
             ? await Stack.select(planned.stackName, workspace)
             : await Stack.createOrSelect(planned.stackName, workspace);
         log.line(`stack ${planned.stackName} selected; writing ${Object.keys(planned.config).length} config keys`);
-        await stack.setAllConfigJson(JSON.stringify(configJsonOf(planned.config, context.env)));
+        const config = Object.entries(configJsonOf(planned.config, context.env));
+        // Plain values in one call; each secret through standard input, so no secret is ever in a command line.
+        await stack.setAllConfigJson(JSON.stringify(Object.fromEntries(config.filter(([, entry]) => !entry.secret))));
+        for (const [key, entry] of config.filter(([, item]) => item.secret)) {
+            await setSecretConfig({ pulumiCommand: context.pulumiCommand, workDir: context.workDir, stackName: planned.stackName, env: context.env }, key, entry.value);
+        }
         return stack;
     });
 }

@@ -2,7 +2,8 @@
 // Recorded stand-in for the Pulumi CLI, for tests of code that drives the real Automation API
 // (@pulumi/pulumi/automation). It answers the commands the Automation API 3.248.0 runs for a rollout, as the real CLI
 // does: `version`; `stack select --stack S` (stderr "no stack named 'S' found" when missing, which the Automation API
-// turns into StackNotFoundError); `stack init S`; `config set-all --stack S --json J`; `preview`, `up`, `destroy`
+// turns into StackNotFoundError); `stack init S`; `config set-all --stack S --json J`; `config set K --secret --stack S`
+// with the value on standard input (recorded as {value, secret: true}); `preview`, `up`, `destroy`
 // with `--event-log <tcp://host:port | file>` (engine events over the Events gRPC service for CLI versions after
 // 3.205.0, JSON lines in the file before); `stack output --json`; `stack history --json`.
 // Engine events, stdout, stderr and exit codes come from recordings in ../recordings/<name>.json.
@@ -133,7 +134,20 @@ async function main() {
         if (scenario.stacks?.[stack]?.configFails) {
             return finish(255, "", "error: could not save the stack's configuration\n");
         }
-        fs.writeFileSync(path.join(root, "config", `${stack}.json`), flagValue("--json"));
+        const file = path.join(root, "config", `${stack}.json`);
+        const stored = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+        fs.writeFileSync(file, JSON.stringify({ ...stored, ...JSON.parse(flagValue("--json")) }));
+        return finish(0);
+    }
+    if (first === "config" && second === "set" && args.includes("--secret")) {
+        if (scenario.stacks?.[stack]?.configFails) {
+            return finish(255, "", "error: could not save the stack's configuration\n");
+        }
+        const value = fs.readFileSync(0, "utf8");
+        const file = path.join(root, "config", `${stack}.json`);
+        const stored = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+        stored[args[2]] = { value, secret: true };
+        fs.writeFileSync(file, JSON.stringify(stored));
         return finish(0);
     }
     if (first === "preview" || first === "up" || first === "destroy") {
