@@ -20,6 +20,11 @@ export const CONFIG_KEYS = [
     "cachedRepositories", "auditTrail", "workflowChecks", "additionalHealthOmicsRegions",
 ] as const;
 
+/** Keys an earlier release read, with what replaced them: set in a stack, they are reported, never silently ignored. */
+export const RETIRED_KEYS: Readonly<Record<string, string>> = {
+    mapObjectKey: "was replaced by mapObjectPrefix: each map revision is now stored at <mapObjectPrefix>/<map name>/<content hash>.json, so a workflow's map URI never changes meaning; remove mapObjectKey (and set mapObjectPrefix for another prefix than container-registry-maps)",
+};
+
 /** Builds a RawConfig from a lookup of project keys (plain text as Pulumi passes it) and a secret-entry lookup. */
 export function rawConfigFrom(region: string | undefined, get: (key: string) => string | undefined, secretConfig: (key: string) => SecretConfigEntry | undefined): RawConfig {
     const value = (key: typeof CONFIG_KEYS[number]) => parseConfigValue(get(key));
@@ -36,6 +41,7 @@ export function rawConfigFrom(region: string | undefined, get: (key: string) => 
         auditTrail: value("auditTrail"),
         workflowChecks: value("workflowChecks"),
         additionalHealthOmicsRegions: value("additionalHealthOmicsRegions"),
+        retiredKeys: Object.keys(RETIRED_KEYS).filter(key => get(key) !== undefined),
         secretConfig,
     };
 }

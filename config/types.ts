@@ -109,6 +109,8 @@ export interface RawConfig {
     auditTrail: unknown;
     workflowChecks: unknown;
     additionalHealthOmicsRegions: unknown;
+    /** Keys of an earlier release that the stack still sets (see RETIRED_KEYS). */
+    retiredKeys: string[];
     /** Looks up a secret config key of this project named by a registry's credentials. */
     secretConfig(key: string): SecretConfigEntry | undefined;
 }

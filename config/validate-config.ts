@@ -1,5 +1,6 @@
 // Validates the whole stack configuration at once, before any resource is declared.
 import { Problems } from "./problems";
+import { RETIRED_KEYS } from "./raw-config";
 import { ConfigProblem, DeploymentTarget, OmicsRegistryConfig, RawConfig } from "./types";
 import { validateCachedRepositories } from "./validate-cached-repositories";
 import { checkDocumentLimits } from "./validate-document-limits";
@@ -24,6 +25,9 @@ export type ValidationResult =
  */
 export function validateConfig(namespace: string, raw: RawConfig, caller: CallerIdentity | undefined): ValidationResult {
     const problems = new Problems();
+    for (const key of raw.retiredKeys) {
+        problems.add(key, RETIRED_KEYS[key]);
+    }
     const region = validateRegion(raw.region, problems);
     const extraRegions = validateExtraRegions(raw.additionalHealthOmicsRegions, problems);
     if (region !== undefined) {

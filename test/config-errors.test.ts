@@ -76,6 +76,7 @@ const CASES: ErrorCase[] = [
     { name: "region missing", config: withConfig(DEV.config, "aws:region", undefined), expect: ["aws:region", "is required: the AWS region this stack deploys to"] },
     { name: "reserved tag key", config: withConfig(DEV.config, "tags", { "aws:owner": "me" }), expect: ["tags.aws:owner", "must not start with aws:"] },
     { name: "tag value not a string", config: withConfig(DEV.config, "tags", { cost: 12 }), expect: ["tags.cost", "tag values must be strings"] },
+    { name: "the first release's mapObjectKey", config: withConfig(DEV.config, "mapObjectKey", "maps/registry.json"), expect: ["mapObjectKey", "was replaced by mapObjectPrefix: each map revision is now stored at <mapObjectPrefix>/<map name>/<content hash>.json"] },
     { name: "map key prefix starting with a slash", config: withConfig(DEV.config, "mapObjectPrefix", "/maps"), expect: ["mapObjectPrefix", "must be an S3 key prefix of 1-900 letters, digits and ! _ . * ' ( ) / -, not starting or ending with '/', got \"/maps\""] },
     // Issue 5: what would deploy and then break real runs, or fail at deploy time.
     { name: "ROOT prefix", config: registries({ ...QUAY, ecrRepositoryPrefix: "ROOT" }), expect: ["registries[0].ecrRepositoryPrefix", "\"ROOT\" is accepted by ECR but not by this project: ROOT would cache every repository of the registry under one rule"] },
