@@ -1,6 +1,6 @@
 // Checks image mappings: each destination must be an ECR image under a declared prefix in this account and region.
 import {
-    ECR_REPOSITORY_NAME_MAX_LENGTH, ECR_REPOSITORY_NAME_PATTERN, ecrHostSuffix, isUnderPrefix, parseEcrImageUri, registryHost,
+    ECR_REPOSITORY_NAME_MAX_LENGTH, ECR_REPOSITORY_NAME_PATTERN, ecrHostSuffix, isUnderPrefix, officialImageWithoutLibrary, parseEcrImageUri, registryHost,
 } from "../policy-pack/rules/ecr-naming";
 import { MAX_MAP_URI_LENGTH } from "../policy-pack/rules/service-limits";
 import { checkKnownFields, describeType, isRecord, Problems, requireString } from "./problems";
@@ -110,9 +110,9 @@ function validateDestination(entry: Record<string, unknown>, path: string, conte
         problems.add(field, `${JSON.stringify(destination)} is not under a declared ecrRepositoryPrefix; declared: ${prefixes.join(", ") || "(none valid)"}`);
         return undefined;
     }
-    const rest = parsed.repository.slice(prefix.length + 1);
-    if (context.dockerHubPrefixes.includes(prefix) && !rest.includes("/")) {
-        const suggestion = destination.replace(`${prefix}/${rest}`, `${prefix}/library/${rest}`);
+    const official = officialImageWithoutLibrary(parsed.repository, context.dockerHubPrefixes);
+    if (official !== undefined) {
+        const suggestion = destination.replace(parsed.repository, `${official.prefix}/library/${official.name}`);
         problems.add(field, `${JSON.stringify(destination)} names a Docker Hub official image without library/: ECR caches official images under library/ (ECR User Guide, pull-through-cache-working.html), so this repository never exists; write ${JSON.stringify(suggestion)}`);
         return undefined;
     }

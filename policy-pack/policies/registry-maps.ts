@@ -2,7 +2,7 @@
 // HealthOmics-copy registry with its credentials), every image mapping points into this registry under a declared
 // prefix with its partition's host, and (advisory) image mappings are pinned.
 import { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { OMICS_SERVICE_PRINCIPAL, hostSuffixMismatch, isUnderPrefix, parseEcrImageUri } from "../rules/ecr-naming";
+import { OMICS_SERVICE_PRINCIPAL, hostSuffixMismatch, isUnderPrefix, officialImageWithoutLibrary, parseEcrImageUri } from "../rules/ecr-naming";
 import { pinning } from "../rules/docker-reference";
 import { grantsToService } from "../rules/iam-document";
 import { DOCKER_HUB_UPSTREAM, upstreamOfAlias } from "../rules/registry-catalogue";
@@ -98,11 +98,11 @@ export const imageMappingsInsidePrefixes: StackValidationPolicy = {
                 if (complete && !prefixes.some(p => isUnderPrefix(image.repository, p) && image.repository !== p)) {
                     report(`${where} '${destination}' is not under a pull-through cache prefix (declared: ${prefixes.join(", ") || "none"})`, map.resource.urn);
                 }
-                const official = dockerHubPrefixes.find(p => image.repository.startsWith(`${p}/`) && !image.repository.slice(p.length + 1).includes("/"));
+                const official = officialImageWithoutLibrary(image.repository, dockerHubPrefixes);
                 if (official !== undefined) {
-                    const name = image.repository.slice(official.length + 1);
+                    const { prefix: officialPrefix, name } = official;
                     const version = `${image.tag !== undefined ? `:${image.tag}` : ""}${image.digest !== undefined ? `@${image.digest}` : ""}`;
-                    report(`${where} '${destination}' names Docker Hub image '${name}' without its namespace; the cache keeps official images under library/, so use '${official}/library/${name}${version}'`, map.resource.urn);
+                    report(`${where} '${destination}' names Docker Hub image '${name}' without its namespace; the cache keeps official images under library/, so use '${officialPrefix}/library/${name}${version}'`, map.resource.urn);
                 }
             });
         }

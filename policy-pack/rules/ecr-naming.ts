@@ -162,3 +162,13 @@ export function parseSecretArn(arn: string): SecretArn | undefined {
 export function secretNameFromArn(arn: string): string | undefined {
     return parseSecretArn(arn)?.name;
 }
+
+/**
+ * A repository directly under a Docker Hub pull-through prefix (`docker-hub/ubuntu`) names an official image without
+ * `library/`, which the cache never has ("For Docker Hub official images, the /library prefix must be included",
+ * ECR User Guide pull-through-cache-working.html). Gives that prefix and the image name, or undefined.
+ */
+export function officialImageWithoutLibrary(repository: string, dockerHubPrefixes: readonly string[]): { prefix: string; name: string } | undefined {
+    const prefix = dockerHubPrefixes.find(p => repository.startsWith(`${p}/`) && !repository.slice(p.length + 1).includes("/"));
+    return prefix === undefined ? undefined : { prefix, name: repository.slice(prefix.length + 1) };
+}
