@@ -1,6 +1,6 @@
-// Asks the IAM policy evaluator @cloud-copilot/iam-simulate (real evaluator, not this project's matcher) whether a
-// principal may call an action on a resource of account ACCOUNT, given that account's ECR registry policy.
-import { runSimulation } from "@cloud-copilot/iam-simulate";
+// Asks the IAM policy evaluator @cloud-copilot/iam-simulate (real evaluator, not this project's matcher, through
+// ../helpers/iam-evaluator) whether a principal may call an action on a resource, given an ECR registry policy or a role's statements.
+import { combinedDecision, identityPolicyDecision } from "../helpers/iam-evaluator";
 
 /** A caller that stands for a statement's principal: any role of an account, or a service principal. */
 export function callerFor(principal: unknown): string {
@@ -22,29 +22,15 @@ export function callerFor(principal: unknown): string {
  * The caller's own identity policies allow everything, so only the registry policy decides.
  */
 export async function registryPolicyAllows(statements: unknown[], caller: string, action: string, resource: string, account: string): Promise<boolean> {
-    const response = await runSimulation({
-        identityPolicies: [{ name: "allow-all", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } }],
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-        resourcePolicy: { Version: "2012-10-17", Statement: statements },
-        request: { action, principal: caller, resource: { accountId: account, resource }, contextVariables: {} },
-    } as Parameters<typeof runSimulation>[0], {});
-    if (response.resultType === "error") {
-        throw new Error(`iam-simulate rejected the request: ${JSON.stringify(response.errors)}`);
-    }
-    return response.overallResult === "Allowed";
+    const allowAll = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+    const decision = await combinedDecision({ identity: [allowAll], resource: { Version: "2012-10-17", Statement: statements } }, { principal: caller, action, resource, account });
+    return decision === "Allowed";
 }
 
 /** Whether identity policy statements let a principal of `account` call `action` on `resource`. */
 export async function identityPolicyAllows(statements: unknown[], action: string, resource: string, account: string): Promise<boolean> {
-    const response = await runSimulation({
-        identityPolicies: [{ name: "role-policy", policy: { Version: "2012-10-17", Statement: statements } }],
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-        request: { action, principal: `arn:aws:iam::${account}:role/omics-service-role`, resource: { accountId: account, resource }, contextVariables: {} },
-    } as Parameters<typeof runSimulation>[0], {});
-    if (response.resultType === "error") {
-        throw new Error(`iam-simulate rejected the request: ${JSON.stringify(response.errors)}`);
-    }
-    return response.overallResult === "Allowed";
+    const decision = await identityPolicyDecision([{ Version: "2012-10-17", Statement: statements }], {
+        principal: `arn:aws:iam::${account}:role/omics-service-role`, action, resource, account,
+    });
+    return decision === "Allowed";
 }
