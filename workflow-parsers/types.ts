@@ -12,8 +12,20 @@ export interface ContainerReference {
     image: string;
     /** The image string once statically resolved; null if it cannot be resolved statically. */
     value: string | null;
-    /** When value is null: the unresolved expression or placeholder, for the message. */
+    /**
+     * The whole expression as written, when it is more than the literal: the unresolved expression or placeholder
+     * (value null), or the expression a value was chosen from statically (a ternary branch, an input default, a
+     * concatenation). `line` is then the line of the chosen literal, `directiveLine` the directive's.
+     */
     expression?: string;
+    /** 1-based line of the directive or declaration that uses the value, when it differs from `line`. */
+    directiveLine?: number;
+    /** The reference applies only under this condition, e.g. one branch of a Nextflow `task.accelerator` ternary. */
+    condition?: string;
+    /** Nextflow profiles that bring this reference in (it comes from a config only these profiles include). */
+    profiles?: string[];
+    /** The reference comes only from test configuration (e.g. a `test` profile's config). */
+    testOnly?: boolean;
     /** Nextflow `docker.registry` in force for this reference (e.g. "quay.io"). */
     defaultRegistry?: string;
 }
