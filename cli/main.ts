@@ -3,14 +3,17 @@ import { Command } from "commander";
 import { registerCheck } from "./commands/check";
 import { registerRender } from "./commands/render";
 import { registerRollout } from "./commands/rollout";
+import { TOOL_NAME, toolVersion } from "./terminal";
 
 /** Exit code for bad usage or bad input (config, workflow files that cannot be read). */
 export const EXIT_USAGE = 2;
 
 export function buildProgram(): Command {
-    const program = new Command("omics-registry-maps")
+    const program = new Command(TOOL_NAME)
         .description("HealthOmics container registry maps over ECR pull-through cache: render stacks, check workflows, roll out stacks.")
-        .showHelpAfterError()
+        .version(toolVersion(), "-V, --version", "print the version and exit")
+        // A usage error is one line and a pointer to the help, not the whole help (subcommands inherit this).
+        .showHelpAfterError(`(run '${TOOL_NAME} --help', or '${TOOL_NAME} <command> --help', for usage)`)
         .exitOverride();
     registerRender(program);
     registerCheck(program);

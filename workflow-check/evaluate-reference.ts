@@ -4,13 +4,16 @@ import { RegistryLocation } from "../policy-pack/rules/ecr-naming";
 import { ContainerRegistryMapJson, resolveImage, ResolutionResult } from "../policy-pack/rules/image-resolution";
 import { DOCKER_HUB_UPSTREAM } from "../policy-pack/rules/registry-catalogue";
 import { ContainerReference } from "../workflow-parsers/types";
-import { FixContext, imageMappingFix, registryFix } from "./fix-text";
+import { FixContext, imageMappingFix, registryFix, RegistryFixText } from "./fix-text";
+import { briefExpression } from "./printable";
 import { Finding, ImageResult } from "./types";
 
 export interface EvaluationContext {
     map: ContainerRegistryMapJson;
     location: RegistryLocation;
     fix: FixContext;
+    /** Nextflow profiles selected with --profile: their profile-only (and, for `test`, test-only) images count. */
+    profiles: readonly string[];
 }
 
 const LIBRARY_RULE = "ECR User Guide pull-through-cache-working.html: \"For Docker Hub official images, the /library prefix must be included\"";
@@ -27,34 +30,91 @@ function withDefaultRegistry(value: string, defaultRegistry: string | undefined)
         : value;
 }
 
-/** The image as written: the string itself for a plain literal (`"ubuntu:22.04"` → `ubuntu:22.04`), else the source text. */
-function asWritten(found: ContainerReference): string {
-    const text = found.image;
-    const quoted = text.length >= 2 && (text[0] === '"' || text[0] === "'") && text[text.length - 1] === text[0];
-    return quoted && text.slice(1, -1) === found.value ? found.value : text;
+/** True when `text` is exactly the quoted literal `value` (`"ubuntu:22.04"`). */
+function isQuotedLiteral(text: string, value: string): boolean {
+    return text.length >= 2 && (text[0] === '"' || text[0] === "'") && text[text.length - 1] === text[0] && text.slice(1, -1) === value;
 }
 
-type Outcome = Omit<ImageResult, "file" | "line" | "language" | "image">;
+/**
+ * The image a row shows and the expression it came from. A value chosen statically (a ternary's Docker branch, an
+ * input default, a concatenation) is shown itself, its expression kept beside it; an image that cannot be chosen
+ * is shown as written.
+ */
+function shownImage(found: ContainerReference): { image: string; expression?: string } {
+    if (found.value === null) {
+        return found.expression !== undefined && found.expression !== found.image ? { image: found.image, expression: found.expression } : { image: found.image };
+    }
+    if (found.expression !== undefined) {
+        return { image: found.value, expression: found.expression };
+    }
+    if (found.image === found.value || isQuotedLiteral(found.image, found.value)) {
+        return { image: found.value };
+    }
+    return { image: found.value, expression: found.image };
+}
 
-/** Builds the image in the key order of the issue's JSON shape. */
-function imageResult(found: ContainerReference, outcome: Outcome): ImageResult {
+/** Whether a reference counts in the verdict: profile-only and test-only ones count only when --profile names them. */
+export function inVerdict(found: Pick<ContainerReference, "profiles" | "testOnly">, selected: readonly string[]): boolean {
+    const profiles = found.profiles ?? [];
+    if (profiles.length > 0) {
+        return profiles.some(profile => selected.includes(profile));
+    }
+    return found.testOnly !== true || selected.includes("test");
+}
+
+type Outcome = Pick<ImageResult, "reference" | "pinned" | "resolved" | "via" | "status" | "findings">;
+
+/** Builds the image in the key order of the issue's JSON shape, then the optional fields of issue 13. */
+function imageResult(found: ContainerReference, outcome: Outcome, context: EvaluationContext): ImageResult {
+    const shown = shownImage(found);
     return {
-        file: found.file, line: found.line, language: found.language, image: asWritten(found),
+        file: found.file, line: found.line, language: found.language, image: shown.image,
         reference: outcome.reference, pinned: outcome.pinned, resolved: outcome.resolved, via: outcome.via,
         status: outcome.status, findings: outcome.findings,
+        ...(shown.expression !== undefined ? { expression: shown.expression } : {}),
+        ...(found.directiveLine !== undefined && found.directiveLine !== found.line ? { directiveLine: found.directiveLine } : {}),
+        ...(found.condition !== undefined ? { condition: found.condition } : {}),
+        ...(found.profiles !== undefined && found.profiles.length > 0 ? { profiles: [...found.profiles] } : {}),
+        ...(found.testOnly === true ? { testOnly: true } : {}),
+        inVerdict: inVerdict(found, context.profiles),
     };
 }
 
+/** An evaluated reference and, when its host is unmapped, the registry fix that would map it. */
+export interface Evaluation {
+    result: ImageResult;
+    registryFix?: RegistryFixText & { host: string };
+}
+
 export function evaluateReference(found: ContainerReference, context: EvaluationContext): ImageResult {
+    return evaluate(found, context).result;
+}
+
+export function evaluate(found: ContainerReference, context: EvaluationContext): Evaluation {
+    const result = evaluateOnly(found, context);
+    if (result.status !== "unmapped" || result.reference === null) {
+        return { result };
+    }
+    const parsed = parseImageReference(withDefaultRegistry(found.value ?? "", found.defaultRegistry));
+    if (!parsed.ok) {
+        return { result };
+    }
+    const { resolution } = resolveImage(parsed.reference, context.map, context.location, normalizeOrUndefined);
+    return resolution.kind === "unmapped"
+        ? { result, registryFix: { host: resolution.host, ...registryFix(resolution.registry, context.fix) } }
+        : { result };
+}
+
+function evaluateOnly(found: ContainerReference, context: EvaluationContext): ImageResult {
     if (found.value === null) {
         return imageResult(found, {
             reference: null, pinned: null, resolved: null, via: null, status: "unresolvable",
             findings: [{
                 severity: "warning",
-                message: `the image is computed at run time (${found.expression ?? found.image}), so it cannot be checked before the run`,
+                message: `the image is computed at run time (${briefExpression(found.expression ?? found.image)}), so it cannot be checked before the run`,
                 fix: "write the image as a string literal, or give the input it comes from a string default, so that it can be checked; otherwise make sure every value it can take is mapped",
             }],
-        });
+        }, context);
     }
     const effective = withDefaultRegistry(found.value, found.defaultRegistry);
     const parsed = parseImageReference(effective);
@@ -66,7 +126,7 @@ export function evaluateReference(found: ContainerReference, context: Evaluation
                 message: `${JSON.stringify(effective)} is not a valid image reference: ${parsed.error}`,
                 fix: "write it as [registry-host/]repository[:tag][@sha256:<64 hex digits>], repository in lowercase, without spaces",
             }],
-        });
+        }, context);
     }
     const reference = parsed.reference;
     const result = resolveImage(reference, context.map, context.location, normalizeOrUndefined);
@@ -75,13 +135,13 @@ export function evaluateReference(found: ContainerReference, context: Evaluation
     const common = { reference: reference.normalized, pinned: pinning(reference), findings };
     switch (resolution.kind) {
         case "image-mapping":
-            return imageResult(found, { ...common, resolved: resolution.resolved, via: "imageMapping", status: "mapped" });
+            return imageResult(found, { ...common, resolved: resolution.resolved, via: "imageMapping", status: "mapped" }, context);
         case "registry-mapping":
-            return imageResult(found, { ...common, resolved: resolution.resolved, via: "registryMapping", status: "mapped" });
+            return imageResult(found, { ...common, resolved: resolution.resolved, via: "registryMapping", status: "mapped" }, context);
         case "private-ecr":
-            return imageResult(found, { ...common, resolved: resolution.resolved, via: null, status: "mapped" });
+            return imageResult(found, { ...common, resolved: resolution.resolved, via: null, status: "mapped" }, context);
         default:
-            return imageResult(found, { ...common, resolved: null, via: null, status: "unmapped" });
+            return imageResult(found, { ...common, resolved: null, via: null, status: "unmapped" }, context);
     }
 }
 
@@ -99,7 +159,7 @@ function resolutionFindings(reference: ImageReference, result: ResolutionResult,
                 message: `no mapping for ${hostWords(reference, resolution.host)}: the map has no registryMappings entry whose upstreamRegistryUrl is exactly ${resolution.host}, and no imageMappings entry for this image; the run would fail`,
                 // An image mapping alone would point at a repository nothing fills (and outside the stack's prefixes):
                 // the registry entry is the fix.
-                fix: registryFix(resolution.registry, context.fix),
+                fix: registryFix(resolution.registry, context.fix).text,
             });
             break;
         case "unservable":

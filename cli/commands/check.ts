@@ -7,7 +7,13 @@ import { ContainerRegistryMapJson } from "../../policy-pack/rules/image-resoluti
 import { checkWorkflow, CheckOptions, exitCodeFor } from "../../workflow-check/check-workflow";
 import { formatTable } from "../../workflow-check/format-table";
 import { locationFromMap, readMapFile } from "../../workflow-check/map-file";
-import { checkAccountOption, EXIT_BAD_INPUT, loadStackDocuments, loadStackFiles, PLACEHOLDER_ACCOUNT, PLACEHOLDER_VALIDATION_NOTE, projectDirFrom } from "./render";
+import { printable, terminalSafeJson } from "../../workflow-check/printable";
+import { CheckInputs } from "../../workflow-check/types";
+import { tableWidth, TOOL_NAME, toolVersion, useColor } from "../terminal";
+import {
+    checkAccountOption, EXIT_BAD_INPUT, loadStackDocuments, loadStackFiles, PLACEHOLDER_ACCOUNT, PLACEHOLDER_VALIDATION_NOTE, projectDirFrom,
+    stackFileErrorMessage,
+} from "./render";
 
 interface CheckFlags {
     map?: string;
@@ -17,13 +23,19 @@ interface CheckFlags {
     format: "table" | "json";
     strict?: boolean;
     project?: string;
+    profile?: string;
+    verbose?: boolean;
 }
+
+/** What the report records of the map and where it resolves (CheckInputs without the tool, profiles, workflow file). */
+type MapInputs = Omit<CheckInputs, "tool" | "profiles" | "workflowFile">;
 
 interface MapSource {
     map: ContainerRegistryMapJson;
     location: RegistryLocation;
     options: CheckOptions;
     notes: string[];
+    inputs: MapInputs;
 }
 
 const PLACEHOLDER_REGION = "us-east-1";
@@ -44,6 +56,10 @@ async function fromStack(flags: CheckFlags & { stack: string }): Promise<MapSour
     const defaultMap = (await loadStackDocuments()).renderStack(config).maps[0];
     const { account, region, partition } = config.target;
     return {
+        inputs: {
+            map: { kind: "stack", stack: flags.stack, stackFile: path.relative(process.cwd(), evaluated.files.stackFile) || evaluated.files.stackFile, mapName: defaultMap.name },
+            account, accountIsPlaceholder, region, regionIsPlaceholder: false, partition,
+        },
         map: defaultMap.map,
         location: { account, region, partition },
         options: { fixStyle: "stack-yaml", namespace: evaluated.files.namespace, stackFile: path.basename(evaluated.files.stackFile) },
@@ -68,9 +84,14 @@ function fromMapFile(flags: CheckFlags & { map: string }): MapSource | undefined
         ...(flags.account === undefined && inferred === undefined ? [`account ${PLACEHOLDER_ACCOUNT}`] : []),
         ...(flags.region === undefined && inferred === undefined ? [`region ${PLACEHOLDER_REGION}`] : []),
     ];
+    const partition = partitionOfRegion(region);
     return {
+        inputs: {
+            map: { kind: "map-file", file: flags.map }, account, accountIsPlaceholder: flags.account === undefined && inferred === undefined,
+            region, regionIsPlaceholder: flags.region === undefined && inferred === undefined, partition,
+        },
         map: read.map,
-        location: { account, region, partition: partitionOfRegion(region) },
+        location: { account, region, partition },
         options: { fixStyle: "map-json" },
         notes: [
             `map: ${flags.map}`,
@@ -108,7 +129,12 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
         return EXIT_BAD_INPUT;
     }
     if (flags.map === undefined && flags.stack === undefined) {
-        process.stderr.write("check: give the map to check against: --map <file.json> or --stack <name>\n");
+        process.stderr.write(`check: give the map to check against: --map <file.json> or --stack <name> (run '${TOOL_NAME} check --help' for usage)\n`);
+        return EXIT_BAD_INPUT;
+    }
+    const profiles = parseProfiles(flags.profile);
+    if (profiles === undefined) {
+        process.stderr.write(`check: --profile takes profile names separated by commas, as nextflow run -profile does, got ${JSON.stringify(flags.profile)} (run '${TOOL_NAME} check --help' for usage)\n`);
         return EXIT_BAD_INPUT;
     }
     let source: MapSource | undefined;
@@ -116,7 +142,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
         source = flags.stack !== undefined ? await fromStack({ ...flags, stack: flags.stack }) : fromMapFile({ ...flags, map: flags.map as string });
     } catch (error) {
         if (error instanceof Error && error.name === "StackFileError") {
-            process.stderr.write(`${error.message}\n`);
+            process.stderr.write(`${stackFileErrorMessage(error, flags.stack ?? "")}\n`);
             return EXIT_BAD_INPUT;
         }
         throw error;
@@ -125,16 +151,25 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
         return EXIT_BAD_INPUT;
     }
     if (!fs.existsSync(workflow)) {
-        process.stderr.write(`check: workflow not found: ${workflow} (give a workflow directory or a .zip)\n`);
+        process.stderr.write(`check: workflow not found: ${workflow} (give a workflow directory, a .zip or a workflow file)\n`);
         return EXIT_BAD_INPUT;
     }
-    for (const note of [...new Set(source.notes)]) {
-        process.stderr.write(`note: ${note}\n`);
+    // A single workflow file: its folder is the root (as HealthOmics reads the files beside a main workflow file).
+    const isFile = fs.statSync(workflow).isFile() && !workflow.toLowerCase().endsWith(".zip");
+    const root = isFile ? path.dirname(workflow) : workflow;
+    const notes = [...source.notes, ...(isFile ? [`${workflow} is a file: checking its folder ${root} as the workflow root`] : [])];
+    for (const note of [...new Set(notes)]) {
+        process.stderr.write(`note: ${printable(note)}\n`);
     }
+    const inputs: CheckInputs = {
+        tool: { name: TOOL_NAME, version: toolVersion() }, ...source.inputs, profiles, ...(isFile ? { workflowFile: workflow } : {}),
+    };
     const progress = progressReporter();
     let report;
     try {
-        report = await checkWorkflow(workflow, source.map, source.location, { ...source.options, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+        report = await checkWorkflow(root, source.map, source.location, {
+            ...source.options, profiles, inputs, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+        });
     } catch (error) {
         process.stderr.write(`check: ${error instanceof Error ? error.message : String(error)}\n`);
         return EXIT_BAD_INPUT;
@@ -142,18 +177,27 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
         progress.done();
     }
     for (const problem of report.problems) {
-        process.stderr.write(`error: ${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}: cannot be parsed: ${problem.message}\n`);
+        process.stderr.write(`error: ${printable(`${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}: cannot be parsed: ${problem.message}`)}\n`);
     }
     process.stdout.write(flags.format === "json"
-        ? `${JSON.stringify(report, null, 2)}\n`
-        : formatTable(report, { color: process.stdout.isTTY === true }));
+        ? `${terminalSafeJson(JSON.stringify(report, null, 2))}\n`
+        : formatTable(report, { color: useColor(process.stdout), width: tableWidth(process.stdout), verbose: flags.verbose === true }));
     return exitCodeFor(report, flags.strict === true);
+}
+
+/** `--profile a,b` → ["a", "b"]; undefined when a name is empty. */
+function parseProfiles(option: string | undefined): string[] | undefined {
+    if (option === undefined) {
+        return [];
+    }
+    const names = option.split(",").map(name => name.trim());
+    return names.every(name => name !== "") ? names : undefined;
 }
 
 export function registerCheck(program: Command): void {
     program.command("check")
         .description("resolve every container of a WDL, Nextflow or CWL workflow through a HealthOmics container registry map, offline")
-        .argument("<workflow>", "workflow directory, or a .zip as given to aws omics create-workflow --definition-zip")
+        .argument("<workflow>", "workflow directory, a .zip as given to aws omics create-workflow --definition-zip, or a workflow file (its folder is the root)")
         .addOption(new Option("--map <file.json>", "a container registry map JSON file").conflicts("stack"))
         .option("--stack <name>", "the default map of this stack (Pulumi.yaml defaults + Pulumi.<name>.yaml)")
         .option("--account <id>", `12-digit AWS account id for resolved URIs (default: placeholder ${PLACEHOLDER_ACCOUNT}, flagged)`)
@@ -161,6 +205,8 @@ export function registerCheck(program: Command): void {
         .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
         .option("--strict", "exit 1 on warnings too (unpinned or unresolvable images)")
         .option("--project <dir>", "with --stack: the Pulumi project directory (default: the nearest with Pulumi.yaml)")
+        .option("--profile <names>", "Nextflow profiles (comma-separated, as nextflow run -profile): their profile-only and test images count in the verdict")
+        .option("--verbose", "list every place an image is written (the JSON report always does)")
         .action(async (workflow: string, flags: CheckFlags) => {
             process.exitCode = await check(workflow, flags);
         });

@@ -32,6 +32,39 @@ export async function projectDirFrom(option: string | undefined): Promise<string
     return dir;
 }
 
+/**
+ * The message for a stack file that cannot be read. A stack whose file does not exist gets the stacks that do
+ * (the Pulumi.<name>.yaml files beside where it was looked for).
+ */
+export function stackFileErrorMessage(error: Error, stack: string): string {
+    const missing = /cannot read (.*): no such file$/.exec(error.message);
+    const file = missing?.[1];
+    if (file === undefined || path.basename(file) !== `Pulumi.${stack}.yaml`) {
+        return error.message;
+    }
+    const dir = path.dirname(file);
+    let names: string[] = [];
+    try {
+        names = fs.readdirSync(dir).map(name => /^Pulumi\.(.+)\.ya?ml$/.exec(name)?.[1]).filter((name): name is string => name !== undefined).sort();
+    } catch {
+        names = [];
+    }
+    return `${error.message}: there is no stack ${JSON.stringify(stack)} in ${dir}; ` +
+        (names.length > 0 ? `the stacks there are: ${names.join(", ")}` : "it has no Pulumi.<stack>.yaml files");
+}
+
+/** Why `dir` cannot be made an output directory (it, or a folder above it, is a file), or undefined. */
+export function outputDirProblem(dir: string): string | undefined {
+    for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+        if (fs.existsSync(current)) {
+            return fs.statSync(current).isDirectory() ? undefined : `${current} is a file, not a directory`;
+        }
+        if (path.dirname(current) === current) {
+            return undefined;
+        }
+    }
+}
+
 /** Rejects an --account that is not 12 digits; true when usable. */
 export function checkAccountOption(account: string | undefined): boolean {
     if (account !== undefined && !ACCOUNT.test(account)) {
@@ -58,7 +91,7 @@ async function render(options: RenderOptions): Promise<number> {
         evaluated = evaluateStackOffline(projectDir, options.stack, { account: options.account ?? PLACEHOLDER_ACCOUNT, assumeUnsetSecrets: true });
     } catch (error) {
         if (error instanceof StackFileError) {
-            process.stderr.write(`${error.message}\n`);
+            process.stderr.write(`${stackFileErrorMessage(error, options.stack)}\n`);
             return EXIT_BAD_INPUT;
         }
         throw error;
@@ -70,6 +103,11 @@ async function render(options: RenderOptions): Promise<number> {
     const { config } = evaluated;
     const rendered = (await loadStackDocuments()).renderStack(config);
     const outDir = path.resolve(options.out ?? path.join("render", options.stack));
+    const outProblem = outputDirProblem(path.join(outDir, "maps"));
+    if (outProblem !== undefined) {
+        process.stderr.write(`render: cannot write to --out ${options.out ?? outDir}: ${outProblem}\n`);
+        return EXIT_BAD_INPUT;
+    }
     fs.mkdirSync(path.join(outDir, "maps"), { recursive: true });
     const written: string[] = [];
     for (const map of rendered.maps) {
@@ -105,13 +143,14 @@ async function render(options: RenderOptions): Promise<number> {
         notes: evaluated.notes,
         files: [...written],
     }, written);
+    // Results on stdout, notes on stderr (as `check` does).
     const lines = [
         `rendered stack ${options.stack} (${config.target.region}, account ${config.target.account}${accountIsPlaceholder ? " - PLACEHOLDER" : ""}) to ${path.relative(process.cwd(), outDir) || "."}:`,
         ...written.map(file => `  ${file}`),
-        ...placeholders.map(p => `placeholder: ${p}`),
-        ...evaluated.notes.map(n => `note: ${n}`),
     ];
+    const notes = [...placeholders.map(p => `placeholder: ${p}`), ...evaluated.notes.map(n => `note: ${n}`)];
     process.stdout.write(`${lines.join("\n")}\n`);
+    process.stderr.write(notes.map(note => `${note}\n`).join(""));
     return 0;
 }
 

@@ -119,3 +119,33 @@ export function upstreamUrlHint(url: string): string | undefined {
  * `ecr-pullthroughcache/`, no API pattern is known to require it, so existing secrets may be named otherwise.
  */
 export const COPY_CREDENTIAL_SECRET_NAME_PREFIX = "omics-registry/";
+
+/** One field of the secret value a registry's credentials hold: its key, and its value when the registry fixes it. */
+export interface SecretField {
+    key: "username" | "accessToken";
+    /** The value the registry requires (NGC's `$oauthtoken`, Google's `_json_key`), or undefined for the user's own. */
+    fixedValue?: string;
+    /** What the user puts there, for messages (`<NGC API key>`). */
+    placeholder: string;
+}
+
+/**
+ * The secret value a registry's credentials hold (Secrets Manager JSON keys). ECR pull-through cache and HealthOmics
+ * both read `username` and `accessToken` (ECR User Guide pull-through-cache-creating-secret.html). Per registry kind
+ * (docs/check-and-render.md lists the sources): Seqera Containers take an access token alone; NVIDIA NGC's username
+ * is the literal `$oauthtoken` with an NGC API key as the token; Google Container Registry and Artifact Registry take
+ * the username `_json_key` with a service account key (its JSON) as the token.
+ */
+export function credentialSecretShape(upstreamUrl: string): readonly SecretField[] {
+    const host = upstreamUrl.toLowerCase();
+    if (host === "community.wave.seqera.io" || host === "wave.seqera.io") {
+        return [{ key: "accessToken", placeholder: "<Seqera access token>" }];
+    }
+    if (host === "nvcr.io") {
+        return [{ key: "username", fixedValue: "$oauthtoken", placeholder: "$oauthtoken" }, { key: "accessToken", placeholder: "<NGC API key>" }];
+    }
+    if (/(^|\.)gcr\.io$/.test(host) || ARTIFACT_REGISTRY.test(host)) {
+        return [{ key: "username", fixedValue: "_json_key", placeholder: "_json_key" }, { key: "accessToken", placeholder: "<service account key JSON>" }];
+    }
+    return [{ key: "username", placeholder: "<username>" }, { key: "accessToken", placeholder: "<access token>" }];
+}
