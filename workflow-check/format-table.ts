@@ -3,8 +3,8 @@
 import { styleText } from "util";
 import { countFindings } from "./check-workflow";
 import { displayImage } from "./group-images";
-import { plural, printable, printableLines, truncateMiddle } from "./printable";
-import { CheckReport, DistinctImage, Finding, ImagePlace, ImageResult, ImageStatus, Severity } from "./types";
+import { plural, printable, printableLines, truncateMiddle, truncateStart } from "./printable";
+import { CheckInputs, CheckReport, DistinctImage, Finding, ImagePlace, ImageResult, ImageStatus, Severity } from "./types";
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -20,11 +20,16 @@ export interface TableOptions {
 const STATUS_STYLE: Readonly<Record<ImageStatus, Style>> = { mapped: "green", unmapped: "red", unresolvable: "yellow", invalid: "red" };
 const SEVERITY_STYLE: Readonly<Record<Severity, Style>> = { error: "red", warning: "yellow" };
 const HEADER = ["IMAGE", "STATUS", "RESOLVED", "USED"] as const;
+const IMAGE_COLUMN = 0;
 const STATUS_COLUMN = 1;
+const RESOLVED_COLUMN = 2;
+const USED_COLUMN = 3;
 const ROW_INDENT = "  ";
 const GAP = "  ";
 /** Columns other than STATUS are not cut below this (unless the terminal is narrower than every minimum). */
-const MIN_COLUMN = 12;
+const MIN_COLUMN = 24;
+/** RESOLVED and USED keep their tails (the registry host is the same for every row, and printed above the table). */
+const MIN_RESOLVED = 28;
 
 /** Word-wraps one line to `width`, continuation lines indented like the first; long words are cut. */
 function wrap(line: string, width: number | undefined): string[] {
@@ -56,7 +61,8 @@ function resolvedColumn(image: Pick<DistinctImage, "resolved" | "via">): string 
     if (image.resolved === null) {
         return "-";
     }
-    return image.via === null ? `${image.resolved} (private ECR)` : `${image.resolved} (${image.via})`;
+    // A registry mapping is the usual way (the JSON report says `via` for every image).
+    return image.via === null ? `${image.resolved} (private ECR)` : image.via === "imageMapping" ? `${image.resolved} (image mapping)` : image.resolved;
 }
 
 function placeMarks(place: ImagePlace): string {
@@ -74,32 +80,35 @@ function placeText(place: ImagePlace): string {
 
 function usedColumn(image: DistinctImage): string {
     const first = placeText(image.places[0]);
-    return image.places.length === 1 ? first : `${image.places.length}× ${first}`;
+    return image.places.length === 1 ? first : `${first} (${plural(image.places.length, "place")})`;
 }
 
-/** Column widths that fit `width`: STATUS whole, the widest other column cut first. */
+/**
+ * Column widths that fit `width`. STATUS is never cut; RESOLVED and USED are cut first (widest first) down to
+ * MIN_COLUMN, then IMAGE, then all of them down to one character if the terminal is narrower still.
+ */
 function fitWidths(natural: number[], width: number | undefined): number[] {
     const widths = [...natural];
     if (width === undefined) {
         return widths;
     }
     const room = width - ROW_INDENT.length - GAP.length * (widths.length - 1);
-    const total = () => widths.reduce((a, b) => a + b, 0);
-    const cuttable = widths.map((_, i) => i).filter(i => i !== STATUS_COLUMN);
-    for (const floor of [MIN_COLUMN, 1]) {
-        while (total() > room) {
-            const widest = cuttable.reduce((a, b) => (widths[b] > widths[a] ? b : a));
+    const excess = () => widths.reduce((a, b) => a + b, 0) - room;
+    const cut = (columns: readonly number[], floor: number) => {
+        while (excess() > 0) {
+            const widest = columns.reduce((a, b) => (widths[b] > widths[a] ? b : a));
             if (widths[widest] <= floor) {
-                break;
+                return;
             }
-            widths[widest] -= Math.min(total() - room, widths[widest] - floor, Math.max(1, widths[widest] - secondWidest(widths, cuttable, widest)));
+            const next = Math.max(floor, ...columns.filter(c => c !== widest).map(c => widths[c]));
+            widths[widest] -= Math.max(1, Math.min(excess(), widths[widest] - next));
         }
-    }
+    };
+    cut([USED_COLUMN], MIN_COLUMN);
+    cut([RESOLVED_COLUMN, USED_COLUMN], MIN_RESOLVED);
+    cut([IMAGE_COLUMN], MIN_COLUMN);
+    cut([IMAGE_COLUMN, RESOLVED_COLUMN, USED_COLUMN], 1);
     return widths;
-}
-
-function secondWidest(widths: number[], columns: number[], except: number): number {
-    return Math.max(0, ...columns.filter(i => i !== except).map(i => widths[i]));
 }
 
 /**
@@ -125,7 +134,11 @@ export function formatTable(report: CheckReport, options: TableOptions): string 
     const fit = (line: string) => wrap(line, options.width);
     const out: string[] = [];
     const workflowFile = report.inputs?.workflowFile;
-    out.push(...fit(printable(workflowFile !== undefined ? `workflow: ${workflowFile} (its folder ${report.workflow} is the workflow root)` : `workflow: ${report.workflow}`)), "");
+    out.push(...fit(printable(workflowFile !== undefined ? `workflow: ${workflowFile} (its folder ${report.workflow} is the workflow root)` : `workflow: ${report.workflow}`)));
+    if (report.inputs !== undefined) {
+        out.push(...fit(printable(inputsLine(report.inputs))));
+    }
+    out.push("");
 
     const byPlace = new Map(report.images.map(image => [`${image.file}:${image.line}:${displayImage(image)}`, image]));
     const rows = report.groups.flatMap(group => group.images.map(image => ({ group, image, cells: [
@@ -138,7 +151,7 @@ export function formatTable(report: CheckReport, options: TableOptions): string 
         const widths = fitWidths(natural, options.width);
         const line = (cells: readonly string[], styleStatus: boolean) => ROW_INDENT + cells
             .map((cell, column) => {
-                const cut = column === STATUS_COLUMN ? cell : truncateMiddle(cell, widths[column]);
+                const cut = column === STATUS_COLUMN ? cell : column === RESOLVED_COLUMN || column === USED_COLUMN ? truncateStart(cell, widths[column]) : truncateMiddle(cell, widths[column]);
                 const padded = column === cells.length - 1 ? cut : cut.padEnd(widths[column]);
                 return styleStatus && column === STATUS_COLUMN ? paint(STATUS_STYLE[cell as ImageStatus], padded) : padded;
             })
@@ -193,6 +206,13 @@ export function formatTable(report: CheckReport, options: TableOptions): string 
         `${summary.unmapped} unmapped, ${summary.unresolvable} unresolvable, ${summary.unpinned} unpinned; ${plural(errors, "error")}, ` +
         `${plural(warnings, "warning")}${report.problems.length > 0 ? `, ${plural(report.problems.length, "file")} that cannot be parsed` : ""}`));
     return `${out.join("\n")}\n`;
+}
+
+function inputsLine(inputs: CheckInputs): string {
+    const map = inputs.map.kind === "stack" ? `map ${inputs.map.mapName} of stack ${inputs.map.stack} (${inputs.map.stackFile})` : `map ${inputs.map.file}`;
+    const where = `account ${inputs.account}${inputs.accountIsPlaceholder ? " (placeholder)" : ""}, ${inputs.region}${inputs.regionIsPlaceholder ? " (placeholder)" : ""}`;
+    const profiles = inputs.profiles.length > 0 ? `; profiles ${inputs.profiles.join(",")}` : "";
+    return `${map}, ${where}${profiles}`;
 }
 
 /** A line on the images the verdict leaves out, by profile, and how to include them. */

@@ -1,5 +1,5 @@
 // The grouped view of a check report: one entry per distinct image by registry host, one fix per missing registry.
-import { parseImageReference } from "../policy-pack/rules/docker-reference";
+import { parseImageReference, writtenHost } from "../policy-pack/rules/docker-reference";
 import { Evaluation } from "./evaluate-reference";
 import { briefExpression } from "./printable";
 import { CheckSummary, DistinctImage, HostGroup, ImagePlace, ImageResult, RegistryFix } from "./types";
@@ -15,17 +15,26 @@ export function displayImage(image: ImageResult): string {
         return image.reference;
     }
     if (image.status === "unresolvable") {
-        return IDENTIFIER.test(image.image) ? `${image.image} (input, no default)` : `${briefExpression(image.expression ?? image.image, 60)} (computed at run time)`;
+        const written = unquoted(image.image);
+        return IDENTIFIER.test(written) ? `${written} (input, no default)` : `${briefExpression(written, 60)} (computed at run time)`;
     }
     return image.image;
 }
 
+/** `"quay.io/x:~{tag}"` → `quay.io/x:~{tag}`. */
+function unquoted(text: string): string {
+    return text.length >= 2 && (text[0] === '"' || text[0] === "'") && text[text.length - 1] === text[0] ? text.slice(1, -1) : text;
+}
+
+/** The registry host: the normalized reference's, else the host written at the start of what is known, if any. */
 function hostOf(image: ImageResult): string {
-    if (image.reference === null) {
-        return UNKNOWN_HOST;
+    if (image.reference !== null) {
+        const parsed = parseImageReference(image.reference);
+        if (parsed.ok && parsed.reference.host !== undefined) {
+            return parsed.reference.host;
+        }
     }
-    const parsed = parseImageReference(image.reference);
-    return parsed.ok && parsed.reference.host !== undefined ? parsed.reference.host : UNKNOWN_HOST;
+    return writtenHost(unquoted(image.image)) ?? UNKNOWN_HOST;
 }
 
 function placeOf(image: ImageResult): ImagePlace {

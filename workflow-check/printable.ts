@@ -41,6 +41,14 @@ export function truncateMiddle(text: string, width: number): string {
     return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
 }
 
+/** Cuts the start off a long value, keeping its tail: `…/quay/biocontainers/samtools:1.17`. */
+export function truncateStart(text: string, width: number): string {
+    if (text.length <= width) {
+        return text;
+    }
+    return width <= 1 ? "…".slice(0, width) : `…${text.slice(text.length - (width - 1))}`;
+}
+
 /** An expression on one line, whitespace collapsed, at most `width` characters (the middle cut out). */
 export function briefExpression(text: string, width = 80): string {
     return truncateMiddle(text.replace(/\s+/g, " ").trim(), width);

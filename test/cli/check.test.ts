@@ -15,8 +15,9 @@ describe("cli check (real CLI entry, parsers, stack files)", () => {
     it("the README's first command: the guide example against the dev stack, on a machine without AWS (exit 0)", async () => {
         const run = await runCli(["check", "examples/genomics-workflow", "--stack", "dev"], REPO_ROOT);
         assert.equal(run.code, 0, run.stderr);
-        assert.match(run.stdout, /genomics-workflow\.wdl:\d+\s+quay\.io\/biocontainers\/samtools:1\.17--h00cdaf9_0\s+mapped\s+123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/quay\/biocontainers\/samtools:1\.17--h00cdaf9_0/);
-        assert.match(run.stdout, /broadinstitute\/gatk:4\.6\.0\.2\s+mapped\s+123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/docker-hub\/broadinstitute\/gatk:4\.6\.0\.2/);
+        // one row per distinct image: normalized reference, status, resolved URI, first place (issue 13's columns)
+        assert.match(run.stdout, /\n {2}quay\.io\/biocontainers\/samtools:1\.17--h00cdaf9_0\s+mapped\s+123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/quay\/biocontainers\/samtools:1\.17--h00cdaf9_0\s+genomics-workflow\.wdl:\d+\n/);
+        assert.match(run.stdout, /\n {2}docker\.io\/broadinstitute\/gatk:4\.6\.0\.2\s+mapped\s+123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/docker-hub\/broadinstitute\/gatk:4\.6\.0\.2\s+genomics-workflow\.wdl:\d+\n/);
         assert.match(run.stderr, /placeholder/);
         assert.match(run.stderr, /dockerHubCredentials is not set/);
         assert.doesNotMatch(run.stdout, /\x1b\[/, "no colour when stdout is not a terminal");
@@ -34,7 +35,7 @@ describe("cli check (real CLI entry, parsers, stack files)", () => {
     it("exit 1 when a run would fail; warnings alone give 0, or 1 with --strict", async () => {
         const failing = await runCli(["check", path.join(FIXTURES, "cwl-tool"), "--map", writeMap({ registryMappings: [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" }] })]);
         assert.equal(failing.code, 1, failing.stderr);
-        assert.match(failing.stdout, /no mapping for host public\.ecr\.aws/);
+        assert.match(failing.stdout, /\npublic\.ecr\.aws: 1 image needs it; served by ECR pull-through cache\n/);
         const warningsOnly = project({});
         fs.mkdirSync(path.join(warningsOnly, "wf"));
         fs.writeFileSync(path.join(warningsOnly, "wf", "t.wdl"), "version 1.0\ntask T {\n  command <<< true >>>\n  runtime { docker: \"quay.io/biocontainers/samtools:latest\" }\n}\n");

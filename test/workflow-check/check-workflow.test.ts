@@ -56,7 +56,8 @@ describe("check engine (real parsers and rules)", () => {
     it("the report has exactly the issue's JSON shape", () => {
         const roundTripped: unknown = JSON.parse(JSON.stringify(everyFinding));
         assert.ok(validateReport(roundTripped), JSON.stringify(validateReport.errors));
-        assert.deepEqual(Object.keys(everyFinding.images[0]), ["file", "line", "language", "image", "reference", "pinned", "resolved", "via", "status", "findings"]);
+        // issue 7's keys in its order, then issue 13's inVerdict (a plain literal has no expression, profiles or condition)
+        assert.deepEqual(Object.keys(everyFinding.images[0]), ["file", "line", "language", "image", "reference", "pinned", "resolved", "via", "status", "findings", "inVerdict"]);
     });
 
     it("every finding kind, with its severity and status", () => {
@@ -97,7 +98,7 @@ describe("check engine (real parsers and rules)", () => {
         assert.equal(viaImageMapping.via, "imageMapping");
         assert.deepEqual(viaImageMapping.findings, []);
 
-        assert.deepEqual(everyFinding.summary, { images: 8, mapped: 3, unmapped: 3, unresolvable: 1, unpinned: 1 });
+        assert.deepEqual(everyFinding.summary, { images: 8, distinct: 8, excluded: 0, mapped: 3, unmapped: 3, unresolvable: 1, unpinned: 1 });
     });
 
     it("a malformed file is reported for that file and the rest is still checked (exit 2)", () => {
@@ -153,13 +154,14 @@ describe("check engine (real parsers and rules)", () => {
     it("map-json fixes use full ECR URIs", async () => {
         const report = await checkWorkflow(path.join(FIXTURES, "wdl-every-finding"), DEV_MAP, LOCATION, { fixStyle: "map-json" });
         assert.match(at(report, "main.wdl", 18).findings[0].fix, new RegExp(`"destinationImage":"${ECR.replace(/\./g, "\\.")}/docker-hub/library/ubuntu:22\\.04"`));
-        assert.match(at(report, "main.wdl", 23).findings[0].fix, /add to registryMappings in the map: \{"upstreamRegistryUrl":"ghcr.io","ecrRepositoryPrefix":"ghcr"\}/);
+        assert.match(at(report, "main.wdl", 23).findings[0].fix, /^add to registryMappings in the map:\n\{\n {2}"upstreamRegistryUrl": "ghcr\.io",\n {2}"ecrRepositoryPrefix": "ghcr"\n\}\nand an ECR pull-through cache rule for prefix ghcr from ghcr\.io, with a Secrets Manager secret named ecr-pullthroughcache\/ghcr holding \{username, accessToken\}/);
     });
 
     it("the table names every image and finding, without colour unless asked", () => {
         const table = formatTable(everyFinding, { color: false });
         assert.doesNotMatch(table, /\x1b\[/);
-        assert.match(table, /main\.wdl:23\s+ghcr\.io\/broadinstitute\/tool:1\.0\s+unmapped/);
+        assert.match(table, /\n {2}ghcr\.io\/broadinstitute\/tool:1\.0\s+unmapped\s+-\s+main\.wdl:23\n/);
+        assert.match(table, /\nghcr\.io: 1 image needs it; served by ECR pull-through cache\n {2}add to the stack file:\n/);
         assert.match(table, /error: broken\.wdl:3: cannot be parsed/);
         assert.match(formatTable(everyFinding, { color: true }), /\x1b\[31munmapped/);
     });
