@@ -1,7 +1,7 @@
 // The check engine: scan a workflow (directory or .zip), resolve every container reference through a map, report.
 import { RegistryLocation } from "../policy-pack/rules/ecr-naming";
 import { ContainerRegistryMapJson } from "../policy-pack/rules/image-resolution";
-import { scanWorkflow } from "../workflow-parsers";
+import { scanWorkflow, WorkflowScan } from "../workflow-parsers";
 import { evaluate } from "./evaluate-reference";
 import { FixContext } from "./fix-text";
 import { groupImages, registryFixes, summarize } from "./group-images";
@@ -28,6 +28,11 @@ export const DEFAULT_NAMESPACE = "omics-registry-maps";
 /** Throws when `root` is not a readable directory or .zip (bad input); problems inside files are reported. */
 export async function checkWorkflow(root: string, map: ContainerRegistryMapJson, location: RegistryLocation, options: CheckOptions = {}): Promise<CheckReport> {
     const scan = await scanWorkflow(root, options.onProgress !== undefined ? { onProgress: options.onProgress } : {});
+    return reportFromScan(root, scan, map, location, options);
+}
+
+/** The report for references already found (what checkWorkflow does after scanning). */
+export function reportFromScan(root: string, scan: Pick<WorkflowScan, "references" | "problems">, map: ContainerRegistryMapJson, location: RegistryLocation, options: CheckOptions = {}): CheckReport {
     const fix: FixContext = {
         style: options.fixStyle ?? "stack-yaml",
         namespace: options.namespace ?? DEFAULT_NAMESPACE,

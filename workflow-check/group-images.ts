@@ -16,7 +16,12 @@ export function displayImage(image: ImageResult): string {
     }
     if (image.status === "unresolvable") {
         const written = unquoted(image.image);
-        return IDENTIFIER.test(written) ? `${written} (input, no default)` : `${briefExpression(written, 60)} (computed at run time)`;
+        if (!IDENTIFIER.test(written)) {
+            return `${briefExpression(written, 60)} (computed at run time)`;
+        }
+        return image.expression !== undefined && image.expression !== written
+            ? `${written} = ${briefExpression(image.expression, 50)} (computed at run time)`
+            : `${written} (input, no default)`;
     }
     return image.image;
 }
