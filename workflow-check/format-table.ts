@@ -30,6 +30,8 @@ const GAP = "  ";
 const MIN_COLUMN = 24;
 /** RESOLVED and USED keep their tails (the registry host is the same for every row, and printed above the table). */
 const MIN_RESOLVED = 28;
+/** On a narrow terminal RESOLVED and USED shrink to this before IMAGE is cut below MIN_COLUMN. */
+const NARROW_COLUMN = 12;
 
 /** Word-wraps one line to `width`, continuation lines indented like the first; long words are cut. */
 function wrap(line: string, width: number | undefined): string[] {
@@ -78,14 +80,22 @@ function placeText(place: ImagePlace): string {
     return `${place.file}:${place.line}${placeMarks(place)}`;
 }
 
-function usedColumn(image: DistinctImage): string {
-    const first = placeText(image.places[0]);
-    return image.places.length === 1 ? first : `${first} (${plural(image.places.length, "place")})`;
+/** The first place and the count (`tasks/Qc.wdl:391 (4 places)`); cut from the start, the count kept. */
+function usedColumn(image: DistinctImage, width = Infinity): string {
+    const first = printable(placeText(image.places[0]));
+    const count = image.places.length;
+    if (count === 1) {
+        return truncateStart(first, width);
+    }
+    const suffix = ` (${plural(count, "place")})`;
+    const short = ` ×${count}`;
+    const kept = width - suffix.length >= 8 ? suffix : short;
+    return `${truncateStart(first, Math.max(1, width - kept.length))}${kept}`;
 }
 
 /**
- * Column widths that fit `width`. STATUS is never cut; RESOLVED and USED are cut first (widest first) down to
- * MIN_COLUMN, then IMAGE, then all of them down to one character if the terminal is narrower still.
+ * Column widths that fit `width`. STATUS is never cut; USED and RESOLVED are cut first (widest first), down to
+ * NARROW_COLUMN, then IMAGE down to MIN_COLUMN, then all of them down to one character if the terminal is narrower still.
  */
 function fitWidths(natural: number[], width: number | undefined): number[] {
     const widths = [...natural];
@@ -106,6 +116,7 @@ function fitWidths(natural: number[], width: number | undefined): number[] {
     };
     cut([USED_COLUMN], MIN_COLUMN);
     cut([RESOLVED_COLUMN, USED_COLUMN], MIN_RESOLVED);
+    cut([RESOLVED_COLUMN, USED_COLUMN], NARROW_COLUMN);
     cut([IMAGE_COLUMN], MIN_COLUMN);
     cut([IMAGE_COLUMN, RESOLVED_COLUMN, USED_COLUMN], 1);
     return widths;
@@ -142,16 +153,18 @@ export function formatTable(report: CheckReport, options: TableOptions): string 
 
     const byPlace = new Map(report.images.map(image => [`${image.file}:${image.line}:${displayImage(image)}`, image]));
     const rows = report.groups.flatMap(group => group.images.map(image => ({ group, image, cells: [
-        printable(image.image), image.status, printable(resolvedColumn(image)), printable(usedColumn(image)),
+        printable(image.image), image.status, printable(resolvedColumn(image)), usedColumn(image),
     ] })));
     if (rows.length === 0) {
         out.push("no container references found");
     } else {
         const natural = HEADER.map((title, column) => Math.max(title.length, ...rows.map(row => row.cells[column].length)));
         const widths = fitWidths(natural, options.width);
-        const line = (cells: readonly string[], styleStatus: boolean) => ROW_INDENT + cells
+        const line = (cells: readonly string[], styleStatus: boolean, image?: DistinctImage) => ROW_INDENT + cells
             .map((cell, column) => {
-                const cut = column === STATUS_COLUMN ? cell : column === RESOLVED_COLUMN || column === USED_COLUMN ? truncateStart(cell, widths[column]) : truncateMiddle(cell, widths[column]);
+                const cut = column === STATUS_COLUMN ? cell
+                    : column === RESOLVED_COLUMN ? truncateStart(cell, widths[column])
+                        : column === USED_COLUMN && image !== undefined ? usedColumn(image, widths[column]) : truncateMiddle(cell, widths[column]);
                 const padded = column === cells.length - 1 ? cut : cut.padEnd(widths[column]);
                 return styleStatus && column === STATUS_COLUMN ? paint(STATUS_STYLE[cell as ImageStatus], padded) : padded;
             })
@@ -165,7 +178,7 @@ export function formatTable(report: CheckReport, options: TableOptions): string 
                 group = row.group.host;
                 out.push(truncateMiddle(`${printable(group)} (${plural(row.group.images.length, "image")})`, options.width ?? Infinity));
             }
-            out.push(line(row.cells, true));
+            out.push(line(row.cells, true, row.image));
             if (options.verbose === true && row.image.places.length > 1) {
                 for (const place of row.image.places) {
                     out.push(...fit(`      at ${printable(placeText(place))}`));
