@@ -1,7 +1,6 @@
 // The report for people: one row per distinct image, grouped by registry host, fitted to the terminal width; the
 // findings that are not about a missing registry beneath their row; one block per missing registry at the end.
 import { styleText } from "util";
-import { countFindings } from "./check-workflow";
 import { displayImage } from "./group-images";
 import { plural, printable, printableLines, truncateMiddle, truncateStart } from "./printable";
 import { CheckInputs, CheckReport, DistinctImage, Finding, ImagePlace, ImageResult, ImageStatus, Severity } from "./types";
@@ -213,12 +212,21 @@ export function formatTable(report: CheckReport, options: TableOptions): string 
             }
         }
     }
-    const { summary } = report;
-    const { errors, warnings } = countFindings(report);
-    out.push("", ...fit(`${plural(summary.distinct, "distinct image")} (${plural(summary.images, "place")}): ${summary.mapped} mapped, ` +
-        `${summary.unmapped} unmapped, ${summary.unresolvable} unresolvable, ${summary.unpinned} unpinned; ${plural(errors, "error")}, ` +
-        `${plural(warnings, "warning")}${report.problems.length > 0 ? `, ${plural(report.problems.length, "file")} that cannot be parsed` : ""}`));
+    out.push("", ...fit(summaryLine(report, byPlace)));
     return `${out.join("\n")}\n`;
+}
+
+/** The closing line, in distinct images of the verdict (the JSON summary counts places, as issue 7's scripts expect). */
+function summaryLine(report: CheckReport, byPlace: ReadonlyMap<string, ImageResult>): string {
+    const distinct = report.groups.flatMap(group => group.images).filter(image => image.inVerdict);
+    const first = (image: DistinctImage) => byPlace.get(`${image.places[0].file}:${image.places[0].line}:${image.image}`);
+    const count = (predicate: (image: DistinctImage) => boolean) => distinct.filter(predicate).length;
+    const status = (wanted: ImageStatus) => count(image => image.status === wanted);
+    const findings = (severity: Severity) => distinct.reduce((total, image) => total + (first(image)?.findings.filter(f => f.severity === severity).length ?? 0), 0);
+    const problems = report.problems.length > 0 ? `; ${plural(report.problems.length, "file")} that cannot be parsed` : "";
+    return `${plural(distinct.length, "distinct image")} (${plural(report.summary.images, "place")}): ${status("mapped")} mapped, ` +
+        `${status("unmapped")} unmapped, ${status("unresolvable")} unresolvable, ${status("invalid")} invalid, ` +
+        `${count(image => first(image)?.pinned === "unpinned")} unpinned; ${plural(findings("error"), "error")}, ${plural(findings("warning"), "warning")}${problems}`;
 }
 
 function inputsLine(inputs: CheckInputs): string {

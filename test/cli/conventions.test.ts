@@ -147,7 +147,7 @@ describe("CLI conventions (real CLI entry)", () => {
 
     it("plurals: 1 image, 2 images; 1 error", async () => {
         const two = await runCli(["check", EXAMPLE, "--stack", "dev"], REPO_ROOT);
-        assert.match(two.stdout, /\n2 distinct images \(2 places\): 2 mapped, 0 unmapped, 0 unresolvable, 0 unpinned; 0 errors, 0 warnings\n$/);
+        assert.match(two.stdout, /\n2 distinct images \(2 places\): 2 mapped, 0 unmapped, 0 unresolvable, 0 invalid, 0 unpinned; 0 errors, 0 warnings\n$/);
         const dir = project({});
         fs.mkdirSync(path.join(dir, "wf"));
         fs.writeFileSync(path.join(dir, "wf", "t.wdl"), "version 1.0\ntask T {\n  command <<< true >>>\n  runtime { docker: \"ghcr.io/o/t:1\" }\n}\n");
@@ -155,7 +155,7 @@ describe("CLI conventions (real CLI entry)", () => {
         assert.match(one.stdout, /\nghcr\.io \(1 image\)\n/);
         assert.match(one.stdout, /\n1 registry is missing; the run would fail:\n/);
         assert.match(one.stdout, /\nghcr\.io: 1 image needs it;/);
-        assert.match(one.stdout, /\n1 distinct image \(1 place\): 0 mapped, 1 unmapped, 0 unresolvable, 0 unpinned; 1 error, 0 warnings\n$/);
+        assert.match(one.stdout, /\n1 distinct image \(1 place\): 0 mapped, 1 unmapped, 0 unresolvable, 0 invalid, 0 unpinned; 1 error, 0 warnings\n$/);
     });
 
     it("engines states the Node version the code needs: util.styleText (format-table.ts) arrived in Node 20.12", () => {
