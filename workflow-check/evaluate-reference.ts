@@ -30,9 +30,10 @@ function withDefaultRegistry(value: string, defaultRegistry: string | undefined)
         : value;
 }
 
-/** True when `text` is exactly the quoted literal `value` (`"ubuntu:22.04"`). */
-function isQuotedLiteral(text: string, value: string): boolean {
-    return text.length >= 2 && (text[0] === '"' || text[0] === "'") && text[text.length - 1] === text[0] && text.slice(1, -1) === value;
+/** `"quay.io/x:~{tag}"` → `quay.io/x:~{tag}`: a quoted literal without its quotes; other text as it is. */
+export function unquoted(text: string): string {
+    const quote = text.slice(0, 1);
+    return text.length >= 2 && (quote === '"' || quote === "'") && text.endsWith(quote) ? text.slice(1, -1) : text;
 }
 
 /**
@@ -47,7 +48,7 @@ function shownImage(found: ContainerReference): { image: string; expression?: st
     if (found.expression !== undefined) {
         return { image: found.value, expression: found.expression };
     }
-    if (found.image === found.value || isQuotedLiteral(found.image, found.value)) {
+    if (unquoted(found.image) === found.value) {
         return { image: found.value };
     }
     return { image: found.value, expression: found.image };

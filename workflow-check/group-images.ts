@@ -1,6 +1,6 @@
 // The grouped view of a check report: one entry per distinct image by registry host, one fix per missing registry.
 import { parseImageReference, writtenHost } from "../policy-pack/rules/docker-reference";
-import { Evaluation } from "./evaluate-reference";
+import { Evaluation, unquoted } from "./evaluate-reference";
 import { briefExpression } from "./printable";
 import { CheckSummary, DistinctImage, HostGroup, ImagePlace, ImageResult, RegistryFix } from "./types";
 
@@ -24,11 +24,6 @@ export function displayImage(image: ImageResult): string {
             : `${written} (input, no default)`;
     }
     return image.image;
-}
-
-/** `"quay.io/x:~{tag}"` → `quay.io/x:~{tag}`. */
-function unquoted(text: string): string {
-    return text.length >= 2 && (text[0] === '"' || text[0] === "'") && text[text.length - 1] === text[0] ? text.slice(1, -1) : text;
 }
 
 /** The registry host: the normalized reference's, else the host written at the start of what is known, if any. */

@@ -139,7 +139,9 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     }
     let source: MapSource | undefined;
     try {
-        source = flags.stack !== undefined ? await fromStack({ ...flags, stack: flags.stack }) : fromMapFile({ ...flags, map: flags.map as string });
+        source = flags.stack !== undefined
+            ? await fromStack({ ...flags, stack: flags.stack })
+            : flags.map !== undefined ? fromMapFile({ ...flags, map: flags.map }) : undefined;
     } catch (error) {
         if (error instanceof Error && error.name === "StackFileError") {
             process.stderr.write(`${stackFileErrorMessage(error, flags.stack ?? "")}\n`);

@@ -43,7 +43,7 @@ export function stackFileErrorMessage(error: Error, stack: string): string {
         return error.message;
     }
     const dir = path.dirname(file);
-    let names: string[] = [];
+    let names: string[];
     try {
         names = fs.readdirSync(dir).map(name => /^Pulumi\.(.+)\.ya?ml$/.exec(name)?.[1]).filter((name): name is string => name !== undefined).sort();
     } catch {

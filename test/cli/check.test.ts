@@ -20,7 +20,7 @@ describe("cli check (real CLI entry, parsers, stack files)", () => {
         assert.match(run.stdout, /\n {2}docker\.io\/broadinstitute\/gatk:4\.6\.0\.2\s+mapped\s+123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/docker-hub\/broadinstitute\/gatk:4\.6\.0\.2\s+genomics-workflow\.wdl:\d+\n/);
         assert.match(run.stderr, /placeholder/);
         assert.match(run.stderr, /dockerHubCredentials is not set/);
-        assert.doesNotMatch(run.stdout, /\x1b\[/, "no colour when stdout is not a terminal");
+        assert.ok(!run.stdout.includes("\u001b["), "no colour when stdout is not a terminal");
     });
 
     it("--format json prints exactly the report shape; --account goes into resolved URIs", async () => {

@@ -134,8 +134,7 @@ function withSecrets(applied: AppliedStack): { config: ConfigMap; secretKeys: st
 function validates(applied: AppliedStack): void {
     const { config } = withSecrets(applied);
     const raw = rawConfigFrom(config["aws:region"], key => config[`${PROJECT}:${key}`], key => {
-        const value = applied.secrets[key];
-        return value === undefined ? undefined : { isSecret: true, value, readable: true };
+        return key in applied.secrets ? { isSecret: true, value: applied.secrets[key], readable: true } : undefined;
     });
     const result = validateConfig(PROJECT, raw, CALLER);
     assert.ok(result.ok, result.ok ? "" : result.problems.map(p => `${p.path}: ${p.message}`).join("\n"));
@@ -263,7 +262,7 @@ describe("check on real pipelines: nf-core/rnaseq and broadinstitute/warp (real 
                 validates(applied);
                 await passesEveryPolicy(await programResources(applied));
                 const after = await jsonReport(["check", pipeline.root, "--stack", pipeline.stack, "--project", project({
-                    [`Pulumi.${pipeline.stack}.yaml`]: stringify({ config: { ...(parse(pipeline.stackText) as { config: object }).config, [`${PROJECT}:registries`]: JSON.parse(applied.config[`${PROJECT}:registries`]) } }),
+                    [`Pulumi.${pipeline.stack}.yaml`]: stringify({ config: { ...(parse(pipeline.stackText) as { config: object }).config, [`${PROJECT}:registries`]: JSON.parse(applied.config[`${PROJECT}:registries`]) as unknown } }),
                 })]);
                 assert.deepEqual(after.fixes, [], "once applied, no registry is missing");
             });
