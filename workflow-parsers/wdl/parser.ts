@@ -48,7 +48,7 @@ class WdlParser {
                     namespace = this.expectKind("ident", "a namespace").text;
                 }
                 while (this.isIdent("alias")) this.i += 4; // alias Struct as OtherName
-                doc.imports.push({ uri: uri.text.slice(1, -1), namespace });
+                doc.imports.push({ uri: uri.text.slice(1, -1), namespace, line: uri.line });
             } else if (keyword.text === "struct") {
                 this.expectKind("ident", "a struct name");
                 this.skipBalanced();
@@ -113,9 +113,10 @@ class WdlParser {
     private declaration(owner: WdlCallable, isInput: boolean): void {
         this.expectKind("ident", "a declaration type");
         if (this.isPunct("[")) this.skipBalanced();
-        if (this.isPunct("?") || this.isPunct("+")) this.next();
+        let optional = false;
+        while (this.isPunct("?") || this.isPunct("+")) optional = this.next().text === "?" || optional;
         const name = this.expectKind("ident", "a declaration name").text;
-        const declaration: WdlDeclaration = { name, isInput };
+        const declaration: WdlDeclaration = { name, isInput, optional };
         if (this.isPunct("=")) {
             this.next();
             declaration.expr = this.expression();
@@ -236,12 +237,17 @@ class WdlParser {
         }
         if (token.kind === "ident") {
             if (token.text === "if") {
-                this.expression();
+                const condition = this.expression();
                 this.expectIdent("then");
-                this.expression();
+                const then = this.expression();
                 this.expectIdent("else");
-                this.expression();
-                return { kind: "other", text: this.textOf(start, this.i), line };
+                const otherwise = this.expression();
+                return { kind: "if", text: this.textOf(start, this.i), line, condition, then, otherwise };
+            }
+            if (token.text === "None") return { kind: "none", text: token.text, line };
+            if (token.text === "select_first" && this.isPunct("(") && this.isPunctAt(this.i + 1, "[")) {
+                const selectFirst = this.selectFirst(start, line);
+                if (selectFirst) return selectFirst;
             }
             let simple = true;
             while (this.isPunct(".") || this.isPunct("[") || this.isPunct("(") || this.isPunct("{")) {
@@ -257,6 +263,28 @@ class WdlParser {
             return simple && !["true", "false", "None"].includes(text) ? { kind: "ident", text, line } : { kind: "other", text, line };
         }
         throw this.problem(`unexpected ${token.kind} in an expression`, token);
+    }
+
+    /** After `select_first`: `([a, b, ...])`; undefined (cursor back at `(`) when the argument is anything else. */
+    private selectFirst(start: number, line: number): WdlExpr | undefined {
+        const open = this.i;
+        this.i += 2;
+        const items: WdlExpr[] = [];
+        while (!this.isPunct("]")) {
+            items.push(this.expression());
+            if (this.isPunct(",")) this.next();
+            else if (!this.isPunct("]")) break;
+        }
+        if (!this.isPunct("]") || !this.isPunctAt(this.i + 1, ")")) {
+            this.i = open;
+            return undefined;
+        }
+        this.i += 2;
+        if (this.isPunct(".") || this.isPunct("[")) {
+            this.i = open;
+            return undefined;
+        }
+        return { kind: "selectFirst", text: this.textOf(start, this.i), line, items };
     }
 
     private stringExpr(token: Extract<WdlToken, { kind: "string" }>): WdlExpr {
