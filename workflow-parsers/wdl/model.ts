@@ -9,6 +9,10 @@ export type WdlExpr =
     | { kind: "if"; text: string; line: number; condition: WdlExpr; then: WdlExpr; otherwise: WdlExpr }
     /** `select_first([...])`, the one function whose value is statically useful for an image. */
     | { kind: "selectFirst"; text: string; line: number; items: WdlExpr[] }
+    /** A map, `object { }` or struct literal with static keys. */
+    | { kind: "object"; text: string; line: number; fields: Map<string, WdlExpr> }
+    /** `name.member[.member...]`: a struct or object field (or a call output, which stays unresolved). */
+    | { kind: "member"; text: string; line: number; base: WdlExpr; members: string[] }
     /** The literal `None` (WDL 1.1). */
     | { kind: "none"; text: string; line: number }
     | { kind: "other"; text: string; line: number };

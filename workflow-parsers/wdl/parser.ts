@@ -226,8 +226,7 @@ class WdlParser {
             }
             if (token.text === "{") {
                 this.i = start;
-                this.skipBalanced(); // a map literal
-                return { kind: "other", text: this.textOf(start, this.i), line };
+                return this.objectLiteral(start, line); // a map literal, `{"docker": "x", ...}`
             }
             if (token.text === "!" || token.text === "-") {
                 this.operand();
@@ -249,20 +248,57 @@ class WdlParser {
                 const selectFirst = this.selectFirst(start, line);
                 if (selectFirst) return selectFirst;
             }
+            if (this.isPunct("{") && (token.text === "object" || this.isPunctAt(this.i + 2, ":"))) {
+                return this.objectLiteral(start, line); // `object { a: 1 }`, or a WDL 1.1 struct literal `Name { a: 1 }`
+            }
             let simple = true;
+            const members: string[] = [];
             while (this.isPunct(".") || this.isPunct("[") || this.isPunct("(") || this.isPunct("{")) {
-                simple = false;
                 if (this.isPunct(".")) {
                     this.next();
-                    this.expectKind("ident", "a member name");
+                    members.push(this.expectKind("ident", "a member name").text);
                 } else {
+                    simple = false;
                     this.skipBalanced();
                 }
             }
             const text = this.textOf(start, this.i);
+            if (simple && members.length > 0) {
+                const base: WdlExpr = { kind: "ident", text: token.text, line };
+                return { kind: "member", text, line, base, members };
+            }
             return simple && !["true", "false", "None"].includes(text) ? { kind: "ident", text, line } : { kind: "other", text, line };
         }
         throw this.problem(`unexpected ${token.kind} in an expression`, token);
+    }
+
+    /**
+     * `{ key: value, ... }` (after `object` or a struct name when the cursor is there): fields with static keys (names
+     * or plain strings). Anything else is skipped and "other".
+     */
+    private objectLiteral(start: number, line: number): WdlExpr {
+        if (!this.isPunct("{")) this.i++;
+        const open = this.i;
+        this.i++;
+        const fields = new Map<string, WdlExpr>();
+        try {
+            while (!this.isPunct("}")) {
+                const key = this.next("a key");
+                const name = key.kind === "ident" ? key.text : key.kind === "string" && key.parts.every((part) => "literal" in part)
+                    ? key.parts.map((part) => ("literal" in part ? part.literal : "")).join("") : undefined;
+                if (name === undefined || !this.isPunct(":")) throw this.problem("not a static key", key);
+                this.next();
+                fields.set(name, this.expression());
+                if (this.isPunct(",")) this.next();
+                else if (!this.isPunct("}")) throw this.problem("expected ',' or '}'", this.peek("'}'"));
+            }
+            this.next();
+            return { kind: "object", text: this.textOf(start, this.i), line, fields };
+        } catch {
+            this.i = open;
+            this.skipBalanced();
+            return { kind: "other", text: this.textOf(start, this.i), line };
+        }
     }
 
     /** After `select_first`: `([a, b, ...])`; undefined (cursor back at `(`) when the argument is anything else. */

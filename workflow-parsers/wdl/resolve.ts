@@ -8,7 +8,15 @@ import { WdlCall, WdlCallable, WdlDocument, WdlExpr, WdlWorkflow } from "./model
  * One possible value of an expression: a static string, the first part that could not be resolved, or None (an
  * optional input nothing sets). `conditions` are the `if` conditions under which this value is the one taken.
  */
-type Candidate = ({ value: string } | { unresolved: string } | { none: true }) & { conditions: readonly string[] };
+type Candidate = ({ value: string } | { unresolved: string } | { none: true } | { object: WdlObjectValue }) & {
+    conditions: readonly string[];
+};
+
+/** An object, map or struct value: its fields, evaluated (lazily) in the scope that wrote them. */
+interface WdlObjectValue {
+    fields: Map<string, WdlExpr>;
+    scope: Scope;
+}
 
 interface Scope {
     doc: WdlDocument;
@@ -76,14 +84,16 @@ class WdlResolver {
         const candidates = this.evaluate(expr, scope, 0);
         for (const candidate of candidates) {
             const condition = candidate.conditions.length > 0 ? candidate.conditions.join(" && ") : undefined;
-            const text = "value" in candidate ? `v:${candidate.value}` : "unresolved" in candidate ? `u:${candidate.unresolved}` : "n:";
+            const text = "value" in candidate ? `v:${candidate.value}` : "unresolved" in candidate ? `u:${candidate.unresolved}` : "none" in candidate ? "n:" : `o:${expr.text}`;
             const key = `${text}\u0000${condition ?? ""}`;
             if (seen.has(key)) continue;
             seen.add(key);
             const base: ContainerReference = { file: scope.doc.file, line: expr.line, language: "wdl", image: expr.text, value: null };
             if (condition !== undefined) base.condition = condition;
             if ("value" in candidate) references.push(withProtocol({ ...base, value: candidate.value }));
-            else references.push({ ...base, expression: "unresolved" in candidate ? candidate.unresolved : `${expr.text}, an optional input nothing sets` });
+            else if ("unresolved" in candidate) references.push({ ...base, expression: candidate.unresolved });
+            else if ("none" in candidate) references.push({ ...base, expression: `${expr.text}, an optional input nothing sets` });
+            else references.push({ ...base, expression: `${expr.text}, an object rather than a string` });
         }
         return references;
     }
@@ -131,9 +141,34 @@ class WdlResolver {
                 return this.selectFirst(expr.items, scope, depth);
             case "none":
                 return [{ none: true, conditions: [] }];
+            case "object":
+                return [{ object: { fields: expr.fields, scope }, conditions: [] }];
+            case "member":
+                return this.member(expr, scope, depth);
             default:
                 return [{ unresolved: expr.text, conditions: [] }];
         }
+    }
+
+    /** `a.b.c`: the field of each object value `a` may have; a field an object does not set is None. */
+    private member(expr: Extract<WdlExpr, { kind: "member" }>, scope: Scope, depth: number): Candidate[] {
+        let candidates = this.evaluate(expr.base, scope, depth);
+        for (const name of expr.members) {
+            const next: Candidate[] = [];
+            for (const candidate of candidates) {
+                if (!("object" in candidate)) {
+                    next.push("none" in candidate ? candidate : { unresolved: expr.text, conditions: candidate.conditions });
+                    continue;
+                }
+                const field = candidate.object.fields.get(name);
+                const values = field === undefined || depth >= MAX_DEPTH
+                    ? [field === undefined ? { none: true as const, conditions: [] } : { unresolved: expr.text, conditions: [] }]
+                    : this.evaluate(field, candidate.object.scope, depth + 1);
+                next.push(...values.map((value) => ({ ...value, conditions: [...candidate.conditions, ...value.conditions] })));
+            }
+            candidates = next.slice(0, MAX_CANDIDATES);
+        }
+        return candidates;
     }
 
     /** `select_first([a, b, ...])`: the values each item may have, up to the first item that is never None. */
@@ -180,7 +215,8 @@ function concatenate(left: Candidate[], right: Candidate[]): Candidate[] {
     for (const a of left) {
         for (const b of right) {
             const conditions = [...a.conditions, ...b.conditions];
-            if (!("value" in a)) out.push({ ...a, conditions });
+            if ("object" in a || "object" in b) out.push({ unresolved: "an object in a string", conditions });
+            else if (!("value" in a)) out.push({ ...a, conditions });
             else if (!("value" in b)) out.push({ ...b, conditions });
             else out.push({ value: a.value + b.value, conditions });
             if (out.length >= MAX_CANDIDATES) return out;
