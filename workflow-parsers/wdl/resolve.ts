@@ -188,7 +188,11 @@ class WdlResolver {
         if (!declaration || depth >= MAX_DEPTH) return [{ unresolved: name, conditions: [] }];
         const results: Candidate[] = [];
         let usesDefault = true;
-        if (declaration.isInput) {
+        // Draft-2 WDL (no `version`, no input block) lets a call set any declaration of a task or workflow, and a
+        // declaration without a value is an input; in 1.x a call can only set inputs. Asking the callers for every
+        // declaration covers both, since a valid 1.x call never passes a non-input.
+        const isInput = declaration.isInput || declaration.expr === undefined;
+        {
             const kind = scope.doc.workflows.get(scope.callable.name) === scope.callable ? "workflow" : "task";
             const callers = this.callers.get(callerKey(scope.doc.file, kind, scope.callable.name)) ?? [];
             usesDefault = callers.length === 0;
@@ -200,7 +204,7 @@ class WdlResolver {
         }
         if (usesDefault) {
             if (declaration.expr) results.push(...this.evaluate(declaration.expr, scope, depth + 1));
-            else results.push(declaration.optional && declaration.isInput ? { none: true, conditions: [] } : { unresolved: name, conditions: [] });
+            else results.push(declaration.optional && isInput ? { none: true, conditions: [] } : { unresolved: name, conditions: [] });
         }
         return results.slice(0, MAX_CANDIDATES);
     }
