@@ -34,7 +34,7 @@ function withDefaultRegistry(value: string, defaultRegistry: string | undefined)
 /** The image as written: the string itself for a plain literal (`"ubuntu:22.04"` → `ubuntu:22.04`), else the source text. */
 function asWritten(found: ContainerReference): string {
     const text = found.image;
-    const quoted = text.length >= 2 && (text[0] === '"' || text[0] === "'") && text[text.length - 1] === text[0];
+    const quoted = text.length >= 2 && (text.startsWith('"') || text.startsWith("'")) && text.endsWith(text[0]);
     return quoted && text.slice(1, -1) === found.value ? found.value : text;
 }
 

@@ -109,12 +109,12 @@ describe("image-resolution: why an image does not resolve", () => {
     });
 
     it("docker.io/ubuntu with a docker.io mapping resolves under library/ too; library/ubuntu and org/image need no assumption", () => {
-        const map = { registryMappings: [...GUIDE_MAP.registryMappings!, { upstreamRegistryUrl: "docker.io", ecrRepositoryPrefix: "docker-hub" }] };
+        const map = { registryMappings: [...(GUIDE_MAP.registryMappings ?? []), { upstreamRegistryUrl: "docker.io", ecrRepositoryPrefix: "docker-hub" }] };
         const official = resolve("docker.io/ubuntu", map).resolution;
-        assert.ok(official.kind === "registry-mapping");
+        assert.ok(official.kind === "registry-mapping" && official.officialImage !== undefined);
         assert.equal(official.resolved, `${ECR}/docker-hub/library/ubuntu`);
-        assert.equal(official.officialImage?.writeAs, "docker.io/library/ubuntu");
-        assert.equal(official.officialImage?.imageMapping.destinationImage, "docker-hub/library/ubuntu:latest");
+        assert.equal(official.officialImage.writeAs, "docker.io/library/ubuntu");
+        assert.equal(official.officialImage.imageMapping.destinationImage, "docker-hub/library/ubuntu:latest");
         const library = resolve("library/ubuntu:22.04", map).resolution;
         assert.ok(library.kind === "registry-mapping");
         assert.equal(library.resolved, `${ECR}/docker-hub/library/ubuntu:22.04`);

@@ -2,7 +2,7 @@
 
 /** The expression forms that matter for resolving an image; everything else is "other". */
 export type WdlExpr =
-    | { kind: "string"; text: string; line: number; parts: Array<{ literal: string } | { expr: WdlExpr }> }
+    | { kind: "string"; text: string; line: number; parts: ({ literal: string } | { expr: WdlExpr })[] }
     | { kind: "ident"; text: string; line: number }
     | { kind: "concat"; text: string; line: number; left: WdlExpr; right: WdlExpr }
     | { kind: "array"; text: string; line: number; items: WdlExpr[] }

@@ -324,7 +324,7 @@ class WdlParser {
     }
 
     private stringExpr(token: Extract<WdlToken, { kind: "string" }>): WdlExpr {
-        const parts: Array<{ literal: string } | { expr: WdlExpr }> = [];
+        const parts: ({ literal: string } | { expr: WdlExpr })[] = [];
         for (const part of token.parts) {
             if ("literal" in part) {
                 parts.push({ literal: part.literal });
@@ -371,7 +371,7 @@ class WdlParser {
     }
 
     private peek(expected: string): WdlToken {
-        const token = this.tokens[this.i];
+        const token = this.tokens.at(this.i);
         if (!token) throw this.problem(`unexpected end of file, expected ${expected}`, this.tokens[this.tokens.length - 1]);
         return token;
     }
@@ -387,13 +387,13 @@ class WdlParser {
     }
 
     private isPunctAt(index: number, text: string): boolean {
-        const token = this.tokens[index];
-        return token !== undefined && token.kind === "punct" && token.text === text;
+        const token = this.tokens.at(index);
+        return token?.kind === "punct" && token.text === text;
     }
 
     private isIdent(text: string): boolean {
-        const token = this.tokens[this.i];
-        return token !== undefined && token.kind === "ident" && token.text === text;
+        const token = this.tokens.at(this.i);
+        return token?.kind === "ident" && token.text === text;
     }
 
     private expectPunct(text: string): WdlToken {

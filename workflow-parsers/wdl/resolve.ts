@@ -187,20 +187,17 @@ class WdlResolver {
         const declaration = scope.callable.declarations.get(name);
         if (!declaration || depth >= MAX_DEPTH) return [{ unresolved: name, conditions: [] }];
         const results: Candidate[] = [];
-        let usesDefault = true;
         // Draft-2 WDL (no `version`, no input block) lets a call set any declaration of a task or workflow, and a
         // declaration without a value is an input; in 1.x a call can only set inputs. Asking the callers for every
         // declaration covers both, since a valid 1.x call never passes a non-input.
         const isInput = declaration.isInput || declaration.expr === undefined;
-        {
-            const kind = scope.doc.workflows.get(scope.callable.name) === scope.callable ? "workflow" : "task";
-            const callers = this.callers.get(callerKey(scope.doc.file, kind, scope.callable.name)) ?? [];
-            usesDefault = callers.length === 0;
-            for (const caller of callers) {
-                const passed = caller.call.inputs.get(name);
-                if (passed) results.push(...this.evaluate(passed, caller.scope, depth + 1));
-                else usesDefault = true;
-            }
+        const kind = scope.doc.workflows.get(scope.callable.name) === scope.callable ? "workflow" : "task";
+        const callers = this.callers.get(callerKey(scope.doc.file, kind, scope.callable.name)) ?? [];
+        let usesDefault = callers.length === 0;
+        for (const caller of callers) {
+            const passed = caller.call.inputs.get(name);
+            if (passed) results.push(...this.evaluate(passed, caller.scope, depth + 1));
+            else usesDefault = true;
         }
         if (usesDefault) {
             if (declaration.expr) results.push(...this.evaluate(declaration.expr, scope, depth + 1));
