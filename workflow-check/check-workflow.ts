@@ -1,11 +1,11 @@
 // The check engine: scan a workflow (directory or .zip), resolve every container reference through a map, report.
 import { RegistryLocation } from "../policy-pack/rules/ecr-naming";
 import { ContainerRegistryMapJson } from "../policy-pack/rules/image-resolution";
-import { scanWorkflow, WorkflowScan } from "../workflow-parsers";
+import { ParseProblem, scanWorkflow, WorkflowScan } from "../workflow-parsers";
 import { evaluate } from "./evaluate-reference";
 import { FixContext } from "./fix-text";
 import { groupImages, registryFixes, summarize } from "./group-images";
-import { CheckInputs, CheckReport, FixStyle } from "./types";
+import { CheckInputs, CheckProblem, CheckReport, FixStyle } from "./types";
 
 export { summarize };
 
@@ -32,7 +32,7 @@ export async function checkWorkflow(root: string, map: ContainerRegistryMapJson,
 }
 
 /** The report for references already found (what checkWorkflow does after scanning). */
-export function reportFromScan(root: string, scan: Pick<WorkflowScan, "references" | "problems">, map: ContainerRegistryMapJson, location: RegistryLocation, options: CheckOptions = {}): CheckReport {
+export function reportFromScan(root: string, scan: Pick<WorkflowScan, "references" | "problems"> & Partial<Pick<WorkflowScan, "warnings" | "outsideRoot">>, map: ContainerRegistryMapJson, location: RegistryLocation, options: CheckOptions = {}): CheckReport {
     const fix: FixContext = {
         style: options.fixStyle ?? "stack-yaml",
         namespace: options.namespace ?? DEFAULT_NAMESPACE,
@@ -47,9 +47,15 @@ export function reportFromScan(root: string, scan: Pick<WorkflowScan, "reference
         groups: groupImages(images),
         fixes: registryFixes(evaluations),
         summary: summarize(images),
-        problems: scan.problems.map(p => (p.line !== undefined ? { file: p.file, line: p.line, message: p.message } : { file: p.file, message: p.message })),
+        problems: scan.problems.map(asCheckProblem),
+        warnings: (scan.warnings ?? []).map(asCheckProblem),
+        importsOutsideRoot: scan.outsideRoot ?? [],
         ...(options.inputs !== undefined ? { inputs: options.inputs } : {}),
     };
+}
+
+function asCheckProblem(p: ParseProblem): CheckProblem {
+    return p.line !== undefined ? { file: p.file, line: p.line, message: p.message } : { file: p.file, message: p.message };
 }
 
 export interface FindingCounts {
@@ -63,11 +69,14 @@ export function countFindings(report: CheckReport): FindingCounts {
     return { errors: all.filter(f => f.severity === "error").length, warnings: all.filter(f => f.severity === "warning").length };
 }
 
-/** 2 when a file could not be parsed (bad input), 1 when a run would fail (or any warning with strict), else 0. */
+/**
+ * 2 when a file could not be parsed or an import is missing (bad input), 1 when a run would fail (or, with strict,
+ * on any warning, a scan warning such as a remote import included), else 0.
+ */
 export function exitCodeFor(report: CheckReport, strict: boolean): 0 | 1 | 2 {
     if (report.problems.length > 0) {
         return 2;
     }
     const { errors, warnings } = countFindings(report);
-    return errors > 0 || (strict && warnings > 0) ? 1 : 0;
+    return errors > 0 || (strict && (warnings > 0 || report.warnings.length > 0)) ? 1 : 0;
 }

@@ -17,6 +17,10 @@ export interface EvaluationContext {
 }
 
 const LIBRARY_RULE = "ECR User Guide pull-through-cache-working.html: \"For Docker Hub official images, the /library prefix must be included\"";
+const OFFICIAL_IMAGE_EVIDENCE = "AWS documents nothing on how HealthOmics treats a Docker Hub official image written without library/; "
+    + "Docker's normalization adds library/, HealthOmics' ImageDetails \"transforms the URI to the corresponding ECR path, using the pull-through cache mapping rules\", "
+    + "and AWS's HealthOmics MCP server normalizes ubuntu:latest to registry-1.docker.io/library/ubuntu:latest";
+const WDL_CONTAINER_RULE = "WDL 1.1 SPEC.md, runtime \"container\": \"An execution engine should ignore any URI with a protocol it does not support\"";
 
 function normalizeOrUndefined(image: string): string | undefined {
     const parsed = parseImageReference(image);
@@ -81,6 +85,19 @@ function imageResult(found: ContainerReference, outcome: Outcome, context: Evalu
     };
 }
 
+/** A WDL 1.1 container URI such as `https://gcr.io/...`: ignored, as the spec says; an error only when no entry is left. */
+function ignoredUri(found: ContainerReference, protocol: string, context: EvaluationContext): ImageResult {
+    const others = found.otherEntries ?? 0;
+    return imageResult(found, {
+        reference: null, pinned: null, resolved: null, via: null, status: "ignored",
+        findings: others > 0 ? [] : [{
+            severity: "error",
+            message: `a ${protocol}:// container URI is not a Docker image reference, and HealthOmics pulls Docker images only (no protocol, or docker://); an engine ignores a URI whose protocol it does not support (${WDL_CONTAINER_RULE}), and this container names no other image, so the task would fail`,
+            fix: "add a Docker image reference to the task's container (a registry/repository:tag string, or an array that includes one)",
+        }],
+    }, context);
+}
+
 /** An evaluated reference and, when its host is unmapped, the registry fix that would map it. */
 export interface Evaluation {
     result: ImageResult;
@@ -107,6 +124,9 @@ export function evaluate(found: ContainerReference, context: EvaluationContext):
 }
 
 function evaluateOnly(found: ContainerReference, context: EvaluationContext): ImageResult {
+    if (found.ignoredProtocol !== undefined) {
+        return ignoredUri(found, found.ignoredProtocol, context);
+    }
     if (found.value === null) {
         return imageResult(found, {
             reference: null, pinned: null, resolved: null, via: null, status: "unresolvable",
@@ -170,12 +190,14 @@ function resolutionFindings(reference: ImageReference, result: ResolutionResult,
                 fix: "copy the image into this account's private ECR in the run's Region (or into a registry HealthOmics can serve) and refer to it there, or map it there with an imageMappings entry",
             });
             break;
-        case "missing-library":
-            findings.push({
-                severity: "error",
-                message: `Docker Hub official image written without library/: HealthOmics would pull ${resolution.wouldResolveTo}, which the pull-through cache never has (${LIBRARY_RULE}); the run would fail`,
-                fix: `write it as ${resolution.writeAs}\nor ${imageMappingFix(resolution.imageMapping, context.fix)}`,
-            });
+        case "registry-mapping":
+            if (resolution.officialImage !== undefined) {
+                findings.push({
+                    severity: "warning",
+                    message: `Docker Hub official image written without library/: resolved as ${resolution.resolved}, under library/ where the pull-through cache keeps official images (${LIBRARY_RULE}); ${OFFICIAL_IMAGE_EVIDENCE}`,
+                    fix: `to make it certain, write it as ${resolution.officialImage.writeAs}\nor ${imageMappingFix(resolution.officialImage.imageMapping, context.fix)}`,
+                });
+            }
             break;
         default:
             break;

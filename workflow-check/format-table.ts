@@ -16,7 +16,9 @@ export interface TableOptions {
     verbose?: boolean;
 }
 
-const STATUS_STYLE: Readonly<Record<ImageStatus, Style>> = { mapped: "green", unmapped: "red", unresolvable: "yellow", invalid: "red" };
+const STATUS_STYLE: Readonly<Record<ImageStatus, Style>> = {
+    mapped: "green", unmapped: "red", unresolvable: "yellow", invalid: "red", ignored: "gray",
+};
 const SEVERITY_STYLE: Readonly<Record<Severity, Style>> = { error: "red", warning: "yellow" };
 const HEADER = ["IMAGE", "STATUS", "RESOLVED", "USED"] as const;
 const IMAGE_COLUMN = 0;
@@ -79,17 +81,25 @@ function placeText(place: ImagePlace): string {
     return `${place.file}:${place.line}${placeMarks(place)}`;
 }
 
-/** The first place and the count (`tasks/Qc.wdl:391 (4 places)`); cut from the start, the count kept. */
+/**
+ * The first place, the count and the place's marks (`tasks/Qc.wdl:391 (4 places) [when ...]`). When it is too wide,
+ * the marks are cut first (from their end), then the place (from its start); the count is kept.
+ */
 function usedColumn(image: DistinctImage, width = Infinity): string {
-    const first = printable(placeText(image.places[0]));
+    const place = printable(`${image.places[0].file}:${image.places[0].line}`);
+    const marks = printable(placeMarks(image.places[0]));
     const count = image.places.length;
-    if (count === 1) {
-        return truncateStart(first, width);
+    const suffix = count === 1 ? "" : ` (${plural(count, "place")})`;
+    const full = `${place}${suffix}${marks}`;
+    if (full.length <= width) {
+        return full;
     }
-    const suffix = ` (${plural(count, "place")})`;
-    const short = ` ×${count}`;
-    const kept = width - suffix.length >= 8 ? suffix : short;
-    return `${truncateStart(first, Math.max(1, width - kept.length))}${kept}`;
+    const roomForMarks = width - place.length - suffix.length;
+    if (marks !== "" && roomForMarks >= 6) {
+        return `${place}${suffix}${marks.slice(0, roomForMarks - 1)}…`;
+    }
+    const kept = count === 1 ? "" : width - suffix.length >= 8 ? suffix : ` ×${count}`;
+    return `${truncateStart(place, Math.max(1, width - kept.length))}${kept}`;
 }
 
 /**

@@ -3,7 +3,8 @@
 import { WorkflowLanguage } from "../workflow-parsers/types";
 
 export type Severity = "error" | "warning";
-export type ImageStatus = "mapped" | "unmapped" | "unresolvable" | "invalid";
+/** `ignored`: a WDL 1.1 container URI with a protocol other than docker://, which an engine ignores. */
+export type ImageStatus = "mapped" | "unmapped" | "unresolvable" | "invalid" | "ignored";
 
 export interface Finding {
     severity: Severity;
@@ -124,6 +125,10 @@ export interface CheckReport {
     fixes: RegistryFix[];
     summary: CheckSummary;
     problems: CheckProblem[];
+    /** What the scan did not follow (remote WDL imports, symbolic links out of the root): not checked. */
+    warnings: CheckProblem[];
+    /** Files reached through WDL imports outside the workflow root (relative to it): the definition zip must carry them. */
+    importsOutsideRoot: string[];
     inputs?: CheckInputs;
 }
 

@@ -1,8 +1,9 @@
 // scanWorkflow: every container image reference in a HealthOmics workflow (WDL, Nextflow, CWL), from a directory or a .zip.
 import { CwlScanner, looksLikeCwl } from "./cwl/scan";
 import { dockerRegistry, newNextflowSettings, scanNextflowConfig, scanNextflowScript } from "./nextflow/scan";
-import { openWorkflowSource } from "./source";
+import { openWorkflowSource, WorkflowSourceError } from "./source";
 import { ContainerReference, ParseProblem, SyntaxProblem, WorkflowScan } from "./types";
+import { followWdlImports } from "./wdl/imports";
 import { WdlDocument } from "./wdl/model";
 import { parseWdl } from "./wdl/parser";
 import { resolveWdlContainers } from "./wdl/resolve";
@@ -16,7 +17,10 @@ export interface ScanOptions {
     onProgress?: (filesDone: number, filesTotal: number) => void;
 }
 
-/** Finds the container references of the workflow at `root` (a directory or a .zip). Throws when the root cannot be read. */
+/**
+ * Finds the container references of the workflow at `root` (a directory or a .zip), following WDL imports wherever
+ * they point. Throws WorkflowSourceError when the root cannot be read, is refused, or holds no workflow file.
+ */
 export async function scanWorkflow(root: string, options: ScanOptions = {}): Promise<WorkflowScan> {
     const source = openWorkflowSource(root);
     const isNextflow = source.files.some((file) => file.endsWith(".nf") || baseName(file) === "nextflow.config");
@@ -44,19 +48,34 @@ export async function scanWorkflow(root: string, options: ScanOptions = {}): Pro
                 else cwl.scanFile(file, text);
             }
         } catch (error) {
+            if (error instanceof WorkflowSourceError) throw error;
             problems.push(problemFor(file, error));
         }
         options.onProgress?.(done + 1, work.length);
         if (done % 256 === 255) await new Promise((resolve) => setImmediate(resolve));
     }
 
+    const imports = followWdlImports(wdlDocuments, (file) => source.readText(file));
+    scanned += imports.parsed;
+    if (scanned === 0 && problems.length === 0) throw new WorkflowSourceError(noWorkflowMessage(root));
     references.push(...resolveWdlContainers(wdlDocuments), ...cwl.references);
-    problems.push(...cwl.problems);
+    problems.push(...imports.problems, ...cwl.problems);
     const registry = dockerRegistry(nextflow);
     if (registry) {
         for (const reference of references) if (reference.language === "nextflow") reference.defaultRegistry = registry;
     }
-    return { references: sortReferences(dedupe(references)), problems, files: scanned };
+    return {
+        references: sortReferences(dedupe(references)),
+        problems,
+        warnings: [...source.warnings, ...imports.warnings],
+        outsideRoot: imports.outsideRoot,
+        files: scanned,
+    };
+}
+
+function noWorkflowMessage(root: string): string {
+    return `No workflow file in ${root}: no .wdl, .nf, nextflow.config or CWL document (.cwl, or a .yml/.yaml/.json with ` +
+        "cwlVersion and class); give the folder or .zip that holds the workflow";
 }
 
 function fileKind(file: string, isNextflow: boolean): FileKind | undefined {

@@ -20,7 +20,8 @@ import { CliRun, REPO_ROOT, runCli, suiteProjects } from "../cli/run-cli";
 
 const PIPELINES = path.join(REPO_ROOT, "test", "fixtures", "pipelines");
 const RNASEQ = path.join(PIPELINES, "nf-core-rnaseq");
-const WARP = path.join(PIPELINES, "broadinstitute-warp");
+// warp's WGS pipeline from its own folder, as a user runs it: the tasks it imports from ../../../../../../tasks are followed
+const WARP_WGS = path.join(PIPELINES, "broadinstitute-warp", "pipelines", "wdl", "dna_seq", "germline", "single_sample", "wgs");
 const ACCOUNT = "123456789012";
 const CALLER: CallerIdentity = { account: ACCOUNT, partition: "aws", dnsSuffix: "amazonaws.com" };
 const validateReport = new Ajv({ allErrors: true }).compile(JSON.parse(fs.readFileSync(path.join(__dirname, "check-report.schema.json"), "utf8")));
@@ -204,7 +205,8 @@ describe("check on real pipelines: nf-core/rnaseq and broadinstitute/warp (real 
 
     const cases = [
         { name: "nf-core/rnaseq", root: RNASEQ, stack: "noquay", stackText: noQuayText, hosts: ["community.wave.seqera.io", "nvcr.io", "quay.io"] },
-        { name: "broadinstitute/warp", root: WARP, stack: "dev", stackText: devText, hosts: ["us.gcr.io"] },
+        // the Azure hosts are the branches of warp's `if cloud_provider == "gcp"` (marked with their condition, still checked)
+        { name: "broadinstitute/warp", root: WARP_WGS, stack: "dev", stackText: devText, hosts: ["dsppipelinedev.azurecr.io", "terrapublic.azurecr.io", "us.gcr.io"] },
     ];
 
     for (const pipeline of cases) {
@@ -255,7 +257,9 @@ describe("check on real pipelines: nf-core/rnaseq and broadinstitute/warp (real 
                     const expectedShape: Record<string, string | undefined> = {
                         "community.wave.seqera.io": "{accessToken}", "nvcr.io": "{username: \"$oauthtoken\", accessToken}",
                         "us.gcr.io": "{username: \"_json_key\", accessToken}", "quay.io": undefined,
+                        "dsppipelinedev.azurecr.io": "{username, accessToken}", "terrapublic.azurecr.io": "{username, accessToken}",
                     };
+                    assert.ok(fix.host in expectedShape, fix.host);
                     assert.equal(shape, expectedShape[fix.host], fix.text);
                 }
                 const applied = applyStackFixes(base(pipeline.stackText), stackReport.fixes);

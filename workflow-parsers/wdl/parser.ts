@@ -48,7 +48,7 @@ class WdlParser {
                     namespace = this.expectKind("ident", "a namespace").text;
                 }
                 while (this.isIdent("alias")) this.i += 4; // alias Struct as OtherName
-                doc.imports.push({ uri: uri.text.slice(1, -1), namespace });
+                doc.imports.push({ uri: uri.text.slice(1, -1), namespace, line: uri.line });
             } else if (keyword.text === "struct") {
                 this.expectKind("ident", "a struct name");
                 this.skipBalanced();
@@ -113,9 +113,10 @@ class WdlParser {
     private declaration(owner: WdlCallable, isInput: boolean): void {
         this.expectKind("ident", "a declaration type");
         if (this.isPunct("[")) this.skipBalanced();
-        if (this.isPunct("?") || this.isPunct("+")) this.next();
+        let optional = false;
+        while (this.isPunct("?") || this.isPunct("+")) optional = this.next().text === "?" || optional;
         const name = this.expectKind("ident", "a declaration name").text;
-        const declaration: WdlDeclaration = { name, isInput };
+        const declaration: WdlDeclaration = { name, isInput, optional };
         if (this.isPunct("=")) {
             this.next();
             declaration.expr = this.expression();
@@ -225,8 +226,7 @@ class WdlParser {
             }
             if (token.text === "{") {
                 this.i = start;
-                this.skipBalanced(); // a map literal
-                return { kind: "other", text: this.textOf(start, this.i), line };
+                return this.objectLiteral(start, line); // a map literal, `{"docker": "x", ...}`
             }
             if (token.text === "!" || token.text === "-") {
                 this.operand();
@@ -236,31 +236,95 @@ class WdlParser {
         }
         if (token.kind === "ident") {
             if (token.text === "if") {
-                this.expression();
+                const condition = this.expression();
                 this.expectIdent("then");
-                this.expression();
+                const then = this.expression();
                 this.expectIdent("else");
-                this.expression();
-                return { kind: "other", text: this.textOf(start, this.i), line };
+                const otherwise = this.expression();
+                return { kind: "if", text: this.textOf(start, this.i), line, condition, then, otherwise };
+            }
+            if (token.text === "None") return { kind: "none", text: token.text, line };
+            if (token.text === "select_first" && this.isPunct("(") && this.isPunctAt(this.i + 1, "[")) {
+                const selectFirst = this.selectFirst(start, line);
+                if (selectFirst) return selectFirst;
+            }
+            if (this.isPunct("{") && (token.text === "object" || this.isPunctAt(this.i + 2, ":"))) {
+                return this.objectLiteral(start, line); // `object { a: 1 }`, or a WDL 1.1 struct literal `Name { a: 1 }`
             }
             let simple = true;
+            const members: string[] = [];
             while (this.isPunct(".") || this.isPunct("[") || this.isPunct("(") || this.isPunct("{")) {
-                simple = false;
                 if (this.isPunct(".")) {
                     this.next();
-                    this.expectKind("ident", "a member name");
+                    members.push(this.expectKind("ident", "a member name").text);
                 } else {
+                    simple = false;
                     this.skipBalanced();
                 }
             }
             const text = this.textOf(start, this.i);
+            if (simple && members.length > 0) {
+                const base: WdlExpr = { kind: "ident", text: token.text, line };
+                return { kind: "member", text, line, base, members };
+            }
             return simple && !["true", "false", "None"].includes(text) ? { kind: "ident", text, line } : { kind: "other", text, line };
         }
         throw this.problem(`unexpected ${token.kind} in an expression`, token);
     }
 
+    /**
+     * `{ key: value, ... }` (after `object` or a struct name when the cursor is there): fields with static keys (names
+     * or plain strings). Anything else is skipped and "other".
+     */
+    private objectLiteral(start: number, line: number): WdlExpr {
+        if (!this.isPunct("{")) this.i++;
+        const open = this.i;
+        this.i++;
+        const fields = new Map<string, WdlExpr>();
+        try {
+            while (!this.isPunct("}")) {
+                const key = this.next("a key");
+                const name = key.kind === "ident" ? key.text : key.kind === "string" && key.parts.every((part) => "literal" in part)
+                    ? key.parts.map((part) => ("literal" in part ? part.literal : "")).join("") : undefined;
+                if (name === undefined || !this.isPunct(":")) throw this.problem("not a static key", key);
+                this.next();
+                fields.set(name, this.expression());
+                if (this.isPunct(",")) this.next();
+                else if (!this.isPunct("}")) throw this.problem("expected ',' or '}'", this.peek("'}'"));
+            }
+            this.next();
+            return { kind: "object", text: this.textOf(start, this.i), line, fields };
+        } catch {
+            this.i = open;
+            this.skipBalanced();
+            return { kind: "other", text: this.textOf(start, this.i), line };
+        }
+    }
+
+    /** After `select_first`: `([a, b, ...])`; undefined (cursor back at `(`) when the argument is anything else. */
+    private selectFirst(start: number, line: number): WdlExpr | undefined {
+        const open = this.i;
+        this.i += 2;
+        const items: WdlExpr[] = [];
+        while (!this.isPunct("]")) {
+            items.push(this.expression());
+            if (this.isPunct(",")) this.next();
+            else if (!this.isPunct("]")) break;
+        }
+        if (!this.isPunct("]") || !this.isPunctAt(this.i + 1, ")")) {
+            this.i = open;
+            return undefined;
+        }
+        this.i += 2;
+        if (this.isPunct(".") || this.isPunct("[")) {
+            this.i = open;
+            return undefined;
+        }
+        return { kind: "selectFirst", text: this.textOf(start, this.i), line, items };
+    }
+
     private stringExpr(token: Extract<WdlToken, { kind: "string" }>): WdlExpr {
-        const parts: Array<{ literal: string } | { expr: WdlExpr }> = [];
+        const parts: ({ literal: string } | { expr: WdlExpr })[] = [];
         for (const part of token.parts) {
             if ("literal" in part) {
                 parts.push({ literal: part.literal });
@@ -307,7 +371,7 @@ class WdlParser {
     }
 
     private peek(expected: string): WdlToken {
-        const token = this.tokens[this.i];
+        const token = this.tokens.at(this.i);
         if (!token) throw this.problem(`unexpected end of file, expected ${expected}`, this.tokens[this.tokens.length - 1]);
         return token;
     }
@@ -323,13 +387,13 @@ class WdlParser {
     }
 
     private isPunctAt(index: number, text: string): boolean {
-        const token = this.tokens[index];
-        return token !== undefined && token.kind === "punct" && token.text === text;
+        const token = this.tokens.at(index);
+        return token?.kind === "punct" && token.text === text;
     }
 
     private isIdent(text: string): boolean {
-        const token = this.tokens[this.i];
-        return token !== undefined && token.kind === "ident" && token.text === text;
+        const token = this.tokens.at(this.i);
+        return token?.kind === "ident" && token.text === text;
     }
 
     private expectPunct(text: string): WdlToken {
