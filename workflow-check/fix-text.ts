@@ -49,8 +49,11 @@ function secretShapeWords(fields: readonly SecretField[]): string {
     return `{${fields.map(f => (f.fixedValue !== undefined ? `${f.key}: "${f.fixedValue}"` : f.key)).join(", ")}}`;
 }
 
+/** A suggested registry, with the fields its stack entry must also set (the opt-in of a host no AWS source documents). */
+type SuggestedEntry = SuggestedRegistry & { entryFields?: Record<string, unknown> };
+
 /** The registry entry (or additional host) to add so a host gets a registry mapping; the right shape for its kind. */
-export function registryFix(registry: SuggestedRegistry, context: FixContext): RegistryFixText {
+export function registryFix(registry: SuggestedEntry, context: FixContext): RegistryFixText {
     const upstream = lookupUpstream(registry.upstreamRegistryUrl);
     const servedBy = upstream?.servedBy ?? "pull-through-cache";
     const shape = credentialSecretShape(registry.upstreamRegistryUrl);
@@ -71,6 +74,7 @@ export function registryFix(registry: SuggestedRegistry, context: FixContext): R
     if (registry.additionalHost !== undefined) {
         entry.additionalHosts = [registry.additionalHost];
     }
+    Object.assign(entry, registry.entryFields);
     const secretNote = registry.credentials === "required"
         ? `\nthen set the secret, ${secretShapeWords(shape)}:\n` +
             shape.map(field => `  pulumi config set --secret --path '${key}.${field.key}' ${secretValueArgument(field)}`).join("\n")

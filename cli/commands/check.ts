@@ -8,7 +8,7 @@ import { checkWorkflow, CheckOptions, exitCodeFor } from "../../workflow-check/c
 import { formatTable } from "../../workflow-check/format-table";
 import { locationFromMap, readMapFile } from "../../workflow-check/map-file";
 import { printable, terminalSafeJson } from "../../workflow-check/printable";
-import { CheckInputs } from "../../workflow-check/types";
+import { CheckInputs, CheckReport } from "../../workflow-check/types";
 import { tableWidth, TOOL_NAME, toolVersion, useColor } from "../terminal";
 import {
     checkAccountOption, EXIT_BAD_INPUT, loadStackDocuments, loadStackFiles, PLACEHOLDER_ACCOUNT, PLACEHOLDER_VALIDATION_NOTE, projectDirFrom,
@@ -181,6 +181,9 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     for (const problem of report.problems) {
         process.stderr.write(`error: ${printable(`${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}: cannot be parsed: ${problem.message}`)}\n`);
     }
+    for (const note of profileNotes(report, profiles)) {
+        process.stderr.write(`note: ${printable(note)}\n`);
+    }
     for (const warning of report.warnings) {
         process.stderr.write(`warning: ${warning.file}${warning.line !== undefined ? `:${warning.line}` : ""}: ${warning.message}\n`);
     }
@@ -192,6 +195,16 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
         ? `${terminalSafeJson(JSON.stringify(report, null, 2))}\n`
         : formatTable(report, { color: useColor(process.stdout), width: tableWidth(process.stdout), verbose: flags.verbose === true }));
     return exitCodeFor(report, flags.strict === true);
+}
+
+/** A note for each --profile name that brings in no image of this workflow (a typo, or a profile without containers). */
+function profileNotes(report: CheckReport, selected: readonly string[]): string[] {
+    const known = [...new Set(report.images.flatMap(image => image.profiles ?? []))].sort();
+    const hasTestOnly = report.images.some(image => image.testOnly === true);
+    return selected
+        .filter(name => !known.includes(name) && !(name === "test" && hasTestOnly))
+        .map(name => `--profile ${name}: no image of this workflow comes only from profile ${name}` +
+            (known.length > 0 ? ` (profiles that bring images in: ${known.join(", ")})` : " (no image comes only from a profile)"));
 }
 
 /** `--profile a,b` → ["a", "b"]; undefined when a name is empty. */

@@ -87,6 +87,13 @@ describe("check report from the parser contract's fields (constructed references
         assert.equal(built(["test"]), true);
     });
 
+    it("--verbose lists every place of an image beneath its row; without it, the first place and the count", () => {
+        const built = report();
+        assert.doesNotMatch(formatTable(built, { color: false }), /\n {6}at /);
+        const verbose = formatTable(built, { color: false, verbose: true });
+        assert.match(verbose, /fastqc:0\.12\.1--hdfd78af_0\s+mapped\s+\S+\s+modules\/fastqc\/main\.nf:7 \(2 places\)\n {6}at modules\/fastqc\/main\.nf:7\n {6}at modules\/other\/main\.nf:4\n/);
+    });
+
     it("an image that cannot be chosen shows what is known: the input name and \"no default\"", () => {
         const input: ContainerReference = { file: "tasks/Qc.wdl", line: 12, language: "wdl", image: "docker", value: null };
         const built = reportFromScan("/p", { references: [input], problems: [] }, MAP, LOCATION);
