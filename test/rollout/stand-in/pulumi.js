@@ -5,7 +5,12 @@
 // turns into StackNotFoundError); `stack init S`; `config set-all --stack S --json J`; `config set K --secret --stack S`
 // with the value on standard input (recorded as {value, secret: true}); `preview`, `up`, `destroy`
 // with `--event-log <tcp://host:port | file>` (engine events over the Events gRPC service for CLI versions after
-// 3.205.0, JSON lines in the file before); `stack output --json`; `stack history --json`.
+// 3.205.0, JSON lines in the file before); `stack output --json`; `stack history --json`;
+// `config env add E... --stack S --yes` (recorded per stack); `env open E pulumiConfig --format detailed` (prints
+// scenario.esc[E] as the ESC CLI's detailed form, secrets in plain text as the real command does; unknown E fails as
+// the real one does when an environment does not exist); `preview --help` (lists --remote, which the Automation API
+// looks for before a remote operation). Remote operations (`--remote` and its `--remote-git-*` flags) replay the same
+// recordings as local ones: what runs in Pulumi Deployments is replaced, the CLI's argv is recorded.
 // Engine events, stdout, stderr and exit codes come from recordings in ../recordings/<name>.json.
 // Every invocation is appended to <root>/calls.jsonl: argv, start and end times, pid.
 // <root> is FAKE_PULUMI_ROOT (set by the bin/pulumi shim); <root>/scenario.json says which recording each stack gets.
@@ -149,6 +154,23 @@ async function main() {
         stored[args[2]] = { value, secret: true };
         fs.writeFileSync(file, JSON.stringify(stored));
         return finish(0);
+    }
+    if (first === "preview" && args.includes("--help")) {
+        return finish(0, "Usage:\n  pulumi preview [flags]\n\nFlags:\n      --remote   [EXPERIMENTAL] Run the operation remotely\n");
+    }
+    if (first === "config" && second === "env" && args[2] === "add") {
+        const file = path.join(root, "config", `${stack}.environments.json`);
+        const stored = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : [];
+        const names = args.slice(3).filter((arg, index, all) => !arg.startsWith("--") && all[index - 1] !== "--stack");
+        fs.writeFileSync(file, JSON.stringify([...stored, ...names]));
+        return finish(0);
+    }
+    if (first === "env" && second === "open") {
+        const environment = scenario.esc?.[args[2]];
+        if (environment === undefined) {
+            return finish(255, "", `error: environment '${args[2]}' not found\n`);
+        }
+        return finish(0, JSON.stringify(environment, null, 2) + "\n");
     }
     if (first === "preview" || first === "up" || first === "destroy") {
         return operation(first);

@@ -16,6 +16,8 @@ export interface Scenario {
     stacks?: Record<string, { preview?: string; up?: string; destroy?: string; configFails?: boolean }>;
     /** Each preview/up/destroy waits (up to timeoutMs) until `size` of them run at once. */
     barrier?: { size: number; timeoutMs?: number };
+    /** ESC environments `env open` knows, as `--format detailed` prints their pulumiConfig. */
+    esc?: Record<string, unknown>;
 }
 
 export interface RecordedCall {
@@ -60,6 +62,12 @@ export class StandInPulumi {
     /** The JSON document `config set-all --json` received for a stack. */
     storedConfig(stack: string): Record<string, { value: string; objectValue?: unknown; secret: boolean }> {
         return JSON.parse(fs.readFileSync(path.join(this.root, "config", `${stack}.json`), "utf8"));
+    }
+
+    /** The ESC environments `config env add` attached to a stack, in order. */
+    environmentsOf(stack: string): string[] {
+        const file = path.join(this.root, "config", `${stack}.environments.json`);
+        return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) as string[] : [];
     }
 
     stackExists(stack: string): boolean {
