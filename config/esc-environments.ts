@@ -71,10 +71,10 @@ function mergeValues(earlier: unknown, later: unknown): unknown {
  * The `pulumiConfig` of each environment, merged in import order, by config key as written in the environment
  * (`registries`, `aws:region`); secret values become `{secure}` placeholders. Needs a Pulumi CLI on PATH and a login.
  */
-export function readEscPulumiConfig(imports: readonly string[], env: NodeJS.ProcessEnv = process.env): Map<string, unknown> {
+export function readEscPulumiConfig(imports: readonly string[], env: NodeJS.ProcessEnv = process.env, command = "pulumi"): Map<string, unknown> {
     let merged: Record<string, unknown> = {};
     for (const name of imports) {
-        const result = spawnSync("pulumi", ["env", "open", name, "pulumiConfig", "--format", "detailed"], {
+        const result = spawnSync(command, ["env", "open", name, "pulumiConfig", "--format", "detailed"], {
             encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"],
         });
         if (result.error !== undefined) {

@@ -75,10 +75,15 @@ export class StandInPulumi {
     }
 }
 
-/** A scratch project: the repository's Pulumi.yaml and the given rollout file. */
+/**
+ * A scratch project: the repository's Pulumi.yaml, the given rollout file, and a policy-pack/ folder holding only a
+ * PulumiPolicy.yaml (the rollout checks the folder is a pack; the stand-in CLI never loads it).
+ */
 export function scratchProject(rollout: unknown): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rollout-project-"));
     fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.mkdirSync(path.join(dir, "policy-pack"));
+    fs.copyFileSync(path.join(REPO_ROOT, "policy-pack", "PulumiPolicy.yaml"), path.join(dir, "policy-pack", "PulumiPolicy.yaml"));
     fs.writeFileSync(path.join(dir, "rollout.yaml"), typeof rollout === "string" ? rollout : stringify(rollout));
     return dir;
 }
