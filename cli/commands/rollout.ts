@@ -71,8 +71,10 @@ function baseOptions(flags: CommonFlags): Omit<RolloutOptions, "operation" | "co
 }
 
 export function registerRollout(program: Command): void {
+    // Positional options: `rollout --format json` is the summary's format, `rollout plan --format github-matrix` the plan's.
     const rollout = withCommonOptions(program.command("rollout")
-        .description("Preview (default), update (--up) or destroy (--destroy) one stack per target and region of rollout.yaml, with the policy pack"))
+        .description("Preview (default), update (--up) or destroy (--destroy) one stack per target and region of rollout.yaml, with the policy pack")
+        .enablePositionalOptions())
         .addOption(new Option("--up", "run `pulumi up` instead of a preview").conflicts("destroy"))
         .option("--destroy", "destroy the stacks' resources (also needs the stack list typed back)")
         .option("--confirm <stacks>", "for --destroy: the stacks to destroy, comma-separated, exactly as planned")

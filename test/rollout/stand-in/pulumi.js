@@ -41,7 +41,9 @@ function finish(code, stdout = "", stderr = "", extra = {}) {
 }
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-const stackFile = name => path.join(root, "stacks", name);
+// Remote stack names are fully qualified (org/project/stack): file names replace "/" with "~".
+const fileName = name => String(name).replace(/\//g, "~");
+const stackFile = name => path.join(root, "stacks", fileName(name));
 
 function recordingFor(stack, operation) {
     const name = scenario.stacks?.[stack]?.[operation] ?? scenario.default?.[operation];
@@ -112,7 +114,7 @@ async function operation(name) {
     }
     if (name === "up" && recording.exitCode === 0) {
         const summary = (recording.events ?? []).find(event => event.summaryEvent)?.summaryEvent;
-        fs.writeFileSync(path.join(root, "history", stack), JSON.stringify(summary?.resourceChanges ?? {}));
+        fs.writeFileSync(path.join(root, "history", fileName(stack)), JSON.stringify(summary?.resourceChanges ?? {}));
     }
     finish(recording.exitCode, recording.stdout ?? "", recording.stderr ?? "", { runningSeen: running.seen });
 }
@@ -126,7 +128,8 @@ async function main() {
     if (first === "version") {
         return finish(0, `v${scenario.version ?? "3.248.0"}\n`);
     }
-    if (first === "stack" && second === "select") {
+    // `stack --stack S` is how a remote workspace checks that a stack exists (it never selects one).
+    if (first === "stack" && (second === "select" || second === "--stack")) {
         return fs.existsSync(stackFile(stack))
             ? finish(0)
             : finish(255, "", `error: no stack named '${stack}' found\n`);
@@ -158,6 +161,10 @@ async function main() {
     if (first === "preview" && args.includes("--help")) {
         return finish(0, "Usage:\n  pulumi preview [flags]\n\nFlags:\n      --remote   [EXPERIMENTAL] Run the operation remotely\n");
     }
+    if (first === "config" && second === "env" && args[2] === "ls") {
+        const file = path.join(root, "config", `${stack}.environments.json`);
+        return finish(0, fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "[]");
+    }
     if (first === "config" && second === "env" && args[2] === "add") {
         const file = path.join(root, "config", `${stack}.environments.json`);
         const stored = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : [];
@@ -179,7 +186,7 @@ async function main() {
         return finish(0, "{}\n");
     }
     if (first === "stack" && second === "history") {
-        const historyFile = path.join(root, "history", stack);
+        const historyFile = path.join(root, "history", fileName(stack));
         const changes = fs.existsSync(historyFile) ? JSON.parse(fs.readFileSync(historyFile, "utf8")) : undefined;
         const now = new Date().toISOString();
         return finish(0, JSON.stringify(changes === undefined ? [] : [{

@@ -71,7 +71,7 @@ export class StandInPulumi {
     }
 
     stackExists(stack: string): boolean {
-        return fs.existsSync(path.join(this.root, "stacks", stack));
+        return fs.existsSync(path.join(this.root, "stacks", stack.replace(/\//g, "~")));
     }
 }
 
