@@ -127,7 +127,7 @@ export function readProjectFile(projectDir: string): ProjectFile {
         : typeof project.config === "string" ? project.config : undefined;
     return {
         namespace: project.name,
-        defaults: typeof project.config === "string" ? new Map() : projectDefaults(project, project.name),
+        defaults: typeof project.config === "string" ? new Map<string, unknown>() : projectDefaults(project, project.name),
         stackConfigDir: dir !== undefined ? path.join(projectDir, dir) : projectDir,
     };
 }

@@ -61,7 +61,7 @@ describe("CI workflow .github/workflows/pulumi.yml", () => {
     it("the schema check does reject a broken workflow (a job without runs-on, an unknown job key)", () => {
         const broken = loadWorkflow() as unknown as { jobs: Record<string, Record<string, unknown>> };
         delete broken.jobs.test?.["runs-on"];
-        (broken.jobs.preview as Record<string, unknown>)["run-on"] = "ubuntu-latest";
+        (broken.jobs.preview)["run-on"] = "ubuntu-latest";
         assert.strictEqual(validateWorkflow(broken), false);
     });
 
@@ -119,12 +119,12 @@ describe("CI workflow .github/workflows/pulumi.yml", () => {
         const run = await runCli(command.split(" "), REPO_ROOT);
         assert.strictEqual(run.code, 0, run.stderr);
         assert.strictEqual(run.stdout.trim().split("\n").length, 1, "one line for $GITHUB_OUTPUT");
-        const matrix = JSON.parse(run.stdout) as { include: Array<Record<string, string>> };
+        const matrix = JSON.parse(run.stdout) as { include: Record<string, string>[] };
         assert.ok(matrix.include.length >= 1);
         const used = new Set([...JSON.stringify(workflow).matchAll(/\$\{\{ matrix\.(\w+) \}\}/g)].map(match => match[1]));
         for (const entry of matrix.include) {
             for (const key of used) {
-                assert.ok(key !== undefined && typeof entry[key] === "string", `matrix entry ${JSON.stringify(entry)} has no ${String(key)}`);
+                assert.ok(typeof entry[key] === "string", `matrix entry ${JSON.stringify(entry)} has no ${key}`);
             }
         }
     });

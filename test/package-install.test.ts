@@ -46,7 +46,7 @@ describe(`${PACKAGE} installed from its npm pack tarball (real npm, real install
         fs.mkdirSync(app);
         fs.mkdirSync(elsewhere);
         const packed = JSON.parse(ok(run("npm", ["pack", "--pack-destination", scratch, "--json", "--loglevel=error"], ROOT), "npm pack")) as
-            Array<{ filename: string; name: string; files: Array<{ path: string }> }>;
+            { filename: string; name: string; files: { path: string }[] }[];
         const [tarball] = packed;
         assert.ok(tarball);
         assert.equal(tarball.name, PACKAGE);
@@ -86,7 +86,7 @@ describe(`${PACKAGE} installed from its npm pack tarball (real npm, real install
         ok(run(bin, ["render", "--stack", "gatk", "--project", ROOT, "--out", out], elsewhere), "render");
         assert.ok(fs.existsSync(path.join(out, "omics-role-policy.json")));
         const matrix = ok(run(bin, ["rollout", "plan", "--work-dir", ROOT, "--file", path.join(ROOT, "rollout.yaml"), "--format", "github-matrix"], elsewhere), "rollout plan");
-        assert.deepEqual((JSON.parse(matrix) as { include: Array<{ stack: string }> }).include.map(entry => entry.stack),
+        assert.deepEqual((JSON.parse(matrix) as { include: { stack: string }[] }).include.map(entry => entry.stack),
             ["research-us-east-1", "research-eu-west-1", "clinical-us-east-1"]);
         const dryRun = ok(run(bin, ["rollout", "--dry-run", "--work-dir", ROOT, "--file", path.join(ROOT, "rollout.yaml")], elsewhere), "rollout --dry-run");
         assert.match(dryRun, /^Plan: preview of 3 stack\(s\)/);

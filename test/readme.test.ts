@@ -43,7 +43,7 @@ describe("README", () => {
                 const run = await runCli(argv, REPO_ROOT);
                 assert.equal(run.code, 0, `${run.stderr}\n${run.stdout}`);
                 if (argv.includes("json") && argv[0] === "check") {
-                    assert.deepEqual(JSON.parse(run.stdout).summary, { images: 2, mapped: 2, unmapped: 0, unresolvable: 0, unpinned: 0 });
+                    assert.deepEqual((JSON.parse(run.stdout) as { summary: unknown }).summary, { images: 2, mapped: 2, unmapped: 0, unresolvable: 0, unpinned: 0 });
                 }
             } finally {
                 fs.rmSync(scratch, { recursive: true, force: true });

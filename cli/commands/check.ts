@@ -114,7 +114,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     }
     let source: MapSource | undefined;
     try {
-        source = flags.stack !== undefined ? await fromStack({ ...flags, stack: flags.stack }) : fromMapFile({ ...flags, map: flags.map as string });
+        source = flags.stack !== undefined ? await fromStack({ ...flags, stack: flags.stack }) : fromMapFile({ ...flags, map: flags.map ?? "" });
     } catch (error) {
         if (error instanceof Error && error.name === "StackFileError") {
             process.stderr.write(`${error.message}\n`);
@@ -147,7 +147,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     }
     process.stdout.write(flags.format === "json"
         ? `${JSON.stringify(report, null, 2)}\n`
-        : formatTable(report, { color: process.stdout.isTTY === true }));
+        : formatTable(report, { color: process.stdout.isTTY }));
     return exitCodeFor(report, flags.strict === true);
 }
 

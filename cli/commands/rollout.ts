@@ -127,7 +127,7 @@ export function registerRollout(program: Command): void {
         .addOption(new Option("--format <format>", "output format").choices(["yaml", "json", "github-matrix"]).default("yaml"))
         .action(async (flags: PlanFlags) => {
             const { rolloutPlan } = await import("../rollout/orchestrate");
-            process.exitCode = await rolloutPlan({
+            process.exitCode = rolloutPlan({
                 ...baseOptions(flags),
                 operation: "preview",
                 concurrency: 1,

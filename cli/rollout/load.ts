@@ -89,7 +89,8 @@ function credentialsOf(target: RawTarget): TargetCredentials {
             ...(target.sessionName !== undefined ? { sessionName: target.sessionName } : {}),
         };
     }
-    return { kind: "profile", profile: target.profile as string };
+    // The rules above make sure a target without roleArn has a profile.
+    return { kind: "profile", profile: target.profile ?? "" };
 }
 
 export interface CheckedRolloutFile {

@@ -284,7 +284,7 @@ export function formatPlan(stacks: PlannedStack[], format: PlanFormat, options: 
 }
 
 /** `rollout plan`: checks the rollout as --dry-run does and prints the plan in the given format; resolves to 0 or 2. */
-export async function rolloutPlan(options: RolloutOptions & { planFormat: PlanFormat }): Promise<number> {
+export function rolloutPlan(options: RolloutOptions & { planFormat: PlanFormat }): number {
     try {
         const { stacks, policyPackDir } = checkRollout({ ...options, dryRun: true });
         options.stdout(formatPlan(stacks, options.planFormat, options, policyPackDir));

@@ -78,7 +78,7 @@ class EventTally {
             }
         }
         if (event.summaryEvent) {
-            this.changes = { ...event.summaryEvent.resourceChanges } as Record<string, number>;
+            this.changes = { ...event.summaryEvent.resourceChanges };
         }
     };
 }

@@ -79,7 +79,7 @@ const FIELD_HINTS: Record<string, string> = {
 };
 
 /** What a field must be, for type errors (YAML reads an unquoted 111122223333 as a number). */
-const TYPE_HINTS: Record<string, string> = {
+const TYPE_HINTS: Partial<Record<string, string>> = {
     accountId: "must be a quoted string of 12 digits, e.g. accountId: \"111122223333\" (unquoted, YAML reads a number and drops leading zeros)",
     alias: "must be a string: 1-40 lowercase letters, digits or '-', starting with a letter",
     regions: "must be a list of AWS region names, e.g. [us-east-1, eu-west-1]",

@@ -125,7 +125,7 @@ describe("rollout with Pulumi ESC environments (real CLI entry + Automation API,
     it("a required key missing from the file is refused when the environments do not set it either", async () => {
         const fake = new StandInPulumi({ esc: ESC });
         const document = escRollout();
-        delete (document.targets as Array<Record<string, unknown>>)[1]?.config;
+        delete (document.targets as Record<string, unknown>[])[1]?.config;
         const dir = scratchProject(document);
         const run = await runCli(args(dir, fake, "--dry-run", "--only", "beta"));
         assert.strictEqual(run.code, 2);
@@ -134,7 +134,7 @@ describe("rollout with Pulumi ESC environments (real CLI entry + Automation API,
 
     it("--dry-run without a Pulumi CLI: a missing required key may come from the environments, and says so", async () => {
         const document = escRollout();
-        delete (document.targets as Array<Record<string, unknown>>)[1]?.config;
+        delete (document.targets as Record<string, unknown>[])[1]?.config;
         const dir = scratchProject(document);
         const run = await runCli(args(dir, undefined, "--dry-run", "--only", "beta"), { PATH: path.join(dir, "no-bin") });
         assert.strictEqual(run.code, 2);
@@ -168,7 +168,7 @@ describe("rollout --remote on Pulumi Deployments (real CLI entry + Automation AP
         const preRun = (beta?.args ?? []).flatMap((arg, index, all) => (all[index - 1] === "--remote-pre-run-command" ? [arg] : []));
         assert.strictEqual(preRun.length, 2, preRun.join("\n"));
         assert.match(preRun[0] ?? "", /^pulumi config set-all --stack 'acme\/omics-registry-maps\/beta-us-east-1' --json '/);
-        const json = JSON.parse(/--json '(.*)'$/.exec(preRun[0] ?? "")?.[1] ?? "{}") as Record<string, { value: string }>;
+        const json = JSON.parse(/--json '(.*)'$/.exec(preRun[0] ?? "")?.[1] ?? "{}") as Record<string, { value: string } | undefined>;
         assert.strictEqual(json["aws:region"]?.value, "us-east-1");
         assert.deepStrictEqual(JSON.parse(json["omics-registry-maps:workflowBuckets"]?.value ?? "null"), ["beta-us"]);
         assert.strictEqual(preRun[1], "pulumi config env add 'omics/docker-hub' 'omics/beta' --stack 'acme/omics-registry-maps/beta-us-east-1' --yes");
@@ -183,7 +183,7 @@ describe("rollout --remote on Pulumi Deployments (real CLI entry + Automation AP
         const fake = new StandInPulumi({});
         const document = escRollout();
         (document.config as Record<string, unknown>).dockerHubCredentials = { secretFromEnv: "HUB" };
-        (document.targets as Array<Record<string, unknown>>)[1] = { alias: "beta", accountId: "444455556666", profile: "beta-admin", regions: ["us-east-1"], config: { workflowBuckets: ["beta-us"] } };
+        (document.targets as Record<string, unknown>[])[1] = { alias: "beta", accountId: "444455556666", profile: "beta-admin", regions: ["us-east-1"], config: { workflowBuckets: ["beta-us"] } };
         const dir = scratchProject(document);
         const run = await runCli(args(dir, undefined, "--remote", "https://github.com/example/omics-infra.git", "--remote-branch", "main"),
             { HUB: "{\"username\":\"u\",\"accessToken\":\"t0ken\"}", PATH: `${path.join(fake.root, "bin")}${path.delimiter}${process.env.PATH ?? ""}` });
@@ -220,7 +220,7 @@ describe("rollout plan and summary formats (real CLI entry; stand-in Pulumi CLI 
         const repo = path.join(__dirname, "..", "..");
         const run = await runCli(["rollout", "plan", "--work-dir", repo, "--file", path.join(repo, "rollout.yaml"), "--format", "json"], { PATH: path.join(repo, "no-bin") });
         assert.strictEqual(run.code, 0, run.stderr);
-        const plan = JSON.parse(run.stdout) as { stacks: Array<{ stack: string; environments: string[] }> };
+        const plan = JSON.parse(run.stdout) as { stacks: { stack: string; environments: string[] }[] };
         assert.deepStrictEqual(plan.stacks.map(stack => stack.stack), ["research-us-east-1", "research-eu-west-1", "clinical-us-east-1"]);
         const broken = scratchProject(stringify({ targets: [{ alias: "x", accountId: 1, profile: "p", regions: ["us-east-1"] }] }));
         const refused = await runCli(["rollout", "plan", "--work-dir", broken, "--file", path.join(broken, "rollout.yaml"), "--format", "github-matrix"]);
@@ -234,7 +234,7 @@ describe("rollout plan and summary formats (real CLI entry; stand-in Pulumi CLI 
         const dir = scratchProject(escRollout());
         const run = await runCli(args(dir, fake, "--only", "alpha-eu-west-1", "--format", "json"));
         assert.strictEqual(run.code, 0, run.stderr);
-        const summary = JSON.parse(run.stdout) as { operation: string; succeeded: boolean; stacks: Array<Record<string, unknown>> };
+        const summary = JSON.parse(run.stdout) as { operation: string; succeeded: boolean; stacks: Record<string, unknown>[] };
         assert.strictEqual(summary.operation, "preview");
         assert.strictEqual(summary.succeeded, true);
         assert.strictEqual(summary.stacks.length, 1);

@@ -52,8 +52,8 @@ function project(rolloutDocument: unknown, fake?: StandInPulumi): Project {
 }
 
 /** Largest number of [start, end] intervals that overlap at one time. */
-function peakOverlap(intervals: Array<[number, number]>): number {
-    const edges = intervals.flatMap(([start, end]) => [[start, 1], [end, -1]] as Array<[number, number]>)
+function peakOverlap(intervals: [number, number][]): number {
+    const edges = intervals.flatMap(([start, end]) => [[start, 1], [end, -1]] as [number, number][])
         .sort(([a, deltaA], [b, deltaB]) => a - b || deltaA - deltaB);
     let current = 0;
     let peak = 0;
@@ -200,7 +200,7 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
 });
 
 describe("rollout refusals and dry run (real CLI entry; the stand-in must never be called)", () => {
-    const cases: Array<{ name: string; document?: unknown; extra: string[]; env?: Record<string, string>; stderr: RegExp[] }> = [
+    const cases: { name: string; document?: unknown; extra: string[]; env?: Record<string, string>; stderr: RegExp[] }[] = [
         {
             name: "two targets in one account and region",
             document: { targets: [

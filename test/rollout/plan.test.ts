@@ -174,8 +174,8 @@ describe("rollout plan (unit, no Pulumi)", () => {
         assert.deepStrictEqual(researchUs?.config["omics-registry-maps:workflowBuckets"], ["research-bucket"]);
         assert.deepStrictEqual(researchEu?.config["omics-registry-maps:workflowBuckets"], ["research-bucket-eu"]);
         const document = twoTargets();
-        (document.targets as Array<Record<string, unknown>>)[1] = {
-            ...(document.targets as Array<Record<string, unknown>>)[1], regionConfig: { "eu-west-1": { tags: {} } },
+        (document.targets as Record<string, unknown>[])[1] = {
+            ...(document.targets as Record<string, unknown>[])[1], regionConfig: { "eu-west-1": { tags: {} } },
         };
         assert.deepStrictEqual(problemsOf(() => validateRolloutDocument(document)), [
             "targets[1] (clinical).regionConfig.eu-west-1: eu-west-1 is not one of the target's regions (us-east-1)",
@@ -184,7 +184,7 @@ describe("rollout plan (unit, no Pulumi)", () => {
 
     it("refuses a workflow bucket granted in two regions, naming the bucket, the regions and the stacks (HealthOmics is regional)", () => {
         const document = twoTargets();
-        delete (document.targets as Array<Record<string, unknown>>)[0]?.regionConfig;
+        delete (document.targets as Record<string, unknown>[])[0]?.regionConfig;
         (document.targets as unknown[]).push({ alias: "other", accountId: "777788889999", profile: "o", regions: ["eu-west-1"], config: { workflowBuckets: ["shared-bucket"] } });
         const problems = problemsOf(() => planStacks(validateRolloutDocument(document), PROJECT));
         assert.strictEqual(problems.length, 2, problems.join("\n"));
@@ -205,7 +205,7 @@ describe("rollout bounded pool and closing table (unit)", () => {
     it("never has more than `limit` tasks under way, refills as tasks end, and returns results in list order", async () => {
         let running = 0;
         let peak = 0;
-        const release: Array<() => void> = [];
+        const release: (() => void)[] = [];
         const results = runBounded([1, 2, 3, 4, 5, 6, 7], 3, async item => {
             running++;
             peak = Math.max(peak, running);

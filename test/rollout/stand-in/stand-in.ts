@@ -107,8 +107,8 @@ export async function runCli(argv: string[], env: Record<string, string> = {}): 
     // As in CI: no terminal, so `--destroy` never waits for a typed answer even when the tests run in one.
     stdin.isTTY = false;
     Object.assign(process.env, env);
-    process.stdout.write = ((chunk: string | Uint8Array) => { stdout += chunk.toString(); return true; }) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array) => { stderr += chunk.toString(); return true; }) as typeof process.stderr.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => { stdout += chunk.toString(); return true; });
+    process.stderr.write = ((chunk: string | Uint8Array) => { stderr += chunk.toString(); return true; });
     try {
         const code = await main(argv);
         return { code, stdout, stderr };
