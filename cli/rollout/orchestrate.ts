@@ -215,9 +215,14 @@ function checkRollout(options: RolloutOptions): { stacks: PlannedStack[]; policy
     if (options.operation !== "destroy") {
         if (checked.sharedValid) {
             // With a Pulumi CLI, the stacks' ESC environments are read (pulumi env open) so that their values are validated too.
-            const readEsc: EscReader | undefined = pulumiPath !== undefined && options.remote === undefined
-                ? environments => readEscPulumiConfig(environments, { ...process.env, ...options.env }, pulumiPath)
-                : undefined;
+            // Read once per list of environments: many stacks usually share the same few.
+            const read = new Map<string, Map<string, unknown>>();
+            const readEsc: EscReader | undefined = pulumiPath === undefined ? undefined : environments => {
+                const key = environments.join("\n");
+                const cached = read.get(key) ?? readEscPulumiConfig(environments, { ...process.env, ...options.env }, pulumiPath);
+                read.set(key, cached);
+                return cached;
+            };
             const configProblems = stackConfigProblems(stacks, options.workDir, readEsc);
             if (configProblems.length > 0) {
                 problems.push("the config of these stacks would fail before anything is declared (the program's own validation):", ...configProblems);

@@ -104,8 +104,9 @@ describe("rollout with Pulumi ESC environments (real CLI entry + Automation API,
         assert.deepStrictEqual(fake.environmentsOf("beta-us-east-1"), ["omics/docker-hub", "omics/beta"]);
         assert.deepStrictEqual(fake.callsOf("config", "env", "add").find(call => call.args.includes("beta-us-east-1"))?.args,
             ["config", "env", "add", "omics/docker-hub", "omics/beta", "--stack", "beta-us-east-1", "--yes", "--non-interactive"]);
-        // The ESC values were read for validation (pulumi env open), and nothing secret was set from this machine.
-        assert.ok(fake.callsOf("env", "open").length >= 2);
+        // The ESC values were read for validation (pulumi env open), once per list of environments, and nothing
+        // secret was set from this machine.
+        assert.deepStrictEqual(fake.callsOf("env", "open").map(call => call.args[2]), ["omics/docker-hub", "omics/docker-hub", "omics/beta"]);
         assert.strictEqual(fake.callsOf("config", "set").filter(call => call.args.includes("--secret")).length, 0);
         assert.strictEqual(fake.storedConfig("alpha-us-east-1")["omics-registry-maps:dockerHubCredentials"], undefined);
         for (const file of fs.readdirSync(path.join(dir, "logs"))) {
@@ -148,7 +149,10 @@ describe("rollout --remote on Pulumi Deployments (real CLI entry + Automation AP
     const remoteFlags = ["--remote", "https://github.com/example/omics-infra.git", "--remote-branch", "main", "--remote-project-path", "infra", "--remote-org", "acme"];
 
     it("runs each stack remotely with the same bound, logs and table; config and environments go in pre-run commands", async () => {
-        const fake = new StandInPulumi({ default: { preview: "preview-creates" }, stacks: { "acme/omics-registry-maps/beta-us-east-1": { preview: "preview-mandatory-violation" } }, barrier: { size: 2, timeoutMs: 10_000 } });
+        const fake = new StandInPulumi({
+            default: { preview: "preview-creates" }, esc: ESC,
+            stacks: { "acme/omics-registry-maps/beta-us-east-1": { preview: "preview-mandatory-violation" } }, barrier: { size: 2, timeoutMs: 10_000 },
+        });
         const dir = scratchProject(escRollout());
         const run = await runCli([...args(dir, undefined, ...remoteFlags), "--concurrency", "2"], { PATH: `${path.join(fake.root, "bin")}${path.delimiter}${process.env.PATH ?? ""}` });
         assert.strictEqual(run.code, 1, run.stderr + run.stdout);
@@ -180,7 +184,7 @@ describe("rollout --remote on Pulumi Deployments (real CLI entry + Automation AP
     });
 
     it("refuses what Deployments cannot run: secrets from this shell, AWS profiles, no organization", async () => {
-        const fake = new StandInPulumi({});
+        const fake = new StandInPulumi({ esc: ESC });
         const document = escRollout();
         (document.config as Record<string, unknown>).dockerHubCredentials = { secretFromEnv: "HUB" };
         (document.targets as Record<string, unknown>[])[1] = { alias: "beta", accountId: "444455556666", profile: "beta-admin", regions: ["us-east-1"], config: { workflowBuckets: ["beta-us"] } };
@@ -191,7 +195,8 @@ describe("rollout --remote on Pulumi Deployments (real CLI entry + Automation AP
         assert.match(run.stderr, /--remote: give the Pulumi Cloud organization of the stacks with --remote-org <org>/);
         assert.match(run.stderr, /alpha-us-east-1: config omics-registry-maps:dockerHubCredentials takes a secret from the environment \(secretFromEnv\); with --remote, keep it in an ESC environment/);
         assert.match(run.stderr, /beta-us-east-1: profile "beta-admin" names credentials on this machine/);
-        assert.deepStrictEqual(fake.calls(), []);
+        // Only the ESC environments were read (for validation); no stack was touched.
+        assert.deepStrictEqual(fake.calls().filter(call => call.args[0] !== "env"), []);
         const noBranch = await runCli(args(dir, undefined, "--remote", "https://github.com/example/omics-infra.git"));
         assert.strictEqual(noBranch.code, 2);
         assert.match(noBranch.stderr, /--remote needs --remote-branch <branch>/);
