@@ -6,8 +6,9 @@
 // against its CWL v1.2 schema would hide its images), and it resolves `$import`/`run` URIs through node-fetch, which
 // has no place in an offline scan. `yaml` parses YAML and JSON with node ranges mapped to lines by LineCounter.
 import * as path from "path";
-import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLMap } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, Node, Scalar, YAMLMap } from "yaml";
 import { ContainerReference, ParseProblem, SyntaxProblem } from "../types";
+import { parseLenientYaml } from "./lenient-yaml";
 
 /** Reads another file of the workflow root (for $import/$include); undefined when there is none. */
 export type ReadFile = (relativePath: string) => string | undefined;
@@ -20,7 +21,8 @@ interface Context {
     importing: string[];
 }
 
-const DOCKER_FIELDS = ["dockerPull", "dockerImageId"];
+/** DockerRequirement fields that make the image on the runner rather than pull it (without a dockerPull). */
+const BUILT_OR_LOADED = ["dockerFile", "dockerLoad"];
 
 /** True when a .yml/.yaml/.json file's text looks like a CWL document worth parsing. */
 export function looksLikeCwl(text: string): boolean {
@@ -39,8 +41,7 @@ export class CwlScanner {
     }
 
     private parse(file: string, source: string, importing: string[]): { context: Context; root: Node | null } {
-        const lines = new LineCounter();
-        const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: false });
+        const { doc, lines } = parseLenientYaml(source);
         if (doc.errors.length > 0) {
             const error = doc.errors[0];
             const message = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
@@ -76,12 +77,27 @@ export class CwlScanner {
     }
 
     private dockerRequirement(context: Context, requirement: YAMLMap): void {
-        const pull = requirement.get("dockerPull", true);
-        const fields = pull !== undefined ? ["dockerPull"] : DOCKER_FIELDS.slice(1);
-        for (const field of fields) {
-            const node = requirement.get(field, true) as Node | undefined;
-            if (node !== undefined) this.reference(context, node);
+        const pull = requirement.get("dockerPull", true) as Node | undefined;
+        if (pull !== undefined) {
+            this.reference(context, pull);
+            return;
         }
+        const imageId = requirement.get("dockerImageId", true) as Node | undefined;
+        const source = BUILT_OR_LOADED.find((field) => requirement.has(field));
+        if (source !== undefined) {
+            // cwltool builds (`docker build`) or loads (`docker load`) this image on the machine that runs the step; it
+            // is not pulled from any registry, and HealthOmics, which only pulls from ECR, can neither build nor load it.
+            const node = imageId ?? (requirement.get(source, true) as Node);
+            const line = this.lineOf(context, node);
+            const image = node.range ? context.source.slice(node.range[0], node.range[1]) : String(node);
+            const what = imageId !== undefined ? `dockerImageId ${image}` : "the image";
+            this.references.push({
+                file: context.file, line, language: "cwl", image, value: null,
+                expression: `${what}, ${source === "dockerFile" ? "built from the dockerFile" : "loaded by dockerLoad"} at run time`,
+            });
+            return;
+        }
+        if (imageId !== undefined) this.reference(context, imageId);
     }
 
     private reference(context: Context, node: Node): void {
