@@ -140,7 +140,8 @@ export class GroovyEvaluator {
         if (branch === "else") return elseValue;
         // Both branches can run (task.accelerator, task.ext.use_gpu, a param): each is an image of its own.
         const text = textOf(condition);
-        const negated = condition.length === 1 || (condition.length === 3 && condition[1].text === ".") ? `!${text}` : `!(${text})`;
+        const simple = condition.every((token, k) => (k % 2 === 0 ? token.kind === "ident" : token.text === "." || token.text === "?."));
+        const negated = simple ? `!${text}` : `!(${text})`;
         return [
             ...this.alternatives(whenTrue, [...conditions, text]),
             ...this.alternatives(whenFalse, [...conditions, negated]),

@@ -175,7 +175,6 @@ export function nextflowReferences(file: string, line: number, value: GroovyToke
     const plain = value.length === 1 && value[0].kind === "string";
     const image = (plain ? value[0].text : textOf(value)).replace(/\s*\n\s*/g, " ");
     const chosen = !(plain && (value[0].parts ?? []).every((part) => "literal" in part));
-    const expression = textOf(value).replace(/\s*\n\s*/g, " ");
     return evaluatorFor(settings).evaluate(value).map((alternative) => {
         const base: ContainerReference = { file, line, language: "nextflow", image, value: null };
         if (alternative.conditions.length > 0) base.condition = alternative.conditions.join(" && ");
@@ -183,7 +182,7 @@ export function nextflowReferences(file: string, line: number, value: GroovyToke
         // Nextflow puts the image into the `docker run` command line, where surrounding blanks separate words.
         const resolved: ContainerReference = { ...base, value: alternative.value.trim() };
         if (!chosen) return resolved;
-        resolved.expression = plain ? value[0].text : expression;
+        resolved.expression = image;
         if (alternative.line !== undefined && alternative.line !== line) {
             resolved.line = alternative.line;
             resolved.directiveLine = line;
