@@ -2,7 +2,7 @@
 // recursively, relative to the including file, also inside `profiles { name { ... } }`), marking what a profile brings.
 import * as path from "path";
 import { ContainerReference, ParseProblem, SyntaxProblem } from "../types";
-import { isSingularityValue } from "./expression";
+import { GroovyEvaluator, isSingularityValue } from "./expression";
 import { NextflowSettings, nextflowReferences, readConfigStatements, ConfigStatement, evaluatorFor } from "./scan";
 
 /** A config file as reached: under every profile (profiles undefined), or only under the named profiles. */
@@ -113,26 +113,33 @@ function statementsOf(file: string, readText: (file: string) => string | undefin
     return parsed;
 }
 
-/** `params` set outside profiles are the defaults; a profile's params only fill in names nothing else sets. */
+/**
+ * The params defaults: those set outside profiles, later settings winning as in Nextflow. A profile's params (the
+ * test profiles' inputs) are not defaults: a run without that profile does not see them.
+ */
 function learnParams(parsed: ConfigStatement[], reach: Reach, settings: NextflowSettings): void {
+    if (reach.profiles !== undefined) return;
     for (const statement of parsed) {
-        if (statement.kind !== "param" || statement.name === undefined) continue;
-        const inProfile = statement.profile !== undefined || reach.profiles !== undefined;
-        if (inProfile && settings.params.has(statement.name)) continue;
+        if (statement.kind !== "param" || statement.name === undefined || statement.profile !== undefined) continue;
+        const literal = GroovyEvaluator.literal(statement.tokens);
         const value = evaluatorFor(settings).evaluate(statement.tokens);
-        if (value.length === 1 && value[0].kind === "value") settings.params.set(statement.name, value[0].value);
+        if (literal !== undefined) settings.params.set(statement.name, literal);
+        else if (value.length === 1 && value[0].kind === "value") settings.params.set(statement.name, value[0].value);
+        else settings.params.delete(statement.name);
     }
 }
 
 /**
  * The files an includeConfig names, relative to the including file. A ternary gives each branch (`igenomes_ignore ?
- * ... : ...`); a path built from something unknown or remote (nf-core's `${params.custom_config_base}/...` with a
- * `/dev/null` fallback, institutional profiles fetched at run time) is not followed. A literal path that is missing,
- * remote or outside the workflow is a problem.
+ * ... : ...`). A remote config is not followed and not a problem: in real pipelines these are nf-core's institutional
+ * profiles (`${params.custom_config_base}/nfcore_custom.config`, often inside `try { } catch`) and test-data configs,
+ * fetched at run time and setting no image outside their own profiles. A literal local path that is missing or
+ * outside the workflow is a problem; a path built from something unknown is not followed.
  */
 function includeTargets(file: string, statement: ConfigStatement, settings: NextflowSettings,
     readText: (file: string) => string | undefined, problems: ParseProblem[]): string[] {
-    const literal = statement.tokens.length === 1 && statement.tokens[0].kind === "string";
+    const only = statement.tokens.length === 1 ? statement.tokens[0] : undefined;
+    const literal = only?.kind === "string" && (only.parts ?? []).every((part) => "literal" in part);
     const targets: string[] = [];
     for (const alternative of evaluatorFor(settings).evaluate(statement.tokens)) {
         if (alternative.kind !== "value") continue;
@@ -141,7 +148,7 @@ function includeTargets(file: string, statement: ConfigStatement, settings: Next
             if (literal) problems.push({ file, line: statement.line, message: `${message}: ${named}` });
         };
         if (/^[a-z][a-z0-9+.-]+:\/\//i.test(named)) {
-            problem("includeConfig of a remote config is not followed offline");
+            continue;
         } else if (path.posix.isAbsolute(named) || named === "") {
             if (named !== "/dev/null") problem("includeConfig outside the workflow");
         } else {

@@ -10,6 +10,9 @@ export type Alternative =
 /** Which branch of a condition on workflow.containerEngine runs under Docker. */
 export type EngineBranch = "then" | "else" | "unknown";
 
+/** A param default as written in a config: a string, a number, true/false, or null (a value the user must give). */
+export type ParamValue = string | number | boolean | null;
+
 /** Alternatives kept for one expression (a concatenation of ternaries multiplies them). */
 const MAX_ALTERNATIVES = 16;
 
@@ -56,7 +59,17 @@ export function textOf(tokens: GroovyToken[]): string {
  * branch; any other ternary (`task.accelerator ? <gpu> : <cpu>`) gives both branches, each marked with its condition.
  */
 export class GroovyEvaluator {
-    constructor(private readonly params: ReadonlyMap<string, string>) {}
+    constructor(private readonly params: ReadonlyMap<string, ParamValue>) {}
+
+    /** The literal default of a param, for `params.x = <literal>`: undefined when the tokens are not one literal. */
+    static literal(tokens: GroovyToken[]): ParamValue | undefined {
+        if (tokens.length !== 1) return undefined;
+        const [token] = tokens;
+        if (token.kind === "number" && /^\d+(\.\d+)?$/.test(token.text)) return Number(token.text);
+        if (token.kind === "ident" && (token.text === "true" || token.text === "false")) return token.text === "true";
+        if (token.kind === "ident" && token.text === "null") return null;
+        return undefined;
+    }
 
     evaluate(tokens: GroovyToken[]): Alternative[] {
         return this.alternatives(tokens, []);
@@ -88,7 +101,7 @@ export class GroovyEvaluator {
         if (tokens.length === 1 && first.kind === "string") return this.string(first, conditions);
         const param = paramName(tokens);
         const value = param === undefined ? undefined : this.params.get(param);
-        if (value !== undefined) return [{ kind: "value", value, line: undefined, conditions }];
+        if (value !== undefined && value !== null) return [{ kind: "value", value: String(value), line: undefined, conditions }];
         return unresolved();
     }
 
@@ -129,6 +142,7 @@ export class GroovyEvaluator {
 
     private ternary(condition: GroovyToken[], whenTrue: GroovyToken[], whenFalse: GroovyToken[], conditions: string[]): Alternative[] {
         let branch = engineBranch(condition);
+        if (branch === "unknown") branch = this.paramBranch(condition);
         const thenValue = this.alternatives(whenTrue, conditions);
         const elseValue = this.alternatives(whenFalse, conditions);
         if (branch === "unknown") {
@@ -146,6 +160,16 @@ export class GroovyEvaluator {
             ...this.alternatives(whenTrue, [...conditions, text]),
             ...this.alternatives(whenFalse, [...conditions, negated]),
         ].slice(0, MAX_ALTERNATIVES);
+    }
+
+    /** `params.x ? a : b` and `!params.x ? a : b` with a known default, by Groovy truth (null, false, 0 and '' are false). */
+    private paramBranch(condition: GroovyToken[]): EngineBranch {
+        const negated = condition[0]?.text === "!";
+        const param = paramName(negated ? condition.slice(1) : condition);
+        if (param === undefined || !this.params.has(param)) return "unknown";
+        const value = this.params.get(param);
+        const truth = value !== null && value !== undefined && value !== false && value !== 0 && value !== "";
+        return truth !== negated ? "then" : "else";
     }
 }
 

@@ -1,13 +1,13 @@
 // Finds container images in Nextflow scripts (`container` directives in processes) and the statements of configs
 // that matter (`includeConfig`, `process.container`, `withName:`/`withLabel:` selectors, `docker.registry`, `params`).
 import { ContainerReference, SyntaxProblem } from "../types";
-import { engineBranch, expressionEnd, GroovyEvaluator, matchingClose, textOf } from "./expression";
+import { engineBranch, expressionEnd, GroovyEvaluator, matchingClose, ParamValue, textOf } from "./expression";
 import { GroovyToken, tokenizeGroovy } from "./tokenizer";
 
 /** What config files contribute to the whole workflow. */
 export interface NextflowSettings {
-    /** `params.x = '...'` string defaults (nested ones by dotted name, `wf.e2l_base_tag`); configs are read first. */
-    params: Map<string, string>;
+    /** `params.x = ...` literal defaults (nested ones by dotted name, `wf.e2l_base_tag`); configs are read first. */
+    params: Map<string, ParamValue>;
     /** `docker.registry` values: outside any profile first, then inside profiles, in file order. */
     registries: Array<{ value: string; inProfile: boolean }>;
 }
