@@ -129,9 +129,15 @@ describe("workflow-parsers on real pipelines (issue 12; real scanner, vendored u
         assert.equal(scan.files, 6, "5 configs read (not containers_docker.config nor modules/tests/nextflow.config)");
     });
 
-    it("Nextflow: a missing literal includeConfig is a problem naming it; a remote one is not followed", async () => {
+    it("Nextflow: a missing literal includeConfig is a problem naming it, outside profiles; a remote one is not followed", async () => {
         const root = writeTree({
-            "nextflow.config": "includeConfig 'conf/missing.config'\nincludeConfig 'https://example.org/x.config'\nprocess.container = 'ubuntu:24.04'\n",
+            "nextflow.config": [
+                "includeConfig 'conf/missing.config'",
+                "includeConfig 'https://example.org/x.config'",
+                "process.container = 'ubuntu:24.04'",
+                // nf-core/scrnaseq names a conf/test_multiome.config it does not have: only that profile's runs fail
+                "profiles { test_multiome { includeConfig 'conf/test_multiome.config' } }",
+            ].join("\n"),
         });
         const scan = await scanWorkflow(root);
         assert.deepEqual(scan.references.map((reference) => reference.value), ["ubuntu:24.04"]);

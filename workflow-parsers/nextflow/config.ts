@@ -54,7 +54,10 @@ export function scanNextflowConfigs(entry: string, readText: (file: string) => s
         for (const statement of parsed) {
             if (statement.kind !== "include") continue;
             const profiles = statement.profile !== undefined ? [statement.profile] : widened.profiles;
-            for (const target of includeTargets(next.file, statement, settings, readText, problems)) {
+            // Nextflow reads a profile's includes only when the profile is chosen: a missing one (nf-core/scrnaseq's
+            // conf/test_multiome.config) fails that profile's runs only, for reasons other than images.
+            const found = profiles === undefined ? problems : [];
+            for (const target of includeTargets(next.file, statement, settings, readText, found)) {
                 queue.push({ file: target, profiles });
             }
         }
