@@ -92,6 +92,12 @@ export function readConfigStatements(source: string): ConfigStatement[] {
             scopes.push([]); // a block that is not a config scope: a closure, an `if`, a function body
             continue;
         }
+        if (token.kind === "string" && tokens[i + 1]?.text === "{" && !tokens[i + 1].newlineBefore) {
+            // a quoted scope name: params { genomes { 'GRCh38' { fasta = ... } } }
+            scopes.push([(token.parts ?? []).map((part) => ("literal" in part ? part.literal : part.text)).join("")]);
+            i++;
+            continue;
+        }
         if (token.kind !== "ident") continue;
         // withName: 'FOO' {   withLabel: big_mem {
         if ((token.text === "withName" || token.text === "withLabel") && tokens[i + 1]?.text === ":") {
