@@ -14,7 +14,7 @@ export interface ParsedYaml {
     lines: LineCounter;
 }
 
-/** Like `strict: false` and duplicate keys allowed, the leniency of ruamel.yaml's round-trip loader that cwltool uses. */
+/** `strict: false` and duplicate keys allowed: the leniency of ruamel.yaml's round-trip loader that cwltool uses. */
 const OPTIONS = { strict: false, uniqueKeys: false } as const;
 
 export function parseLenientYaml(source: string): ParsedYaml {

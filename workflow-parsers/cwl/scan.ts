@@ -68,7 +68,11 @@ export class CwlScanner {
             const key = isScalar(pair.key) ? String(pair.key.value) : "";
             const value = pair.value as Node | null;
             // Map form: requirements: { DockerRequirement: { dockerPull: ... } }
-            if ((parentKey === "requirements" || parentKey === "hints") && key === "DockerRequirement" && isMap(value)) {
+            if (
+                (parentKey === "requirements" || parentKey === "hints") &&
+                key === "DockerRequirement" &&
+                isMap(value)
+            ) {
                 this.dockerRequirement(context, value);
             } else {
                 this.walk({ context, root: value }, key);
@@ -83,17 +87,23 @@ export class CwlScanner {
             return;
         }
         const imageId = requirement.get("dockerImageId", true) as Node | undefined;
-        const source = BUILT_OR_LOADED.find((field) => requirement.has(field));
+        const source = BUILT_OR_LOADED.find(field => requirement.has(field));
         if (source !== undefined) {
             // cwltool builds (`docker build`) or loads (`docker load`) this image on the machine that runs the step; it
-            // is not pulled from any registry, and HealthOmics, which only pulls from ECR, can neither build nor load it.
-            const node = imageId ?? (requirement.get(source, true) as Node);
+            // is not pulled from any registry, and HealthOmics, which only pulls from ECR, cannot build or load it.
+            const node: Node = imageId ?? requirement.get(source, true) ?? requirement;
             const line = this.lineOf(context, node);
             const image = node.range ? context.source.slice(node.range[0], node.range[1]) : String(node);
             const what = imageId !== undefined ? `dockerImageId ${image}` : "the image";
             this.references.push({
-                file: context.file, line, language: "cwl", image, value: null,
-                expression: `${what}, ${source === "dockerFile" ? "built from the dockerFile" : "loaded by dockerLoad"} at run time`,
+                file: context.file,
+                line,
+                language: "cwl",
+                image,
+                value: null,
+                expression:
+                    `${what}, ${source === "dockerFile" ? "built from the dockerFile" : "loaded by dockerLoad"}` +
+                    " at run time",
             });
             return;
         }
@@ -106,7 +116,11 @@ export class CwlScanner {
         const base = { file: context.file, line, language: "cwl" as const, image };
         if (isScalar(node) && (typeof node.value === "string" || typeof node.value === "number")) {
             const value = String(node.value);
-            this.references.push(value.includes("$(") || value.includes("${") ? { ...base, value: null, expression: value } : { ...base, value });
+            this.references.push(
+                value.includes("$(") || value.includes("${")
+                    ? { ...base, value: null, expression: value }
+                    : { ...base, value },
+            );
             return;
         }
         const included = isMap(node) ? node.get("$include", true) : undefined;
@@ -114,7 +128,11 @@ export class CwlScanner {
             const target = this.resolvePath(context, included);
             const text = target === undefined ? undefined : this.readFile(target);
             if (text === undefined) {
-                this.problems.push({ file: context.file, line, message: `$include target not found in the workflow: ${String(included.value)}` });
+                this.problems.push({
+                    file: context.file,
+                    line,
+                    message: `$include target not found in the workflow: ${String(included.value)}`,
+                });
             } else {
                 this.references.push({ ...base, value: text.trim() });
             }
@@ -134,7 +152,11 @@ export class CwlScanner {
         }
         const text = this.readFile(target);
         if (text === undefined) {
-            this.problems.push({ file: context.file, line, message: `$import target not found in the workflow: ${String(uri.value)}` });
+            this.problems.push({
+                file: context.file,
+                line,
+                message: `$import target not found in the workflow: ${String(uri.value)}`,
+            });
             return undefined;
         }
         try {
@@ -146,12 +168,16 @@ export class CwlScanner {
         }
     }
 
-    /** A $import/$include path relative to the including file, as a root-relative path; problems for remote or outside paths. */
+    /** A $import/$include path relative to the including file, made root-relative; remote or outside: a problem. */
     private resolvePath(context: Context, uri: Scalar): string | undefined {
         const raw = String(uri.value).replace(/#.*$/, "");
         const line = this.lineOf(context, uri);
         if (/^[a-z][a-z0-9+.-]*:/i.test(raw) && !raw.startsWith("file:")) {
-            this.problems.push({ file: context.file, line, message: `cannot follow a remote reference offline: ${raw}` });
+            this.problems.push({
+                file: context.file,
+                line,
+                message: `cannot follow a remote reference offline: ${raw}`,
+            });
             return undefined;
         }
         const relative = raw.replace(/^file:(\/\/)?/, "");

@@ -27,14 +27,18 @@ const TEST_PROFILE = /^test($|[_-])/i;
  * with `-c`) are not read, as Nextflow does not read them.
  */
 export function entryConfig(files: readonly string[]): string | undefined {
-    const configs = files.filter((file) => file === "nextflow.config" || file.endsWith("/nextflow.config"));
+    const configs = files.filter(file => file === "nextflow.config" || file.endsWith("/nextflow.config"));
     const depth = (file: string): number => file.split("/").length;
     const shallowest = Math.min(...configs.map(depth));
-    const candidates = configs.filter((file) => depth(file) === shallowest);
+    const candidates = configs.filter(file => depth(file) === shallowest);
     return candidates.length === 1 && !candidates[0].split("/").includes("tests") ? candidates[0] : undefined;
 }
 
-export function scanNextflowConfigs(entry: string, readText: (file: string) => string | undefined, settings: NextflowSettings): NextflowConfigScan {
+export function scanNextflowConfigs(
+    entry: string,
+    readText: (file: string) => string | undefined,
+    settings: NextflowSettings,
+): NextflowConfigScan {
     const problems: ParseProblem[] = [];
     const statements = new Map<string, ConfigStatement[]>();
     const reached = new Map<string, Reach>();
@@ -72,12 +76,14 @@ export function scanNextflowConfigs(entry: string, readText: (file: string) => s
             const profiles = statement.profile !== undefined ? [statement.profile] : reach.profiles;
             if (statement.kind === "registry") {
                 const value = evaluatorFor(settings).evaluate(statement.tokens)[0];
-                if (value.kind === "value") settings.registries.push({ value: value.value, inProfile: profiles !== undefined });
+                if (value.kind === "value")
+                    settings.registries.push({ value: value.value, inProfile: profiles !== undefined });
             } else if (statement.kind === "container") {
                 for (const reference of nextflowReferences(file, statement.line, statement.tokens, settings)) {
                     // A Singularity image in a profile's config (sarek's containers_singularity_*.config) is what that
                     // profile runs instead of a Docker image: not an image for HealthOmics, and no invalid Docker one.
-                    if (profiles !== undefined && reference.value !== null && isSingularityValue(reference.value)) continue;
+                    if (profiles !== undefined && reference.value !== null && isSingularityValue(reference.value))
+                        continue;
                     references.push(marked(reference, profiles));
                 }
             }
@@ -88,21 +94,25 @@ export function scanNextflowConfigs(entry: string, readText: (file: string) => s
 
 function marked(reference: ContainerReference, profiles: string[] | undefined): ContainerReference {
     if (profiles === undefined) return reference;
-    const testOnly = profiles.every((profile) => TEST_PROFILE.test(profile));
+    const testOnly = profiles.every(profile => TEST_PROFILE.test(profile));
     return { ...reference, profiles: [...profiles].sort(), ...(testOnly ? { testOnly } : {}) };
 }
 
-/** A file reached under every profile stays so; otherwise its profiles grow. Returns `known` itself when nothing changes. */
+/** A file reached under every profile stays so; otherwise its profiles grow. `known` itself when nothing changes. */
 function widen(known: Reach | undefined, file: string, profiles: string[] | undefined): Reach {
     if (known === undefined) return { file, profiles: profiles === undefined ? undefined : [...profiles] };
     if (known.profiles === undefined) return known;
     if (profiles === undefined) return { file, profiles: undefined };
-    const added = profiles.filter((profile) => !known.profiles?.includes(profile));
+    const added = profiles.filter(profile => !known.profiles?.includes(profile));
     return added.length === 0 ? known : { file, profiles: [...known.profiles, ...added] };
 }
 
-function statementsOf(file: string, readText: (file: string) => string | undefined, cache: Map<string, ConfigStatement[]>,
-    problems: ParseProblem[]): ConfigStatement[] {
+function statementsOf(
+    file: string,
+    readText: (file: string) => string | undefined,
+    cache: Map<string, ConfigStatement[]>,
+    problems: ParseProblem[],
+): ConfigStatement[] {
     const cached = cache.get(file);
     if (cached !== undefined) return cached;
     let parsed: ConfigStatement[] = [];
@@ -110,7 +120,11 @@ function statementsOf(file: string, readText: (file: string) => string | undefin
         parsed = readConfigStatements(readText(file) ?? "");
     } catch (error) {
         if (!(error instanceof SyntaxProblem)) throw error;
-        problems.push(error.line !== undefined ? { file, line: error.line, message: error.message } : { file, message: error.message });
+        problems.push(
+            error.line !== undefined
+                ? { file, line: error.line, message: error.message }
+                : { file, message: error.message },
+        );
     }
     cache.set(file, parsed);
     return parsed;
@@ -139,10 +153,15 @@ function learnParams(parsed: ConfigStatement[], reach: Reach, settings: Nextflow
  * fetched at run time and setting no image outside their own profiles. A literal local path that is missing or
  * outside the workflow is a problem; a path built from something unknown is not followed.
  */
-function includeTargets(file: string, statement: ConfigStatement, settings: NextflowSettings,
-    readText: (file: string) => string | undefined, problems: ParseProblem[]): string[] {
+function includeTargets(
+    file: string,
+    statement: ConfigStatement,
+    settings: NextflowSettings,
+    readText: (file: string) => string | undefined,
+    problems: ParseProblem[],
+): string[] {
     const only = statement.tokens.length === 1 ? statement.tokens[0] : undefined;
-    const literal = only?.kind === "string" && (only.parts ?? []).every((part) => "literal" in part);
+    const literal = only?.kind === "string" && (only.parts ?? []).every(part => "literal" in part);
     const targets: string[] = [];
     for (const alternative of evaluatorFor(settings).evaluate(statement.tokens)) {
         if (alternative.kind !== "value") continue;

@@ -1,6 +1,6 @@
 // Static evaluation of a Nextflow container value: strings, `+`, `params.x` defaults, and the nf-core
 // `workflow.containerEngine == 'singularity' ? <singularity> : <docker>` choice (taking the Docker branch).
-import { GroovyToken } from "./tokenizer";
+import { GroovyToken, tokenAt } from "./tokenizer";
 
 /** One value a container expression can take: a string (with the line of the literal it was chosen from) or not. */
 export type Alternative =
@@ -16,7 +16,26 @@ export type ParamValue = string | number | boolean | null;
 /** Alternatives kept for one expression (a concatenation of ternaries multiplies them). */
 const MAX_ALTERNATIVES = 16;
 
-const CONTINUATION = new Set(["?", ":", "+", "&&", "||", "==", "!=", ",", ".", "?.", "(", "[", "{", "=", "-", "*", "/", "?:"]);
+const CONTINUATION = new Set([
+    "?",
+    ":",
+    "+",
+    "&&",
+    "||",
+    "==",
+    "!=",
+    ",",
+    ".",
+    "?.",
+    "(",
+    "[",
+    "{",
+    "=",
+    "-",
+    "*",
+    "/",
+    "?:",
+]);
 const CLOSERS: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
 
 /** Index just past the expression starting at `start`: Groovy ends it at a newline, unless an operator continues it. */
@@ -27,8 +46,13 @@ export function expressionEnd(tokens: GroovyToken[], start: number): number {
         const token = tokens[i];
         if (i > start && depth === 0 && token.newlineBefore) {
             const previous = tokens[i - 1];
-            const continues = (previous.kind === "punct" && CONTINUATION.has(previous.text)) ||
-                (token.kind === "punct" && CONTINUATION.has(token.text) && token.text !== "(" && token.text !== "[" && token.text !== "{");
+            const continues =
+                (previous.kind === "punct" && CONTINUATION.has(previous.text)) ||
+                (token.kind === "punct" &&
+                    CONTINUATION.has(token.text) &&
+                    token.text !== "(" &&
+                    token.text !== "[" &&
+                    token.text !== "{");
             if (!continues) break;
         }
         if (token.kind === "punct") {
@@ -46,8 +70,11 @@ export function expressionEnd(tokens: GroovyToken[], start: number): number {
 export function textOf(tokens: GroovyToken[]): string {
     let text = "";
     tokens.forEach((token, k) => {
-        const previous = tokens[k - 1];
-        const tight = k === 0 || [")", "]", ",", ";", ".", "?."].includes(token.text) || (previous && ["(", "[", ".", "?.", "!"].includes(previous.text)) ||
+        const previous = tokenAt(tokens, k - 1);
+        const tight =
+            k === 0 ||
+            [")", "]", ",", ";", ".", "?."].includes(token.text) ||
+            (previous !== undefined && ["(", "[", ".", "?.", "!"].includes(previous.text)) ||
             ((token.text === "(" || token.text === "[") && previous?.kind === "ident");
         text += (tight ? "" : " ") + token.text;
     });
@@ -85,15 +112,22 @@ export class GroovyEvaluator {
         if (first.kind === "punct" && first.text === "{" && matchingClose(tokens, 0) === tokens.length - 1) {
             // A closure: evaluated when its body is one expression (`{ cond ? 'a' : 'b' }`).
             const body = tokens.slice(1, -1);
-            const single = body.length > 0 && expressionEnd(body, 0) === body.length &&
-                !body.some((token) => token.text === "return" || token.text === "->");
+            const single =
+                body.length > 0 &&
+                expressionEnd(body, 0) === body.length &&
+                !body.some(token => token.text === "return" || token.text === "->");
             return single ? this.alternatives(body, conditions) : unresolved();
         }
         const question = topLevelIndex(tokens, "?");
         if (question > 0) {
             const colon = topLevelIndex(tokens, ":", question + 1);
             if (colon > question) {
-                return this.ternary(tokens.slice(0, question), tokens.slice(question + 1, colon), tokens.slice(colon + 1), conditions);
+                return this.ternary(
+                    tokens.slice(0, question),
+                    tokens.slice(question + 1, colon),
+                    tokens.slice(colon + 1),
+                    conditions,
+                );
             }
         }
         const plus = topLevelIndex(tokens, "+");
@@ -101,12 +135,13 @@ export class GroovyEvaluator {
         if (tokens.length === 1 && first.kind === "string") return this.string(first, conditions);
         const param = paramName(tokens);
         const value = param === undefined ? undefined : this.params.get(param);
-        if (value !== undefined && value !== null) return [{ kind: "value", value: String(value), line: undefined, conditions }];
+        if (value !== undefined && value !== null)
+            return [{ kind: "value", value: String(value), line: undefined, conditions }];
         return unresolved();
     }
 
     /** Every combination of the parts' alternatives, joined; an unresolved part makes its combination unresolved. */
-    private concatenate(parts: Array<GroovyToken[] | string>, conditions: string[], line?: number): Alternative[] {
+    private concatenate(parts: (GroovyToken[] | string)[], conditions: string[], line?: number): Alternative[] {
         let combined: Alternative[] = [{ kind: "value", value: "", line, conditions }];
         for (const part of parts) {
             const next: Alternative[] = [];
@@ -115,12 +150,21 @@ export class GroovyEvaluator {
                     next.push(left);
                     continue;
                 }
-                const rights: Alternative[] = typeof part === "string"
-                    ? [{ kind: "value", value: part, line: undefined, conditions: left.conditions }]
-                    : this.alternatives(part, left.conditions);
+                const rights: Alternative[] =
+                    typeof part === "string"
+                        ? [{ kind: "value", value: part, line: undefined, conditions: left.conditions }]
+                        : this.alternatives(part, left.conditions);
                 for (const right of rights) {
-                    next.push(right.kind === "unresolved" ? right
-                        : { kind: "value", value: left.value + right.value, line: right.line ?? left.line, conditions: right.conditions });
+                    next.push(
+                        right.kind === "unresolved"
+                            ? right
+                            : {
+                                  kind: "value",
+                                  value: left.value + right.value,
+                                  line: right.line ?? left.line,
+                                  conditions: right.conditions,
+                              },
+                    );
                 }
             }
             combined = next.slice(0, MAX_ALTERNATIVES);
@@ -130,17 +174,26 @@ export class GroovyEvaluator {
 
     private string(token: GroovyToken, conditions: string[]): Alternative[] {
         const parts = token.parts ?? [];
-        const hasLiteral = parts.some((part) => "literal" in part && part.literal.trim() !== "");
+        const hasLiteral = parts.some(part => "literal" in part && part.literal.trim() !== "");
         return this.concatenate(
-            parts.map((part) => ("literal" in part ? part.literal : part.placeholder.length > 0 ? part.placeholder : [
-                { kind: "ident" as const, text: part.text, line: token.line, newlineBefore: false },
-            ])),
+            parts.map(part =>
+                "literal" in part
+                    ? part.literal
+                    : part.placeholder.length > 0
+                      ? part.placeholder
+                      : [{ kind: "ident" as const, text: part.text, line: token.line, newlineBefore: false }],
+            ),
             conditions,
             hasLiteral ? token.line : undefined,
         );
     }
 
-    private ternary(condition: GroovyToken[], whenTrue: GroovyToken[], whenFalse: GroovyToken[], conditions: string[]): Alternative[] {
+    private ternary(
+        condition: GroovyToken[],
+        whenTrue: GroovyToken[],
+        whenFalse: GroovyToken[],
+        conditions: string[],
+    ): Alternative[] {
         let branch = engineBranch(condition);
         if (branch === "unknown") branch = this.paramBranch(condition);
         const thenValue = this.alternatives(whenTrue, conditions);
@@ -154,7 +207,9 @@ export class GroovyEvaluator {
         if (branch === "else") return elseValue;
         // Both branches can run (task.accelerator, task.ext.use_gpu, a param): each is an image of its own.
         const text = textOf(condition);
-        const simple = condition.every((token, k) => (k % 2 === 0 ? token.kind === "ident" : token.text === "." || token.text === "?."));
+        const simple = condition.every((token, k) =>
+            k % 2 === 0 ? token.kind === "ident" : token.text === "." || token.text === "?.",
+        );
         const negated = simple ? `!${text}` : `!(${text})`;
         return [
             ...this.alternatives(whenTrue, [...conditions, text]),
@@ -162,7 +217,7 @@ export class GroovyEvaluator {
         ].slice(0, MAX_ALTERNATIVES);
     }
 
-    /** `params.x ? a : b` and `!params.x ? a : b` with a known default, by Groovy truth (null, false, 0 and '' are false). */
+    /** `params.x ? a : b`, `!params.x ? a : b` with a known default, by Groovy truth (null, false, 0, '' are false). */
     private paramBranch(condition: GroovyToken[]): EngineBranch {
         const negated = condition[0]?.text === "!";
         const param = paramName(negated ? condition.slice(1) : condition);
@@ -183,9 +238,9 @@ export function engineBranch(condition: GroovyToken[]): EngineBranch {
     const truth = truthUnderDocker(condition);
     if (truth === undefined) {
         // An engine test combined with tests we cannot decide: the engine test alone chooses, as nf-core means it.
-        const atom = engineTests(condition)[0];
-        if (atom === undefined) return "unknown";
-        return atom ? "then" : "else";
+        const tests = engineTests(condition);
+        if (tests.length === 0) return "unknown";
+        return tests[0] ? "then" : "else";
     }
     return truth ? "then" : "else";
 }
@@ -193,14 +248,15 @@ export function engineBranch(condition: GroovyToken[]): EngineBranch {
 /** true/false when the condition's value under Docker is known, undefined when it depends on something else. */
 function truthUnderDocker(tokens: GroovyToken[]): boolean | undefined {
     if (tokens.length === 0) return undefined;
-    if (tokens[0].text === "(" && matchingClose(tokens, 0) === tokens.length - 1) return truthUnderDocker(tokens.slice(1, -1));
+    if (tokens[0].text === "(" && matchingClose(tokens, 0) === tokens.length - 1)
+        return truthUnderDocker(tokens.slice(1, -1));
     for (const operator of ["||", "&&"]) {
         const parts = splitTopLevel(tokens, operator);
         if (parts.length < 2) continue;
         const values = parts.map(truthUnderDocker);
         const decisive = operator === "||";
         if (values.includes(decisive)) return decisive;
-        return values.every((value) => value === !decisive) ? !decisive : undefined;
+        return values.every(value => value === !decisive) ? !decisive : undefined;
     }
     if (tokens[0].text === "!") {
         const inner = truthUnderDocker(tokens.slice(1));
@@ -215,15 +271,15 @@ function engineTests(condition: GroovyToken[]): boolean[] {
     const tests: boolean[] = [];
     for (let i = 0; i < condition.length; i++) {
         if (condition[i].text !== "containerEngine") continue;
-        const operator = condition[i + 1];
-        const engine = condition[i + 2];
+        const operator = tokenAt(condition, i + 1);
+        const engine = tokenAt(condition, i + 2);
         if (operator?.text === "in" && engine?.text === "[") {
             // workflow.containerEngine in ['singularity', 'apptainer']   (nf-core modules since 2025)
             const close = matchingClose(condition, i + 2);
             tests.push(stringsIn(condition.slice(i + 3, close < 0 ? condition.length : close)).includes("docker"));
         } else if (operator && engine?.kind === "string" && (operator.text === "==" || operator.text === "!=")) {
             tests.push((stringLiteral(engine) === "docker") === (operator.text === "=="));
-        } else if (condition.slice(0, i).some((token) => token.text === "contains")) {
+        } else if (condition.slice(0, i).some(token => token.text === "contains")) {
             // ['singularity', 'apptainer'].contains(workflow.containerEngine)
             const listed = stringsIn(condition.slice(0, i));
             if (listed.length > 0) tests.push(listed.includes("docker"));
@@ -233,7 +289,7 @@ function engineTests(condition: GroovyToken[]): boolean[] {
 }
 
 function stringsIn(tokens: GroovyToken[]): string[] {
-    return tokens.filter((token) => token.kind === "string").map(stringLiteral);
+    return tokens.filter(token => token.kind === "string").map(stringLiteral);
 }
 
 function splitTopLevel(tokens: GroovyToken[], operator: string): GroovyToken[][] {
@@ -257,7 +313,7 @@ export function isSingularityValue(value: string): boolean {
 }
 
 function stringLiteral(token: GroovyToken): string {
-    return (token.parts ?? []).map((part) => ("literal" in part ? part.literal : "")).join("");
+    return (token.parts ?? []).map(part => ("literal" in part ? part.literal : "")).join("");
 }
 
 /** `params.x` → "x"; nested `params.wf.tag` (or `params?.wf?.tag`) → "wf.tag". */

@@ -2,14 +2,14 @@
 // that matter (`includeConfig`, `process.container`, `withName:`/`withLabel:` selectors, `docker.registry`, `params`).
 import { ContainerReference, SyntaxProblem } from "../types";
 import { engineBranch, expressionEnd, GroovyEvaluator, matchingClose, ParamValue, textOf } from "./expression";
-import { GroovyToken, tokenizeGroovy } from "./tokenizer";
+import { GroovyToken, tokenAt, tokenizeGroovy } from "./tokenizer";
 
 /** What config files contribute to the whole workflow. */
 export interface NextflowSettings {
     /** `params.x = ...` literal defaults (nested ones by dotted name, `wf.e2l_base_tag`); configs are read first. */
     params: Map<string, ParamValue>;
     /** `docker.registry` values: outside any profile first, then inside profiles, in file order. */
-    registries: Array<{ value: string; inProfile: boolean }>;
+    registries: { value: string; inProfile: boolean }[];
 }
 
 export function newNextflowSettings(): NextflowSettings {
@@ -20,14 +20,14 @@ export function newNextflowSettings(): NextflowSettings {
 export function scanNextflowScript(file: string, source: string, settings: NextflowSettings): ContainerReference[] {
     const tokens = tokenizeGroovy(source);
     const references: ContainerReference[] = [];
-    // Each open brace records whether it is a process body and whether Docker skips it (the Singularity side of an `if`).
-    const blocks: Array<{ process: boolean; skipped: boolean; elseSkipped?: boolean }> = [];
+    // Each open brace records whether it is a process body and whether Docker skips it (an `if`'s Singularity side).
+    const blocks: { process: boolean; skipped: boolean; elseSkipped?: boolean }[] = [];
     let pendingBlock: { process: boolean; skipped: boolean; elseSkipped?: boolean } | undefined;
     let lastClosed: { elseSkipped?: boolean } | undefined;
     for (let i = 0; i < tokens.length; i++) {
         const token = tokens[i];
-        const inProcess = blocks.some((block) => block.process);
-        const skipped = blocks.some((block) => block.skipped);
+        const inProcess = blocks.some(block => block.process);
+        const skipped = blocks.some(block => block.skipped);
         if (token.kind === "punct" && token.text === "{") {
             blocks.push(pendingBlock ?? { process: false, skipped: false });
             pendingBlock = undefined;
@@ -49,7 +49,12 @@ export function scanNextflowScript(file: string, source: string, settings: Nextf
             i = close;
         } else if (inProcess && token.text === "else" && tokens[i + 1]?.text === "{") {
             pendingBlock = { process: false, skipped: lastClosed?.elseSkipped === true };
-        } else if (inProcess && token.text === "container" && tokens[i - 1]?.text !== "." && tokens[i - 1]?.text !== "?.") {
+        } else if (
+            inProcess &&
+            token.text === "container" &&
+            tokens[i - 1]?.text !== "." &&
+            tokens[i - 1]?.text !== "?."
+        ) {
             const found = directive(file, tokens, i, settings);
             if (!skipped) references.push(...found);
         }
@@ -94,7 +99,7 @@ export function readConfigStatements(source: string): ConfigStatement[] {
         }
         if (token.kind === "string" && tokens[i + 1]?.text === "{" && !tokens[i + 1].newlineBefore) {
             // a quoted scope name: params { genomes { 'GRCh38' { fasta = ... } } }
-            scopes.push([(token.parts ?? []).map((part) => ("literal" in part ? part.literal : part.text)).join("")]);
+            scopes.push([(token.parts ?? []).map(part => ("literal" in part ? part.literal : part.text)).join("")]);
             i++;
             continue;
         }
@@ -107,7 +112,7 @@ export function readConfigStatements(source: string): ConfigStatement[] {
             i = brace;
             continue;
         }
-        if (token.text === "includeConfig" && tokens[i + 1] !== undefined && !tokens[i + 1].newlineBefore) {
+        if (token.text === "includeConfig" && tokenAt(tokens, i + 1)?.newlineBefore === false) {
             const end = expressionEnd(tokens, i + 1);
             push({ kind: "include", line: token.line, tokens: tokens.slice(i + 1, end) });
             i = end - 1;
@@ -119,7 +124,7 @@ export function readConfigStatements(source: string): ConfigStatement[] {
             path.push(tokens[i + 2].text);
             i += 2;
         }
-        const after = tokens[i + 1];
+        const after = tokenAt(tokens, i + 1);
         if (after?.text === "{" && !after.newlineBefore) {
             scopes.push(path);
             i++;
@@ -129,7 +134,13 @@ export function readConfigStatements(source: string): ConfigStatement[] {
             const fullPath = [...scopes.flat(), ...path];
             const withoutProfile = fullPath[0] === "profiles" ? fullPath.slice(2) : fullPath;
             const setting = configSetting(withoutProfile);
-            if (setting === "param") push({ kind: "param", line: tokens[pathStart].line, tokens: value, name: withoutProfile.slice(1).join(".") });
+            if (setting === "param")
+                push({
+                    kind: "param",
+                    line: tokens[pathStart].line,
+                    tokens: value,
+                    name: withoutProfile.slice(1).join("."),
+                });
             else if (setting !== undefined) push({ kind: setting, line: tokens[pathStart].line, tokens: value });
             i = end - 1;
         } else {
@@ -141,7 +152,7 @@ export function readConfigStatements(source: string): ConfigStatement[] {
 
 /** The registry to apply to this workflow's images: the one set outside profiles, else the first set in a profile. */
 export function dockerRegistry(settings: NextflowSettings): string | undefined {
-    return (settings.registries.find((entry) => !entry.inProfile) ?? settings.registries[0])?.value;
+    return (settings.registries.find(entry => !entry.inProfile) ?? settings.registries.at(0))?.value;
 }
 
 export function evaluatorFor(settings: NextflowSettings): GroovyEvaluator {
@@ -150,7 +161,10 @@ export function evaluatorFor(settings: NextflowSettings): GroovyEvaluator {
 
 function configSetting(path: string[]): "container" | "registry" | "param" | undefined {
     const last = path[path.length - 1];
-    if (last === "container" && path.some((part) => part === "process" || part.startsWith("withName:") || part.startsWith("withLabel:"))) {
+    if (
+        last === "container" &&
+        path.some(part => part === "process" || part.startsWith("withName:") || part.startsWith("withLabel:"))
+    ) {
         return "container";
     }
     if (path.length === 2 && path[0] === "docker" && last === "registry") return "registry";
@@ -161,7 +175,7 @@ function configSetting(path: string[]): "container" | "registry" | "param" | und
 /** `container 'x'`, `container "x"`, `container('x')`, `container = 'x'`, `container params.x`, `container { ... }`. */
 function directive(file: string, tokens: GroovyToken[], at: number, settings: NextflowSettings): ContainerReference[] {
     let start = at + 1;
-    const next = tokens[start];
+    const next = tokenAt(tokens, start);
     if (!next || next.newlineBefore) return [];
     if (next.text === "=") start++;
     if (next.text === "(") {
@@ -176,23 +190,30 @@ function directive(file: string, tokens: GroovyToken[], at: number, settings: Ne
  * `task.accelerator` ternary, each with its condition). A value chosen from more than one literal keeps the whole
  * expression, the chosen literal's line as `line` and the directive's as `directiveLine`.
  */
-export function nextflowReferences(file: string, line: number, value: GroovyToken[], settings: NextflowSettings): ContainerReference[] {
+export function nextflowReferences(
+    file: string,
+    line: number,
+    value: GroovyToken[],
+    settings: NextflowSettings,
+): ContainerReference[] {
     // A multi-line value (the nf-core ternary) is kept as written, with each line break and its indent as one space.
     const plain = value.length === 1 && value[0].kind === "string";
     const image = (plain ? value[0].text : textOf(value)).replace(/\s*\n\s*/g, " ");
-    const chosen = !(plain && (value[0].parts ?? []).every((part) => "literal" in part));
-    return evaluatorFor(settings).evaluate(value).map((alternative) => {
-        const base: ContainerReference = { file, line, language: "nextflow", image, value: null };
-        if (alternative.conditions.length > 0) base.condition = alternative.conditions.join(" && ");
-        if (alternative.kind === "unresolved") return { ...base, expression: alternative.text };
-        // Nextflow puts the image into the `docker run` command line, where surrounding blanks separate words.
-        const resolved: ContainerReference = { ...base, value: alternative.value.trim() };
-        if (!chosen) return resolved;
-        resolved.expression = image;
-        if (alternative.line !== undefined && alternative.line !== line) {
-            resolved.line = alternative.line;
-            resolved.directiveLine = line;
-        }
-        return resolved;
-    });
+    const chosen = !(plain && (value[0].parts ?? []).every(part => "literal" in part));
+    return evaluatorFor(settings)
+        .evaluate(value)
+        .map(alternative => {
+            const base: ContainerReference = { file, line, language: "nextflow", image, value: null };
+            if (alternative.conditions.length > 0) base.condition = alternative.conditions.join(" && ");
+            if (alternative.kind === "unresolved") return { ...base, expression: alternative.text };
+            // Nextflow puts the image into the `docker run` command line, where surrounding blanks separate words.
+            const resolved: ContainerReference = { ...base, value: alternative.value.trim() };
+            if (!chosen) return resolved;
+            resolved.expression = image;
+            if (alternative.line !== undefined && alternative.line !== line) {
+                resolved.line = alternative.line;
+                resolved.directiveLine = line;
+            }
+            return resolved;
+        });
 }
