@@ -1,9 +1,11 @@
 // Issue 12 on real vendored pipelines (test/fixtures/pipelines, each with its LICENSE and SOURCE.md): the real
 // scanWorkflow over nf-core sarek and GPU modules, epi2me wf-human-variation and kids-first kf-alignment, unedited.
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import * as path from "path";
+import { strToU8, zipSync } from "fflate";
 import { ContainerReference, scanWorkflow } from "../../workflow-parsers";
-import { removeTempDirs, writeTree } from "./temp-tree";
+import { removeTempDirs, tempDir, writeTree } from "./temp-tree";
 
 const PIPELINES = path.join(__dirname, "..", "fixtures", "pipelines");
 
@@ -205,6 +207,28 @@ describe("workflow-parsers on real pipelines (issue 12; real scanner, vendored u
             ],
         );
         assert.equal(scan.files, 6, "5 configs read (not containers_docker.config nor modules/tests/nextflow.config)");
+    });
+
+    it("Nextflow: a definition zip with one top folder: that folder's nextflow.config is the entry", async () => {
+        const zip = zipSync({
+            "pipeline/nextflow.config": strToU8("includeConfig 'conf/modules.config'\ndocker.registry = 'quay.io'\n"),
+            "pipeline/conf/modules.config": strToU8(
+                "process { withName: 'A' { container = 'biocontainers/a:1--0' } }\n",
+            ),
+            "pipeline/conf/unused.config": strToU8("process.container = 'never/read:1'\n"),
+            "pipeline/main.nf": strToU8("process A {\n    container 'biocontainers/b:2--0'\n    'true'\n}\n"),
+        });
+        const file = path.join(tempDir(), "pipeline.zip");
+        fs.writeFileSync(file, zip);
+        const scan = await scanWorkflow(file);
+        assert.deepEqual(scan.problems, []);
+        assert.deepEqual(
+            scan.references.map(({ file, value, defaultRegistry }) => ({ file, value, defaultRegistry })),
+            [
+                { file: "pipeline/conf/modules.config", value: "biocontainers/a:1--0", defaultRegistry: "quay.io" },
+                { file: "pipeline/main.nf", value: "biocontainers/b:2--0", defaultRegistry: "quay.io" },
+            ],
+        );
     });
 
     it("Nextflow: a missing includeConfig is a problem naming it, outside profiles; a remote one is not followed", async () => {
