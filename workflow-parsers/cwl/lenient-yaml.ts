@@ -31,13 +31,16 @@ function parse(source: string): ParsedYaml {
     return { doc: parseDocument(source, { ...OPTIONS, lineCounter: lines }), lines };
 }
 
+/** Each repaired line costs one more lexing pass; a file needing more than this keeps its original error. */
+const MAX_REPAIRED_LINES = 500;
+
 /** Tokens the lexer emits that stand for no source text. */
 const VIRTUAL_TOKENS = new Set([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR]);
 
-/** Indents each line where the lexer ends a flow collection early; one line per pass, at most one pass per line. */
+/** Indents each line where the lexer ends a flow collection early, one line per pass. */
 function indentCutFlowLines(source: string): string {
     let text = source;
-    const maxPasses = source.split("\n").length;
+    const maxPasses = Math.min(source.split("\n").length, MAX_REPAIRED_LINES);
     for (let pass = 0; pass < maxPasses; pass++) {
         const cut = firstCutFlowLine(text);
         if (cut === undefined) return text;
