@@ -289,24 +289,26 @@ function engineResources(registrations: readonly Registration[], stackOutputs: M
             properties,
         });
     }
-    if (!context.preview) {
-        readBackInlinePolicies(resources);
-    }
     return resources;
 }
 
 /**
  * After an update the AWS provider reads a role's inline policies back into `inlinePolicies`, RolePolicy documents
- * included, and `[{name: "", policy: ""}]` when there are none.
+ * included, and `[{name: "", policy: ""}]` when there are none. Done when the stack is handed to the policies, so
+ * that a test's change to a RolePolicy shows in its role as it would after `up`.
  */
-function readBackInlinePolicies(resources: EngineResource[]): void {
+function readBackInlinePolicies(resources: readonly EngineResource[]): EngineResource[] {
     const rolePolicies = resources.filter(r => r.type === "aws:iam/rolePolicy:RolePolicy");
-    for (const role of resources.filter(r => r.type === "aws:iam/role:Role")) {
+    return resources.map(role => {
+        if (role.type !== "aws:iam/role:Role") {
+            return role;
+        }
         const attached = rolePolicies.filter(p => p.properties.role === role.properties.name || p.propertyDependencies.role?.includes(role.urn));
-        role.properties.inlinePolicies = attached.length > 0
+        const inlinePolicies = attached.length > 0
             ? attached.map(p => ({ name: p.properties.name, policy: p.properties.policy }))
             : [{ name: "", policy: "" }];
-    }
+        return { ...role, properties: { ...role.properties, inlinePolicies } };
+    });
 }
 
 /** Engine wire properties -> what @pulumi/policy hands a policy (SkipInternalKeys, then its deserializer and proxy). */
@@ -322,8 +324,8 @@ const NO_OPTIONS: PolicyResource["opts"] = {
 };
 
 /** The PolicyResources a stack policy gets for `stack`, as @pulumi/policy's Analyzer server builds them. */
-export function enginePolicyResources(stack: EngineStack | readonly EngineResource[]): PolicyResource[] {
-    const resources = Array.isArray(stack) ? stack as readonly EngineResource[] : (stack as EngineStack).resources;
+export function enginePolicyResources(stack: EngineStack): PolicyResource[] {
+    const resources = stack.preview ? stack.resources : readBackInlinePolicies(stack.resources);
     const byUrn = new Map(resources.map(r => [r.urn, r]));
     const converted = new Map<string, PolicyResource>();
     for (const r of resources) {
