@@ -117,6 +117,12 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
     }
 }
 
+/** The outputs the mock provider computes for `type` (unknown in a preview), auto-names aside (known at Check). */
+export function providerComputedOutputs(type: string): string[] {
+    const auto = AUTONAMED[type]?.prop;
+    return Object.keys(computedOutputs(type, "x", {}, ACCOUNT, "us-east-1")).filter(k => k !== auto);
+}
+
 function providerName(reference: string): string | undefined {
     // "<urn>::<id>", the urn ending in "::<name>"
     const parts = reference.split("::");
