@@ -2,7 +2,7 @@
 // lifecycle policy and image scanning (issues 5.1, 6.3, 6.4).
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { isKnown, readProp, readString } from "../known-value";
-import { registriesWith, scopeOf } from "../registries";
+import { registriesWith, registryLabel, scopeOf } from "../registries";
 import { appliesToPullThroughCache, creationTemplates, declaredPrefixes, label, TYPES } from "../stack-facts";
 
 const KMS_ENCRYPTION_TYPES = ["KMS", "KMS_DSSE"];
@@ -100,7 +100,15 @@ export const scanningCoversPrefixes: StackValidationPolicy = {
     description: "The ECR registry scanning configuration scans (on push or continuously) every pull-through cache and HealthOmics-copy prefix.",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
-        // one scanning configuration per registry: each registry's prefixes by its own configuration
+        // ECR keeps one scanning configuration per registry: two in the same one overwrite each other on every update
+        for (const configuration of args.resources.filter(r => r.type === TYPES.scanningConfiguration)) {
+            const scope = scopeOf(args.resources, configuration);
+            const sharing = scope.surely.filter(r => r.type === TYPES.scanningConfiguration);
+            if (sharing.length > 1) {
+                report(`ECR keeps one registry scanning configuration per account and region, but the stack declares ${sharing.length} for ${registryLabel(scope.registry)}: ${sharing.map(label).join(", ")}`, configuration.urn);
+            }
+        }
+        // each registry's prefixes by its own configuration
         for (const registry of registriesWith(args.resources, [TYPES.pullThroughCacheRule, ...TYPES.bucketObjects])) {
             const scope = scopeOf(args.resources, registry.resources[0]);
             const declared = declaredPrefixes(scope.surely);

@@ -10,6 +10,7 @@ import {
     policies,
     registryPolicyMatchesRules,
     registryPolicyNamesOwnRegistry,
+    scanningCoversPrefixes,
 } from "../../policy-pack/policies";
 import { changeProperties, EngineStack, enginePolicyResources, runEngineProgram, runOmicsStack } from "../harness/engine-stack";
 import { runPolicy, Violation } from "../harness/policy-stack";
@@ -27,7 +28,7 @@ const RULES: Record<AccountName, { prefix: string; upstream: string }[]> = {
 interface Variant {
     /** Account A's registry policy names account B's repositories (a copy-paste mistake). */
     crossAccountPolicy?: boolean;
-    /** Account A declares a second registry policy. */
+    /** Account A declares a second registry policy and a second scanning configuration. */
     secondPolicyInA?: boolean;
 }
 
@@ -63,10 +64,14 @@ function declareAccount(name: AccountName, variant: Variant): void {
     if (variant.secondPolicyInA === true && name === "account-a") {
         registryPolicy(`${name}-second-registry-policy`);
     }
-    new aws.ecr.RegistryScanningConfiguration(`${name}-scanning`, {
+    const scanning = (logicalName: string) => new aws.ecr.RegistryScanningConfiguration(logicalName, {
         scanType: "BASIC",
         rules: [{ scanFrequency: "SCAN_ON_PUSH", repositoryFilters: rules.map(r => ({ filter: `${r.prefix}/*`, filterType: "WILDCARD" })) }],
     }, opts);
+    scanning(`${name}-scanning`);
+    if (variant.secondPolicyInA === true && name === "account-a") {
+        scanning(`${name}-second-scanning`);
+    }
     const role = new aws.iam.Role(`${name}-omics-role`, {
         assumeRolePolicy: json({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "omics.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
     }, opts);
@@ -118,6 +123,7 @@ async function allViolations(stack: EngineStack): Promise<(Violation & { policy:
 
 const REGISTRY_POLICY = "aws:ecr/registryPolicy:RegistryPolicy";
 const MAP_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2";
+const SCANNING = "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration";
 
 for (const preview of [false, true]) {
     const mode = preview ? "in its first preview" : "after up";
@@ -148,7 +154,7 @@ for (const preview of [false, true]) {
             assert.deepEqual(await runPolicy(imageMappingsInsidePrefixes, enginePolicyResources(stack)), []);
         });
 
-        it("counts registry policies per account: a second one in account A is reported on A's policies, not B's", async () => {
+        it("counts registry policies and scanning configurations per account: second ones in A are reported on A's, not B's", async () => {
             const stack = await twoAccountStack(preview, { secondPolicyInA: true });
             const found = (await runPolicy(registryPolicyMatchesRules, enginePolicyResources(stack))).filter(v => v.message.includes("one registry policy per account"));
             assert.deepEqual(found.map(v => v.urn).sort(), [
@@ -156,6 +162,11 @@ for (const preview of [false, true]) {
                 urnOf(stack, REGISTRY_POLICY, "account-a-second-registry-policy"),
             ].sort());
             assert.match(found[0].message, /declares 2 for account 111122223333 in us-east-1/);
+            const scanning = (await runPolicy(scanningCoversPrefixes, enginePolicyResources(stack))).filter(v => v.message.includes("one registry scanning configuration"));
+            assert.deepEqual(scanning.map(v => v.urn).sort(), [
+                urnOf(stack, SCANNING, "account-a-scanning"),
+                urnOf(stack, SCANNING, "account-a-second-scanning"),
+            ].sort());
         });
 
         it("rejects account A's map when it points into account B, on A's map", async () => {
