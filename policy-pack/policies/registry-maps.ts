@@ -16,8 +16,10 @@ export const registryMapMatchesRules: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         for (const map of registryMaps(args.resources)) {
-            // the rules a mapping may name: those possibly in the map's registry
-            const rules = pullThroughCacheRules(scopeOf(args.resources, map.resource).possibly);
+            // A mapping may name the rules possibly in the map's registry; a conflict needs a rule surely there.
+            const scope = scopeOf(args.resources, map.resource);
+            const rules = pullThroughCacheRules(scope.possibly);
+            const sureRules = pullThroughCacheRules(scope.surely);
             const { prefixes, complete } = rulePrefixes(rules);
             map.registryMappings.forEach((mapping, index) => {
                 const where = `Container registry map ${label(map.resource)} registryMappings[${index}]`;
@@ -27,7 +29,7 @@ export const registryMapMatchesRules: StackValidationPolicy = {
                     report(`${where} must have string ecrRepositoryPrefix and upstreamRegistryUrl`, map.resource.urn);
                     return;
                 }
-                const rule = rules.find(r => r.prefix === prefix);
+                const rule = sureRules.find(r => r.prefix === prefix);
                 if (isCopyHost(url)) {
                     if (typeof mapping.credentialArn !== "string" || mapping.credentialArn === "") {
                         report(`${where} maps HealthOmics-copy registry '${url}' to prefix '${prefix}' without a credentialArn; HealthOmics copies from it only with a Secrets Manager secret named in credentialArn`, map.resource.urn);
@@ -39,7 +41,7 @@ export const registryMapMatchesRules: StackValidationPolicy = {
                 }
                 const upstream = upstreamOfAlias(url) ?? url;
                 if (rule === undefined) {
-                    if (complete) {
+                    if (complete && !rules.some(r => r.prefix === prefix)) {
                         report(`${where} names ecrRepositoryPrefix '${prefix}', which no pull-through cache rule declares (declared: ${prefixes.join(", ") || "none"})`, map.resource.urn);
                     }
                 } else if (isKnown(rule.upstreamUrl) && rule.upstreamUrl !== url && rule.upstreamUrl !== upstream) {
@@ -61,7 +63,7 @@ export const imageMappingsInsidePrefixes: StackValidationPolicy = {
             const { account, region } = scope.registry;
             const declared = declaredPrefixes(scope.possibly);
             const prefixes = [...new Set([...declared.rules, ...declared.copies])].sort();
-            const dockerHubPrefixes = pullThroughCacheRules(scope.possibly).filter(r => r.upstreamUrl === DOCKER_HUB_UPSTREAM)
+            const dockerHubPrefixes = pullThroughCacheRules(scope.surely).filter(r => r.upstreamUrl === DOCKER_HUB_UPSTREAM)
                 .map(r => r.prefix).filter((p): p is string => isKnown(p) && p !== undefined);
             map.imageMappings.forEach((mapping, index) => {
                 const destination = mapping.destinationImage;

@@ -28,6 +28,8 @@ const RULES: Record<AccountName, { prefix: string; upstream: string }[]> = {
 interface Variant {
     /** Account A's registry policy names account B's repositories (a copy-paste mistake). */
     crossAccountPolicy?: boolean;
+    /** The providers name no account (no allowedAccountIds, no assumed role): in a first preview no account is known. */
+    unpinnedProviders?: boolean;
     /** Account A declares a second registry policy and a second scanning configuration. */
     secondPolicyInA?: boolean;
 }
@@ -38,7 +40,8 @@ const LIFECYCLE = json({ rules: [{ rulePriority: 1, description: "expire images 
 /** One account's share of the stack, every resource managed by that account's provider. */
 function declareAccount(name: AccountName, variant: Variant): void {
     const account = ACCOUNTS[name];
-    const provider = new aws.Provider(name, { region: REGION, allowedAccountIds: [account], assumeRoles: [{ roleArn: `arn:aws:iam::${account}:role/deploy` }] });
+    const provider = new aws.Provider(name, variant.unpinnedProviders === true ? { region: REGION }
+        : { region: REGION, allowedAccountIds: [account], assumeRoles: [{ roleArn: `arn:aws:iam::${account}:role/deploy` }] });
     const opts = { provider };
     const identity = aws.getCallerIdentityOutput({}, { provider });
     const rules = RULES[name];
@@ -134,6 +137,11 @@ for (const preview of [false, true]) {
                 const rule = stack.resources.find(r => r.type === "aws:ecr/pullThroughCacheRule:PullThroughCacheRule");
                 assert.equal(rule?.properties.registryId, "04da6b54-80e4-46f7-96ec-b56ff0331ba9", "registryId is unknown in a first preview");
             }
+            assert.deepEqual((await allViolations(stack)).map(v => `${v.policy}: ${v.message}`), []);
+        });
+
+        it("passes every policy when the providers do not name their accounts (unknown in a first preview)", async () => {
+            const stack = await twoAccountStack(preview, { unpinnedProviders: true });
             assert.deepEqual((await allViolations(stack)).map(v => `${v.policy}: ${v.message}`), []);
         });
 

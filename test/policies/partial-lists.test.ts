@@ -13,9 +13,9 @@ const QUAY_MAP = "map-quay-only-9c1d";
 /** The default map (the one naming the copy registries' secrets) not known yet, as in a first preview. */
 const DEFAULT_MAP_UNKNOWN: UnknownProps[] = [{ type: `${T.object}::${DEFAULT_MAP}`, props: ["content"] }];
 /** The same stack with the default map's content known to declare no copy registry at all. */
-const withoutCopies = () => editJson(programLikeStack(), DEFAULT_MAP, "content", d => {
-    d.registryMappings = d.registryMappings.filter((e: any) => e.credentialArn === undefined);
-    d.imageMappings = d.imageMappings.filter((m: any) => !String(m.destinationImage).includes("/us-gcr/"));
+const withoutCopies = () => editJson(programLikeStack(), DEFAULT_MAP, "content", (d: { registryMappings: { credentialArn?: string }[]; imageMappings: { destinationImage: string }[] }) => {
+    d.registryMappings = d.registryMappings.filter(e => e.credentialArn === undefined);
+    d.imageMappings = d.imageMappings.filter(m => !m.destinationImage.includes("/us-gcr/"));
 });
 
 describe("no policy treats a partial list of prefixes as complete (hand-made stacks)", () => {
