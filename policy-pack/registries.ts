@@ -49,8 +49,8 @@ function providerAccounts(props: Record<string, unknown>): string[] {
     }
     const chain = providerSetting(props, "assumeRoles");
     const single = providerSetting(props, "assumeRole");
-    const roles = [...(isKnown(chain) && Array.isArray(chain) ? chain : []), ...(isKnown(single) && single !== undefined ? [single] : [])];
-    const last = roles[roles.length - 1] as unknown;
+    const roles: unknown[] = [...(isKnown(chain) && Array.isArray(chain) ? chain as unknown[] : []), ...(isKnown(single) && single !== undefined ? [single] : [])];
+    const last = roles[roles.length - 1];
     const roleArn = typeof last === "object" && last !== null ? (last as Record<string, unknown>).roleArn : undefined;
     const match = typeof roleArn === "string" ? ROLE_ARN.exec(roleArn) : null;
     if (match !== null) {

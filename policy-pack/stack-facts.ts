@@ -57,6 +57,11 @@ export function refersTo(resource: PolicyResource, prop: string, target: PolicyR
     return isKnown(value) && value !== undefined && targetValueProps.some(p => readString(target.props, p) === value);
 }
 
+/** Whether the engine links `resource`'s property `prop` to any other resource. */
+function dependsOnAnything(resource: PolicyResource, prop: string): boolean {
+    return prop in resource.propertyDependencies && resource.propertyDependencies[prop].length > 0;
+}
+
 export interface OmicsRoleFact {
     resource: PolicyResource;
     /** One entry per policy document that applies to the role: inline (RolePolicy, `inlinePolicies`) and managed policies of the stack. */
@@ -118,7 +123,7 @@ export function omicsRoles(resources: readonly PolicyResource[]): { roles: Omics
                 .map(p => parsePolicyDocument(p.policy));
             // a RolePolicy or attachment whose role is unknown and not linked by the engine's dependencies may be this role's
             const unresolved = [...rolePolicies, ...resources.filter(r => r.type === TYPES.rolePolicyAttachment)]
-                .filter(p => !isKnown(readString(p.props, "role")) && (p.propertyDependencies.role ?? []).length === 0)
+                .filter(p => !isKnown(readString(p.props, "role")) && !dependsOnAnything(p, "role"))
                 .map((): Known<Statement[] | undefined> => UNKNOWN);
             return {
                 resource: role,

@@ -134,12 +134,18 @@ function checkScanning(prefixes: readonly string[], configurations: readonly Pol
         if (!isKnown(scanRules)) {
             return; // an unknown rule may cover any prefix
         }
-        for (const rule of Array.isArray(scanRules) ? scanRules as Record<string, unknown>[] : []) {
-            if (typeof rule !== "object" || rule === null || !SCANNING_FREQUENCIES.includes(String(rule.scanFrequency))) {
+        for (const item of Array.isArray(scanRules) ? scanRules as unknown[] : []) {
+            const rule = typeof item === "object" && item !== null ? item as Record<string, unknown> : undefined;
+            if (rule === undefined || !SCANNING_FREQUENCIES.includes(String(rule.scanFrequency))) {
                 continue;
             }
-            const repositoryFilters = Array.isArray(rule.repositoryFilters) ? rule.repositoryFilters as Record<string, unknown>[] : [];
-            filters.push(...repositoryFilters.filter(f => f?.filterType === "WILDCARD" && typeof f.filter === "string").map(f => f.filter as string));
+            const repositoryFilters = Array.isArray(rule.repositoryFilters) ? rule.repositoryFilters as unknown[] : [];
+            for (const entry of repositoryFilters) {
+                const filter = typeof entry === "object" && entry !== null ? entry as Record<string, unknown> : {};
+                if (filter.filterType === "WILDCARD" && typeof filter.filter === "string") {
+                    filters.push(filter.filter);
+                }
+            }
         }
     }
     const uncovered = prefixes.filter(p => !filters.some(f => filterCoversPrefix(f, p)));

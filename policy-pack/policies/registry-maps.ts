@@ -68,26 +68,27 @@ export const imageMappingsInsidePrefixes: StackValidationPolicy = {
             map.imageMappings.forEach((mapping, index) => {
                 const destination = mapping.destinationImage;
                 const where = `Container registry map ${label(map.resource)} imageMappings[${index}] destinationImage`;
-                const image = typeof destination === "string" ? parseEcrImageUri(destination) : undefined;
-                if (image === undefined) {
+                const text = typeof destination === "string" ? destination : undefined;
+                const image = text !== undefined ? parseEcrImageUri(text) : undefined;
+                if (text === undefined || image === undefined) {
                     report(`${where} ${JSON.stringify(destination)} is not an ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>[:tag]`, map.resource.urn);
                     return;
                 }
                 const suffixProblem = hostSuffixMismatch(image);
                 if (suffixProblem !== undefined) {
-                    report(`${where} '${destination}' has the wrong host: ${suffixProblem}`, map.resource.urn);
+                    report(`${where} '${text}' has the wrong host: ${suffixProblem}`, map.resource.urn);
                 }
                 if ((account !== undefined && image.account !== account) || (region !== undefined && image.region !== region)) {
-                    report(`${where} '${destination}' points into account ${image.account} in ${image.region}, but this stack's registry is ${registryLabel(scope.registry)}`, map.resource.urn);
+                    report(`${where} '${text}' points into account ${image.account} in ${image.region}, but this stack's registry is ${registryLabel(scope.registry)}`, map.resource.urn);
                 }
                 if (declared.complete && !prefixes.some(p => isUnderPrefix(image.repository, p) && image.repository !== p)) {
-                    report(`${where} '${destination}' is not under a pull-through cache prefix (declared: ${prefixes.join(", ") || "none"})`, map.resource.urn);
+                    report(`${where} '${text}' is not under a pull-through cache prefix (declared: ${prefixes.join(", ") || "none"})`, map.resource.urn);
                 }
                 const official = officialImageWithoutLibrary(image.repository, dockerHubPrefixes);
                 if (official !== undefined) {
                     const { prefix: officialPrefix, name } = official;
                     const version = `${image.tag !== undefined ? `:${image.tag}` : ""}${image.digest !== undefined ? `@${image.digest}` : ""}`;
-                    report(`${where} '${destination}' names Docker Hub image '${name}' without its namespace; the cache keeps official images under library/, so use '${officialPrefix}/library/${name}${version}'`, map.resource.urn);
+                    report(`${where} '${text}' names Docker Hub image '${name}' without its namespace; the cache keeps official images under library/, so use '${officialPrefix}/library/${name}${version}'`, map.resource.urn);
                 }
             });
         }
@@ -105,7 +106,7 @@ export const imageMappingsPinned: StackValidationPolicy = {
             map.imageMappings.forEach((mapping, index) => {
                 const destination = mapping.destinationImage;
                 const image = typeof destination === "string" ? parseEcrImageUri(destination) : undefined;
-                if (image === undefined) {
+                if (typeof destination !== "string" || image === undefined) {
                     return; // image-mappings-inside-pull-through-prefixes reports it
                 }
                 const pinned = pinning({ tag: image.tag, digest: image.digest });

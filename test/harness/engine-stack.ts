@@ -68,7 +68,7 @@ interface Registration {
 }
 
 /** Names the AWS provider fills in at Check when the program gives none (auto-naming): inputs, known in preview. */
-const AUTONAMED: Record<string, { prop: string; suffix: string }> = {
+const AUTONAMED: Partial<Record<string, { prop: string; suffix: string }>> = {
     "aws:iam/role:Role": { prop: "name", suffix: "-1a2b3c" },
     "aws:iam/rolePolicy:RolePolicy": { prop: "name", suffix: "-7d8e9f" },
     "aws:iam/policy:Policy": { prop: "name", suffix: "-5a6b7c" },
@@ -181,12 +181,13 @@ export async function runEngineProgram<T>(program: () => Promise<T> | T, options
     };
     await pulumi.runtime.setMocks({
         newResource(args) {
+            const given = args.inputs as Record<string, unknown>;
             if (args.type.startsWith("pulumi:providers:")) {
                 providerAccounts.set(args.name, options.accounts?.[args.name] ?? ACCOUNT);
-                providerRegions.set(args.name, typeof args.inputs.region === "string" ? args.inputs.region : region);
-                return { id: options.preview ? "" : `${args.name}-provider-id`, state: args.inputs };
+                providerRegions.set(args.name, typeof given.region === "string" ? given.region : region);
+                return { id: options.preview ? "" : `${args.name}-provider-id`, state: given };
             }
-            const inputs = withAutoName(args.type, args.name, args.inputs);
+            const inputs = withAutoName(args.type, args.name, given);
             if (options.preview) {
                 return { id: "", state: inputs };
             }
@@ -196,7 +197,7 @@ export async function runEngineProgram<T>(program: () => Promise<T> | T, options
             return { id: String(computed.id), state: { ...inputs, ...computed } };
         },
         call(args) {
-            return mockInvoke(args.token, args.inputs, accountOf(args.provider));
+            return mockInvoke(args.token, args.inputs as Record<string, unknown>, accountOf(args.provider));
         },
     }, PROJECT, stackName, options.preview);
     pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
@@ -309,7 +310,10 @@ function readBackInlinePolicies(resources: readonly EngineResource[]): EngineRes
         if (role.type !== "aws:iam/role:Role") {
             return role;
         }
-        const attached = rolePolicies.filter(p => p.properties.role === role.properties.name || p.propertyDependencies.role?.includes(role.urn));
+        const attached = rolePolicies.filter(p => {
+            const linked = "role" in p.propertyDependencies && p.propertyDependencies.role.includes(role.urn);
+            return p.properties.role === role.properties.name || linked;
+        });
         const inlinePolicies = attached.length > 0
             ? attached.map(p => ({ name: p.properties.name, policy: p.properties.policy }))
             : [{ name: "", policy: "" }];
@@ -398,7 +402,7 @@ export function removeResource(stack: EngineStack, type: string, name: string): 
 /** Whether a wire value is (or holds) the engine's unknown marker. */
 export function holdsUnknown(value: unknown): boolean {
     if (typeof value === "string") {
-        return (Object.values(UNKNOWN_WIRE) as string[]).includes(value);
+        return Object.values<string>(UNKNOWN_WIRE).includes(value);
     }
     if (typeof value === "object" && value !== null) {
         return Object.values(value).some(holdsUnknown);

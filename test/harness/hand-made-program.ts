@@ -6,11 +6,7 @@ import { EngineStack, providerComputedOutputs, runEngineProgram } from "./engine
 import { HandMadeResource } from "./policy-stack";
 
 /** A custom resource of any type, with the given inputs (undefined ones are outputs only). */
-class GenericResource extends pulumi.CustomResource {
-    constructor(type: string, name: string, inputs: Record<string, unknown>) {
-        super(type, name, inputs);
-    }
-}
+class GenericResource extends pulumi.CustomResource {}
 
 /** Dependencies before dependents (the engine registers them in that order). */
 function ordered(specs: readonly HandMadeResource[]): HandMadeResource[] {

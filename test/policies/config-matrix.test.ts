@@ -74,7 +74,7 @@ function matrix(): Variant[] {
     for (const [tags, kms] of combinations) {
         variants.push({ label: `every kind, ${text(tags, kms)}`, config: configFor(KINDS, { tags, kms }) });
     }
-    const copies = KINDS.filter(k => String(k.label).startsWith("HealthOmics copy"));
+    const copies = KINDS.filter(k => k.label.startsWith("HealthOmics copy"));
     variants.push(
         { label: "every kind, named maps", config: configFor(KINDS, { tags: true, kms: false, namedMaps: true }) },
         { label: "every kind, kept registry-policy statements", config: configFor(KINDS, { tags: true, kms: true, kept: true }) },

@@ -13,6 +13,9 @@ const QUAY_MAP = "map-quay-only-9c1d";
 /** The default map (the one naming the copy registries' secrets) not known yet, as in a first preview. */
 const DEFAULT_MAP_UNKNOWN: UnknownProps[] = [{ type: `${T.object}::${DEFAULT_MAP}`, props: ["content"] }];
 /** The same stack with the default map's content known to declare no copy registry at all. */
+interface PolicyDocument { Statement: unknown[] }
+interface MapDocument { imageMappings: { destinationImage: string }[] }
+
 const withoutCopies = () => editJson(programLikeStack(), DEFAULT_MAP, "content", (d: { registryMappings: { credentialArn?: string }[]; imageMappings: { destinationImage: string }[] }) => {
     d.registryMappings = d.registryMappings.filter(e => e.credentialArn === undefined);
     d.imageMappings = d.imageMappings.filter(m => !m.destinationImage.includes("/us-gcr/"));
@@ -35,21 +38,21 @@ describe("no policy treats a partial list of prefixes as complete (hand-made sta
     });
 
     it("omics-role-ecr-matches-pull-through-rules still rejects a grant wider than a prefix while the map is unknown", async () => {
-        const wide = editJson(programLikeStack(), "omics-run-permissions", "policy", d => { d.Statement.push({ Effect: "Allow", Action: "ecr:*", Resource: `${REGISTRY_ARN}/*` }); });
+        const wide = editJson(programLikeStack(), "omics-run-permissions", "policy", (d: PolicyDocument) => { d.Statement.push({ Effect: "Allow", Action: "ecr:*", Resource: `${REGISTRY_ARN}/*` }); });
         await expectOne(omicsRoleMatchesRules, wide, [`grants on '${REGISTRY_ARN}/*'`], urn(T.role, "omics-service-role"), { unknown: DEFAULT_MAP_UNKNOWN });
     });
 
     it("image-mappings-inside-pull-through-prefixes: a known map's destination under a copy prefix of the unknown map is not judged", async () => {
-        const underCopy = editJson(programLikeStack(), QUAY_MAP, "content", d => { d.imageMappings[0].destinationImage = `${HOST}/us-gcr/broad-gatk/gatk:4.6.0.2`; });
+        const underCopy = editJson(programLikeStack(), QUAY_MAP, "content", (d: MapDocument) => { d.imageMappings[0].destinationImage = `${HOST}/us-gcr/broad-gatk/gatk:4.6.0.2`; });
         await expectNone(imageMappingsInsidePrefixes, underCopy, { unknown: DEFAULT_MAP_UNKNOWN });
         await expectNone(imageMappingsInsidePrefixes, underCopy);
-        const outside = editJson(programLikeStack(), QUAY_MAP, "content", d => { d.imageMappings[0].destinationImage = `${HOST}/eu-gcr/broad-gatk/gatk:4.6.0.2`; });
+        const outside = editJson(programLikeStack(), QUAY_MAP, "content", (d: MapDocument) => { d.imageMappings[0].destinationImage = `${HOST}/eu-gcr/broad-gatk/gatk:4.6.0.2`; });
         await expectOne(imageMappingsInsidePrefixes, outside, ["is not under a pull-through cache prefix"], urn(T.object, QUAY_MAP));
     });
 
     it("registry-policy-matches-pull-through-rules: a kept statement on a copy prefix is not judged while the map is unknown", async () => {
         const kept = { Sid: "TeamCopies", Effect: "Allow", Principal: { AWS: "444455556666" }, Action: "ecr:CreateRepository", Resource: `${REGISTRY_ARN}/us-gcr/*` };
-        const withKept = (stack: ReturnType<typeof programLikeStack>) => editJson(stack, "registry-policy", "policy", d => d.Statement.push(kept));
+        const withKept = (stack: ReturnType<typeof programLikeStack>) => editJson(stack, "registry-policy", "policy", (d: PolicyDocument) => { d.Statement.push(kept); });
         await expectNone(registryPolicyMatchesRules, withKept(programLikeStack()), { unknown: DEFAULT_MAP_UNKNOWN });
         await expectOne(registryPolicyMatchesRules, withKept(withoutCopies()), ["Statement 'TeamCopies'"], urn(T.registryPolicy, "registry-policy"));
     });
