@@ -49,7 +49,10 @@ function providerAccounts(props: Record<string, unknown>): string[] {
     }
     const chain = providerSetting(props, "assumeRoles");
     const single = providerSetting(props, "assumeRole");
-    const roles: unknown[] = [...(isKnown(chain) && Array.isArray(chain) ? chain as unknown[] : []), ...(isKnown(single) && single !== undefined ? [single] : [])];
+    const roles: unknown[] = [
+        ...(isKnown(chain) && Array.isArray(chain) ? (chain as unknown[]) : []),
+        ...(isKnown(single) && single !== undefined ? [single] : []),
+    ];
     const last = roles[roles.length - 1];
     const roleArn = typeof last === "object" && last !== null ? (last as Record<string, unknown>).roleArn : undefined;
     const match = typeof roleArn === "string" ? ROLE_ARN.exec(roleArn) : null;
@@ -59,7 +62,10 @@ function providerAccounts(props: Record<string, unknown>): string[] {
     return accounts;
 }
 
-function identity(resources: readonly PolicyResource[], provider: PolicyResource["provider"]): Pick<Registry, "account" | "region" | "partition"> {
+function identity(
+    resources: readonly PolicyResource[],
+    provider: PolicyResource["provider"],
+): Pick<Registry, "account" | "region" | "partition"> {
     const accounts = new Set<string>();
     const regions = new Set<string>();
     const partitions = new Set<string>();
@@ -93,7 +99,7 @@ function identity(resources: readonly PolicyResource[], provider: PolicyResource
             regions.add(region);
         }
     }
-    const single = (values: Set<string>): string | undefined => values.size === 1 ? [...values][0] : undefined;
+    const single = (values: Set<string>): string | undefined => (values.size === 1 ? [...values][0] : undefined);
     const account = single(accounts);
     const region = single(regions);
     const partition = single(partitions);
@@ -105,11 +111,15 @@ function sameRegistry(a: Registry, b: Registry): Known<boolean> {
     if (a === b) {
         return true;
     }
-    if ((a.account !== undefined && b.account !== undefined && a.account !== b.account)
-        || (a.region !== undefined && b.region !== undefined && a.region !== b.region)) {
+    if (
+        (a.account !== undefined && b.account !== undefined && a.account !== b.account) ||
+        (a.region !== undefined && b.region !== undefined && a.region !== b.region)
+    ) {
         return false;
     }
-    return a.account !== undefined && a.region !== undefined && a.account === b.account && a.region === b.region ? true : UNKNOWN;
+    return a.account !== undefined && a.region !== undefined && a.account === b.account && a.region === b.region
+        ? true
+        : UNKNOWN;
 }
 
 const cache = new WeakMap<readonly PolicyResource[], Registry[]>();

@@ -15,14 +15,19 @@ import { ConfigMap, PROJECT } from "./stack-config";
 
 // @pulumi/policy's internals (untyped): what its Analyzer server calls on every AnalyzeStack resource.
 const policySdk = {
-    deserialize: deserializeModule as unknown as { deserializeProperties(struct: Struct, proxySecrets: boolean): Record<string, unknown> },
+    deserialize: deserializeModule as unknown as {
+        deserializeProperties(struct: Struct, proxySecrets: boolean): Record<string, unknown>;
+    },
     proxy: proxyModule as unknown as { unknownCheckingProxy<T extends object>(value: T): T },
 };
 
 /** The engine's wire markers (sdk/go/common/resource/sig and plugin/rpc.go, the same in the Node SDK). */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-export const UNKNOWN_WIRE = { string: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", array: "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2" };
+export const UNKNOWN_WIRE = {
+    string: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    array: "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+};
 
 /** One resource of the engine's state, as AnalyzeStack sends it; `properties` are wire values (secrets, unknowns). */
 export interface EngineResource {
@@ -84,8 +89,14 @@ function withAutoName(type: string, name: string, inputs: Record<string, unknown
  * What the mock AWS provider computes on create, the way AWS fills it: ids, ARNs, auto-names, `registryId`.
  * In preview exactly these outputs are unknown (the provider has computed nothing yet).
  */
-function computedOutputs(type: string, name: string, inputs: Record<string, unknown>, account: string, region: string): Record<string, unknown> {
-    const str = (value: unknown, fallback: string) => typeof value === "string" ? value : fallback;
+function computedOutputs(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    account: string,
+    region: string,
+): Record<string, unknown> {
+    const str = (value: unknown, fallback: string) => (typeof value === "string" ? value : fallback);
     switch (type) {
         case "aws:secretsmanager/secret:Secret": {
             const arn = `arn:aws:secretsmanager:${region}:${account}:secret:${str(inputs.name, name)}-AbCdEf`;
@@ -97,16 +108,33 @@ function computedOutputs(type: string, name: string, inputs: Record<string, unkn
         }
         case "aws:iam/role:Role": {
             const roleName = str(inputs.name, `${name}-1a2b3c`);
-            return { id: roleName, name: roleName, arn: `arn:aws:iam::${account}:role/${roleName}`, uniqueId: "AROAEXAMPLE", inlinePolicies: [] };
+            return {
+                id: roleName,
+                name: roleName,
+                arn: `arn:aws:iam::${account}:role/${roleName}`,
+                uniqueId: "AROAEXAMPLE",
+                inlinePolicies: [],
+            };
         }
         case "aws:iam/policy:Policy": {
             const policyName = str(inputs.name, `${name}-5a6b7c`);
-            return { id: `arn:aws:iam::${account}:policy/${policyName}`, name: policyName, arn: `arn:aws:iam::${account}:policy/${policyName}` };
+            return {
+                id: `arn:aws:iam::${account}:policy/${policyName}`,
+                name: policyName,
+                arn: `arn:aws:iam::${account}:policy/${policyName}`,
+            };
         }
         case "aws:iam/rolePolicy:RolePolicy":
-            return { id: `${str(inputs.role, "role")}:${str(inputs.name, `${name}-7d8e9f`)}`, name: str(inputs.name, `${name}-7d8e9f`) };
+            return {
+                id: `${str(inputs.role, "role")}:${str(inputs.name, `${name}-7d8e9f`)}`,
+                name: str(inputs.name, `${name}-7d8e9f`),
+            };
         case "aws:s3/bucket:Bucket":
-            return { id: `${name}-4d5e6f`, bucket: str(inputs.bucket, `${name}-4d5e6f`), arn: `arn:aws:s3:::${str(inputs.bucket, `${name}-4d5e6f`)}` };
+            return {
+                id: `${name}-4d5e6f`,
+                bucket: str(inputs.bucket, `${name}-4d5e6f`),
+                arn: `arn:aws:s3:::${str(inputs.bucket, `${name}-4d5e6f`)}`,
+            };
         case "aws:ecr/pullThroughCacheRule:PullThroughCacheRule":
         case "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate":
         case "aws:ecr/registryPolicy:RegistryPolicy":
@@ -170,7 +198,10 @@ interface OutputsRequest {
 const AWS_VERSION = "7.48.0";
 
 /** Runs `program` under mocks (inside the root stack, as `pulumi up`/`preview` run a program) and returns the engine's view. */
-export async function runEngineProgram<T>(program: () => Promise<T> | T, options: EngineRunOptions): Promise<EngineStack & { result?: T }> {
+export async function runEngineProgram<T>(
+    program: () => Promise<T> | T,
+    options: EngineRunOptions,
+): Promise<EngineStack & { result?: T }> {
     const stackName = options.stack ?? "dev";
     const region = options.config["aws:region"] ?? "us-east-1";
     const providerAccounts = new Map<string, string>();
@@ -179,46 +210,65 @@ export async function runEngineProgram<T>(program: () => Promise<T> | T, options
         const name = reference === undefined || reference === "" ? undefined : providerName(reference);
         return (name !== undefined ? options.accounts?.[name] : undefined) ?? ACCOUNT;
     };
-    await pulumi.runtime.setMocks({
-        newResource(args) {
-            const given = args.inputs as Record<string, unknown>;
-            if (args.type.startsWith("pulumi:providers:")) {
-                providerAccounts.set(args.name, options.accounts?.[args.name] ?? ACCOUNT);
-                providerRegions.set(args.name, typeof given.region === "string" ? given.region : region);
-                return { id: options.preview ? "" : `${args.name}-provider-id`, state: given };
-            }
-            const inputs = withAutoName(args.type, args.name, given);
-            if (options.preview) {
-                return { id: "", state: inputs };
-            }
-            const name = args.provider ? providerName(args.provider) : undefined;
-            const computed = computedOutputs(args.type, args.name, inputs, accountOf(args.provider),
-                (name !== undefined ? providerRegions.get(name) : undefined) ?? region);
-            return { id: String(computed.id), state: { ...inputs, ...computed } };
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                const given = args.inputs as Record<string, unknown>;
+                if (args.type.startsWith("pulumi:providers:")) {
+                    providerAccounts.set(args.name, options.accounts?.[args.name] ?? ACCOUNT);
+                    providerRegions.set(args.name, typeof given.region === "string" ? given.region : region);
+                    return { id: options.preview ? "" : `${args.name}-provider-id`, state: given };
+                }
+                const inputs = withAutoName(args.type, args.name, given);
+                if (options.preview) {
+                    return { id: "", state: inputs };
+                }
+                const name = args.provider ? providerName(args.provider) : undefined;
+                const computed = computedOutputs(
+                    args.type,
+                    args.name,
+                    inputs,
+                    accountOf(args.provider),
+                    (name !== undefined ? providerRegions.get(name) : undefined) ?? region,
+                );
+                return { id: String(computed.id), state: { ...inputs, ...computed } };
+            },
+            call(args) {
+                return mockInvoke(args.token, args.inputs as Record<string, unknown>, accountOf(args.provider));
+            },
         },
-        call(args) {
-            return mockInvoke(args.token, args.inputs as Record<string, unknown>, accountOf(args.provider));
-        },
-    }, PROJECT, stackName, options.preview);
+        PROJECT,
+        stackName,
+        options.preview,
+    );
     pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
 
     const monitor = settings.getMonitor() as unknown as MonitorLike;
     const registrations: Registration[] = [];
     const stackOutputs = new Map<string, Record<string, unknown>>();
     const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, callback) => register(req, (error, response) => {
-        if (error === null) {
-            const propertyDependencies: Record<string, string[]> = {};
-            req.getPropertydependenciesMap().forEach((deps, prop) => { propertyDependencies[prop] = deps.getUrnsList(); });
-            registrations.push({
-                type: req.getType(), name: req.getName(), custom: req.getCustom(), parent: req.getParent(), provider: req.getProvider(),
-                dependencies: req.getDependenciesList(), propertyDependencies,
-                inputs: fromSdkWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-                mockUrn: response.getUrn(), id: response.getId(),
-            });
-        }
-        callback(error, response);
-    });
+    monitor.registerResource = (req, callback) =>
+        register(req, (error, response) => {
+            if (error === null) {
+                const propertyDependencies: Record<string, string[]> = {};
+                req.getPropertydependenciesMap().forEach((deps, prop) => {
+                    propertyDependencies[prop] = deps.getUrnsList();
+                });
+                registrations.push({
+                    type: req.getType(),
+                    name: req.getName(),
+                    custom: req.getCustom(),
+                    parent: req.getParent(),
+                    provider: req.getProvider(),
+                    dependencies: req.getDependenciesList(),
+                    propertyDependencies,
+                    inputs: fromSdkWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    mockUrn: response.getUrn(),
+                    id: response.getId(),
+                });
+            }
+            callback(error, response);
+        });
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req, callback) => {
         stackOutputs.set(req.getUrn(), fromSdkWire(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>);
@@ -236,8 +286,19 @@ export async function runEngineProgram<T>(program: () => Promise<T> | T, options
         error = caught as Error;
     }
     await pulumi.runtime.disconnect();
-    const resources = engineResources(registrations, stackOutputs, { stackName, region, preview: options.preview, accountOf, providerRegions });
-    return { preview: options.preview, resources, ...(error !== undefined ? { error } : {}), ...(result !== undefined ? { result } : {}) };
+    const resources = engineResources(registrations, stackOutputs, {
+        stackName,
+        region,
+        preview: options.preview,
+        accountOf,
+        providerRegions,
+    });
+    return {
+        preview: options.preview,
+        resources,
+        ...(error !== undefined ? { error } : {}),
+        ...(result !== undefined ? { result } : {}),
+    };
 }
 
 interface BuildContext {
@@ -249,13 +310,18 @@ interface BuildContext {
 }
 
 /** The engine's `news`: full parent type chain in URNs, a default aws provider, outputs per resource. */
-function engineResources(registrations: readonly Registration[], stackOutputs: Map<string, Record<string, unknown>>, context: BuildContext): EngineResource[] {
+function engineResources(
+    registrations: readonly Registration[],
+    stackOutputs: Map<string, Record<string, unknown>>,
+    context: BuildContext,
+): EngineResource[] {
     const urnPrefix = `urn:pulumi:${context.stackName}::${PROJECT}::`;
     const engineUrns = new Map<string, string>();
     for (const r of registrations) {
         const parentUrn = r.parent === "" ? undefined : engineUrns.get(r.parent);
         const parentType = parentUrn?.split("::")[2];
-        const type = parentType !== undefined && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${r.type}` : r.type;
+        const type =
+            parentType !== undefined && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${r.type}` : r.type;
         engineUrns.set(r.mockUrn, `${urnPrefix}${type}::${r.name}`);
     }
     const urnOf = (mockUrn: string) => engineUrns.get(mockUrn) ?? mockUrn;
@@ -263,8 +329,14 @@ function engineResources(registrations: readonly Registration[], stackOutputs: M
     const resources: EngineResource[] = [];
     if (registrations.some(r => r.custom && r.type.startsWith("aws:") && r.provider === "")) {
         resources.push({
-            urn: defaultProvider, type: "pulumi:providers:aws", name: defaultProvider.split("::").pop() ?? "default", custom: true, parent: "",
-            dependencies: [], propertyDependencies: {}, properties: { region: context.region, version: AWS_VERSION },
+            urn: defaultProvider,
+            type: "pulumi:providers:aws",
+            name: defaultProvider.split("::").pop() ?? "default",
+            custom: true,
+            parent: "",
+            dependencies: [],
+            propertyDependencies: {},
+            properties: { region: context.region, version: AWS_VERSION },
         });
     }
     for (const r of registrations) {
@@ -277,8 +349,13 @@ function engineResources(registrations: readonly Registration[], stackOutputs: M
             properties = inputs;
         } else {
             const name = r.provider === "" ? undefined : providerName(r.provider);
-            const computed = computedOutputs(r.type, r.name, inputs, context.accountOf(r.provider),
-                (name !== undefined ? context.providerRegions.get(name) : undefined) ?? context.region);
+            const computed = computedOutputs(
+                r.type,
+                r.name,
+                inputs,
+                context.accountOf(r.provider),
+                (name !== undefined ? context.providerRegions.get(name) : undefined) ?? context.region,
+            );
             properties = { ...inputs };
             for (const [key, value] of Object.entries(computed)) {
                 if (!context.preview) {
@@ -289,10 +366,18 @@ function engineResources(registrations: readonly Registration[], stackOutputs: M
             }
         }
         resources.push({
-            urn: urnOf(r.mockUrn), type: r.type, name: r.name, custom: r.custom, parent: r.parent === "" ? "" : urnOf(r.parent),
-            ...(r.custom && r.type.startsWith("aws:") ? { provider: providerRef !== undefined ? urnOf(providerRef) : defaultProvider } : {}),
+            urn: urnOf(r.mockUrn),
+            type: r.type,
+            name: r.name,
+            custom: r.custom,
+            parent: r.parent === "" ? "" : urnOf(r.parent),
+            ...(r.custom && r.type.startsWith("aws:")
+                ? { provider: providerRef !== undefined ? urnOf(providerRef) : defaultProvider }
+                : {}),
             dependencies: r.dependencies.map(urnOf),
-            propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, v.map(urnOf)])),
+            propertyDependencies: Object.fromEntries(
+                Object.entries(r.propertyDependencies).map(([k, v]) => [k, v.map(urnOf)]),
+            ),
             properties,
         });
     }
@@ -314,22 +399,30 @@ function readBackInlinePolicies(resources: readonly EngineResource[]): EngineRes
             const linked = "role" in p.propertyDependencies && p.propertyDependencies.role.includes(role.urn);
             return p.properties.role === role.properties.name || linked;
         });
-        const inlinePolicies = attached.length > 0
-            ? attached.map(p => ({ name: p.properties.name, policy: p.properties.policy }))
-            : [{ name: "", policy: "" }];
+        const inlinePolicies =
+            attached.length > 0
+                ? attached.map(p => ({ name: p.properties.name, policy: p.properties.policy }))
+                : [{ name: "", policy: "" }];
         return { ...role, properties: { ...role.properties, inlinePolicies } };
     });
 }
 
 /** Engine wire properties -> what @pulumi/policy hands a policy (SkipInternalKeys, then its deserializer and proxy). */
 function policyProps(properties: Record<string, unknown>): Record<string, unknown> {
-    const wire = Object.fromEntries(Object.entries(properties).filter(([k, v]) => !k.startsWith("__") && v !== undefined));
-    const struct = Struct.fromJavaScript(JSON.parse(JSON.stringify(wire)) as Parameters<typeof Struct.fromJavaScript>[0]);
+    const wire = Object.fromEntries(
+        Object.entries(properties).filter(([k, v]) => !k.startsWith("__") && v !== undefined),
+    );
+    const struct = Struct.fromJavaScript(
+        JSON.parse(JSON.stringify(wire)) as Parameters<typeof Struct.fromJavaScript>[0],
+    );
     return policySdk.proxy.unknownCheckingProxy(policySdk.deserialize.deserializeProperties(struct, false));
 }
 
 const NO_OPTIONS: PolicyResource["opts"] = {
-    protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [],
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    additionalSecretOutputs: [],
     customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
 };
 
@@ -341,12 +434,26 @@ export function enginePolicyResources(stack: EngineStack): PolicyResource[] {
     for (const r of resources) {
         const props = policyProps(r.properties);
         const providerResource = r.provider !== undefined ? byUrn.get(r.provider) : undefined;
-        const provider: PolicyProviderResource | undefined = providerResource === undefined ? undefined
-            : { type: providerResource.type, urn: providerResource.urn, name: providerResource.name, props: policyProps(providerResource.properties) };
+        const provider: PolicyProviderResource | undefined =
+            providerResource === undefined
+                ? undefined
+                : {
+                      type: providerResource.type,
+                      urn: providerResource.urn,
+                      name: providerResource.name,
+                      props: policyProps(providerResource.properties),
+                  };
         converted.set(r.urn, {
-            type: r.type, name: r.name, urn: r.urn, props, opts: NO_OPTIONS, dependencies: [], propertyDependencies: {},
+            type: r.type,
+            name: r.name,
+            urn: r.urn,
+            props,
+            opts: NO_OPTIONS,
+            dependencies: [],
+            propertyDependencies: {},
             ...(provider !== undefined ? { provider } : {}),
-            isType: () => false, asType: () => undefined,
+            isType: () => false,
+            asType: () => undefined,
         });
     }
     for (const r of resources) {
@@ -354,9 +461,14 @@ export function enginePolicyResources(stack: EngineStack): PolicyResource[] {
         if (target === undefined) {
             continue;
         }
-        const find = (urns: readonly string[]) => urns.map(u => converted.get(u)).filter((x): x is PolicyResource => x !== undefined);
+        const find = (urns: readonly string[]) =>
+            urns.map(u => converted.get(u)).filter((x): x is PolicyResource => x !== undefined);
         target.dependencies = find(r.dependencies);
-        target.propertyDependencies = Object.fromEntries(Object.entries(r.propertyDependencies).filter(([, v]) => v.length > 0).map(([k, v]) => [k, find(v)]));
+        target.propertyDependencies = Object.fromEntries(
+            Object.entries(r.propertyDependencies)
+                .filter(([, v]) => v.length > 0)
+                .map(([k, v]) => [k, find(v)]),
+        );
         const parent = converted.get(r.parent);
         if (parent !== undefined) {
             target.parent = parent;
@@ -368,7 +480,12 @@ export function enginePolicyResources(stack: EngineStack): PolicyResource[] {
 /** The program's own stack from `config`, after `up` or in its first preview. */
 export async function runOmicsStack(config: ConfigMap, secretKeys: string[], preview: boolean): Promise<EngineStack> {
     const run = await runEngineProgram(() => runOmicsRegistryMaps(), { config, secretKeys, preview });
-    return { preview: run.preview, resources: run.resources, ...(run.error !== undefined ? { error: run.error } : {}), ...(run.result !== undefined ? { outputs: run.result } : {}) };
+    return {
+        preview: run.preview,
+        resources: run.resources,
+        ...(run.error !== undefined ? { error: run.error } : {}),
+        ...(run.result !== undefined ? { outputs: run.result } : {}),
+    };
 }
 
 function findOne(stack: EngineStack, type: string, name: string): EngineResource {
@@ -380,9 +497,21 @@ function findOne(stack: EngineStack, type: string, name: string): EngineResource
 }
 
 /** A copy of the stack where the resource of `type` named `name` has its properties changed by `change`. */
-export function changeProperties(stack: EngineStack, type: string, name: string, change: (properties: Record<string, unknown>) => Record<string, unknown>): EngineStack {
+export function changeProperties(
+    stack: EngineStack,
+    type: string,
+    name: string,
+    change: (properties: Record<string, unknown>) => Record<string, unknown>,
+): EngineStack {
     const target = findOne(stack, type, name);
-    return { ...stack, resources: stack.resources.map(r => r === target ? { ...r, properties: change(JSON.parse(JSON.stringify(r.properties)) as Record<string, unknown>) } : r) };
+    return {
+        ...stack,
+        resources: stack.resources.map(r =>
+            r === target
+                ? { ...r, properties: change(JSON.parse(JSON.stringify(r.properties)) as Record<string, unknown>) }
+                : r,
+        ),
+    };
 }
 
 /** A copy of the stack without the resource of `type` named `name` (and the engine's links to it). */
@@ -391,11 +520,15 @@ export function removeResource(stack: EngineStack, type: string, name: string): 
     const drop = (urns: readonly string[]) => urns.filter(u => u !== target.urn);
     return {
         ...stack,
-        resources: stack.resources.filter(r => r !== target).map(r => ({
-            ...r,
-            dependencies: drop(r.dependencies),
-            propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, drop(v)])),
-        })),
+        resources: stack.resources
+            .filter(r => r !== target)
+            .map(r => ({
+                ...r,
+                dependencies: drop(r.dependencies),
+                propertyDependencies: Object.fromEntries(
+                    Object.entries(r.propertyDependencies).map(([k, v]) => [k, drop(v)]),
+                ),
+            })),
     };
 }
 

@@ -38,30 +38,38 @@ function ordered(specs: readonly HandMadeResource[]): HandMadeResource[] {
  * value it equals (its `id` when none does); provider-computed properties are outputs only.
  */
 export async function handMadePreview(specs: readonly HandMadeResource[], region = "us-east-1"): Promise<EngineStack> {
-    const run = await runEngineProgram(() => {
-        const declared = new Map<string, pulumi.CustomResource>();
-        for (const spec of ordered(specs)) {
-            const computed = providerComputedOutputs(spec.type);
-            const inputs: Record<string, unknown> = {};
-            for (const [key, value] of Object.entries(spec.props)) {
-                if (key === "id") {
-                    continue; // every custom resource's id is the provider's
+    const run = await runEngineProgram(
+        () => {
+            const declared = new Map<string, pulumi.CustomResource>();
+            for (const spec of ordered(specs)) {
+                const computed = providerComputedOutputs(spec.type);
+                const inputs: Record<string, unknown> = {};
+                for (const [key, value] of Object.entries(spec.props)) {
+                    if (key === "id") {
+                        continue; // every custom resource's id is the provider's
+                    }
+                    const from = spec.dependsOn?.[key]?.[0];
+                    if (computed.includes(key)) {
+                        inputs[key] = undefined; // an output the provider fills in
+                    } else if (from !== undefined) {
+                        const target = specs.find(s => s.name === from);
+                        const resource = declared.get(from);
+                        const output = Object.entries(target?.props ?? {}).find(
+                            ([k, v]) => k !== "id" && JSON.stringify(v) === JSON.stringify(value),
+                        )?.[0];
+                        inputs[key] =
+                            output === undefined
+                                ? resource?.id
+                                : (resource as unknown as Record<string, pulumi.Output<unknown>>)[output];
+                    } else {
+                        inputs[key] = value;
+                    }
                 }
-                const from = spec.dependsOn?.[key]?.[0];
-                if (computed.includes(key)) {
-                    inputs[key] = undefined; // an output the provider fills in
-                } else if (from !== undefined) {
-                    const target = specs.find(s => s.name === from);
-                    const resource = declared.get(from);
-                    const output = Object.entries(target?.props ?? {}).find(([k, v]) => k !== "id" && JSON.stringify(v) === JSON.stringify(value))?.[0];
-                    inputs[key] = output === undefined ? resource?.id : (resource as unknown as Record<string, pulumi.Output<unknown>>)[output];
-                } else {
-                    inputs[key] = value;
-                }
+                declared.set(spec.name, new GenericResource(spec.type, spec.name, inputs));
             }
-            declared.set(spec.name, new GenericResource(spec.type, spec.name, inputs));
-        }
-    }, { config: { "aws:region": region }, preview: true });
+        },
+        { config: { "aws:region": region }, preview: true },
+    );
     if (run.error !== undefined) {
         throw run.error;
     }

@@ -9,7 +9,11 @@ import { ConfigMap } from "./stack-config";
 const MANDATORY = policies.filter(p => p.enforcementLevel === "mandatory");
 
 /** `policy: message` of every mandatory violation of the program's stack for `config`. */
-export async function mandatoryViolations(config: ConfigMap, secretKeys: string[], preview: boolean): Promise<string[]> {
+export async function mandatoryViolations(
+    config: ConfigMap,
+    secretKeys: string[],
+    preview: boolean,
+): Promise<string[]> {
     const stack = await runOmicsStack(config, secretKeys, preview);
     assert.equal(stack.error, undefined, stack.error?.message);
     const resources = enginePolicyResources(stack);
