@@ -5,6 +5,7 @@
 import * as assert from "assert/strict";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { StackValidationPolicy } from "@pulumi/policy";
 import {
     imageMappingsInsidePrefixes,
     policies,
@@ -291,27 +292,21 @@ for (const preview of [false, true]) {
 
         it("counts registry policies and scanning configurations per account: second ones in A are reported on A's, not B's", async () => {
             const stack = await twoAccountStack(preview, { secondPolicyInA: true });
-            const found = (await runPolicy(registryPolicyMatchesRules, enginePolicyResources(stack))).filter(v =>
-                v.message.includes("one registry policy per account"),
-            );
+            const resources = enginePolicyResources(stack);
+            /** The URNs of `policy`'s violations whose message contains `fragment`, and the messages. */
+            const reported = async (policy: StackValidationPolicy, fragment: string) => {
+                const found = (await runPolicy(policy, resources)).filter(v => v.message.includes(fragment));
+                return { urns: found.map(v => v.urn).sort(), messages: found.map(v => v.message) };
+            };
+            const policiesOfA = await reported(registryPolicyMatchesRules, "one registry policy per account");
+            const expected = (type: string, names: string[]) => names.map(n => urnOf(stack, type, n)).sort();
             assert.deepEqual(
-                found.map(v => v.urn).sort(),
-                [
-                    urnOf(stack, REGISTRY_POLICY, "account-a-registry-policy"),
-                    urnOf(stack, REGISTRY_POLICY, "account-a-second-registry-policy"),
-                ].sort(),
+                policiesOfA.urns,
+                expected(REGISTRY_POLICY, ["account-a-registry-policy", "account-a-second-registry-policy"]),
             );
-            assert.match(found[0].message, /declares 2 for account 111122223333 in us-east-1/);
-            const scanning = (await runPolicy(scanningCoversPrefixes, enginePolicyResources(stack))).filter(v =>
-                v.message.includes("one registry scanning configuration"),
-            );
-            assert.deepEqual(
-                scanning.map(v => v.urn).sort(),
-                [
-                    urnOf(stack, SCANNING, "account-a-scanning"),
-                    urnOf(stack, SCANNING, "account-a-second-scanning"),
-                ].sort(),
-            );
+            assert.match(policiesOfA.messages[0], /declares 2 for account 111122223333 in us-east-1/);
+            const scanningOfA = await reported(scanningCoversPrefixes, "one registry scanning configuration");
+            assert.deepEqual(scanningOfA.urns, expected(SCANNING, ["account-a-scanning", "account-a-second-scanning"]));
         });
 
         it("rejects account A's map when it points into account B, on A's map", async () => {
