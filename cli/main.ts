@@ -14,6 +14,8 @@ export function buildProgram(): Command {
         .version(toolVersion(), "-V, --version", "print the version and exit")
         // A usage error is one line and a pointer to the help, not the whole help (subcommands inherit this).
         .showHelpAfterError(`(run '${TOOL_NAME} --help', or '${TOOL_NAME} <command> --help', for usage)`)
+        // Options belong to the command they follow: `rollout --format json` and `rollout plan --format github-matrix`.
+        .enablePositionalOptions()
         .exitOverride();
     registerRender(program);
     registerCheck(program);

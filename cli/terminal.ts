@@ -27,13 +27,16 @@ export function tableWidth(stream: OutputStream): number | undefined {
     return stream.isTTY === true && typeof stream.columns === "number" && stream.columns > 0 ? stream.columns : undefined;
 }
 
-/** This tool's version: package.json's, found upwards from this file (cli/ in the sources, dist/cli/ when built). */
+/**
+ * This tool's version: that of the package.json declaring the `omics-registry-maps` command, found upwards from this
+ * file (cli/ in the sources, dist/cli/ when built, node_modules/@omics-registry-maps/cli/dist/cli/ when installed).
+ */
 export function toolVersion(): string {
     for (let dir = __dirname; ; dir = path.dirname(dir)) {
         const file = path.join(dir, "package.json");
         if (fs.existsSync(file)) {
-            const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: unknown; version?: unknown };
-            if (manifest.name === "omics-registry-maps" && typeof manifest.version === "string") {
+            const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { bin?: unknown; version?: unknown };
+            if (typeof manifest.bin === "object" && manifest.bin !== null && TOOL_NAME in manifest.bin && typeof manifest.version === "string") {
                 return manifest.version;
             }
         }

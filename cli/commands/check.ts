@@ -25,6 +25,7 @@ interface CheckFlags {
     project?: string;
     profile?: string;
     verbose?: boolean;
+    esc?: boolean;
 }
 
 /** What the report records of the map and where it resolves (CheckInputs without the tool, profiles, workflow file). */
@@ -47,7 +48,7 @@ async function fromStack(flags: CheckFlags & { stack: string }): Promise<MapSour
     }
     const { evaluateStackOffline } = await loadStackFiles();
     const accountIsPlaceholder = flags.account === undefined;
-    const evaluated = evaluateStackOffline(projectDir, flags.stack, { account: flags.account ?? PLACEHOLDER_ACCOUNT, assumeUnsetSecrets: true });
+    const evaluated = evaluateStackOffline(projectDir, flags.stack, { account: flags.account ?? PLACEHOLDER_ACCOUNT, assumeUnsetSecrets: true, esc: flags.esc === true });
     if (!evaluated.ok) {
         process.stderr.write(`${evaluated.message}\n${accountIsPlaceholder ? `${PLACEHOLDER_VALIDATION_NOTE}\n` : ""}`);
         return undefined;
@@ -229,6 +230,7 @@ export function registerCheck(program: Command): void {
         .option("--project <dir>", "with --stack: the Pulumi project directory (default: the nearest with Pulumi.yaml)")
         .option("--profile <names>", "Nextflow profiles (comma-separated, as nextflow run -profile): their profile-only and test images count in the verdict")
         .option("--verbose", "list every place an image is written (the JSON report always does)")
+        .option("--esc", "with --stack: read the stack's Pulumi ESC environments with `pulumi env open` (Pulumi CLI and login)")
         .action(async (workflow: string, flags: CheckFlags) => {
             process.exitCode = await check(workflow, flags);
         });

@@ -1,7 +1,8 @@
 // `check` on whole public pipelines vendored as fixtures (nf-core/rnaseq, broadinstitute/warp), through the CLI's real
 // entry (main(argv)) with real parsers, stack files and render. Every suggested fix is applied: a stack entry must pass
-// the program's own config validation and the pack on the program's resources (program under Pulumi's mock runtime);
-// a map entry must pass every policy of the pack on a stack the program built, its map holding that entry.
+// the program's own config validation and the pack on the program's stack (the program under the engine-style harness,
+// test/harness/engine-stack.ts, policies given what the engine's Analyzer gives them); a map entry must pass every
+// policy of the pack on a stack the program built, its map holding that entry.
 import * as assert from "assert/strict";
 import * as fs from "fs";
 import * as path from "path";
@@ -13,8 +14,8 @@ import { policies } from "../../policy-pack/policies";
 import { writtenHost } from "../../policy-pack/rules/docker-reference";
 import { DOCKER_HUB_UPSTREAM } from "../../policy-pack/rules/registry-catalogue";
 import { CheckReport, RegistryFix } from "../../workflow-check/types";
-import { MockedResource, runProgram } from "../harness/mock-program";
-import { policyResources, runPolicy } from "../harness/policy-stack";
+import { changeProperties, EngineStack, enginePolicyResources, runOmicsStack } from "../harness/engine-stack";
+import { runPolicy } from "../harness/policy-stack";
 import { ConfigMap, DOCKER_HUB_SECRET, PROJECT, readProjectFile } from "../harness/stack-config";
 import { CliRun, REPO_ROOT, runCli, suiteProjects } from "../cli/run-cli";
 
@@ -141,17 +142,18 @@ function validates(applied: AppliedStack): void {
     assert.ok(result.ok, result.ok ? "" : result.problems.map(p => `${p.path}: ${p.message}`).join("\n"));
 }
 
-async function programResources(applied: AppliedStack): Promise<MockedResource[]> {
+/** The program's stack after `pulumi up` with the applied config. */
+async function programStack(applied: AppliedStack): Promise<EngineStack> {
     const { config, secretKeys } = withSecrets(applied);
-    const run = await runProgram(config, secretKeys);
-    assert.equal(run.error, undefined, run.error?.message);
-    return run.resources;
+    const stack = await runOmicsStack(config, secretKeys, false);
+    assert.equal(stack.error, undefined, stack.error?.message);
+    return stack;
 }
 
-async function passesEveryPolicy(resources: readonly MockedResource[]): Promise<void> {
+async function passesEveryPolicy(stack: EngineStack): Promise<void> {
     const found: string[] = [];
     for (const policy of policies) {
-        for (const violation of await runPolicy(policy, policyResources(resources))) {
+        for (const violation of await runPolicy(policy, enginePolicyResources(stack))) {
             found.push(`${policy.name}: ${violation.message}`);
         }
     }
@@ -162,12 +164,12 @@ const MAP_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2";
 const SECRET = "aws:secretsmanager/secret:Secret";
 
 /**
- * The program's resources with the default map's registry mappings for the fixes' hosts replaced by the fixes' map
+ * The program's stack with the default map's registry mappings for the fixes' hosts replaced by the fixes' map
  * entries. A credentialArn names the stack's secret by name; the real ARN carries Secrets Manager's random suffix,
  * which the user copies from their secret, as the fix says.
  */
-function withMapEntries(resources: readonly MockedResource[], fixes: readonly RegistryFix[]): MockedResource[] {
-    const secretArns = resources.filter(r => r.type === SECRET).map(r => String(r.state.arn));
+function withMapEntries(stack: EngineStack, fixes: readonly RegistryFix[]): EngineStack {
+    const secretArns = stack.resources.filter(r => r.type === SECRET).map(r => String(r.properties.arn));
     const entries = fixes.map(fix => {
         const arn = fix.entry.credentialArn;
         if (typeof arn !== "string") {
@@ -178,18 +180,13 @@ function withMapEntries(resources: readonly MockedResource[], fixes: readonly Re
         return { ...fix.entry, credentialArn: real };
     });
     const hosts = new Set(fixes.map(fix => fix.host));
-    let replaced = 0;
-    const changed = resources.map(resource => {
-        if (resource.type !== MAP_OBJECT || typeof resource.state.content !== "string") {
-            return resource;
-        }
-        replaced++;
-        const map = JSON.parse(resource.state.content) as { registryMappings: { upstreamRegistryUrl: string }[] };
-        map.registryMappings = [...map.registryMappings.filter(m => !hosts.has(m.upstreamRegistryUrl)), ...entries as typeof map.registryMappings];
-        return { ...resource, state: { ...resource.state, content: JSON.stringify(map) } };
+    const maps = stack.resources.filter(r => r.type === MAP_OBJECT && typeof r.properties.content === "string" && r.properties.content.includes("registryMappings"));
+    assert.equal(maps.length, 1, "one map object");
+    return changeProperties(stack, MAP_OBJECT, maps[0].name, properties => {
+        const map = JSON.parse(String(properties.content)) as { registryMappings: Record<string, unknown>[] };
+        map.registryMappings = [...map.registryMappings.filter(m => !hosts.has(String(m.upstreamRegistryUrl))), ...entries];
+        return { ...properties, content: JSON.stringify(map) };
     });
-    assert.equal(replaced, 1, "one map object");
-    return changed;
 }
 
 describe("check on real pipelines: nf-core/rnaseq and broadinstitute/warp (real CLI entry, parsers, stack files, program and pack)", () => {
@@ -264,7 +261,7 @@ describe("check on real pipelines: nf-core/rnaseq and broadinstitute/warp (real 
                 }
                 const applied = applyStackFixes(base(pipeline.stackText), stackReport.fixes);
                 validates(applied);
-                await passesEveryPolicy(await programResources(applied));
+                await passesEveryPolicy(await programStack(applied));
                 const after = await jsonReport(["check", pipeline.root, "--stack", pipeline.stack, "--project", project({
                     [`Pulumi.${pipeline.stack}.yaml`]: stringify({ config: { ...(parse(pipeline.stackText) as { config: object }).config, [`${PROJECT}:registries`]: JSON.parse(applied.config[`${PROJECT}:registries`]) as unknown } }),
                 })]);
@@ -288,8 +285,8 @@ describe("check on real pipelines: nf-core/rnaseq and broadinstitute/warp (real 
                     }
                 }
                 // The stack the map entries go with: the program's, with the registries those hosts need.
-                const resources = await programResources(applyStackFixes(base(pipeline.stackText), stackReport.fixes));
-                await passesEveryPolicy(withMapEntries(resources, mapReport.fixes));
+                const stack = await programStack(applyStackFixes(base(pipeline.stackText), stackReport.fixes));
+                await passesEveryPolicy(withMapEntries(stack, mapReport.fixes));
             });
         });
     }
