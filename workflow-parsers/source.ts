@@ -135,6 +135,8 @@ interface ZipEntry {
     compressedSize: number;
     inflatedSize: number;
     localHeaderOffset: number;
+    /** A symbolic link stored by a Unix zip tool (made by Unix, mode S_IFLNK): its data is the target path. */
+    isSymlink: boolean;
 }
 
 const EOCD_SIGNATURE = 0x06054b50;
@@ -204,6 +206,7 @@ function centralDirectory(fd: number, size: number): ZipEntry[] {
             compressedSize: directory.readUInt32LE(at + 20),
             inflatedSize: directory.readUInt32LE(at + 24),
             localHeaderOffset: directory.readUInt32LE(at + 42),
+            isSymlink: directory.readUInt8(at + 5) === 3 && ((directory.readUInt32LE(at + 38) >>> 16) & 0o170000) === 0o120000,
         };
         readZip64Extra(entry, directory.subarray(at + 46 + nameLength, at + 46 + nameLength + extraLength));
         entries.push(entry);
@@ -282,6 +285,43 @@ function inflateEntry(fd: number, entry: ZipEntry): Uint8Array {
     return Buffer.concat(chunks);
 }
 
+const MAX_LINK_TARGET_BYTES = 4096;
+
+/**
+ * Adds the files that symbolic links stored in the zip lead to, under the links' names, as a folder's links are
+ * followed: only to targets inside the archive, never round a loop. Returns a warning for each link not followed.
+ */
+function followZipLinks(zipPath: string, links: readonly ZipEntry[], byName: Map<string, ZipEntry>): ParseProblem[] {
+    const warnings: ParseProblem[] = [];
+    const fd = fs.openSync(zipPath, "r");
+    try {
+        for (const link of links) {
+            if (link.inflatedSize > MAX_LINK_TARGET_BYTES) {
+                warnings.push({ file: link.name, message: "symbolic link with a target longer than 4096 bytes: not followed" });
+                continue;
+            }
+            const written = new TextDecoder("utf-8").decode(inflateEntry(fd, link));
+            const target = path.posix.normalize(path.posix.join(path.posix.dirname(link.name), written)).replace(/\/$/, "");
+            if (written.startsWith("/") || target === ".." || target.startsWith("../")) {
+                warnings.push({ file: link.name, message: `symbolic link to ${written}, outside the workflow zip: not followed` });
+            } else if (target === "." || link.name === target || link.name.startsWith(`${target}/`)) {
+                warnings.push({ file: link.name, message: `symbolic link to ${written}, a folder that contains it: not followed (a loop)` });
+            } else {
+                const file = byName.get(target);
+                const below = [...byName].filter(([name]) => name.startsWith(`${target}/`));
+                if (file !== undefined) byName.set(link.name, file);
+                for (const [name, entry] of below) byName.set(`${link.name}${name.slice(target.length)}`, entry);
+                if (file === undefined && below.length === 0) {
+                    warnings.push({ file: link.name, message: `symbolic link to ${written}, which the zip does not hold: not followed` });
+                }
+            }
+        }
+    } finally {
+        fs.closeSync(fd);
+    }
+    return warnings;
+}
+
 function zipSource(zipPath: string, size: number): WorkflowSource {
     const refuse = (reason: string): WorkflowSourceError => new WorkflowSourceError(`Workflow zip ${zipPath} refused: ${reason} (nothing was inflated)`);
     if (size > ZIP_LIMITS.archiveBytes) throw refuse(`it is ${mib(size)}, past the ${mib(ZIP_LIMITS.archiveBytes)} HealthOmics takes`);
@@ -297,14 +337,17 @@ function zipSource(zipPath: string, size: number): WorkflowSource {
     }
     fs.closeSync(fd);
     const byName = new Map<string, ZipEntry>();
+    const links: ZipEntry[] = [];
     for (const entry of entries) {
         if (entry.name.endsWith("/") || entry.name.split("/").some((part) => SKIPPED_DIRECTORIES.has(part))) continue;
-        byName.set(entry.name, entry);
+        if (entry.isSymlink) links.push(entry);
+        else byName.set(entry.name, entry);
     }
+    const warnings = links.length > 0 ? followZipLinks(zipPath, links, byName) : [];
     const decoder = new TextDecoder("utf-8");
     return {
         files: [...byName.keys()].sort(),
-        warnings: [],
+        warnings,
         readText: (relativePath) => {
             const entry = byName.get(relativePath);
             if (entry === undefined) return undefined;

@@ -114,6 +114,32 @@ describe("workflow-parsers: workflow sources (symbolic links, bounded zips, empt
         assert.ok(fromZip.references.some((r) => r.file === "tasks/wdl/Utilities.wdl" && r.value === "ubuntu:20.04"));
     });
 
+    it("follows symbolic links stored in a zip (Unix mode S_IFLNK) to targets inside it; others are warnings", async () => {
+        const link = (target: string): [Uint8Array, { os: number; attrs: number }] => [strToU8(target), { os: 3, attrs: (0o120777 << 16) >>> 0 }];
+        const file = path.join(tempDir(), "links.zip");
+        fs.writeFileSync(file, zipSync({
+            "shared/tasks.wdl": strToU8(TASK("quay.io/biocontainers/samtools:1.17--h00cdaf9_0")),
+            "wf/lib": link("../shared"),
+            "wf/linked.wdl": link("../shared/tasks.wdl"),
+            "wf/escape.wdl": link("../../outside.wdl"),
+            "wf/loop": link(".."),
+            "wf/gone.wdl": link("nowhere.wdl"),
+        }));
+        const source = openWorkflowSource(file);
+        assert.deepEqual(source.files, ["shared/tasks.wdl", "wf/lib/tasks.wdl", "wf/linked.wdl"]);
+        assert.deepEqual(source.warnings, [
+            { file: "wf/escape.wdl", message: "symbolic link to ../../outside.wdl, outside the workflow zip: not followed" },
+            { file: "wf/loop", message: "symbolic link to .., a folder that contains it: not followed (a loop)" },
+            { file: "wf/gone.wdl", message: "symbolic link to nowhere.wdl, which the zip does not hold: not followed" },
+        ]);
+        const scan = await scanWorkflow(file);
+        assert.deepEqual(scan.references.map((r) => [r.file, r.value]), [
+            ["shared/tasks.wdl", "quay.io/biocontainers/samtools:1.17--h00cdaf9_0"],
+            ["wf/lib/tasks.wdl", "quay.io/biocontainers/samtools:1.17--h00cdaf9_0"],
+            ["wf/linked.wdl", "quay.io/biocontainers/samtools:1.17--h00cdaf9_0"],
+        ]);
+    });
+
     it("an import that leaves a zip is missing (the zip must carry it)", async () => {
         const zip = writeZip({ "wf/main.wdl": 'version 1.0\nimport "../../tasks/t.wdl" as T\nworkflow W { call T.T }\n', "tasks/t.wdl": TASK("ubuntu:22.04") });
         const scan = await scanWorkflow(zip);
