@@ -21,12 +21,19 @@ describe("workflow-parsers: real pipelines (warp, gatk-workflows, WDL 1.1 spec)"
         assert.deepEqual(at(`${UP}tasks/wdl/Alignment.wdl`, 116).map((r) => r.value), ["us.gcr.io/broad-gotc-prod/samtools-picard-bwa:1.0.2-0.7.15-2.26.10-1643840748"]);
         // tasks/wdl/Utilities.wdl:222 `docker: "ubuntu:20.04"`, the official image of point 8
         assert.deepEqual(at(`${UP}tasks/wdl/Utilities.wdl`, 222).map((r) => r.value), ["ubuntu:20.04"]);
-        // VariantCalling.wdl:45 `String gatk_docker = if cloud_provider == "gcp" then gatk_docker_gcp else gatk_docker_azure`,
-        // passed down to GermlineVariantDiscovery.wdl: both branches, each marked with its condition.
-        const branches = at(`${UP}tasks/wdl/BamProcessing.wdl`, 51).map((r) => [r.value, r.condition]);
-        assert.deepEqual(branches, [
-            ["us.gcr.io/broad-gotc-prod/picard-cloud:2.26.10", 'cloud_provider == "gcp"'],
+        // VariantCalling.wdl:57 `String picard_cloud_docker = if cloud_provider == "gcp" then picard_cloud_docker_gcp else
+        // picard_cloud_docker_azure`, passed down to GermlineVariantDiscovery.wdl:201: both branches, each marked with its
+        // condition and the expression it was chosen from.
+        const ifThen = 'if cloud_provider == "gcp" then picard_cloud_docker_gcp else picard_cloud_docker_azure';
+        assert.deepEqual(at(`${UP}tasks/wdl/GermlineVariantDiscovery.wdl`, 201).map((r) => [r.value, r.condition, r.expression]), [
+            ["us.gcr.io/broad-gotc-prod/picard-cloud:2.26.10", 'cloud_provider == "gcp"', ifThen],
+            ["dsppipelinedev.azurecr.io/picard-cloud:2.26.10", '!(cloud_provider == "gcp")', ifThen],
+        ]);
+        // BamProcessing.wdl:51 gets the same if from one caller and the GCP image as a plain default from another: the GCP
+        // image is needed whatever the condition, so it is one reference without one.
+        assert.deepEqual(at(`${UP}tasks/wdl/BamProcessing.wdl`, 51).map((r) => [r.value, r.condition]), [
             ["dsppipelinedev.azurecr.io/picard-cloud:2.26.10", '!(cloud_provider == "gcp")'],
+            ["us.gcr.io/broad-gotc-prod/picard-cloud:2.26.10", undefined],
         ]);
         assert.ok(scan.references.length >= 50, `only ${scan.references.length} references`);
         assert.ok(scan.references.every((r) => r.value !== null), JSON.stringify(scan.references.filter((r) => r.value === null)));

@@ -10,6 +10,8 @@ import { WdlCall, WdlCallable, WdlDocument, WdlExpr, WdlWorkflow } from "./model
  */
 type Candidate = ({ value: string } | { unresolved: string } | { none: true } | { object: WdlObjectValue }) & {
     conditions: readonly string[];
+    /** The `if ... then ... else ...` the value was chosen from, as written. */
+    chosenFrom?: string;
 };
 
 /** An object, map or struct value: its fields, evaluated (lazily) in the scope that wrote them. */
@@ -90,12 +92,15 @@ class WdlResolver {
             seen.add(key);
             const base: ContainerReference = { file: scope.doc.file, line: expr.line, language: "wdl", image: expr.text, value: null };
             if (condition !== undefined) base.condition = condition;
+            if (candidate.chosenFrom !== undefined) base.expression = candidate.chosenFrom;
             if ("value" in candidate) references.push(withProtocol({ ...base, value: candidate.value }));
             else if ("unresolved" in candidate) references.push({ ...base, expression: candidate.unresolved });
             else if ("none" in candidate) references.push({ ...base, expression: `${expr.text}, an optional input nothing sets` });
             else references.push({ ...base, expression: `${expr.text}, an object rather than a string` });
         }
-        return references;
+        // A value some path gives unconditionally is needed whatever the conditions: one reference, without them.
+        const unconditional = new Set(references.filter((r) => r.condition === undefined && r.value !== null).map((r) => r.value));
+        return references.filter((r) => r.condition === undefined || r.value === null || !unconditional.has(r.value));
     }
 
     private indexCall(doc: WdlDocument, workflow: WdlWorkflow, call: WdlCall): void {
@@ -134,7 +139,7 @@ class WdlResolver {
             case "if": {
                 const condition = expr.condition.text;
                 const branch = (branchExpr: WdlExpr, when: string): Candidate[] =>
-                    this.evaluate(branchExpr, scope, depth).map((c) => ({ ...c, conditions: [...c.conditions, when] }));
+                    this.evaluate(branchExpr, scope, depth).map((c) => ({ ...c, conditions: [...c.conditions, when], chosenFrom: c.chosenFrom ?? expr.text }));
                 return [...branch(expr.then, condition), ...branch(expr.otherwise, `!(${condition})`)].slice(0, MAX_CANDIDATES);
             }
             case "selectFirst":
@@ -164,7 +169,10 @@ class WdlResolver {
                 const values = field === undefined || depth >= MAX_DEPTH
                     ? [field === undefined ? { none: true as const, conditions: [] } : { unresolved: expr.text, conditions: [] }]
                     : this.evaluate(field, candidate.object.scope, depth + 1);
-                next.push(...values.map((value) => ({ ...value, conditions: [...candidate.conditions, ...value.conditions] })));
+                for (const value of values) {
+                    const chosenFrom = value.chosenFrom ?? candidate.chosenFrom;
+                    next.push({ ...value, conditions: [...candidate.conditions, ...value.conditions], ...(chosenFrom !== undefined ? { chosenFrom } : {}) });
+                }
             }
             candidates = next.slice(0, MAX_CANDIDATES);
         }
@@ -216,10 +224,12 @@ function concatenate(left: Candidate[], right: Candidate[]): Candidate[] {
     for (const a of left) {
         for (const b of right) {
             const conditions = [...a.conditions, ...b.conditions];
-            if ("object" in a || "object" in b) out.push({ unresolved: "an object in a string", conditions });
-            else if (!("value" in a)) out.push({ ...a, conditions });
-            else if (!("value" in b)) out.push({ ...b, conditions });
-            else out.push({ value: a.value + b.value, conditions });
+            const chosenFrom = a.chosenFrom ?? b.chosenFrom;
+            const from = chosenFrom !== undefined ? { chosenFrom } : {};
+            if ("object" in a || "object" in b) out.push({ unresolved: "an object in a string", conditions, ...from });
+            else if (!("value" in a)) out.push({ ...a, conditions, ...from });
+            else if (!("value" in b)) out.push({ ...b, conditions, ...from });
+            else out.push({ value: a.value + b.value, conditions, ...from });
             if (out.length >= MAX_CANDIDATES) return out;
         }
     }
