@@ -7,9 +7,10 @@ import { ContainerRegistryMapJson } from "../../policy-pack/rules/image-resoluti
 import { checkWorkflow, CheckOptions, exitCodeFor } from "../../workflow-check/check-workflow";
 import { formatTable } from "../../workflow-check/format-table";
 import { locationFromMap, readMapFile } from "../../workflow-check/map-file";
+import { addOnlineOptions, formatOnline, OnlineFlags, parseOnlineFlags, runOnline, StackContext } from "./check-online";
 import { checkAccountOption, EXIT_BAD_INPUT, loadStackDocuments, loadStackFiles, PLACEHOLDER_ACCOUNT, PLACEHOLDER_VALIDATION_NOTE, projectDirFrom } from "./render";
 
-interface CheckFlags {
+interface CheckFlags extends OnlineFlags {
     map?: string;
     stack?: string;
     account?: string;
@@ -24,6 +25,8 @@ interface MapSource {
     location: RegistryLocation;
     options: CheckOptions;
     notes: string[];
+    /** With --stack: what was read, for check --online (credentials, --write). */
+    stack?: StackContext;
 }
 
 const PLACEHOLDER_REGION = "us-east-1";
@@ -43,7 +46,13 @@ async function fromStack(flags: CheckFlags & { stack: string }): Promise<MapSour
     const { config } = evaluated;
     const defaultMap = (await loadStackDocuments()).renderStack(config).maps[0];
     const { account, region, partition } = config.target;
+    const { files } = evaluated;
     return {
+        stack: {
+            projectDir, name: flags.stack, namespace: files.namespace, stackFile: files.stackFile, config,
+            readableSecret: key => { const entry = files.raw.secretConfig(key); return entry?.readable === true ? entry.value : undefined; },
+            effective: { imageMappings: files.raw.imageMappings, maps: files.raw.maps },
+        },
         map: defaultMap.map,
         location: { account, region, partition },
         options: { fixStyle: "stack-yaml", namespace: evaluated.files.namespace, stackFile: path.basename(evaluated.files.stackFile) },
@@ -107,6 +116,11 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     if (!checkAccountOption(flags.account)) {
         return EXIT_BAD_INPUT;
     }
+    const online = parseOnlineFlags(flags, flags.stack);
+    if (!online.ok) {
+        process.stderr.write(`${online.message}\n`);
+        return EXIT_BAD_INPUT;
+    }
     if (flags.map === undefined && flags.stack === undefined) {
         process.stderr.write("check: give the map to check against: --map <file.json> or --stack <name>\n");
         return EXIT_BAD_INPUT;
@@ -144,14 +158,16 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     for (const problem of report.problems) {
         process.stderr.write(`error: ${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}: cannot be parsed: ${problem.message}\n`);
     }
+    const outcome = flags.online === true ? await runOnline(report, source.map, flags, online, source.stack) : undefined;
+    const onlineJson = outcome !== undefined ? { online: { ...outcome.online, ...(outcome.pins !== undefined ? { pins: outcome.pins } : {}) } } : {};
     process.stdout.write(flags.format === "json"
-        ? `${JSON.stringify(report, null, 2)}\n`
-        : formatTable(report, { color: process.stdout.isTTY === true }));
-    return exitCodeFor(report, flags.strict === true);
+        ? `${JSON.stringify({ ...report, ...onlineJson }, null, 2)}\n`
+        : formatTable(report, { color: process.stdout.isTTY === true }) + (outcome !== undefined ? formatOnline(outcome.online) + outcome.tableText : ""));
+    return outcome?.failed === true ? EXIT_BAD_INPUT : exitCodeFor(report, flags.strict === true);
 }
 
 export function registerCheck(program: Command): void {
-    program.command("check")
+    const command = program.command("check")
         .description("resolve every container of a WDL, Nextflow or CWL workflow through a HealthOmics container registry map, offline")
         .argument("<workflow>", "workflow directory, or a .zip as given to aws omics create-workflow --definition-zip")
         .addOption(new Option("--map <file.json>", "a container registry map JSON file").conflicts("stack"))
@@ -164,4 +180,5 @@ export function registerCheck(program: Command): void {
         .action(async (workflow: string, flags: CheckFlags) => {
             process.exitCode = await check(workflow, flags);
         });
+    addOnlineOptions(command);
 }

@@ -199,7 +199,7 @@ export class LocalRegistry {
         }
         const target = new URL(location, this.url);
         target.searchParams.set("digest", digest);
-        const put = await fetch(target, { method: "PUT", headers: { ...auth, "Content-Type": "application/octet-stream" }, body: content });
+        const put = await fetch(target, { method: "PUT", headers: { ...auth, "Content-Type": "application/octet-stream" }, body: new Uint8Array(content) });
         await put.body?.cancel();
         if (put.status !== 201) {
             throw new Error(`blob PUT to ${repository} refused: HTTP ${put.status}`);
@@ -210,7 +210,7 @@ export class LocalRegistry {
     async pushManifest(repository: string, reference: string, mediaType: string, manifest: unknown): Promise<PushedImage> {
         const body = Buffer.from(JSON.stringify(manifest));
         const response = await fetch(`${this.url}/v2/${repository}/manifests/${reference}`, {
-            method: "PUT", headers: { ...(await this.headers(repository)), "Content-Type": mediaType }, body,
+            method: "PUT", headers: { ...(await this.headers(repository)), "Content-Type": mediaType }, body: new Uint8Array(body),
         });
         const text = await response.text();
         if (response.status !== 201) {
