@@ -277,13 +277,16 @@ export class RegistryClient {
         return Math.min(max, (this.options.baseBackOffMs ?? 1000) * 2 ** (attempt - 1));
     }
 
+    /** Waits until the host's gate; again when another request moved the gate further meanwhile. */
     private async waitForGate(host: string): Promise<void> {
+        let waitedFor = 0;
         for (;;) {
-            const wait = (this.gates.get(host) ?? 0) - Date.now();
-            if (wait <= 0) {
+            const gate = this.gates.get(host) ?? 0;
+            if (gate <= waitedFor || gate <= Date.now()) {
                 return;
             }
-            await this.sleep(wait);
+            waitedFor = gate;
+            await this.sleep(gate - Date.now());
         }
     }
 
