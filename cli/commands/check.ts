@@ -168,7 +168,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
 
 export function registerCheck(program: Command): void {
     const command = program.command("check")
-        .description("resolve every container of a WDL, Nextflow or CWL workflow through a HealthOmics container registry map, offline")
+        .description("resolve every container of a WDL, Nextflow or CWL workflow through a HealthOmics container registry map (offline; --online also asks the upstream registries)")
         .argument("<workflow>", "workflow directory, or a .zip as given to aws omics create-workflow --definition-zip")
         .addOption(new Option("--map <file.json>", "a container registry map JSON file").conflicts("stack"))
         .option("--stack <name>", "the default map of this stack (Pulumi.yaml defaults + Pulumi.<name>.yaml)")

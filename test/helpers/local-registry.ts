@@ -18,12 +18,17 @@ function onPath(binary: string): boolean {
     return (process.env.PATH ?? "").split(path.delimiter).some(dir => dir !== "" && fs.existsSync(path.join(dir, binary)));
 }
 
+/** The binaries the local registry needs that are not on PATH (the registry, and openssl for the token server). */
+export function missingBinaries(): string[] {
+    return [REGISTRY_BINARY, "openssl"].filter(binary => !onPath(binary));
+}
+
 /**
  * For a `before` hook: skips the suite when the registry binary is absent outside CI, and fails it in CI (CI=true),
  * where .ci/run installs it.
  */
 export function requireRegistryBinary(context: Mocha.Context): void {
-    const missing = [REGISTRY_BINARY, "openssl"].filter(binary => !onPath(binary));
+    const missing = missingBinaries();
     if (missing.length === 0) {
         return;
     }

@@ -208,6 +208,22 @@ process.stdout.write(JSON.stringify({ value: JSON.stringify(value), objectValue:
         assert.equal((await runCli(["check", "wf-one", "--stack", "online", "--online", "--strict", "--registry-endpoint", `quay.io=http://127.0.0.1:${port}`], dir)).code, 1);
     });
 
+    it("the README's pre-run command, run as written against the example workflow (images in the local registry), exit 0", async () => {
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        const line = readme.split("\n").find(l => l.startsWith("$ npx omics-registry-maps check ") && l.includes("--online"));
+        assert.ok(line !== undefined, "README shows check --online before aws omics start-run");
+        assert.ok(readme.indexOf(line) < readme.indexOf("$ aws omics start-run"));
+        await plain.pushImage("biocontainers/samtools", "1.17--h00cdaf9_0", "amd64");
+        await plain.pushIndex("broadinstitute/gatk", "4.6.0.2", ["amd64"]);
+        const argv = line.replace(/^\$ npx omics-registry-maps /, "").split(/\s+/);
+        // The only addition: the upstream hosts are pointed at the local registry, so nothing reaches the internet.
+        const run = await runCli([...argv, "--registry-endpoint", `quay.io=${plain.url}`, "--registry-endpoint", `registry-1.docker.io=${plain.url}`], REPO_ROOT);
+        assert.equal(run.code, 0, run.stderr + run.stdout);
+        assert.match(run.stdout, /quay\.io\/biocontainers\/samtools:1\.17--h00cdaf9_0\s+ok\s+sha256:[a-f0-9]{64}\s+linux\/amd64/);
+        assert.match(run.stdout, /registry-1\.docker\.io\/broadinstitute\/gatk:4\.6\.0\.2\s+ok\s+sha256:[a-f0-9]{64}\s+linux\/amd64/);
+        assert.match(run.stdout, /2 checked: 2 ok/);
+    });
+
     it("bad usage of the online flags: exit 2, every problem at once", async () => {
         const run = await runCli(["check", "wf", "--stack", "online", "--pin", "--write", "other", "--registry-endpoint", "quay.io"], dir);
         assert.equal(run.code, 2);
