@@ -8,5 +8,10 @@ import { AwsClients } from "./verify-stack";
 
 export function awsClients(region: string, profile: string | undefined): AwsClients {
     const common = { region, ...(profile !== undefined ? { profile } : {}) };
-    return { ecr: new ECRClient(common), iam: new IAMClient(common), s3: new S3Client(common), secrets: new SecretsManagerClient(common) };
+    return {
+        ecr: new ECRClient(common),
+        iam: new IAMClient(common),
+        s3: new S3Client(common),
+        secrets: new SecretsManagerClient(common),
+    };
 }

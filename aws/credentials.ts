@@ -22,7 +22,11 @@ function readOrUndefined(file: string): string | undefined {
     }
 }
 
-export const machineProbe = (): CredentialProbe => ({ env: process.env, readFile: readOrUndefined, homedir: os.homedir() });
+export const machineProbe = (): CredentialProbe => ({
+    env: process.env,
+    readFile: readOrUndefined,
+    homedir: os.homedir(),
+});
 
 /** The profile names a shared config or credentials file defines (`[name]` or `[profile name]`). */
 function profilesIn(text: string | undefined): string[] {
@@ -49,7 +53,8 @@ export function credentialSource(probe: CredentialProbe, profile: string | undef
         return `profile ${wanted}`;
     }
     if (env.AWS_EC2_METADATA_DISABLED !== "true") {
-        const vendor = probe.readFile("/sys/class/dmi/id/sys_vendor") ?? probe.readFile("/sys/class/dmi/id/board_vendor") ?? "";
+        const vendor =
+            probe.readFile("/sys/class/dmi/id/sys_vendor") ?? probe.readFile("/sys/class/dmi/id/board_vendor") ?? "";
         if (/amazon/i.test(vendor) || (probe.readFile("/sys/hypervisor/uuid") ?? "").startsWith("ec2")) {
             return "EC2 instance metadata";
         }
@@ -59,6 +64,8 @@ export function credentialSource(probe: CredentialProbe, profile: string | undef
 
 /** The one line `verify` and `warm` print when there are no credentials (exit 2). */
 export function noCredentialsMessage(command: string, profile: string | undefined): string {
-    return `${command}: no AWS credentials found${profile !== undefined ? ` for profile ${profile}` : ""} (environment, AWS_PROFILE or ~/.aws, web identity, container or EC2 instance role); ` +
-        "configure them (aws configure, aws sso login, or AWS_PROFILE) and run again";
+    return (
+        `${command}: no AWS credentials found${profile !== undefined ? ` for profile ${profile}` : ""} (environment, AWS_PROFILE or ~/.aws, web identity, container or EC2 instance role); ` +
+        "configure them (aws configure, aws sso login, or AWS_PROFILE) and run again"
+    );
 }

@@ -3,7 +3,10 @@
 // ValidatePullThroughCacheRule, GetRegistryPolicy, DescribeRepositoryCreationTemplates; secretsmanager
 // DescribeSecret (never the value); iam GetRole, GetRolePolicy; s3 GetObject (the map objects).
 import {
-    DescribePullThroughCacheRulesCommand, DescribeRepositoryCreationTemplatesCommand, ECRClient, GetRegistryPolicyCommand,
+    DescribePullThroughCacheRulesCommand,
+    DescribeRepositoryCreationTemplatesCommand,
+    ECRClient,
+    GetRegistryPolicyCommand,
     ValidatePullThroughCacheRuleCommand,
 } from "@aws-sdk/client-ecr";
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand } from "@aws-sdk/client-iam";
@@ -24,7 +27,14 @@ export interface AwsClients {
 export type VerifyStatus = "ok" | "mismatch" | "error";
 
 export interface VerifyRow {
-    check: "pull-through-rule" | "validate-rule" | "credential-secret" | "registry-policy" | "creation-template" | "service-role" | "map-object";
+    check:
+        | "pull-through-rule"
+        | "validate-rule"
+        | "credential-secret"
+        | "registry-policy"
+        | "creation-template"
+        | "service-role"
+        | "map-object";
     subject: string;
     status: VerifyStatus;
     detail: string;
@@ -55,10 +65,14 @@ function errorText(error: unknown): string {
 export function canonical(value: unknown): unknown {
     if (Array.isArray(value)) {
         const items = value.map(canonical);
-        return items.every(i => typeof i === "string") ? [...new Set(items as string[])].sort() : items;
+        return items.every(i => typeof i === "string") ? [...new Set(items)].sort() : items;
     }
     if (typeof value === "object" && value !== null) {
-        return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]));
+        return Object.fromEntries(
+            Object.entries(value)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([k, v]) => [k, canonical(v)]),
+        );
     }
     return value;
 }
@@ -75,11 +89,14 @@ function asLists(value: unknown): unknown {
 }
 
 function statementsOf(document: unknown): Record<string, unknown>[] {
-    const statement = typeof document === "object" && document !== null ? (document as Record<string, unknown>).Statement : undefined;
+    const statement =
+        typeof document === "object" && document !== null ? (document as Record<string, unknown>).Statement : undefined;
     const list: unknown[] = Array.isArray(statement) ? statement : statement !== undefined ? [statement] : [];
-    return list.filter((s): s is Record<string, unknown> => typeof s === "object" && s !== null).map(s => Object.fromEntries(
-        Object.entries(s).map(([k, v]) => [k, k === "Effect" || k === "Sid" ? v : asLists(v)]),
-    ));
+    return list
+        .filter((s): s is Record<string, unknown> => typeof s === "object" && s !== null)
+        .map(s =>
+            Object.fromEntries(Object.entries(s).map(([k, v]) => [k, k === "Effect" || k === "Sid" ? v : asLists(v)])),
+        );
 }
 
 export function sameDocument(a: unknown, b: unknown): boolean {
@@ -103,7 +120,12 @@ async function verifyRules(clients: AwsClients, config: OmicsRegistryConfig): Pr
     for (const registry of pullThroughRegistries(config)) {
         const prefix = registry.ecrRepositoryPrefix;
         try {
-            const answer = await clients.ecr.send(new DescribePullThroughCacheRulesCommand({ registryId: config.target.account, ecrRepositoryPrefixes: [prefix] }));
+            const answer = await clients.ecr.send(
+                new DescribePullThroughCacheRulesCommand({
+                    registryId: config.target.account,
+                    ecrRepositoryPrefixes: [prefix],
+                }),
+            );
             const rule = answer.pullThroughCacheRules?.find(r => r.ecrRepositoryPrefix === prefix);
             if (rule === undefined) {
                 rows.push(row("pull-through-rule", prefix, "mismatch", "no pull-through cache rule for this prefix"));
@@ -111,18 +133,30 @@ async function verifyRules(clients: AwsClients, config: OmicsRegistryConfig): Pr
             }
             const problems: string[] = [];
             if (rule.upstreamRegistryUrl !== registry.upstreamRegistryUrl) {
-                problems.push(`upstream is ${rule.upstreamRegistryUrl ?? "unset"}, the stack says ${registry.upstreamRegistryUrl}`);
+                problems.push(
+                    `upstream is ${rule.upstreamRegistryUrl ?? "unset"}, the stack says ${registry.upstreamRegistryUrl}`,
+                );
             }
             const credentialProblem = credentialMismatch(registry, rule.credentialArn);
             if (credentialProblem !== undefined) {
                 problems.push(credentialProblem);
             }
-            rows.push(row("pull-through-rule", prefix, problems.length > 0 ? "mismatch" : "ok",
-                problems.length > 0 ? problems.join("; ") : `${rule.upstreamRegistryUrl ?? ""}${rule.credentialArn !== undefined ? `, credential ${rule.credentialArn}` : ""}`));
+            rows.push(
+                row(
+                    "pull-through-rule",
+                    prefix,
+                    problems.length > 0 ? "mismatch" : "ok",
+                    problems.length > 0
+                        ? problems.join("; ")
+                        : `${rule.upstreamRegistryUrl ?? ""}${rule.credentialArn !== undefined ? `, credential ${rule.credentialArn}` : ""}`,
+                ),
+            );
         } catch (error) {
-            rows.push(error instanceof Error && error.name === "PullThroughCacheRuleNotFoundException"
-                ? row("pull-through-rule", prefix, "mismatch", "no pull-through cache rule for this prefix")
-                : row("pull-through-rule", prefix, "error", errorText(error)));
+            rows.push(
+                error instanceof Error && error.name === "PullThroughCacheRuleNotFoundException"
+                    ? row("pull-through-rule", prefix, "mismatch", "no pull-through cache rule for this prefix")
+                    : row("pull-through-rule", prefix, "error", errorText(error)),
+            );
         }
         if (registry.credentials !== undefined) {
             rows.push(await validateRule(clients, config, prefix));
@@ -140,7 +174,9 @@ function credentialMismatch(registry: RegistryConfig, deployed: string | undefin
         return "the rule has no credential; the stack gives one";
     }
     if (credentials.kind === "existing-secret") {
-        return deployed === credentials.secretArn ? undefined : `credential is ${deployed}, the stack says ${credentials.secretArn}`;
+        return deployed === credentials.secretArn
+            ? undefined
+            : `credential is ${deployed}, the stack says ${credentials.secretArn}`;
     }
     const name = credentialSecretName(registry.servedBy, registry.ecrRepositoryPrefix);
     // Secrets Manager appends '-' and 6 characters to a created secret's name in its ARN.
@@ -151,10 +187,17 @@ function credentialMismatch(registry: RegistryConfig, deployed: string | undefin
 
 async function validateRule(clients: AwsClients, config: OmicsRegistryConfig, prefix: string): Promise<VerifyRow> {
     try {
-        const answer = await clients.ecr.send(new ValidatePullThroughCacheRuleCommand({ registryId: config.target.account, ecrRepositoryPrefix: prefix }));
+        const answer = await clients.ecr.send(
+            new ValidatePullThroughCacheRuleCommand({ registryId: config.target.account, ecrRepositoryPrefix: prefix }),
+        );
         return answer.isValid === true
             ? row("validate-rule", prefix, "ok", "ECR signed in upstream with the rule's credential")
-            : row("validate-rule", prefix, "mismatch", `ECR could not sign in upstream: ${answer.failure ?? "no reason given"}`);
+            : row(
+                  "validate-rule",
+                  prefix,
+                  "mismatch",
+                  `ECR could not sign in upstream: ${answer.failure ?? "no reason given"}`,
+              );
     } catch (error) {
         return row("validate-rule", prefix, "error", errorText(error));
     }
@@ -164,22 +207,38 @@ async function verifySecrets(clients: AwsClients, config: OmicsRegistryConfig): 
     const rows: VerifyRow[] = [];
     for (const registry of config.registries.filter(r => r.credentials !== undefined)) {
         const credentials = registry.credentials;
-        const id = credentials?.kind === "existing-secret" ? credentials.secretArn : credentialSecretName(registry.servedBy, registry.ecrRepositoryPrefix);
+        const id =
+            credentials?.kind === "existing-secret"
+                ? credentials.secretArn
+                : credentialSecretName(registry.servedBy, registry.ecrRepositoryPrefix);
         try {
             const secret = await clients.secrets.send(new DescribeSecretCommand({ SecretId: id }));
-            rows.push(secret.DeletedDate !== undefined
-                ? row("credential-secret", id, "mismatch", `scheduled for deletion on ${secret.DeletedDate.toISOString()}`)
-                : row("credential-secret", id, "ok", secret.ARN ?? id));
+            rows.push(
+                secret.DeletedDate !== undefined
+                    ? row(
+                          "credential-secret",
+                          id,
+                          "mismatch",
+                          `scheduled for deletion on ${secret.DeletedDate.toISOString()}`,
+                      )
+                    : row("credential-secret", id, "ok", secret.ARN ?? id),
+            );
         } catch (error) {
-            rows.push(error instanceof Error && error.name === "ResourceNotFoundException"
-                ? row("credential-secret", id, "mismatch", "no such secret")
-                : row("credential-secret", id, "error", errorText(error)));
+            rows.push(
+                error instanceof Error && error.name === "ResourceNotFoundException"
+                    ? row("credential-secret", id, "mismatch", "no such secret")
+                    : row("credential-secret", id, "error", errorText(error)),
+            );
         }
     }
     return rows;
 }
 
-async function verifyRegistryPolicy(clients: AwsClients, config: OmicsRegistryConfig, expected: unknown): Promise<VerifyRow[]> {
+async function verifyRegistryPolicy(
+    clients: AwsClients,
+    config: OmicsRegistryConfig,
+    expected: unknown,
+): Promise<VerifyRow[]> {
     const wanted = statementsOf(expected);
     if (wanted.length === 0) {
         return [];
@@ -190,7 +249,14 @@ async function verifyRegistryPolicy(clients: AwsClients, config: OmicsRegistryCo
         deployed = parseJson(answer.policyText);
     } catch (error) {
         const missing = error instanceof Error && error.name === "RegistryPolicyNotFoundException";
-        return [row("registry-policy", config.target.account, missing ? "mismatch" : "error", missing ? "the registry has no policy" : errorText(error))];
+        return [
+            row(
+                "registry-policy",
+                config.target.account,
+                missing ? "mismatch" : "error",
+                missing ? "the registry has no policy" : errorText(error),
+            ),
+        ];
     }
     const have = statementsOf(deployed);
     return wanted.map(statement => {
@@ -208,12 +274,18 @@ async function verifyRegistryPolicy(clients: AwsClients, config: OmicsRegistryCo
 /** True when the template's repository policy lets HealthOmics pull (BatchGetImage and GetDownloadUrlForLayer). */
 function letsOmicsPull(policy: unknown): boolean {
     const needs = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
-    const allows = statementsOf(policy).filter(s => s.Effect === "Allow" && JSON.stringify(s.Principal ?? "").includes(OMICS_SERVICE_PRINCIPAL));
+    const allows = statementsOf(policy).filter(
+        s => s.Effect === "Allow" && JSON.stringify(s.Principal ?? "").includes(OMICS_SERVICE_PRINCIPAL),
+    );
     const actions = allows.flatMap(s => (Array.isArray(s.Action) ? s.Action : []) as string[]);
     return needs.every(a => actions.includes(a) || actions.includes("ecr:*"));
 }
 
-async function verifyTemplates(clients: AwsClients, config: OmicsRegistryConfig, expectedPolicy: unknown): Promise<VerifyRow[]> {
+async function verifyTemplates(
+    clients: AwsClients,
+    config: OmicsRegistryConfig,
+    expectedPolicy: unknown,
+): Promise<VerifyRow[]> {
     const prefixes = pullThroughRegistries(config).map(r => r.ecrRepositoryPrefix);
     if (prefixes.length === 0) {
         return [];
@@ -227,14 +299,29 @@ async function verifyTemplates(clients: AwsClients, config: OmicsRegistryConfig,
             }
             const policy = parseJson(template.repositoryPolicy);
             if (!(template.appliedFor ?? []).includes("PULL_THROUGH_CACHE")) {
-                return row("creation-template", prefix, "mismatch", "the template does not apply to PULL_THROUGH_CACHE");
+                return row(
+                    "creation-template",
+                    prefix,
+                    "mismatch",
+                    "the template does not apply to PULL_THROUGH_CACHE",
+                );
             }
             if (!letsOmicsPull(policy)) {
-                return row("creation-template", prefix, "mismatch", `the repository policy does not let ${OMICS_SERVICE_PRINCIPAL} pull`);
+                return row(
+                    "creation-template",
+                    prefix,
+                    "mismatch",
+                    `the repository policy does not let ${OMICS_SERVICE_PRINCIPAL} pull`,
+                );
             }
             return sameDocument(policy, expectedPolicy)
                 ? row("creation-template", prefix, "ok", "lets omics pull; repository policy as declared")
-                : row("creation-template", prefix, "mismatch", "lets omics pull, but the repository policy differs from the stack's");
+                : row(
+                      "creation-template",
+                      prefix,
+                      "mismatch",
+                      "lets omics pull, but the repository policy differs from the stack's",
+                  );
         });
     } catch (error) {
         return prefixes.map(prefix => row("creation-template", prefix, "error", errorText(error)));
@@ -247,9 +334,11 @@ async function verifyRole(clients: AwsClients, roleArn: string, trust: unknown, 
         const role = await clients.iam.send(new GetRoleCommand({ RoleName: roleName }));
         // GetRole returns the trust policy URL-encoded (IAM API reference, Role.AssumeRolePolicyDocument).
         const deployedTrust = parseJson(decodeURIComponent(role.Role?.AssumeRolePolicyDocument ?? ""));
-        const rows = [sameDocument(deployedTrust, trust)
-            ? row("service-role", `${roleName} trust`, "ok", `trusts ${OMICS_SERVICE_PRINCIPAL} as declared`)
-            : row("service-role", `${roleName} trust`, "mismatch", "the trust policy differs from the stack's")];
+        const rows = [
+            sameDocument(deployedTrust, trust)
+                ? row("service-role", `${roleName} trust`, "ok", `trusts ${OMICS_SERVICE_PRINCIPAL} as declared`)
+                : row("service-role", `${roleName} trust`, "mismatch", "the trust policy differs from the stack's"),
+        ];
         const names = (await clients.iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))).PolicyNames ?? [];
         let matched = false;
         for (const name of names) {
@@ -261,59 +350,104 @@ async function verifyRole(clients: AwsClients, roleArn: string, trust: unknown, 
             }
         }
         if (!matched) {
-            rows.push(row("service-role", `${roleName} policy`, "mismatch", names.length === 0 ? "the role has no inline policy" : `no inline policy (${names.join(", ")}) is the stack's`));
+            rows.push(
+                row(
+                    "service-role",
+                    `${roleName} policy`,
+                    "mismatch",
+                    names.length === 0
+                        ? "the role has no inline policy"
+                        : `no inline policy (${names.join(", ")}) is the stack's`,
+                ),
+            );
         }
         return rows;
     } catch (error) {
-        return [row("service-role", roleName, error instanceof Error && error.name === "NoSuchEntityException" ? "mismatch" : "error",
-            error instanceof Error && error.name === "NoSuchEntityException" ? "no such role" : errorText(error))];
+        return [
+            row(
+                "service-role",
+                roleName,
+                error instanceof Error && error.name === "NoSuchEntityException" ? "mismatch" : "error",
+                error instanceof Error && error.name === "NoSuchEntityException" ? "no such role" : errorText(error),
+            ),
+        ];
     }
 }
 
 /** Compares map JSON; a created secret's `XXXXXX` placeholder suffix matches the 6 characters AWS chose. */
 function sameMap(deployed: unknown, rendered: string): boolean {
-    const pattern = JSON.stringify(canonical(JSON.parse(rendered))).replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/-XXXXXX/g, "-[A-Za-z0-9]{6}");
+    const pattern = JSON.stringify(canonical(JSON.parse(rendered)))
+        .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+        .replace(/-XXXXXX/g, "-[A-Za-z0-9]{6}");
     return new RegExp(`^${pattern}$`).test(JSON.stringify(canonical(deployed)));
 }
 
-async function verifyMaps(clients: AwsClients, config: OmicsRegistryConfig, uris: Record<string, string>): Promise<VerifyRow[]> {
+async function verifyMaps(
+    clients: AwsClients,
+    config: OmicsRegistryConfig,
+    uris: Partial<Record<string, string>>,
+): Promise<VerifyRow[]> {
     const rendered = renderStack(config).maps;
     const rows: VerifyRow[] = [];
     for (const map of rendered) {
         const uri = uris[map.name];
-        const match = uri !== undefined ? /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) : null;
-        if (match === null) {
-            rows.push(row("map-object", map.name, "mismatch", `the stack outputs give no s3:// URI for map ${map.name}`));
+        const match = uri === undefined ? null : /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+        if (uri === undefined || match === null) {
+            rows.push(
+                row("map-object", map.name, "mismatch", `the stack outputs give no s3:// URI for map ${map.name}`),
+            );
             continue;
         }
         try {
             const object = await clients.s3.send(new GetObjectCommand({ Bucket: match[1], Key: match[2] }));
             const text = await object.Body?.transformToString("utf8");
             const deployed = parseJson(text);
-            rows.push(deployed !== undefined && sameMap(deployed, map.content)
-                ? row("map-object", uri ?? map.name, "ok", "content as the stack declares it")
-                : row("map-object", uri ?? map.name, "mismatch", "the object's content differs from the stack's map (run pulumi up, or check the stack)"));
+            rows.push(
+                deployed !== undefined && sameMap(deployed, map.content)
+                    ? row("map-object", uri, "ok", "content as the stack declares it")
+                    : row(
+                          "map-object",
+                          uri,
+                          "mismatch",
+                          "the object's content differs from the stack's map (run pulumi up, or check the stack)",
+                      ),
+            );
         } catch (error) {
             const missing = error instanceof Error && error.name === "NoSuchKey";
-            rows.push(row("map-object", uri ?? map.name, missing ? "mismatch" : "error", missing ? "no such object" : errorText(error)));
+            rows.push(
+                row("map-object", uri, missing ? "mismatch" : "error", missing ? "no such object" : errorText(error)),
+            );
         }
     }
     return rows;
 }
 
-export async function verifyStack(stack: string, config: OmicsRegistryConfig, outputs: VerifyOutputs, clients: AwsClients): Promise<VerifyReport> {
+export async function verifyStack(
+    stack: string,
+    config: OmicsRegistryConfig,
+    outputs: VerifyOutputs,
+    clients: AwsClients,
+): Promise<VerifyReport> {
     const { documents } = renderStack(config);
     const rows = [
-        ...await verifyRules(clients, config),
-        ...await verifySecrets(clients, config),
-        ...await verifyRegistryPolicy(clients, config, documents.registryPolicy),
-        ...await verifyTemplates(clients, config, documents.templateRepositoryPolicy),
-        ...await verifyRole(clients, outputs.omicsServiceRoleArn, documents.omicsTrustPolicy, documents.omicsRolePolicy),
-        ...await verifyMaps(clients, config, outputs.containerRegistryMapUris),
+        ...(await verifyRules(clients, config)),
+        ...(await verifySecrets(clients, config)),
+        ...(await verifyRegistryPolicy(clients, config, documents.registryPolicy)),
+        ...(await verifyTemplates(clients, config, documents.templateRepositoryPolicy)),
+        ...(await verifyRole(
+            clients,
+            outputs.omicsServiceRoleArn,
+            documents.omicsTrustPolicy,
+            documents.omicsRolePolicy,
+        )),
+        ...(await verifyMaps(clients, config, outputs.containerRegistryMapUris)),
     ];
     const count = (status: VerifyStatus) => rows.filter(r => r.status === status).length;
     return {
-        stack, account: config.target.account, region: config.target.region, rows,
+        stack,
+        account: config.target.account,
+        region: config.target.region,
+        rows,
         summary: { ok: count("ok"), mismatch: count("mismatch"), error: count("error") },
     };
 }

@@ -43,12 +43,14 @@ export interface WarmOptions {
 
 const RETRYABLE = new Set(["UpstreamUnavailable", "UpstreamTooManyRequests", "ThrottlingException", "ServerException"]);
 
-const FAILURE_WORDS: Readonly<Record<string, string>> = {
+const FAILURE_WORDS: Readonly<Partial<Record<string, string>>> = {
     ImageNotFound: "the tag does not exist upstream (or not yet in the cache)",
-    UpstreamAccessDenied: "the upstream refused the pull-through rule's credentials (check its secret; verify runs validate-pull-through-cache-rule)",
+    UpstreamAccessDenied:
+        "the upstream refused the pull-through rule's credentials (check its secret; verify runs validate-pull-through-cache-rule)",
     UpstreamTooManyRequests: "the upstream rate-limited the pull (Docker Hub's limits apply to the rule's account)",
     UpstreamUnavailable: "the upstream registry is unavailable",
-    RepositoryNotFoundException: "no such repository and no pull-through rule created it (is the stack deployed in this region?)",
+    RepositoryNotFoundException:
+        "no such repository and no pull-through rule created it (is the stack deployed in this region?)",
     KmsError: "the repository's KMS key cannot be used",
 };
 
@@ -71,15 +73,29 @@ async function warmOne(ecr: ECRClient, target: Target, options: WarmOptions): Pr
         let code: string;
         let detail: string;
         try {
-            const answer = await ecr.send(new BatchGetImageCommand({
-                ...(options.registryId !== undefined ? { registryId: options.registryId } : {}),
-                repositoryName: target.repository,
-                imageIds: [{ imageTag: target.tag }],
-                acceptedMediaTypes: [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest],
-            }));
+            const answer = await ecr.send(
+                new BatchGetImageCommand({
+                    ...(options.registryId !== undefined ? { registryId: options.registryId } : {}),
+                    repositoryName: target.repository,
+                    imageIds: [{ imageTag: target.tag }],
+                    acceptedMediaTypes: [
+                        MEDIA_TYPES.ociIndex,
+                        MEDIA_TYPES.dockerList,
+                        MEDIA_TYPES.ociManifest,
+                        MEDIA_TYPES.dockerManifest,
+                    ],
+                }),
+            );
             const image = answer.images?.[0];
             if (image !== undefined) {
-                return { ...base, status: "cached", digest: image.imageId?.imageDigest ?? null, code: null, detail: "in the cache", attempts: attempt };
+                return {
+                    ...base,
+                    status: "cached",
+                    digest: image.imageId?.imageDigest ?? null,
+                    code: null,
+                    detail: "in the cache",
+                    attempts: attempt,
+                };
             }
             const failure = answer.failures?.[0];
             code = failure?.failureCode ?? "NoImage";
@@ -90,17 +106,37 @@ async function warmOne(ecr: ECRClient, target: Target, options: WarmOptions): Pr
         }
         const wait = Math.min(30_000, 2000 * 2 ** (attempt - 1));
         if (!RETRYABLE.has(code)) {
-            return { ...base, status: "failed", digest: null, code, detail: `${FAILURE_WORDS[code] ?? detail}${FAILURE_WORDS[code] !== undefined ? ` (${detail})` : ""}`, attempts: attempt };
+            return {
+                ...base,
+                status: "failed",
+                digest: null,
+                code,
+                detail: `${FAILURE_WORDS[code] ?? detail}${FAILURE_WORDS[code] !== undefined ? ` (${detail})` : ""}`,
+                attempts: attempt,
+            };
         }
         if (now() + wait > deadline) {
-            return { ...base, status: "timed-out", digest: null, code, detail: `${FAILURE_WORDS[code] ?? detail}; gave up after ${attempt} attempts`, attempts: attempt };
+            return {
+                ...base,
+                status: "timed-out",
+                digest: null,
+                code,
+                detail: `${FAILURE_WORDS[code] ?? detail}; gave up after ${attempt} attempts`,
+                attempts: attempt,
+            };
         }
         await sleep(wait);
     }
 }
 
 /** Warms every pull-through image of the report once (by ECR repository and tag), with bounded concurrency. */
-export async function warmImages(workflow: string, images: readonly ImageResult[], map: ContainerRegistryMapJson, ecr: ECRClient, options: WarmOptions): Promise<WarmReport> {
+export async function warmImages(
+    workflow: string,
+    images: readonly ImageResult[],
+    map: ContainerRegistryMapJson,
+    ecr: ECRClient,
+    options: WarmOptions,
+): Promise<WarmReport> {
     const rows: (WarmRow | number)[] = [];
     const targets: Target[] = [];
     const seen = new Set<string>();
@@ -116,11 +152,25 @@ export async function warmImages(workflow: string, images: readonly ImageResult[
         }
         const upstream = lookup.image;
         if (upstream.servedBy === "healthomics-copy") {
-            rows.push({ ...skipped(image, "copied on first use: HealthOmics copies images of this registry itself at the run's first pull", "copied-on-first-use"), repository: upstream.ecrRepository, tag: upstream.tag ?? null });
+            rows.push({
+                ...skipped(
+                    image,
+                    "copied on first use: HealthOmics copies images of this registry itself at the run's first pull",
+                    "copied-on-first-use",
+                ),
+                repository: upstream.ecrRepository,
+                tag: upstream.tag ?? null,
+            });
             continue;
         }
         if (upstream.digest !== undefined) {
-            rows.push({ ...skipped(image, "referenced by digest: pull-through cache cannot fill the cache on a first pull by digest (aws/containers-roadmap#2837); warm the tag it was pinned from"), repository: upstream.ecrRepository });
+            rows.push({
+                ...skipped(
+                    image,
+                    "referenced by digest: pull-through cache cannot fill the cache on a first pull by digest (aws/containers-roadmap#2837); warm the tag it was pinned from",
+                ),
+                repository: upstream.ecrRepository,
+            });
             continue;
         }
         const tag = upstream.tag ?? "latest";
@@ -139,7 +189,13 @@ export async function warmImages(workflow: string, images: readonly ImageResult[
         return result;
     });
     const finished = rows.map(r => (typeof r === "number" ? warmed[r] : r));
-    const summary: Record<WarmStatus, number> = { "cached": 0, "copied-on-first-use": 0, "failed": 0, "timed-out": 0, "skipped": 0 };
+    const summary: Record<WarmStatus, number> = {
+        cached: 0,
+        "copied-on-first-use": 0,
+        failed: 0,
+        "timed-out": 0,
+        skipped: 0,
+    };
     finished.forEach(r => summary[r.status]++);
     return { workflow, concurrency: options.concurrency, rows: finished, summary };
 }

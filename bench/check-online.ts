@@ -19,7 +19,10 @@ function workflow(): string {
     const dir = path.join(WORK_DIR, "online-workflow");
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
-    const tasks = Array.from({ length: IMAGES }, (_, i) => `task T${i} {\n  command <<< true >>>\n  runtime { docker: "quay.io/bench/tool-${i}:1.${i}" }\n}\n`);
+    const tasks = Array.from(
+        { length: IMAGES },
+        (_, i) => `task T${i} {\n  command <<< true >>>\n  runtime { docker: "quay.io/bench/tool-${i}:1.${i}" }\n}\n`,
+    );
     fs.writeFileSync(path.join(dir, "main.wdl"), `version 1.0\n${tasks.join("")}`);
     return dir;
 }
@@ -28,11 +31,30 @@ function cliRun(dir: string, mapFile: string, endpoint: string): Promise<number>
     const main = path.join(PROJECT_ROOT, "dist", "cli", "main.js");
     return new Promise((resolve, reject) => {
         const start = process.hrtime.bigint();
-        const child = spawn(process.execPath, [main, "check", dir, "--map", mapFile, "--online", "--registry-endpoint", `quay.io=${endpoint}`, "--format", "json"], { stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(
+            process.execPath,
+            [
+                main,
+                "check",
+                dir,
+                "--map",
+                mapFile,
+                "--online",
+                "--registry-endpoint",
+                `quay.io=${endpoint}`,
+                "--format",
+                "json",
+            ],
+            { stdio: ["ignore", "pipe", "pipe"] },
+        );
         let stdout = "";
         let stderr = "";
-        child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
-        child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
+        child.stdout.on("data", (chunk: Buffer) => {
+            stdout += chunk.toString();
+        });
+        child.stderr.on("data", (chunk: Buffer) => {
+            stderr += chunk.toString();
+        });
         child.once("error", reject);
         child.once("exit", code => {
             const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -49,7 +71,12 @@ function cliRun(dir: string, mapFile: string, endpoint: string): Promise<number>
 async function run(context: BenchContext): Promise<BenchmarkReport> {
     const missing = missingBinaries();
     if (missing.length > 0) {
-        return { figures: [], summary: [`skipped: ${missing.join(" and ")} not on PATH (apt-get install docker-registry, as .ci/run does)`] };
+        return {
+            figures: [],
+            summary: [
+                `skipped: ${missing.join(" and ")} not on PATH (apt-get install docker-registry, as .ci/run does)`,
+            ],
+        };
     }
     const registry = new LocalRegistry();
     await registry.start();
@@ -83,7 +110,9 @@ async function run(context: BenchContext): Promise<BenchmarkReport> {
             "in-process, concurrency 32": inProcess(32),
             "CLI check --online end to end (spawned, concurrency 8)": () => cliRun(dir, mapFile, registry.url),
         };
-        const samples = await interleave(modes, context.runs, context.log);
+        const samples = await interleave(modes, context.runs, line => {
+            context.log(line);
+        });
         const names = Object.keys(modes) as (keyof typeof modes)[];
         const rate = (name: keyof typeof modes) => IMAGES / (median(samples[name]) / 1000);
         return {

@@ -6,7 +6,8 @@ import { CheckReport, Finding, ImageResult } from "../workflow-check/types";
 import { ManifestAnswer, RegistryClient, RegistryStats } from "./registry-client";
 import { upstreamOf } from "./upstream-image";
 
-export type OnlineStatus = "ok" | "missing" | "no-amd64" | "unauthorized" | "unreachable" | "rate-limited" | "not-checked";
+export type OnlineStatus =
+    "ok" | "missing" | "no-amd64" | "unauthorized" | "unreachable" | "rate-limited" | "not-checked";
 
 export interface OnlineImage {
     /** Index of the image in the report's `images`. */
@@ -33,7 +34,16 @@ export interface OnlineReport {
     concurrency: number;
     images: OnlineImage[];
     registries: RegistryStats[];
-    summary: { checked: number; ok: number; missing: number; noAmd64: number; unauthorized: number; unreachable: number; rateLimited: number; notChecked: number };
+    summary: {
+        checked: number;
+        ok: number;
+        missing: number;
+        noAmd64: number;
+        unauthorized: number;
+        unreachable: number;
+        rateLimited: number;
+        notChecked: number;
+    };
 }
 
 export interface OnlineCheckOptions {
@@ -63,7 +73,11 @@ export function onlineFinding(online: OnlineImage): Finding | undefined {
     const ask = `${online.registry ?? ""}/${online.repository ?? ""}${online.tag !== null && online.digest === null ? `:${online.tag}` : `@${online.digest ?? ""}`}`;
     switch (online.status) {
         case "missing":
-            return { severity: "error", message: `upstream has no ${ask}: ${online.message}; the run would fail`, fix: "use a tag or digest that exists upstream" };
+            return {
+                severity: "error",
+                message: `upstream has no ${ask}: ${online.message}; the run would fail`,
+                fix: "use a tag or digest that exists upstream",
+            };
         case "no-amd64":
             return {
                 severity: "error",
@@ -78,7 +92,11 @@ export function onlineFinding(online: OnlineImage): Finding | undefined {
             };
         case "unreachable":
         case "rate-limited":
-            return { severity: "warning", message: `not checked upstream: ${online.message}`, fix: "run check --online again later, or point the host at a mirror with --registry-endpoint host=url" };
+            return {
+                severity: "warning",
+                message: `not checked upstream: ${online.message}`,
+                fix: "run check --online again later, or point the host at a mirror with --registry-endpoint host=url",
+            };
         default:
             return undefined;
     }
@@ -86,12 +104,29 @@ export function onlineFinding(online: OnlineImage): Finding | undefined {
 
 function notChecked(index: number, image: ImageResult, reason: string): OnlineImage {
     return {
-        image: index, written: image.image, status: "not-checked", registry: null, repository: null, reference: null, tag: null, digest: null,
-        mediaType: null, platforms: [], amd64Digest: null, credentialsRefused: false, resolved: image.resolved, message: reason,
+        image: index,
+        written: image.image,
+        status: "not-checked",
+        registry: null,
+        repository: null,
+        reference: null,
+        tag: null,
+        digest: null,
+        mediaType: null,
+        platforms: [],
+        amd64Digest: null,
+        credentialsRefused: false,
+        resolved: image.resolved,
+        message: reason,
     };
 }
 
-async function checkOne(client: RegistryClient, map: ContainerRegistryMapJson, image: ImageResult, index: number): Promise<OnlineImage> {
+async function checkOne(
+    client: RegistryClient,
+    map: ContainerRegistryMapJson,
+    image: ImageResult,
+    index: number,
+): Promise<OnlineImage> {
     if (image.status !== "mapped" || image.resolved === null) {
         return notChecked(index, image, `not resolved (${image.status})`);
     }
@@ -104,8 +139,14 @@ async function checkOne(client: RegistryClient, map: ContainerRegistryMapJson, i
     const ask = `${host}/${repository}${digest !== undefined ? `@${digest}` : `:${reference}`}`;
     const withCredentials = answer.kind === "unauthorized" && answer.withCredentials;
     return {
-        image: index, written: image.image, status: answerStatus(answer), registry: host, repository, reference,
-        tag: tag ?? null, digest: answer.kind === "found" ? answer.digest : (digest ?? null),
+        image: index,
+        written: image.image,
+        status: answerStatus(answer),
+        registry: host,
+        repository,
+        reference,
+        tag: tag ?? null,
+        digest: answer.kind === "found" ? answer.digest : (digest ?? null),
         mediaType: answer.kind === "found" ? answer.mediaType : null,
         platforms: answer.kind === "found" ? answer.platforms : [],
         amd64Digest: answer.kind === "found" ? (answer.amd64Digest ?? null) : null,
@@ -116,7 +157,12 @@ async function checkOne(client: RegistryClient, map: ContainerRegistryMapJson, i
 }
 
 /** Asks the upstreams of every resolved image (bounded concurrency) and adds findings to the report's images. */
-export async function checkOnline(report: CheckReport, map: ContainerRegistryMapJson, client: RegistryClient, options: OnlineCheckOptions): Promise<OnlineReport> {
+export async function checkOnline(
+    report: CheckReport,
+    map: ContainerRegistryMapJson,
+    client: RegistryClient,
+    options: OnlineCheckOptions,
+): Promise<OnlineReport> {
     let done = 0;
     const images = await runBounded(report.images, options.concurrency, async (image, index) => {
         const result = await checkOne(client, map, image, index);
@@ -135,8 +181,14 @@ export async function checkOnline(report: CheckReport, map: ContainerRegistryMap
         images,
         registries: client.registryStats(),
         summary: {
-            checked: images.length - count("not-checked"), ok: count("ok"), missing: count("missing"), noAmd64: count("no-amd64"),
-            unauthorized: count("unauthorized"), unreachable: count("unreachable"), rateLimited: count("rate-limited"), notChecked: count("not-checked"),
+            checked: images.length - count("not-checked"),
+            ok: count("ok"),
+            missing: count("missing"),
+            noAmd64: count("no-amd64"),
+            unauthorized: count("unauthorized"),
+            unreachable: count("unreachable"),
+            rateLimited: count("rate-limited"),
+            notChecked: count("not-checked"),
         },
     };
 }

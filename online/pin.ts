@@ -28,7 +28,10 @@ export function planPins(images: readonly OnlineImage[]): PinPlan {
             continue;
         }
         if (image.status !== "ok" || image.digest === null || image.resolved === null) {
-            unpinned.set(image.written, image.status === "not-checked" ? image.message : `${image.status}: ${image.message}`);
+            unpinned.set(
+                image.written,
+                image.status === "not-checked" ? image.message : `${image.status}: ${image.message}`,
+            );
             continue;
         }
         if (image.tag === null) {
@@ -50,14 +53,20 @@ export function planPins(images: readonly OnlineImage[]): PinPlan {
         });
         unpinned.delete(image.written);
     }
-    return { pins: [...pins.values()], unpinned: [...unpinned.entries()].map(([sourceImage, reason]) => ({ sourceImage, reason })) };
+    return {
+        pins: [...pins.values()],
+        unpinned: [...unpinned.entries()].map(([sourceImage, reason]) => ({ sourceImage, reason })),
+    };
 }
 
 /** The pins as stack-file YAML lines (an `imageMappings` list). */
 export function pinsAsYaml(namespace: string, pins: readonly Pin[]): string {
     const lines = [`  ${namespace}:imageMappings:`];
     for (const pin of pins) {
-        lines.push(`    - sourceImage: ${JSON.stringify(pin.sourceImage)}`, `      destinationImage: ${JSON.stringify(pin.destinationImage)}`);
+        lines.push(
+            `    - sourceImage: ${JSON.stringify(pin.sourceImage)}`,
+            `      destinationImage: ${JSON.stringify(pin.destinationImage)}`,
+        );
     }
     return `${lines.join("\n")}\n`;
 }
@@ -66,8 +75,10 @@ function entries(value: unknown): { sourceImage: string; destinationImage: strin
     if (!Array.isArray(value)) {
         return [];
     }
-    return value.filter((v): v is { sourceImage: string; destinationImage: string } =>
-        typeof v === "object" && v !== null && typeof (v as Record<string, unknown>).sourceImage === "string");
+    return value.filter(
+        (v): v is { sourceImage: string; destinationImage: string } =>
+            typeof v === "object" && v !== null && typeof (v as Record<string, unknown>).sourceImage === "string",
+    );
 }
 
 /**
@@ -75,7 +86,12 @@ function entries(value: unknown): { sourceImage: string; destinationImage: strin
  * stack sets `maps`, else into `imageMappings`, starting from `effective` (the list in force, which may come from
  * Pulumi.yaml) so no mapping is lost. Returns the file's previous text (for undoing).
  */
-export function writePins(stackFile: string, namespace: string, pins: readonly Pin[], effective: { imageMappings: unknown; maps: unknown }): string {
+export function writePins(
+    stackFile: string,
+    namespace: string,
+    pins: readonly Pin[],
+    effective: { imageMappings: unknown; maps: unknown },
+): string {
     const before = fs.readFileSync(stackFile, "utf8");
     const document = parseDocument(before);
     if (!isMap(document.get("config"))) {
@@ -96,7 +112,9 @@ export function writePins(stackFile: string, namespace: string, pins: readonly P
     };
     const mapsKey = `${namespace}:maps`;
     if (Array.isArray(effective.maps) && effective.maps.length > 0) {
-        const maps = effective.maps.map((m: unknown) => (typeof m === "object" && m !== null ? { ...(m as Record<string, unknown>) } : m));
+        const maps = effective.maps.map((m: unknown) =>
+            typeof m === "object" && m !== null ? { ...(m as Record<string, unknown>) } : m,
+        );
         const first = maps[0] as Record<string, unknown>;
         first.imageMappings = merge(first.imageMappings);
         document.setIn(["config", mapsKey], document.createNode(maps));

@@ -19,7 +19,9 @@ export const MEDIA_TYPES = {
     dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
 } as const;
 
-const ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerList, MEDIA_TYPES.dockerManifest].join(", ");
+const ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerList, MEDIA_TYPES.dockerManifest].join(
+    ", ",
+);
 
 export interface BasicCredentials {
     username: string;
@@ -29,14 +31,14 @@ export interface BasicCredentials {
 /** What the registry said about one image reference. */
 export type ManifestAnswer =
     | {
-        kind: "found";
-        digest: string;
-        mediaType: string;
-        /** `os/architecture[/variant]` of each image (attestation entries left out); empty when unknown. */
-        platforms: string[];
-        /** The digest of the linux/amd64 image (the index entry, or the manifest itself). */
-        amd64Digest?: string;
-    }
+          kind: "found";
+          digest: string;
+          mediaType: string;
+          /** `os/architecture[/variant]` of each image (attestation entries left out); empty when unknown. */
+          platforms: string[];
+          /** The digest of the linux/amd64 image (the index entry, or the manifest itself). */
+          amd64Digest?: string;
+      }
     | { kind: "missing"; message: string }
     | { kind: "unauthorized"; message: string; withCredentials: boolean }
     | { kind: "unreachable"; message: string }
@@ -73,7 +75,7 @@ export interface RegistryClientOptions {
 
 interface Challenge {
     scheme: string;
-    params: Record<string, string>;
+    params: Partial<Record<string, string>>;
 }
 
 interface TokenEntry {
@@ -82,7 +84,10 @@ interface TokenEntry {
 }
 
 class HttpFailure extends Error {
-    constructor(message: string, readonly answer: ManifestAnswer) {
+    constructor(
+        message: string,
+        readonly answer: ManifestAnswer,
+    ) {
         super(message);
     }
 }
@@ -93,10 +98,10 @@ export function parseChallenge(header: string): Challenge | undefined {
     if (!match) {
         return undefined;
     }
-    const params: Record<string, string> = {};
+    const params: Partial<Record<string, string>> = {};
     const pattern = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?/g;
     for (const param of match[2].matchAll(pattern)) {
-        params[param[1].toLowerCase()] = (param[2] ?? param[3]).replace(/\\(.)/g, "$1");
+        params[param[1].toLowerCase()] = (param.at(2) ?? param.at(3) ?? "").replace(/\\(.)/g, "$1");
     }
     return { scheme: match[1].toLowerCase(), params };
 }
@@ -117,7 +122,11 @@ function platformText(platform: { os?: unknown; architecture?: unknown; variant?
     if (typeof platform.os !== "string" || typeof platform.architecture !== "string") {
         return undefined;
     }
-    return [platform.os, platform.architecture, ...(typeof platform.variant === "string" ? [platform.variant] : [])].join("/");
+    return [
+        platform.os,
+        platform.architecture,
+        ...(typeof platform.variant === "string" ? [platform.variant] : []),
+    ].join("/");
 }
 
 function isAmd64(platform: string | undefined): boolean {
@@ -158,7 +167,10 @@ export class RegistryClient {
                 if (error instanceof HttpFailure) {
                     return error.answer;
                 }
-                return { kind: "unreachable", message: error instanceof Error ? error.message : String(error) } as const;
+                return {
+                    kind: "unreachable",
+                    message: error instanceof Error ? error.message : String(error),
+                } as const;
             });
             this.answers.set(key, answer);
         }
@@ -178,21 +190,31 @@ export class RegistryClient {
         const path = `/v2/${repository}/manifests/${reference}`;
         const response = await this.request(host, repository, path, ACCEPT);
         if (response.status === 404) {
-            return { kind: "missing", message: `${host}/${repository}: ${reference} not found (HTTP 404${await errorCode(response)})` };
+            return {
+                kind: "missing",
+                message: `${host}/${repository}: ${reference} not found (HTTP 404${await errorCode(response)})`,
+            };
         }
         if (!response.ok) {
-            throw new HttpFailure("", { kind: "unreachable", message: `${host}/${repository}:${reference}: HTTP ${response.status}` });
+            throw new HttpFailure("", {
+                kind: "unreachable",
+                message: `${host}/${repository}:${reference}: HTTP ${response.status}`,
+            });
         }
         const body = Buffer.from(await response.arrayBuffer());
-        const digest = response.headers.get("docker-content-digest") ?? `sha256:${createHash("sha256").update(body).digest("hex")}`;
+        const digest =
+            response.headers.get("docker-content-digest") ??
+            `sha256:${createHash("sha256").update(body).digest("hex")}`;
         let document: unknown;
         try {
             document = JSON.parse(body.toString("utf8"));
         } catch {
             return { kind: "unreachable", message: `${host}/${repository}:${reference}: the manifest is not JSON` };
         }
-        const mediaType = (isRecord(document) && typeof document.mediaType === "string" ? document.mediaType : undefined)
-            ?? response.headers.get("content-type")?.split(";")[0].trim() ?? "";
+        const mediaType =
+            (isRecord(document) && typeof document.mediaType === "string" ? document.mediaType : undefined) ??
+            response.headers.get("content-type")?.split(";")[0].trim() ??
+            "";
         if (isRecord(document) && Array.isArray(document.manifests)) {
             return indexAnswer(digest, mediaType, document.manifests);
         }
@@ -201,12 +223,23 @@ export class RegistryClient {
             return { kind: "found", digest, mediaType, platforms: [] };
         }
         const platform = await this.configPlatform(host, repository, config.digest);
-        return { kind: "found", digest, mediaType, platforms: platform !== undefined ? [platform] : [], ...(isAmd64(platform) ? { amd64Digest: digest } : {}) };
+        return {
+            kind: "found",
+            digest,
+            mediaType,
+            platforms: platform !== undefined ? [platform] : [],
+            ...(isAmd64(platform) ? { amd64Digest: digest } : {}),
+        };
     }
 
     /** An image manifest's platform, from its config blob (OCI image-spec config.md: os, architecture, variant). */
     private async configPlatform(host: string, repository: string, digest: string): Promise<string | undefined> {
-        const response = await this.request(host, repository, `/v2/${repository}/blobs/${digest}`, "application/json, */*");
+        const response = await this.request(
+            host,
+            repository,
+            `/v2/${repository}/blobs/${digest}`,
+            "application/json, */*",
+        );
         if (!response.ok) {
             return undefined;
         }
@@ -230,13 +263,22 @@ export class RegistryClient {
             let response: Response;
             try {
                 response = await fetch(`${this.endpointOf(host)}${path}`, {
-                    headers: { Accept: accept, ...(authorization !== undefined ? { Authorization: authorization } : {}) },
+                    headers: {
+                        Accept: accept,
+                        ...(authorization !== undefined ? { Authorization: authorization } : {}),
+                    },
                     redirect: "follow",
                     signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
                 });
             } catch (error) {
-                const cause = error instanceof Error && isRecord(error.cause) && typeof error.cause.code === "string" ? ` (${error.cause.code})` : "";
-                throw new HttpFailure("", { kind: "unreachable", message: `${this.endpointOf(host)} cannot be reached: ${error instanceof Error ? error.message : String(error)}${cause}` });
+                const cause =
+                    error instanceof Error && isRecord(error.cause) && typeof error.cause.code === "string"
+                        ? ` (${error.cause.code})`
+                        : "";
+                throw new HttpFailure("", {
+                    kind: "unreachable",
+                    message: `${this.endpointOf(host)} cannot be reached: ${error instanceof Error ? error.message : String(error)}${cause}`,
+                });
             }
             if (response.status === 401 && !answeredChallenge) {
                 answeredChallenge = true;
@@ -246,13 +288,20 @@ export class RegistryClient {
             }
             if (response.status === 401 || response.status === 403) {
                 const withCredentials = this.options.credentials?.(host) !== undefined;
-                throw new HttpFailure("", { kind: "unauthorized", withCredentials, message: `${host}/${repository}: access denied (HTTP ${response.status}${await errorCode(response)})` });
+                throw new HttpFailure("", {
+                    kind: "unauthorized",
+                    withCredentials,
+                    message: `${host}/${repository}: access denied (HTTP ${response.status}${await errorCode(response)})`,
+                });
             }
             if ((response.status === 429 || response.status >= 500) && attempt < maxAttempts) {
                 const wait = this.backOffFor(response, attempt);
                 await response.body?.cancel();
                 if (wait === undefined) {
-                    throw new HttpFailure("", { kind: "rate-limited", message: `${host}: rate limited (HTTP 429) with Retry-After beyond ${this.options.maxBackOffMs ?? 30_000} ms` });
+                    throw new HttpFailure("", {
+                        kind: "rate-limited",
+                        message: `${host}: rate limited (HTTP 429) with Retry-After beyond ${this.options.maxBackOffMs ?? 30_000} ms`,
+                    });
                 }
                 stats.backOffs++;
                 stats.waitedMs += wait;
@@ -262,7 +311,10 @@ export class RegistryClient {
             }
             if (response.status === 429) {
                 await response.body?.cancel();
-                throw new HttpFailure("", { kind: "rate-limited", message: `${host}: still rate limited (HTTP 429) after ${attempt} attempts` });
+                throw new HttpFailure("", {
+                    kind: "rate-limited",
+                    message: `${host}: still rate limited (HTTP 429) after ${attempt} attempts`,
+                });
             }
             return response;
         }
@@ -296,10 +348,17 @@ export class RegistryClient {
     }
 
     /** Answers a Basic or Bearer challenge (token.md: GET <realm>?service=<service>&scope=repository:<name>:pull). */
-    private async answerChallenge(host: string, repository: string, header: string | null): Promise<string | undefined> {
+    private async answerChallenge(
+        host: string,
+        repository: string,
+        header: string | null,
+    ): Promise<string | undefined> {
         const challenge = header !== null ? parseChallenge(header) : undefined;
         const credentials = this.options.credentials?.(host);
-        const basic = credentials !== undefined ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}` : undefined;
+        const basic =
+            credentials !== undefined
+                ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`
+                : undefined;
         if (challenge === undefined || challenge.scheme === "basic") {
             if (basic !== undefined) {
                 this.tokens.set(host, { token: basic, expiresAt: Number.POSITIVE_INFINITY });
@@ -318,20 +377,37 @@ export class RegistryClient {
         this.statsOf(host).requests++;
         let response: Response;
         try {
-            response = await fetch(url, { headers: basic !== undefined ? { Authorization: basic } : {}, signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000) });
+            response = await fetch(url, {
+                headers: basic !== undefined ? { Authorization: basic } : {},
+                signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+            });
         } catch (error) {
-            throw new HttpFailure("", { kind: "unreachable", message: `token server ${url.origin} cannot be reached: ${error instanceof Error ? error.message : String(error)}` });
+            throw new HttpFailure("", {
+                kind: "unreachable",
+                message: `token server ${url.origin} cannot be reached: ${error instanceof Error ? error.message : String(error)}`,
+            });
         }
         if (!response.ok) {
             throw new HttpFailure("", {
-                kind: "unauthorized", withCredentials: credentials !== undefined,
+                kind: "unauthorized",
+                withCredentials: credentials !== undefined,
                 message: `${host}/${repository}: the token server ${url.origin} refused a pull token (HTTP ${response.status})`,
             });
         }
         const body: unknown = await response.json().catch(() => undefined);
-        const token = isRecord(body) ? (typeof body.token === "string" ? body.token : typeof body.access_token === "string" ? body.access_token : undefined) : undefined;
+        const token = isRecord(body)
+            ? typeof body.token === "string"
+                ? body.token
+                : typeof body.access_token === "string"
+                  ? body.access_token
+                  : undefined
+            : undefined;
         if (token === undefined) {
-            throw new HttpFailure("", { kind: "unauthorized", withCredentials: credentials !== undefined, message: `${host}: the token server's answer has no token` });
+            throw new HttpFailure("", {
+                kind: "unauthorized",
+                withCredentials: credentials !== undefined,
+                message: `${host}: the token server's answer has no token`,
+            });
         }
         // token.md: expires_in defaults to 60 seconds; keep a margin.
         const lifetime = isRecord(body) && typeof body.expires_in === "number" ? body.expires_in : 60;
@@ -358,7 +434,12 @@ function indexAnswer(digest: string, mediaType: string, manifests: unknown[]): M
             continue;
         }
         platforms.push(text);
-        if (entry.platform.os === "linux" && entry.platform.architecture === "amd64" && amd64Digest === undefined && typeof entry.digest === "string") {
+        if (
+            entry.platform.os === "linux" &&
+            entry.platform.architecture === "amd64" &&
+            amd64Digest === undefined &&
+            typeof entry.digest === "string"
+        ) {
             amd64Digest = entry.digest;
         }
     }

@@ -19,16 +19,34 @@ export interface LoadedCredentials {
 }
 
 function pulumiConfigGet(source: StackCredentialSource, key: string): Promise<unknown> {
-    const args = ["config", "get", `${source.namespace}:${key}`, "--json", "--stack", source.stack, "--cwd", source.projectDir, "--non-interactive"];
+    const args = [
+        "config",
+        "get",
+        `${source.namespace}:${key}`,
+        "--json",
+        "--stack",
+        source.stack,
+        "--cwd",
+        source.projectDir,
+        "--non-interactive",
+    ];
     return new Promise((resolve, reject) => {
         execFile("pulumi", args, { timeout: 60_000, maxBuffer: 1 << 20 }, (error, stdout) => {
             if (error !== null) {
-                reject(new Error((error as NodeJS.ErrnoException).code === "ENOENT" ? "the Pulumi CLI is not on PATH" : `pulumi config get failed (${error.message.split("\n")[0]})`));
+                reject(
+                    new Error(
+                        (error as NodeJS.ErrnoException).code === "ENOENT"
+                            ? "the Pulumi CLI is not on PATH"
+                            : `pulumi config get failed (${error.message.split("\n")[0]})`,
+                    ),
+                );
                 return;
             }
             try {
                 const parsed = JSON.parse(stdout) as { value?: unknown; objectValue?: unknown };
-                resolve(parsed.objectValue ?? (typeof parsed.value === "string" ? JSON.parse(parsed.value) : parsed.value));
+                resolve(
+                    parsed.objectValue ?? (typeof parsed.value === "string" ? JSON.parse(parsed.value) : parsed.value),
+                );
             } catch {
                 reject(new Error("pulumi config get printed no JSON value"));
             }
@@ -56,7 +74,9 @@ export async function loadStackCredentials(source: StackCredentialSource): Promi
             continue;
         }
         if (credentials.kind === "existing-secret") {
-            notes.push(`${registry.upstreamRegistryUrl}: credentials are in ${credentials.secretArn}, which check does not read; asking anonymously`);
+            notes.push(
+                `${registry.upstreamRegistryUrl}: credentials are in ${credentials.secretArn}, which check does not read; asking anonymously`,
+            );
             continue;
         }
         let value = source.readable(credentials.configKey);
@@ -64,13 +84,17 @@ export async function loadStackCredentials(source: StackCredentialSource): Promi
             try {
                 value = await pulumiConfigGet(source, credentials.configKey);
             } catch (error) {
-                notes.push(`${registry.upstreamRegistryUrl}: ${source.namespace}:${credentials.configKey} not read (${error instanceof Error ? error.message : String(error)}); asking anonymously`);
+                notes.push(
+                    `${registry.upstreamRegistryUrl}: ${source.namespace}:${credentials.configKey} not read (${error instanceof Error ? error.message : String(error)}); asking anonymously`,
+                );
                 continue;
             }
         }
         const parsed = asCredentials(value);
         if (parsed === undefined) {
-            notes.push(`${registry.upstreamRegistryUrl}: ${source.namespace}:${credentials.configKey} has no accessToken; asking anonymously`);
+            notes.push(
+                `${registry.upstreamRegistryUrl}: ${source.namespace}:${credentials.configKey} has no accessToken; asking anonymously`,
+            );
             continue;
         }
         for (const host of [registry.upstreamRegistryUrl, ...registry.additionalHosts]) {

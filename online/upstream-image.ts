@@ -39,16 +39,20 @@ export function upstreamOf(resolved: string, map: ContainerRegistryMapJson): Ups
     }
     const mapping = mappingFor(ecr.repository, map.registryMappings ?? []);
     if (mapping === undefined) {
-        return { ok: false, reason: "a private ECR repository of the account (no registry mapping's prefix holds it); verify or warm checks the account" };
+        return {
+            ok: false,
+            reason: "a private ECR repository of the account (no registry mapping's prefix holds it); verify or warm checks the account",
+        };
     }
     const service = serviceForHost(mapping.upstreamRegistryUrl);
     if (!service.servable) {
         return { ok: false, reason: service.reason };
     }
     const below = ecr.repository.slice(mapping.ecrRepositoryPrefix.length + 1);
-    const repository = mapping.upstreamRepositoryPrefix !== undefined && mapping.upstreamRepositoryPrefix !== ""
-        ? `${mapping.upstreamRepositoryPrefix.replace(/\/+$/, "")}/${below}`
-        : below;
+    const repository =
+        mapping.upstreamRepositoryPrefix !== undefined && mapping.upstreamRepositoryPrefix !== ""
+            ? `${mapping.upstreamRepositoryPrefix.replace(/\/+$/, "")}/${below}`
+            : below;
     const tag = ecr.tag ?? (ecr.digest === undefined ? "latest" : undefined);
     return {
         ok: true,

@@ -16,10 +16,16 @@ export function requireAwsCredentials(command: string, profile: string | undefin
     return true;
 }
 
-export type StackForAws = { ok: true; projectDir: string; evaluated: Extract<OfflineStack, { ok: true }> } | { ok: false; code: number };
+export type StackForAws =
+    { ok: true; projectDir: string; evaluated: Extract<OfflineStack, { ok: true }> } | { ok: false; code: number };
 
 /** The stack validated offline for `account`, as check and render read it; problems printed, exit 2. */
-export async function stackForAws(command: string, stack: string, project: string | undefined, account: string): Promise<StackForAws> {
+export async function stackForAws(
+    command: string,
+    stack: string,
+    project: string | undefined,
+    account: string,
+): Promise<StackForAws> {
     const projectDir = await projectDirFrom(project);
     if (projectDir === undefined) {
         return { ok: false, code: EXIT_BAD_INPUT };

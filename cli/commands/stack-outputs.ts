@@ -23,18 +23,32 @@ export function readStackOutputs(file: string | undefined, stack: string, projec
         try {
             text = fs.readFileSync(file, "utf8");
         } catch (error) {
-            return Promise.resolve({ ok: false, message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+            return Promise.resolve({
+                ok: false,
+                message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+            });
         }
         return Promise.resolve(parseOutputs(text, file));
     }
     return new Promise(resolve => {
-        execFile("pulumi", ["stack", "output", "--json", "--stack", stack, "--cwd", projectDir, "--non-interactive"], { timeout: 120_000, maxBuffer: 16 << 20 }, (error, stdout) => {
-            if (error !== null) {
-                const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "the Pulumi CLI is not on PATH" : error.message.split("\n")[0];
-                resolve({ ok: false, message: `cannot read the outputs of stack ${stack} (${reason}); pass --outputs <file> with what \`pulumi stack output --json\` prints` });
-                return;
-            }
-            resolve(parseOutputs(stdout, "pulumi stack output --json"));
-        });
+        execFile(
+            "pulumi",
+            ["stack", "output", "--json", "--stack", stack, "--cwd", projectDir, "--non-interactive"],
+            { timeout: 120_000, maxBuffer: 16 << 20 },
+            (error, stdout) => {
+                if (error !== null) {
+                    const reason =
+                        (error as NodeJS.ErrnoException).code === "ENOENT"
+                            ? "the Pulumi CLI is not on PATH"
+                            : error.message.split("\n")[0];
+                    resolve({
+                        ok: false,
+                        message: `cannot read the outputs of stack ${stack} (${reason}); pass --outputs <file> with what \`pulumi stack output --json\` prints`,
+                    });
+                    return;
+                }
+                resolve(parseOutputs(stdout, "pulumi stack output --json"));
+            },
+        );
     });
 }

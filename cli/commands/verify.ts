@@ -30,10 +30,17 @@ export function formatVerify(report: VerifyReport): string {
     const header = ["CHECK", "SUBJECT", "STATUS", "DETAIL"];
     const rows = report.rows.map(r => [r.check, r.subject, r.status, r.detail]);
     const widths = header.map((title, column) => Math.max(title.length, ...rows.map(cells => cells[column].length)));
-    const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join("  ");
+    const line = (cells: string[]) =>
+        cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join("  ");
     const { ok, mismatch, error } = report.summary;
-    return `${[`stack ${report.stack}: account ${report.account}, ${report.region}`, "", line(header), ...rows.map(line), "",
-        `${report.rows.length} checks: ${ok} ok, ${mismatch} mismatches, ${error} errors`].join("\n")}\n`;
+    return `${[
+        `stack ${report.stack}: account ${report.account}, ${report.region}`,
+        "",
+        line(header),
+        ...rows.map(line),
+        "",
+        `${report.rows.length} checks: ${ok} ok, ${mismatch} mismatches, ${error} errors`,
+    ].join("\n")}\n`;
 }
 
 async function verify(flags: VerifyFlags): Promise<number> {
@@ -58,17 +65,26 @@ async function verify(flags: VerifyFlags): Promise<number> {
         return stack.code;
     }
     const { config } = stack.evaluated;
-    const [{ verifyStack }, { awsClients }] = await Promise.all([import("../../aws/verify-stack"), import("../../aws/clients")]);
+    const [{ verifyStack }, { awsClients }] = await Promise.all([
+        import("../../aws/verify-stack"),
+        import("../../aws/clients"),
+    ]);
     const report = await verifyStack(flags.stack, config, outputs, awsClients(config.target.region, flags.profile));
     process.stdout.write(flags.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : formatVerify(report));
     return report.summary.mismatch + report.summary.error > 0 ? 1 : 0;
 }
 
 export function registerVerify(program: Command): void {
-    program.command("verify")
-        .description("compare the deployed account with the stack: pull-through rules, credentials, registry policy, creation templates, service role, map objects (read-only AWS calls)")
+    program
+        .command("verify")
+        .description(
+            "compare the deployed account with the stack: pull-through rules, credentials, registry policy, creation templates, service role, map objects (read-only AWS calls)",
+        )
         .requiredOption("--stack <name>", "the stack: Pulumi.yaml defaults + Pulumi.<name>.yaml, in its region")
-        .option("--outputs <file.json>", "the stack's outputs as `pulumi stack output --json` prints them (default: ask the Pulumi CLI)")
+        .option(
+            "--outputs <file.json>",
+            "the stack's outputs as `pulumi stack output --json` prints them (default: ask the Pulumi CLI)",
+        )
         .option("--profile <name>", "AWS profile (default: the SDK's default credential chain)")
         .option("--project <dir>", "the Pulumi project directory (default: the nearest with Pulumi.yaml)")
         .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))

@@ -20,19 +20,32 @@ interface WarmFlags {
 
 export function formatWarm(report: WarmReport): string {
     const header = ["IMAGE", "CACHED REPOSITORY", "STATUS", "DIGEST / DETAIL"];
-    const rows = report.rows.map(r => [r.image, r.repository !== null ? `${r.repository}${r.tag !== null ? `:${r.tag}` : ""}` : "-", r.status,
-        r.status === "cached" ? (r.digest ?? "-") : `${r.code !== null ? `${r.code}: ` : ""}${r.detail}`]);
+    const rows = report.rows.map(r => [
+        r.image,
+        r.repository !== null ? `${r.repository}${r.tag !== null ? `:${r.tag}` : ""}` : "-",
+        r.status,
+        r.status === "cached" ? (r.digest ?? "-") : `${r.code !== null ? `${r.code}: ` : ""}${r.detail}`,
+    ]);
     const widths = header.map((title, column) => Math.max(title.length, ...rows.map(cells => cells[column].length)));
-    const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join("  ");
+    const line = (cells: string[]) =>
+        cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join("  ");
     const s = report.summary;
-    return `${[`workflow: ${report.workflow}`, "", line(header), ...rows.map(line), "",
+    return `${[
+        `workflow: ${report.workflow}`,
+        "",
+        line(header),
+        ...rows.map(line),
+        "",
         `${report.rows.length} images: ${s.cached} cached, ${s["copied-on-first-use"]} copied on first use, ${s.failed} failed, ${s["timed-out"]} timed out, ` +
-        `${s.skipped} skipped; concurrency ${report.concurrency}`].join("\n")}\n`;
+            `${s.skipped} skipped; concurrency ${report.concurrency}`,
+    ].join("\n")}\n`;
 }
 
 function whole(value: string, name: string, min: number, max: number): number | string {
     const n = Number(value);
-    return Number.isInteger(n) && n >= min && n <= max ? n : `warm: ${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`;
+    return Number.isInteger(n) && n >= min && n <= max
+        ? n
+        : `warm: ${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`;
 }
 
 async function warm(workflow: string, flags: WarmFlags): Promise<number> {
@@ -59,14 +72,24 @@ async function warm(workflow: string, flags: WarmFlags): Promise<number> {
     const map = (await loadStackDocuments()).renderStack(config).maps[0].map;
     const report = await checkWorkflow(workflow, map, config.target);
     if (report.problems.length > 0) {
-        report.problems.forEach(p => process.stderr.write(`error: ${p.file}${p.line !== undefined ? `:${p.line}` : ""}: cannot be parsed: ${p.message}\n`));
+        report.problems.forEach(p =>
+            process.stderr.write(
+                `error: ${p.file}${p.line !== undefined ? `:${p.line}` : ""}: cannot be parsed: ${p.message}\n`,
+            ),
+        );
         return EXIT_BAD_INPUT;
     }
-    const [{ warmImages }, { awsClients }] = await Promise.all([import("../../aws/warm-cache"), import("../../aws/clients")]);
+    const [{ warmImages }, { awsClients }] = await Promise.all([
+        import("../../aws/warm-cache"),
+        import("../../aws/clients"),
+    ]);
     const { ecr } = awsClients(config.target.region, flags.profile);
-    process.stderr.write(`note: warming through ${flags.account !== undefined ? registryHost(config.target) : `the caller's registry in ${config.target.region}`}\n`);
+    process.stderr.write(
+        `note: warming through ${flags.account !== undefined ? registryHost(config.target) : `the caller's registry in ${config.target.region}`}\n`,
+    );
     const warmed = await warmImages(workflow, report.images, map, ecr, {
-        concurrency: concurrency as number, timeoutMs: (timeout as number) * 1000,
+        concurrency: concurrency as number,
+        timeoutMs: (timeout as number) * 1000,
         ...(flags.account !== undefined ? { registryId: flags.account } : {}),
     });
     process.stdout.write(flags.format === "json" ? `${JSON.stringify(warmed, null, 2)}\n` : formatWarm(warmed));
@@ -74,8 +97,11 @@ async function warm(workflow: string, flags: WarmFlags): Promise<number> {
 }
 
 export function registerWarm(program: Command): void {
-    program.command("warm")
-        .description("fill the ECR pull-through cache with a workflow's images before a run (ecr:BatchGetImage by tag; copy registries fill on first use)")
+    program
+        .command("warm")
+        .description(
+            "fill the ECR pull-through cache with a workflow's images before a run (ecr:BatchGetImage by tag; copy registries fill on first use)",
+        )
         .argument("<workflow>", "workflow directory, or a .zip as given to aws omics create-workflow --definition-zip")
         .requiredOption("--stack <name>", "the stack whose default map resolves the images, in its region")
         .option("--account <id>", "12-digit account of the registry (default: the caller's)")

@@ -7,7 +7,10 @@
 import * as assert from "assert/strict";
 import { Readable } from "stream";
 import {
-    DescribePullThroughCacheRulesCommand, DescribeRepositoryCreationTemplatesCommand, ECRClient, GetRegistryPolicyCommand,
+    DescribePullThroughCacheRulesCommand,
+    DescribeRepositoryCreationTemplatesCommand,
+    ECRClient,
+    GetRegistryPolicyCommand,
     ValidatePullThroughCacheRuleCommand,
 } from "@aws-sdk/client-ecr";
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand } from "@aws-sdk/client-iam";
@@ -43,8 +46,10 @@ function body(text: string): GetObjectCommandOutput["Body"] {
     return Object.assign(stream, {
         transformToString: () => Promise.resolve(text),
         transformToByteArray: () => Promise.resolve(new Uint8Array(Buffer.from(text))),
-        transformToWebStream: () => { throw new Error("not used"); },
-    }) as unknown as GetObjectCommandOutput["Body"];
+        transformToWebStream: () => {
+            throw new Error("not used");
+        },
+    });
 }
 
 describe("verify --stack (real CLI; AWS SDK clients mocked at send with aws-sdk-client-mock)", () => {
@@ -64,12 +69,24 @@ describe("verify --stack (real CLI; AWS SDK clients mocked at send with aws-sdk-
         const evaluated = evaluateStackOffline(dir, "prod", { account: ACCOUNT, assumeUnsetSecrets: true });
         assert.ok(evaluated.ok);
         deployed = renderStack(evaluated.config);
-        fs.writeFileSync(outputsFile, JSON.stringify({
-            omicsServiceRoleArn: ROLE_ARN,
-            containerRegistryMapUris: { default: `s3://omics-registry-maps-maps-7d1e2f/${deployed.maps[0].objectKey}` },
-            ecrRepositoryPrefixes: ["docker-hub", "quay"],
-        }));
-        credentialProbe.current = () => ({ env: { AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" }, readFile: () => undefined, homedir: dir });
+        fs.writeFileSync(
+            outputsFile,
+            JSON.stringify({
+                omicsServiceRoleArn: ROLE_ARN,
+                containerRegistryMapUris: {
+                    default: `s3://omics-registry-maps-maps-7d1e2f/${deployed.maps[0].objectKey}`,
+                },
+                ecrRepositoryPrefixes: ["docker-hub", "quay"],
+            }),
+        );
+        credentialProbe.current = () => ({
+            env: {
+                AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+                AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            },
+            readFile: () => undefined,
+            homedir: dir,
+        });
     });
 
     after(() => {
@@ -82,67 +99,151 @@ describe("verify --stack (real CLI; AWS SDK clients mocked at send with aws-sdk-
         [ecr, iam, s3, secrets].forEach(m => m.reset());
         const created = new Date("2026-11-02T10:00:00Z");
         ecr.on(DescribePullThroughCacheRulesCommand, { ecrRepositoryPrefixes: ["docker-hub"] }).resolves({
-            pullThroughCacheRules: [{ ecrRepositoryPrefix: "docker-hub", upstreamRegistryUrl: "registry-1.docker.io", createdAt: created, registryId: ACCOUNT, credentialArn: DOCKER_SECRET_ARN, upstreamRegistry: "docker-hub", updatedAt: created }],
+            pullThroughCacheRules: [
+                {
+                    ecrRepositoryPrefix: "docker-hub",
+                    upstreamRegistryUrl: "registry-1.docker.io",
+                    createdAt: created,
+                    registryId: ACCOUNT,
+                    credentialArn: DOCKER_SECRET_ARN,
+                    upstreamRegistry: "docker-hub",
+                    updatedAt: created,
+                },
+            ],
         });
         ecr.on(DescribePullThroughCacheRulesCommand, { ecrRepositoryPrefixes: ["quay"] }).resolves({
-            pullThroughCacheRules: [{ ecrRepositoryPrefix: "quay", upstreamRegistryUrl: "quay.io", createdAt: created, registryId: ACCOUNT, upstreamRegistry: "quay" }],
+            pullThroughCacheRules: [
+                {
+                    ecrRepositoryPrefix: "quay",
+                    upstreamRegistryUrl: "quay.io",
+                    createdAt: created,
+                    registryId: ACCOUNT,
+                    upstreamRegistry: "quay",
+                },
+            ],
         });
-        ecr.on(ValidatePullThroughCacheRuleCommand).resolves({ ecrRepositoryPrefix: "docker-hub", registryId: ACCOUNT, upstreamRegistryUrl: "registry-1.docker.io", credentialArn: DOCKER_SECRET_ARN, isValid: true, failure: "" });
-        ecr.on(GetRegistryPolicyCommand).resolves({ registryId: ACCOUNT, policyText: JSON.stringify(deployed.documents.registryPolicy) });
+        ecr.on(ValidatePullThroughCacheRuleCommand).resolves({
+            ecrRepositoryPrefix: "docker-hub",
+            registryId: ACCOUNT,
+            upstreamRegistryUrl: "registry-1.docker.io",
+            credentialArn: DOCKER_SECRET_ARN,
+            isValid: true,
+            failure: "",
+        });
+        ecr.on(GetRegistryPolicyCommand).resolves({
+            registryId: ACCOUNT,
+            policyText: JSON.stringify(deployed.documents.registryPolicy),
+        });
         ecr.on(DescribeRepositoryCreationTemplatesCommand).resolves({
             registryId: ACCOUNT,
             repositoryCreationTemplates: ["docker-hub", "quay"].map(prefix => ({
-                prefix, appliedFor: ["PULL_THROUGH_CACHE" as const], imageTagMutability: "MUTABLE" as const,
-                encryptionConfiguration: { encryptionType: "AES256" as const }, repositoryPolicy: JSON.stringify(deployed.documents.templateRepositoryPolicy, null, 4),
-                createdAt: created, updatedAt: created,
+                prefix,
+                appliedFor: ["PULL_THROUGH_CACHE" as const],
+                imageTagMutability: "MUTABLE" as const,
+                encryptionConfiguration: { encryptionType: "AES256" as const },
+                repositoryPolicy: JSON.stringify(deployed.documents.templateRepositoryPolicy, null, 4),
+                createdAt: created,
+                updatedAt: created,
             })),
         });
-        secrets.on(DescribeSecretCommand).resolves({ ARN: DOCKER_SECRET_ARN, Name: "ecr-pullthroughcache/docker-hub", LastChangedDate: created });
-        iam.on(GetRoleCommand).resolves({ Role: { Path: "/", RoleName: "omics-service-role-3f2a9c1", RoleId: "AROA1234567890EXAMPLE", Arn: ROLE_ARN, CreateDate: created,
-            AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(deployed.documents.omicsTrustPolicy)) } });
+        secrets
+            .on(DescribeSecretCommand)
+            .resolves({ ARN: DOCKER_SECRET_ARN, Name: "ecr-pullthroughcache/docker-hub", LastChangedDate: created });
+        iam.on(GetRoleCommand).resolves({
+            Role: {
+                Path: "/",
+                RoleName: "omics-service-role-3f2a9c1",
+                RoleId: "AROA1234567890EXAMPLE",
+                Arn: ROLE_ARN,
+                CreateDate: created,
+                AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(deployed.documents.omicsTrustPolicy)),
+            },
+        });
         iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: ["omics-run-policy"], IsTruncated: false });
-        iam.on(GetRolePolicyCommand).resolves({ RoleName: "omics-service-role-3f2a9c1", PolicyName: "omics-run-policy", PolicyDocument: encodeURIComponent(JSON.stringify(deployed.documents.omicsRolePolicy)) });
+        iam.on(GetRolePolicyCommand).resolves({
+            RoleName: "omics-service-role-3f2a9c1",
+            PolicyName: "omics-run-policy",
+            PolicyDocument: encodeURIComponent(JSON.stringify(deployed.documents.omicsRolePolicy)),
+        });
         s3.on(GetObjectCommand).resolves({ Body: body(deployed.maps[0].content), ContentType: "application/json" });
     }
 
-    const verify = (...extra: string[]) => runCli(["verify", "--stack", "prod", "--outputs", outputsFile, ...extra], dir);
+    const verify = (...extra: string[]) =>
+        runCli(["verify", "--stack", "prod", "--outputs", outputsFile, ...extra], dir);
 
     it("a freshly deployed stack verifies: every check ok, exit 0; only read calls", async () => {
         deployedAccount();
         const run = await verify("--format", "json");
         assert.equal(run.code, 0, run.stderr + run.stdout);
-        const report = JSON.parse(run.stdout) as { account: string; rows: { check: string; subject: string; status: string }[] };
+        const report = JSON.parse(run.stdout) as {
+            account: string;
+            rows: { check: string; subject: string; status: string }[];
+        };
         assert.equal(report.account, ACCOUNT);
-        assert.deepEqual(report.rows.map(r => [r.check, r.subject, r.status]), [
-            ["pull-through-rule", "docker-hub", "ok"],
-            ["validate-rule", "docker-hub", "ok"],
-            ["pull-through-rule", "quay", "ok"],
-            ["credential-secret", "ecr-pullthroughcache/docker-hub", "ok"],
-            ["registry-policy", report.rows[4].subject, "ok"],
-            ["creation-template", "docker-hub", "ok"],
-            ["creation-template", "quay", "ok"],
-            ["service-role", "omics-service-role-3f2a9c1 trust", "ok"],
-            ["service-role", "omics-service-role-3f2a9c1 policy", "ok"],
-            ["map-object", `s3://omics-registry-maps-maps-7d1e2f/${deployed.maps[0].objectKey}`, "ok"],
-        ]);
-        const calls = [ecr, iam, s3, secrets].flatMap(m => m.calls().map(c => (c.args[0] as { constructor: { name: string } }).constructor.name));
-        assert.ok(calls.every(name => /^(Describe|Get|List|Validate)/.test(name)), calls.join(", "));
+        assert.deepEqual(
+            report.rows.map(r => [r.check, r.subject, r.status]),
+            [
+                ["pull-through-rule", "docker-hub", "ok"],
+                ["validate-rule", "docker-hub", "ok"],
+                ["pull-through-rule", "quay", "ok"],
+                ["credential-secret", "ecr-pullthroughcache/docker-hub", "ok"],
+                ["registry-policy", report.rows[4].subject, "ok"],
+                ["creation-template", "docker-hub", "ok"],
+                ["creation-template", "quay", "ok"],
+                ["service-role", "omics-service-role-3f2a9c1 trust", "ok"],
+                ["service-role", "omics-service-role-3f2a9c1 policy", "ok"],
+                ["map-object", `s3://omics-registry-maps-maps-7d1e2f/${deployed.maps[0].objectKey}`, "ok"],
+            ],
+        );
+        const calls = [ecr, iam, s3, secrets].flatMap(m =>
+            m.calls().map(c => (c.args[0] as { constructor: { name: string } }).constructor.name),
+        );
+        assert.ok(
+            calls.every(name => /^(Describe|Get|List|Validate)/.test(name)),
+            calls.join(", "),
+        );
     });
 
     it("each drift is one mismatch, exit 1: wrong upstream, invalid credential, missing statement, template without omics, edited map", async () => {
         deployedAccount();
-        ecr.on(DescribePullThroughCacheRulesCommand, { ecrRepositoryPrefixes: ["quay"] }).resolves({ pullThroughCacheRules: [{ ecrRepositoryPrefix: "quay", upstreamRegistryUrl: "ghcr.io" }] });
-        ecr.on(ValidatePullThroughCacheRuleCommand).resolves({ ecrRepositoryPrefix: "docker-hub", isValid: false, failure: "Invalid username or password" });
-        ecr.on(GetRegistryPolicyCommand).resolves({ registryId: ACCOUNT, policyText: JSON.stringify({ Version: "2012-10-17", Statement: [] }) });
-        ecr.on(DescribeRepositoryCreationTemplatesCommand).resolves({ repositoryCreationTemplates: [{ prefix: "docker-hub", appliedFor: ["PULL_THROUGH_CACHE"], repositoryPolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }] });
+        ecr.on(DescribePullThroughCacheRulesCommand, { ecrRepositoryPrefixes: ["quay"] }).resolves({
+            pullThroughCacheRules: [{ ecrRepositoryPrefix: "quay", upstreamRegistryUrl: "ghcr.io" }],
+        });
+        ecr.on(ValidatePullThroughCacheRuleCommand).resolves({
+            ecrRepositoryPrefix: "docker-hub",
+            isValid: false,
+            failure: "Invalid username or password",
+        });
+        ecr.on(GetRegistryPolicyCommand).resolves({
+            registryId: ACCOUNT,
+            policyText: JSON.stringify({ Version: "2012-10-17", Statement: [] }),
+        });
+        ecr.on(DescribeRepositoryCreationTemplatesCommand).resolves({
+            repositoryCreationTemplates: [
+                {
+                    prefix: "docker-hub",
+                    appliedFor: ["PULL_THROUGH_CACHE"],
+                    repositoryPolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }),
+                },
+            ],
+        });
         s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify({ registryMappings: [] })) });
         const run = await verify();
         assert.equal(run.code, 1);
         assert.match(run.stdout, /pull-through-rule\s+quay\s+mismatch\s+upstream is ghcr\.io, the stack says quay\.io/);
-        assert.match(run.stdout, /validate-rule\s+docker-hub\s+mismatch\s+ECR could not sign in upstream: Invalid username or password/);
+        assert.match(
+            run.stdout,
+            /validate-rule\s+docker-hub\s+mismatch\s+ECR could not sign in upstream: Invalid username or password/,
+        );
         assert.match(run.stdout, /registry-policy\s+\S+\s+mismatch\s+statement missing from the registry policy/);
-        assert.match(run.stdout, /creation-template\s+docker-hub\s+mismatch\s+the repository policy does not let omics\.amazonaws\.com pull/);
-        assert.match(run.stdout, /creation-template\s+quay\s+mismatch\s+no repository creation template for this prefix/);
+        assert.match(
+            run.stdout,
+            /creation-template\s+docker-hub\s+mismatch\s+the repository policy does not let omics\.amazonaws\.com pull/,
+        );
+        assert.match(
+            run.stdout,
+            /creation-template\s+quay\s+mismatch\s+no repository creation template for this prefix/,
+        );
         assert.match(run.stdout, /map-object\s+s3:\/\/\S+\s+mismatch\s+the object's content differs/);
         assert.match(run.stdout, /service-role\s+\S+ trust\s+ok/);
     });
@@ -150,16 +251,30 @@ describe("verify --stack (real CLI; AWS SDK clients mocked at send with aws-sdk-
     it("missing resources and refused calls: rule not found, no such role, no such key, AccessDenied as an error row", async () => {
         deployedAccount();
         const notFound = (name: string, message: string) => Object.assign(new Error(message), { name });
-        ecr.on(DescribePullThroughCacheRulesCommand, { ecrRepositoryPrefixes: ["quay"] }).rejects(notFound("PullThroughCacheRuleNotFoundException", "The pull through cache rule with prefix 'quay' does not exist"));
-        iam.on(GetRoleCommand).rejects(notFound("NoSuchEntityException", "The role with name omics-service-role-3f2a9c1 cannot be found."));
+        ecr.on(DescribePullThroughCacheRulesCommand, { ecrRepositoryPrefixes: ["quay"] }).rejects(
+            notFound(
+                "PullThroughCacheRuleNotFoundException",
+                "The pull through cache rule with prefix 'quay' does not exist",
+            ),
+        );
+        iam.on(GetRoleCommand).rejects(
+            notFound("NoSuchEntityException", "The role with name omics-service-role-3f2a9c1 cannot be found."),
+        );
         s3.on(GetObjectCommand).rejects(notFound("NoSuchKey", "The specified key does not exist."));
-        secrets.on(DescribeSecretCommand).rejects(notFound("AccessDeniedException", "User is not authorized to perform: secretsmanager:DescribeSecret"));
+        secrets
+            .on(DescribeSecretCommand)
+            .rejects(
+                notFound("AccessDeniedException", "User is not authorized to perform: secretsmanager:DescribeSecret"),
+            );
         const run = await verify();
         assert.equal(run.code, 1);
         assert.match(run.stdout, /pull-through-rule\s+quay\s+mismatch\s+no pull-through cache rule for this prefix/);
         assert.match(run.stdout, /service-role\s+omics-service-role-3f2a9c1\s+mismatch\s+no such role/);
         assert.match(run.stdout, /map-object\s+\S+\s+mismatch\s+no such object/);
-        assert.match(run.stdout, /credential-secret\s+ecr-pullthroughcache\/docker-hub\s+error\s+AccessDeniedException: User is not authorized/);
+        assert.match(
+            run.stdout,
+            /credential-secret\s+ecr-pullthroughcache\/docker-hub\s+error\s+AccessDeniedException: User is not authorized/,
+        );
         assert.match(run.stdout, /\d+ checks: \d+ ok, 3 mismatches, 1 errors/);
     });
 

@@ -15,7 +15,9 @@ function onPath(binary: string): boolean {
     if (binary.includes("/")) {
         return fs.existsSync(binary);
     }
-    return (process.env.PATH ?? "").split(path.delimiter).some(dir => dir !== "" && fs.existsSync(path.join(dir, binary)));
+    return (process.env.PATH ?? "")
+        .split(path.delimiter)
+        .some(dir => dir !== "" && fs.existsSync(path.join(dir, binary)));
 }
 
 /** The binaries the local registry needs that are not on PATH (the registry, and openssl for the token server). */
@@ -65,7 +67,12 @@ export class TokenServer {
     private server?: http.Server;
     realm = "";
 
-    constructor(private readonly dir: string, private readonly options: TokenServerOptions, readonly service = "local-registry", readonly issuer = "local-token-server") {}
+    constructor(
+        private readonly dir: string,
+        private readonly options: TokenServerOptions,
+        readonly service = "local-registry",
+        readonly issuer = "local-token-server",
+    ) {}
 
     get certFile(): string {
         return path.join(this.dir, "token-cert.pem");
@@ -73,8 +80,27 @@ export class TokenServer {
 
     async start(): Promise<void> {
         const keyFile = path.join(this.dir, "token-key.pem");
-        execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile,
-            "-out", this.certFile, "-days", "2", "-subj", "/CN=local-token-server"], { stdio: "ignore" });
+        execFileSync(
+            "openssl",
+            [
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                keyFile,
+                "-out",
+                this.certFile,
+                "-days",
+                "2",
+                "-subj",
+                "/CN=local-token-server",
+            ],
+            { stdio: "ignore" },
+        );
         const key = createPrivateKey(fs.readFileSync(keyFile));
         const certDer = new X509Certificate(fs.readFileSync(this.certFile)).raw.toString("base64");
         this.server = http.createServer((request, response) => {
@@ -86,20 +112,29 @@ export class TokenServer {
             const [, name = "", actionText = ""] = scope.split(":");
             const isAdmin = user === `${this.options.username}:${this.options.password}`;
             if (user !== undefined && !isAdmin) {
-                response.writeHead(401, { "Content-Type": "application/json" }).end(JSON.stringify({ details: "wrong credentials" }));
+                response
+                    .writeHead(401, { "Content-Type": "application/json" })
+                    .end(JSON.stringify({ details: "wrong credentials" }));
                 return;
             }
             const mayPull = isAdmin || !name.startsWith(this.options.privatePrefix);
-            const actions = actionText.split(",").filter(a => a === "pull" ? mayPull : isAdmin);
+            const actions = actionText.split(",").filter(a => (a === "pull" ? mayPull : isAdmin));
             const now = Math.floor(Date.now() / 1000);
             const header = { typ: "JWT", alg: "ES256", x5c: [certDer] };
             const claims = {
-                iss: this.issuer, sub: user?.split(":")[0] ?? "", aud: this.service, exp: now + 300, nbf: now - 10, iat: now,
-                jti: randomBytes(8).toString("hex"), access: name !== "" ? [{ type: "repository", name, actions }] : [],
+                iss: this.issuer,
+                sub: user?.split(":")[0] ?? "",
+                aud: this.service,
+                exp: now + 300,
+                nbf: now - 10,
+                iat: now,
+                jti: randomBytes(8).toString("hex"),
+                access: name !== "" ? [{ type: "repository", name, actions }] : [],
             };
             const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
             const signature = sign("sha256", Buffer.from(signingInput), { key, dsaEncoding: "ieee-p1363" });
-            response.writeHead(200, { "Content-Type": "application/json" })
+            response
+                .writeHead(200, { "Content-Type": "application/json" })
                 .end(JSON.stringify({ token: `${signingInput}.${base64url(signature)}`, expires_in: 300 }));
         });
         await new Promise<void>(resolve => this.server?.listen(0, "127.0.0.1", resolve));
@@ -137,12 +172,16 @@ export class LocalRegistry {
     async start(): Promise<void> {
         await this.tokenServer?.start();
         const port = await freePort();
-        const auth = this.tokenServer !== undefined
-            ? `auth:\n  token:\n    realm: ${this.tokenServer.realm}\n    service: ${this.tokenServer.service}\n    issuer: ${this.tokenServer.issuer}\n    rootcertbundle: ${this.tokenServer.certFile}\n`
-            : "";
+        const auth =
+            this.tokenServer !== undefined
+                ? `auth:\n  token:\n    realm: ${this.tokenServer.realm}\n    service: ${this.tokenServer.service}\n    issuer: ${this.tokenServer.issuer}\n    rootcertbundle: ${this.tokenServer.certFile}\n`
+                : "";
         const config = path.join(this.dir, "config.yml");
-        fs.writeFileSync(config, `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(this.dir, "data")}\n` +
-            `http:\n  addr: 127.0.0.1:${port}\n${auth}`);
+        fs.writeFileSync(
+            config,
+            `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(this.dir, "data")}\n` +
+                `http:\n  addr: 127.0.0.1:${port}\n${auth}`,
+        );
         const log = fs.openSync(path.join(this.dir, "registry.log"), "w");
         this.process = spawn(REGISTRY_BINARY, ["serve", config], { stdio: ["ignore", log, log] });
         fs.closeSync(log);
@@ -159,7 +198,9 @@ export class LocalRegistry {
                 // not listening yet
             }
             if (Date.now() > deadline || this.process.exitCode !== null) {
-                throw new Error(`docker-registry did not start: ${fs.readFileSync(path.join(this.dir, "registry.log"), "utf8").slice(0, 2000)}`);
+                throw new Error(
+                    `docker-registry did not start: ${fs.readFileSync(path.join(this.dir, "registry.log"), "utf8").slice(0, 2000)}`,
+                );
             }
             await new Promise(resolve => setTimeout(resolve, 100));
         }
@@ -167,11 +208,12 @@ export class LocalRegistry {
 
     async stop(): Promise<void> {
         const child = this.process;
-        if (child !== undefined && child.exitCode === null) {
+        const running = () => child?.exitCode === null && child.signalCode === null;
+        if (child !== undefined && running()) {
             const exited = new Promise(resolve => child.once("exit", resolve));
             child.kill("SIGTERM");
             await Promise.race([exited, new Promise(resolve => setTimeout(resolve, 5000))]);
-            if (child.exitCode === null) {
+            if (running()) {
                 child.kill("SIGKILL");
             }
         }
@@ -183,10 +225,14 @@ export class LocalRegistry {
         if (this.tokenServer === undefined || this.adminCredentials === undefined) {
             return {};
         }
-        if (this.pushToken === undefined || !this.pushToken.startsWith(`${repository} `)) {
-            const basic = Buffer.from(`${this.adminCredentials.username}:${this.adminCredentials.password}`).toString("base64");
+        if (!this.pushToken?.startsWith(`${repository} `)) {
+            const basic = Buffer.from(`${this.adminCredentials.username}:${this.adminCredentials.password}`).toString(
+                "base64",
+            );
             const url = `${this.tokenServer.realm}?service=${this.tokenServer.service}&scope=repository:${repository}:pull,push`;
-            const body = await (await fetch(url, { headers: { Authorization: `Basic ${basic}` } })).json() as { token: string };
+            const body = (await (await fetch(url, { headers: { Authorization: `Basic ${basic}` } })).json()) as {
+                token: string;
+            };
             this.pushToken = `${repository} ${body.token}`;
         }
         return { Authorization: `Bearer ${this.pushToken.slice(repository.length + 1)}` };
@@ -204,7 +250,11 @@ export class LocalRegistry {
         }
         const target = new URL(location, this.url);
         target.searchParams.set("digest", digest);
-        const put = await fetch(target, { method: "PUT", headers: { ...auth, "Content-Type": "application/octet-stream" }, body: new Uint8Array(content) });
+        const put = await fetch(target, {
+            method: "PUT",
+            headers: { ...auth, "Content-Type": "application/octet-stream" },
+            body: new Uint8Array(content),
+        });
         await put.body?.cancel();
         if (put.status !== 201) {
             throw new Error(`blob PUT to ${repository} refused: HTTP ${put.status}`);
@@ -212,10 +262,17 @@ export class LocalRegistry {
         return digest;
     }
 
-    async pushManifest(repository: string, reference: string, mediaType: string, manifest: unknown): Promise<PushedImage> {
+    async pushManifest(
+        repository: string,
+        reference: string,
+        mediaType: string,
+        manifest: unknown,
+    ): Promise<PushedImage> {
         const body = Buffer.from(JSON.stringify(manifest));
         const response = await fetch(`${this.url}/v2/${repository}/manifests/${reference}`, {
-            method: "PUT", headers: { ...(await this.headers(repository)), "Content-Type": mediaType }, body: new Uint8Array(body),
+            method: "PUT",
+            headers: { ...(await this.headers(repository)), "Content-Type": mediaType },
+            body: new Uint8Array(body),
         });
         const text = await response.text();
         if (response.status !== 201) {
@@ -225,14 +282,26 @@ export class LocalRegistry {
     }
 
     /** An OCI image (config + one small layer) for one platform, tagged `tag` when given. */
-    async pushImage(repository: string, tag: string | undefined, architecture: string, os = "linux"): Promise<PushedImage> {
+    async pushImage(
+        repository: string,
+        tag: string | undefined,
+        architecture: string,
+        os = "linux",
+    ): Promise<PushedImage> {
         const layer = Buffer.concat([Buffer.from(`${repository} ${architecture} `), randomBytes(16)]);
         const layerDigest = await this.pushBlob(repository, layer);
-        const config = Buffer.from(JSON.stringify({ architecture, os, rootfs: { type: "layers", diff_ids: [layerDigest] }, config: {} }));
+        const config = Buffer.from(
+            JSON.stringify({ architecture, os, rootfs: { type: "layers", diff_ids: [layerDigest] }, config: {} }),
+        );
         const configDigest = await this.pushBlob(repository, config);
         const manifest = {
-            schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json",
-            config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: configDigest, size: config.length },
+            schemaVersion: 2,
+            mediaType: "application/vnd.oci.image.manifest.v1+json",
+            config: {
+                mediaType: "application/vnd.oci.image.config.v1+json",
+                digest: configDigest,
+                size: config.length,
+            },
             layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar", digest: layerDigest, size: layer.length }],
         };
         const body = JSON.stringify(manifest);
@@ -241,13 +310,22 @@ export class LocalRegistry {
     }
 
     /** An OCI index over one image per architecture (linux), tagged `tag`. */
-    async pushIndex(repository: string, tag: string, architectures: readonly string[]): Promise<PushedImage & { images: Record<string, string> }> {
+    async pushIndex(
+        repository: string,
+        tag: string,
+        architectures: readonly string[],
+    ): Promise<PushedImage & { images: Record<string, string> }> {
         const images: Record<string, string> = {};
         const manifests = [];
         for (const architecture of architectures) {
             const image = await this.pushImage(repository, undefined, architecture);
             images[architecture] = image.digest;
-            manifests.push({ mediaType: image.mediaType, digest: image.digest, size: image.size, platform: { architecture, os: "linux" } });
+            manifests.push({
+                mediaType: image.mediaType,
+                digest: image.digest,
+                size: image.size,
+                platform: { architecture, os: "linux" },
+            });
         }
         const index = { schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests };
         return { ...(await this.pushManifest(repository, tag, index.mediaType, index)), images };

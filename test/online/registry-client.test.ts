@@ -7,24 +7,51 @@ import { AddressInfo } from "net";
 import { parseChallenge, RegistryClient, retryAfterMs } from "../../online/registry-client";
 
 const MANIFEST = JSON.stringify({
-    schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json",
+    schemaVersion: 2,
+    mediaType: "application/vnd.oci.image.index.v1+json",
     manifests: [
-        { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: `sha256:${"a".repeat(64)}`, size: 1, platform: { architecture: "amd64", os: "linux" } },
-        { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: `sha256:${"b".repeat(64)}`, size: 1, platform: { architecture: "unknown", os: "unknown" },
-            annotations: { "vnd.docker.reference.type": "attestation-manifest" } },
+        {
+            mediaType: "application/vnd.oci.image.manifest.v1+json",
+            digest: `sha256:${"a".repeat(64)}`,
+            size: 1,
+            platform: { architecture: "amd64", os: "linux" },
+        },
+        {
+            mediaType: "application/vnd.oci.image.manifest.v1+json",
+            digest: `sha256:${"b".repeat(64)}`,
+            size: 1,
+            platform: { architecture: "unknown", os: "unknown" },
+            annotations: { "vnd.docker.reference.type": "attestation-manifest" },
+        },
     ],
 });
 
-async function standInRegistry(limitedRequests: number, retryAfter: string | undefined): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+async function standInRegistry(
+    limitedRequests: number,
+    retryAfter: string | undefined,
+): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
     let hits = 0;
     const server = http.createServer((_request, response) => {
         hits++;
         if (hits <= limitedRequests) {
-            response.writeHead(429, { "Content-Type": "application/json", ...(retryAfter !== undefined ? { "Retry-After": retryAfter } : {}) })
-                .end(JSON.stringify({ errors: [{ code: "TOOMANYREQUESTS", message: "You have reached your pull rate limit." }] }));
+            response
+                .writeHead(429, {
+                    "Content-Type": "application/json",
+                    ...(retryAfter !== undefined ? { "Retry-After": retryAfter } : {}),
+                })
+                .end(
+                    JSON.stringify({
+                        errors: [{ code: "TOOMANYREQUESTS", message: "You have reached your pull rate limit." }],
+                    }),
+                );
             return;
         }
-        response.writeHead(200, { "Content-Type": "application/vnd.oci.image.index.v1+json", "Docker-Content-Digest": `sha256:${"c".repeat(64)}` }).end(MANIFEST);
+        response
+            .writeHead(200, {
+                "Content-Type": "application/vnd.oci.image.index.v1+json",
+                "Docker-Content-Digest": `sha256:${"c".repeat(64)}`,
+            })
+            .end(MANIFEST);
     });
     await new Promise<void>(resolve => server.listen(0, "127.0.0.1", resolve));
     return {
@@ -42,17 +69,32 @@ describe("online: registry client (real HTTP to a stand-in registry on 127.0.0.1
         try {
             const client = new RegistryClient({
                 endpoints: new Map([["registry-1.docker.io", registry.url]]),
-                sleep: async ms => { waits.push(ms); },
+                sleep: ms => {
+                    waits.push(ms);
+                    return Promise.resolve();
+                },
                 onBackOff: b => backOffs.push(b.waitMs),
             });
             const answer = await client.manifest("registry-1.docker.io", "library/ubuntu", "24.04");
-            assert.deepEqual(answer, { kind: "found", digest: `sha256:${"c".repeat(64)}`, mediaType: "application/vnd.oci.image.index.v1+json", platforms: ["linux/amd64"], amd64Digest: `sha256:${"a".repeat(64)}` });
+            assert.deepEqual(answer, {
+                kind: "found",
+                digest: `sha256:${"c".repeat(64)}`,
+                mediaType: "application/vnd.oci.image.index.v1+json",
+                platforms: ["linux/amd64"],
+                amd64Digest: `sha256:${"a".repeat(64)}`,
+            });
             assert.deepEqual(backOffs, [3000, 3000]);
             assert.equal(waits.length, 2);
-            assert.ok(waits.every(w => w > 2000 && w <= 3000), String(waits));
+            assert.ok(
+                waits.every(w => w > 2000 && w <= 3000),
+                String(waits),
+            );
             assert.equal(registry.hits(), 3);
             const [stats] = client.registryStats();
-            assert.deepEqual({ ...stats, endpoint: "" }, { host: "registry-1.docker.io", endpoint: "", requests: 3, backOffs: 2, waitedMs: 6000 });
+            assert.deepEqual(
+                { ...stats, endpoint: "" },
+                { host: "registry-1.docker.io", endpoint: "", requests: 3, backOffs: 2, waitedMs: 6000 },
+            );
             // Cached for the run: asking again sends nothing.
             await client.manifest("registry-1.docker.io", "library/ubuntu", "24.04");
             assert.equal(registry.hits(), 3);
@@ -66,8 +108,11 @@ describe("online: registry client (real HTTP to a stand-in registry on 127.0.0.1
         const backOffs: number[] = [];
         try {
             const client = new RegistryClient({
-                endpoints: new Map([["registry-1.docker.io", registry.url]]), maxAttempts: 3, baseBackOffMs: 500,
-                sleep: async () => undefined, onBackOff: b => backOffs.push(b.waitMs),
+                endpoints: new Map([["registry-1.docker.io", registry.url]]),
+                maxAttempts: 3,
+                baseBackOffMs: 500,
+                sleep: () => Promise.resolve(),
+                onBackOff: b => backOffs.push(b.waitMs),
             });
             const answer = await client.manifest("registry-1.docker.io", "library/ubuntu", "24.04");
             assert.equal(answer.kind, "rate-limited");
@@ -81,7 +126,10 @@ describe("online: registry client (real HTTP to a stand-in registry on 127.0.0.1
     it("a Retry-After longer than the longest wait gives up at once instead of hanging", async () => {
         const registry = await standInRegistry(10, "3600");
         try {
-            const client = new RegistryClient({ endpoints: new Map([["quay.io", registry.url]]), sleep: async () => undefined });
+            const client = new RegistryClient({
+                endpoints: new Map([["quay.io", registry.url]]),
+                sleep: () => Promise.resolve(),
+            });
             const answer = await client.manifest("quay.io", "a/b", "1");
             assert.equal(answer.kind, "rate-limited");
             assert.equal(registry.hits(), 1);
@@ -91,12 +139,28 @@ describe("online: registry client (real HTTP to a stand-in registry on 127.0.0.1
     });
 
     it("parses challenges and Retry-After as the RFCs write them", () => {
-        assert.deepEqual(parseChallenge('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/ubuntu:pull"'), {
-            scheme: "bearer", params: { realm: "https://auth.docker.io/token", service: "registry.docker.io", scope: "repository:library/ubuntu:pull" },
+        assert.deepEqual(
+            parseChallenge(
+                'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/ubuntu:pull"',
+            ),
+            {
+                scheme: "bearer",
+                params: {
+                    realm: "https://auth.docker.io/token",
+                    service: "registry.docker.io",
+                    scope: "repository:library/ubuntu:pull",
+                },
+            },
+        );
+        assert.deepEqual(parseChallenge('Basic realm="basic-realm"'), {
+            scheme: "basic",
+            params: { realm: "basic-realm" },
         });
-        assert.deepEqual(parseChallenge('Basic realm="basic-realm"'), { scheme: "basic", params: { realm: "basic-realm" } });
         assert.equal(retryAfterMs("120"), 120_000);
-        assert.equal(retryAfterMs("Wed, 21 Oct 2015 07:28:30 GMT", Date.parse("Wed, 21 Oct 2015 07:28:00 GMT")), 30_000);
+        assert.equal(
+            retryAfterMs("Wed, 21 Oct 2015 07:28:30 GMT", Date.parse("Wed, 21 Oct 2015 07:28:00 GMT")),
+            30_000,
+        );
         assert.equal(retryAfterMs(null), undefined);
         assert.equal(retryAfterMs("soon"), undefined);
     });
