@@ -7,6 +7,7 @@ import { planPins, PinPlan, pinsAsYaml, writePins } from "../../online/pin";
 import { BasicCredentials, RegistryClient } from "../../online/registry-client";
 import { loadStackCredentials } from "../../online/stack-credentials";
 import { CheckReport } from "../../workflow-check/types";
+import { progressLine } from "./progress-line";
 
 export interface OnlineFlags {
     online?: boolean;
@@ -89,30 +90,6 @@ export function parseOnlineFlags(flags: OnlineFlags, stack: string | undefined):
         : { ok: true, endpoints, concurrency };
 }
 
-/** A progress line on stderr, only on a terminal. */
-function progressLine(): { onProgress?: (done: number, total: number) => void; done(): void } {
-    if (!process.stderr.isTTY) {
-        return { done: () => undefined };
-    }
-    let shown = false;
-    let last = 0;
-    return {
-        onProgress(done, total) {
-            const now = Date.now();
-            if (now - last >= 100 || done === total) {
-                last = now;
-                shown = true;
-                process.stderr.write(`\rasking upstream registries: ${done}/${total} images`);
-            }
-        },
-        done: () => {
-            if (shown) {
-                process.stderr.write("\r\x1b[2K");
-            }
-        },
-    };
-}
-
 export interface OnlineOutcome {
     online: OnlineReport;
     pins?: PinPlan;
@@ -149,7 +126,7 @@ export async function runOnline(
                 `\rnote: ${host} answered HTTP ${status}${status === 429 ? " (rate limit)" : ""}; backing off ${(waitMs / 1000).toFixed(1)} s\n`,
             ),
     });
-    const progress = progressLine();
+    const progress = progressLine("asking upstream registries", " images");
     let online: OnlineReport;
     try {
         online = await checkOnline(report, map, client, {

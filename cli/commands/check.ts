@@ -8,6 +8,7 @@ import { checkWorkflow, CheckOptions, exitCodeFor } from "../../workflow-check/c
 import { formatTable } from "../../workflow-check/format-table";
 import { locationFromMap, readMapFile } from "../../workflow-check/map-file";
 import { addOnlineOptions, formatOnline, OnlineFlags, parseOnlineFlags, runOnline, StackContext } from "./check-online";
+import { progressLine } from "./progress-line";
 import { checkAccountOption, EXIT_BAD_INPUT, loadStackDocuments, loadStackFiles, PLACEHOLDER_ACCOUNT, PLACEHOLDER_VALIDATION_NOTE, projectDirFrom } from "./render";
 
 interface CheckFlags extends OnlineFlags {
@@ -88,30 +89,6 @@ function fromMapFile(flags: CheckFlags & { map: string }): MapSource | undefined
     };
 }
 
-/** A progress line on stderr, only on a terminal, at most ten times a second. */
-function progressReporter(): { onProgress?: CheckOptions["onProgress"]; done(): void } {
-    if (!process.stderr.isTTY) {
-        return { done: () => undefined };
-    }
-    let last = 0;
-    let shown = false;
-    return {
-        onProgress(done, total) {
-            const now = Date.now();
-            if (now - last >= 100 || done === total) {
-                last = now;
-                shown = true;
-                process.stderr.write(`\rscanning workflow files: ${done}/${total}`);
-            }
-        },
-        done() {
-            if (shown) {
-                process.stderr.write("\r\x1b[2K");
-            }
-        },
-    };
-}
-
 async function check(workflow: string, flags: CheckFlags): Promise<number> {
     if (!checkAccountOption(flags.account)) {
         return EXIT_BAD_INPUT;
@@ -145,7 +122,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     for (const note of [...new Set(source.notes)]) {
         process.stderr.write(`note: ${note}\n`);
     }
-    const progress = progressReporter();
+    const progress = progressLine("scanning workflow files");
     let report;
     try {
         report = await checkWorkflow(workflow, source.map, source.location, { ...source.options, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
