@@ -65,7 +65,8 @@ export function credentialSource(probe: CredentialProbe, profile: string | undef
 /** The one line `verify` and `warm` print when there are no credentials (exit 2). */
 export function noCredentialsMessage(command: string, profile: string | undefined): string {
     return (
-        `${command}: no AWS credentials found${profile !== undefined ? ` for profile ${profile}` : ""} (environment, AWS_PROFILE or ~/.aws, web identity, container or EC2 instance role); ` +
+        `${command}: no AWS credentials found${profile !== undefined ? ` for profile ${profile}` : ""} ` +
+        `(environment, AWS_PROFILE or ~/.aws, web identity, container or EC2 instance role); ` +
         "configure them (aws configure, aws sso login, or AWS_PROFILE) and run again"
     );
 }

@@ -134,7 +134,8 @@ async function verifyRules(clients: AwsClients, config: OmicsRegistryConfig): Pr
             const problems: string[] = [];
             if (rule.upstreamRegistryUrl !== registry.upstreamRegistryUrl) {
                 problems.push(
-                    `upstream is ${rule.upstreamRegistryUrl ?? "unset"}, the stack says ${registry.upstreamRegistryUrl}`,
+                    `upstream is ${rule.upstreamRegistryUrl ?? "unset"}, the stack says ` +
+                        registry.upstreamRegistryUrl,
                 );
             }
             const credentialProblem = credentialMismatch(registry, rule.credentialArn);
@@ -148,7 +149,8 @@ async function verifyRules(clients: AwsClients, config: OmicsRegistryConfig): Pr
                     problems.length > 0 ? "mismatch" : "ok",
                     problems.length > 0
                         ? problems.join("; ")
-                        : `${rule.upstreamRegistryUrl ?? ""}${rule.credentialArn !== undefined ? `, credential ${rule.credentialArn}` : ""}`,
+                        : (rule.upstreamRegistryUrl ?? "") +
+                              (rule.credentialArn !== undefined ? `, credential ${rule.credentialArn}` : ""),
                 ),
             );
         } catch (error) {

@@ -46,7 +46,8 @@ const RETRYABLE = new Set(["UpstreamUnavailable", "UpstreamTooManyRequests", "Th
 const FAILURE_WORDS: Readonly<Partial<Record<string, string>>> = {
     ImageNotFound: "the tag does not exist upstream (or not yet in the cache)",
     UpstreamAccessDenied:
-        "the upstream refused the pull-through rule's credentials (check its secret; verify runs validate-pull-through-cache-rule)",
+        "the upstream refused the pull-through rule's credentials (check its secret; verify runs " +
+        "validate-pull-through-cache-rule)",
     UpstreamTooManyRequests: "the upstream rate-limited the pull (Docker Hub's limits apply to the rule's account)",
     UpstreamUnavailable: "the upstream registry is unavailable",
     RepositoryNotFoundException:
@@ -167,7 +168,8 @@ export async function warmImages(
             rows.push({
                 ...skipped(
                     image,
-                    "referenced by digest: pull-through cache cannot fill the cache on a first pull by digest (aws/containers-roadmap#2837); warm the tag it was pinned from",
+                    "referenced by digest: pull-through cache cannot fill the cache on a first pull by digest " +
+                        "(aws/containers-roadmap#2837); warm the tag it was pinned from",
                 ),
                 repository: upstream.ecrRepository,
             });

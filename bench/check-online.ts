@@ -118,7 +118,8 @@ async function run(context: BenchContext): Promise<BenchmarkReport> {
         return {
             figures: names.map(label => ({ label, unit: "ms", samples: samples[label] })),
             summary: [
-                `${IMAGES} images (${IMAGES / 2} single-platform, ${IMAGES / 2} two-platform indexes) on docker-registry at 127.0.0.1`,
+                `${IMAGES} images (${IMAGES / 2} single-platform, ${IMAGES / 2} two-platform indexes) on ` +
+                    `docker-registry at 127.0.0.1`,
                 ...names.map(name => `${name}: ${rate(name).toFixed(0)} images/s`),
                 `concurrency 8 vs 1: ${(rate(names[1]) / rate(names[0])).toFixed(1)}x`,
             ],

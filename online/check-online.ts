@@ -70,7 +70,8 @@ function answerMessage(answer: ManifestAnswer, ask: string): string {
 
 /** The finding an online answer adds to an image; undefined when all is well. */
 export function onlineFinding(online: OnlineImage): Finding | undefined {
-    const ask = `${online.registry ?? ""}/${online.repository ?? ""}${online.tag !== null && online.digest === null ? `:${online.tag}` : `@${online.digest ?? ""}`}`;
+    const version = online.tag !== null && online.digest === null ? `:${online.tag}` : `@${online.digest ?? ""}`;
+    const ask = `${online.registry ?? ""}/${online.repository ?? ""}${version}`;
     switch (online.status) {
         case "missing":
             return {
@@ -81,7 +82,9 @@ export function onlineFinding(online: OnlineImage): Finding | undefined {
         case "no-amd64":
             return {
                 severity: "error",
-                message: `${online.message}; HealthOmics runs linux/amd64 containers only ("HealthOmics doesn't support ARM containers", workflows-ecr.html)`,
+                message:
+                    `${online.message}; HealthOmics runs linux/amd64 containers only ("HealthOmics doesn't ` +
+                    `support ARM containers", workflows-ecr.html)`,
                 fix: "use a tag or digest that has a linux/amd64 image, or build and push one",
             };
         case "unauthorized":
@@ -152,7 +155,9 @@ async function checkOne(
         amd64Digest: answer.kind === "found" ? (answer.amd64Digest ?? null) : null,
         credentialsRefused: withCredentials,
         resolved: image.resolved,
-        message: `${answerMessage(answer, ask)}${answer.kind === "unauthorized" ? (withCredentials ? " with credentials" : " anonymously") : ""}`,
+        message: `${answerMessage(answer, ask)}${
+            answer.kind === "unauthorized" ? (withCredentials ? " with " + "credentials" : " anonymously") : ""
+        }`,
     };
 }
 

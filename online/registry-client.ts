@@ -277,7 +277,9 @@ export class RegistryClient {
                         : "";
                 throw new HttpFailure("", {
                     kind: "unreachable",
-                    message: `${this.endpointOf(host)} cannot be reached: ${error instanceof Error ? error.message : String(error)}${cause}`,
+                    message:
+                        `${this.endpointOf(host)} cannot be reached: ` +
+                        `${error instanceof Error ? error.message : String(error)}${cause}`,
                 });
             }
             if (response.status === 401 && !answeredChallenge) {
@@ -291,7 +293,9 @@ export class RegistryClient {
                 throw new HttpFailure("", {
                     kind: "unauthorized",
                     withCredentials,
-                    message: `${host}/${repository}: access denied (HTTP ${response.status}${await errorCode(response)})`,
+                    message:
+                        `${host}/${repository}: access denied (HTTP ` +
+                        `${response.status}${await errorCode(response)})`,
                 });
             }
             if ((response.status === 429 || response.status >= 500) && attempt < maxAttempts) {
@@ -300,7 +304,9 @@ export class RegistryClient {
                 if (wait === undefined) {
                     throw new HttpFailure("", {
                         kind: "rate-limited",
-                        message: `${host}: rate limited (HTTP 429) with Retry-After beyond ${this.options.maxBackOffMs ?? 30_000} ms`,
+                        message:
+                            `${host}: rate limited (HTTP 429) with Retry-After beyond ` +
+                            `${this.options.maxBackOffMs ?? 30_000} ms`,
                     });
                 }
                 stats.backOffs++;
@@ -384,14 +390,18 @@ export class RegistryClient {
         } catch (error) {
             throw new HttpFailure("", {
                 kind: "unreachable",
-                message: `token server ${url.origin} cannot be reached: ${error instanceof Error ? error.message : String(error)}`,
+                message:
+                    `token server ${url.origin} cannot be reached: ` +
+                    (error instanceof Error ? error.message : String(error)),
             });
         }
         if (!response.ok) {
             throw new HttpFailure("", {
                 kind: "unauthorized",
                 withCredentials: credentials !== undefined,
-                message: `${host}/${repository}: the token server ${url.origin} refused a pull token (HTTP ${response.status})`,
+                message:
+                    `${host}/${repository}: the token server ${url.origin} refused a pull token (HTTP ` +
+                    `${response.status})`,
             });
         }
         const body: unknown = await response.json().catch(() => undefined);

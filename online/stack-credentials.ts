@@ -75,7 +75,8 @@ export async function loadStackCredentials(source: StackCredentialSource): Promi
         }
         if (credentials.kind === "existing-secret") {
             notes.push(
-                `${registry.upstreamRegistryUrl}: credentials are in ${credentials.secretArn}, which check does not read; asking anonymously`,
+                `${registry.upstreamRegistryUrl}: credentials are in ${credentials.secretArn}, which check does ` +
+                    `not read; asking anonymously`,
             );
             continue;
         }
@@ -85,7 +86,8 @@ export async function loadStackCredentials(source: StackCredentialSource): Promi
                 value = await pulumiConfigGet(source, credentials.configKey);
             } catch (error) {
                 notes.push(
-                    `${registry.upstreamRegistryUrl}: ${source.namespace}:${credentials.configKey} not read (${error instanceof Error ? error.message : String(error)}); asking anonymously`,
+                    `${registry.upstreamRegistryUrl}: ${source.namespace}:${credentials.configKey} not read ` +
+                        `(${error instanceof Error ? error.message : String(error)}); asking anonymously`,
                 );
                 continue;
             }
@@ -93,7 +95,8 @@ export async function loadStackCredentials(source: StackCredentialSource): Promi
         const parsed = asCredentials(value);
         if (parsed === undefined) {
             notes.push(
-                `${registry.upstreamRegistryUrl}: ${source.namespace}:${credentials.configKey} has no accessToken; asking anonymously`,
+                `${registry.upstreamRegistryUrl}: ${source.namespace}:${credentials.configKey} has no ` +
+                    `accessToken; asking anonymously`,
             );
             continue;
         }

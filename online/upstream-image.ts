@@ -41,7 +41,9 @@ export function upstreamOf(resolved: string, map: ContainerRegistryMapJson): Ups
     if (mapping === undefined) {
         return {
             ok: false,
-            reason: "a private ECR repository of the account (no registry mapping's prefix holds it); verify or warm checks the account",
+            reason:
+                "a private ECR repository of the account (no registry mapping's prefix holds it); verify or " +
+                "warm checks the account",
         };
     }
     const service = serviceForHost(mapping.upstreamRegistryUrl);

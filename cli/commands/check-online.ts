@@ -75,7 +75,8 @@ export function parseOnlineFlags(flags: OnlineFlags, stack: string | undefined):
         const match = /^([a-z0-9.-]+(?::\d+)?)=(https?:\/\/[^\s/]+(?:\/[^\s]*)?)$/i.exec(entry);
         if (!match) {
             problems.push(
-                `--registry-endpoint ${JSON.stringify(entry)}: give <host>=<http(s) URL>, e.g. quay.io=http://127.0.0.1:5000`,
+                `--registry-endpoint ${JSON.stringify(entry)}: give <host>=<http(s) URL>, e.g. ` +
+                    `quay.io=http://127.0.0.1:5000`,
             );
             continue;
         }
@@ -121,10 +122,13 @@ export async function runOnline(
     const client = new RegistryClient({
         endpoints: parsed.endpoints,
         credentials: host => byHost.get(host),
-        onBackOff: ({ host, waitMs, status }) =>
+        onBackOff: ({ host, waitMs, status }) => {
+            const clear = process.stderr.isTTY ? "\r\x1b[2K" : "";
+            const why = status === 429 ? " (rate limit)" : "";
             process.stderr.write(
-                `\rnote: ${host} answered HTTP ${status}${status === 429 ? " (rate limit)" : ""}; backing off ${(waitMs / 1000).toFixed(1)} s\n`,
-            ),
+                `${clear}note: ${host} answered HTTP ${status}${why}; backing off ${(waitMs / 1000).toFixed(1)} s\n`,
+            );
+        },
     });
     const progress = progressLine("asking upstream registries", " images");
     let online: OnlineReport;
@@ -179,7 +183,9 @@ async function writeAndValidate(stack: StackContext, pins: PinPlan): Promise<{ o
         (await import("fs")).writeFileSync(stack.stackFile, before);
         return {
             ok: false,
-            message: `check: the pinned stack would not validate, so ${stack.stackFile} was left as it was:\n${evaluated.message}`,
+            message:
+                `check: the pinned stack would not validate, so ${stack.stackFile} was left as it ` +
+                `was:\n${evaluated.message}`,
         };
     }
     return {
@@ -206,7 +212,8 @@ export function formatOnline(online: OnlineReport): string {
     const s = online.summary;
     const registries = online.registries.map(
         r =>
-            `${r.host} via ${r.endpoint}: ${r.requests} requests${r.backOffs > 0 ? `, backed off ${r.backOffs} times (${(r.waitedMs / 1000).toFixed(1)} s)` : ""}`,
+            `${r.host} via ${r.endpoint}: ${r.requests} ` +
+            `requests${r.backOffs > 0 ? `, backed off ${r.backOffs} times (${(r.waitedMs / 1000).toFixed(1)} s)` : ""}`,
     );
     return [
         "",
@@ -214,8 +221,10 @@ export function formatOnline(online: OnlineReport): string {
         line(header),
         ...rows.map(line),
         "",
-        `${s.checked} checked: ${s.ok} ok, ${s.missing} missing, ${s.noAmd64} without linux/amd64, ${s.unauthorized} unauthorized, ` +
-            `${s.unreachable} unreachable, ${s.rateLimited} rate-limited; ${s.notChecked} not checked; concurrency ${online.concurrency}`,
+        `${s.checked} checked: ${s.ok} ok, ${s.missing} missing, ${s.noAmd64} without linux/amd64, ` +
+            `${s.unauthorized} unauthorized, ` +
+            `${s.unreachable} unreachable, ${s.rateLimited} rate-limited; ${s.notChecked} not checked; ` +
+            `concurrency ${online.concurrency}`,
         ...registries,
         "",
     ].join("\n");

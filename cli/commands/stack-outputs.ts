@@ -43,7 +43,9 @@ export function readStackOutputs(file: string | undefined, stack: string, projec
                             : error.message.split("\n")[0];
                     resolve({
                         ok: false,
-                        message: `cannot read the outputs of stack ${stack} (${reason}); pass --outputs <file> with what \`pulumi stack output --json\` prints`,
+                        message:
+                            `cannot read the outputs of stack ${stack} (${reason}); pass --outputs <file> ` +
+                            `with what \`pulumi stack output --json\` prints`,
                     });
                     return;
                 }

@@ -78,7 +78,8 @@ export function registerVerify(program: Command): void {
     program
         .command("verify")
         .description(
-            "compare the deployed account with the stack: pull-through rules, credentials, registry policy, creation templates, service role, map objects (read-only AWS calls)",
+            "compare the deployed account with the stack: pull-through rules, credentials, registry policy, " +
+                "creation templates, service role, map objects (read-only AWS calls)",
         )
         .requiredOption("--stack <name>", "the stack: Pulumi.yaml defaults + Pulumi.<name>.yaml, in its region")
         .option(

@@ -36,7 +36,8 @@ export function formatWarm(report: WarmReport): string {
         line(header),
         ...rows.map(line),
         "",
-        `${report.rows.length} images: ${s.cached} cached, ${s["copied-on-first-use"]} copied on first use, ${s.failed} failed, ${s["timed-out"]} timed out, ` +
+        `${report.rows.length} images: ${s.cached} cached, ${s["copied-on-first-use"]} copied on first use, ` +
+            `${s.failed} failed, ${s["timed-out"]} timed out, ` +
             `${s.skipped} skipped; concurrency ${report.concurrency}`,
     ].join("\n")}\n`;
 }
@@ -85,7 +86,8 @@ async function warm(workflow: string, flags: WarmFlags): Promise<number> {
     ]);
     const { ecr } = awsClients(config.target.region, flags.profile);
     process.stderr.write(
-        `note: warming through ${flags.account !== undefined ? registryHost(config.target) : `the caller's registry in ${config.target.region}`}\n`,
+        `note: warming through ${flags.account !== undefined ? registryHost(config.target) : "the caller's registry"}` +
+            ` in ${config.target.region}\n`,
     );
     const warmed = await warmImages(workflow, report.images, map, ecr, {
         concurrency: concurrency as number,
@@ -100,7 +102,8 @@ export function registerWarm(program: Command): void {
     program
         .command("warm")
         .description(
-            "fill the ECR pull-through cache with a workflow's images before a run (ecr:BatchGetImage by tag; copy registries fill on first use)",
+            "fill the ECR pull-through cache with a workflow's images before a run (ecr:BatchGetImage by tag; " +
+                "copy registries fill on first use)",
         )
         .argument("<workflow>", "workflow directory, or a .zip as given to aws omics create-workflow --definition-zip")
         .requiredOption("--stack <name>", "the stack whose default map resolves the images, in its region")

@@ -1,10 +1,14 @@
 // The OCI client's rate-limit handling and parsing. Real layers: the client and Node's HTTP over 127.0.0.1; the
 // registry is a stand-in HTTP server (distribution has no rate limiter) answering 429 the way Docker Hub does
-// (Retry-After, then the manifest); the waiting itself is a recorded sleep, so no test waits for real.
+// (Retry-After, then the manifest); the waiting is a recorded sleep, except in the CLI test, which waits 1 s.
 import * as assert from "assert/strict";
 import * as http from "http";
 import { AddressInfo } from "net";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { parseChallenge, RegistryClient, retryAfterMs } from "../../online/registry-client";
+import { runCli } from "../cli/run-cli";
 
 const MANIFEST = JSON.stringify({
     schemaVersion: 2,
@@ -135,6 +139,51 @@ describe("online: registry client (real HTTP to a stand-in registry on 127.0.0.1
             assert.equal(registry.hits(), 1);
         } finally {
             await registry.close();
+        }
+    });
+
+    it("check --online says on stderr that it backs off, and reports the back-off per registry (real CLI, 1 s real wait)", async () => {
+        const registry = await standInRegistry(1, "1");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "online-429-"));
+        try {
+            fs.writeFileSync(
+                path.join(dir, "map.json"),
+                JSON.stringify({ registryMappings: [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" }] }),
+            );
+            fs.mkdirSync(path.join(dir, "wf"));
+            fs.writeFileSync(
+                path.join(dir, "wf", "main.wdl"),
+                'version 1.0\ntask T {\n  command <<< true >>>\n  runtime { docker: "quay.io/a/b:1" }\n}\n',
+            );
+            const run = await runCli(
+                [
+                    "check",
+                    "wf",
+                    "--map",
+                    "map.json",
+                    "--online",
+                    "--registry-endpoint",
+                    `quay.io=${registry.url}`,
+                    "--format",
+                    "json",
+                ],
+                dir,
+            );
+            assert.equal(run.code, 0, run.stderr);
+            assert.match(run.stderr, /note: quay\.io answered HTTP 429 \(rate limit\); backing off 1\.0 s/);
+            const online = (
+                JSON.parse(run.stdout) as {
+                    online: { images: { status: string }[]; registries: { backOffs: number; waitedMs: number }[] };
+                }
+            ).online;
+            assert.equal(online.images[0].status, "ok");
+            assert.deepEqual(
+                online.registries.map(r => [r.backOffs, r.waitedMs]),
+                [[1, 1000]],
+            );
+        } finally {
+            await registry.close();
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 
