@@ -19,6 +19,7 @@ interface CheckFlags extends OnlineFlags {
     format: "table" | "json";
     strict?: boolean;
     project?: string;
+    esc?: boolean;
 }
 
 interface MapSource {
@@ -39,7 +40,7 @@ async function fromStack(flags: CheckFlags & { stack: string }): Promise<MapSour
     }
     const { evaluateStackOffline } = await loadStackFiles();
     const accountIsPlaceholder = flags.account === undefined;
-    const evaluated = evaluateStackOffline(projectDir, flags.stack, { account: flags.account ?? PLACEHOLDER_ACCOUNT, assumeUnsetSecrets: true });
+    const evaluated = evaluateStackOffline(projectDir, flags.stack, { account: flags.account ?? PLACEHOLDER_ACCOUNT, assumeUnsetSecrets: true, esc: flags.esc === true });
     if (!evaluated.ok) {
         process.stderr.write(`${evaluated.message}\n${accountIsPlaceholder ? `${PLACEHOLDER_VALIDATION_NOTE}\n` : ""}`);
         return undefined;
@@ -104,7 +105,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     }
     let source: MapSource | undefined;
     try {
-        source = flags.stack !== undefined ? await fromStack({ ...flags, stack: flags.stack }) : fromMapFile({ ...flags, map: flags.map as string });
+        source = flags.stack !== undefined ? await fromStack({ ...flags, stack: flags.stack }) : fromMapFile({ ...flags, map: flags.map ?? "" });
     } catch (error) {
         if (error instanceof Error && error.name === "StackFileError") {
             process.stderr.write(`${error.message}\n`);
@@ -139,7 +140,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     const onlineJson = outcome !== undefined ? { online: { ...outcome.online, ...(outcome.pins !== undefined ? { pins: outcome.pins } : {}) } } : {};
     process.stdout.write(flags.format === "json"
         ? `${JSON.stringify({ ...report, ...onlineJson }, null, 2)}\n`
-        : formatTable(report, { color: process.stdout.isTTY === true }) + (outcome !== undefined ? formatOnline(outcome.online) + outcome.tableText : ""));
+        : formatTable(report, { color: process.stdout.isTTY }) + (outcome !== undefined ? formatOnline(outcome.online) + outcome.tableText : ""));
     return outcome?.failed === true ? EXIT_BAD_INPUT : exitCodeFor(report, flags.strict === true);
 }
 
@@ -154,6 +155,7 @@ export function registerCheck(program: Command): void {
         .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
         .option("--strict", "exit 1 on warnings too (unpinned or unresolvable images)")
         .option("--project <dir>", "with --stack: the Pulumi project directory (default: the nearest with Pulumi.yaml)")
+        .option("--esc", "with --stack: read the stack's Pulumi ESC environments with `pulumi env open` (Pulumi CLI and login)")
         .action(async (workflow: string, flags: CheckFlags) => {
             process.exitCode = await check(workflow, flags);
         });

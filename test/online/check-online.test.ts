@@ -344,12 +344,12 @@ process.stdout.write(JSON.stringify({ value: JSON.stringify(value), objectValue:
         const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
         const line = readme
             .split("\n")
-            .find(l => l.startsWith("$ npx omics-registry-maps check ") && l.includes("--online"));
+            .find(l => l.startsWith("$ npx --no-install omics-registry-maps check ") && l.includes("--online"));
         assert.ok(line !== undefined, "README shows check --online before aws omics start-run");
         assert.ok(readme.indexOf(line) < readme.indexOf("$ aws omics start-run"));
         await plain.pushImage("biocontainers/samtools", "1.17--h00cdaf9_0", "amd64");
         await plain.pushIndex("broadinstitute/gatk", "4.6.0.2", ["amd64"]);
-        const argv = line.replace(/^\$ npx omics-registry-maps /, "").split(/\s+/);
+        const argv = line.replace(/^\$ npx --no-install omics-registry-maps /, "").split(/\s+/);
         // The only addition: the upstream hosts are pointed at the local registry, so nothing reaches the internet.
         const run = await runCli(
             [
