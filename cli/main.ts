@@ -3,6 +3,8 @@ import { Command } from "commander";
 import { registerCheck } from "./commands/check";
 import { registerRender } from "./commands/render";
 import { registerRollout } from "./commands/rollout";
+import { registerVerify } from "./commands/verify";
+import { registerWarm } from "./commands/warm";
 import { TOOL_NAME, toolVersion } from "./terminal";
 
 /** Exit code for bad usage or bad input (config, workflow files that cannot be read). */
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
     registerRender(program);
     registerCheck(program);
     registerRollout(program);
+    registerVerify(program);
+    registerWarm(program);
     return program;
 }
 

@@ -75,7 +75,8 @@ function directorySource(root: string): WorkflowSource {
         for (const entry of fs.readdirSync(absolute, { withFileTypes: true })) {
             const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
             if (entry.isDirectory()) {
-                if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(relative, [...visiting, fs.realpathSync(path.join(root, relative))]);
+                if (!SKIPPED_DIRECTORIES.has(entry.name))
+                    walk(relative, [...visiting, fs.realpathSync(path.join(root, relative))]);
             } else if (entry.isFile()) {
                 files.push(relative);
             } else if (entry.isSymbolicLink() && !SKIPPED_DIRECTORIES.has(entry.name)) {
@@ -91,16 +92,25 @@ function directorySource(root: string): WorkflowSource {
             target = fs.realpathSync(link);
             stat = fs.statSync(target);
         } catch {
-            warnings.push({ file: relative, message: `symbolic link to ${fs.readlinkSync(link)}, which does not exist: not followed` });
+            warnings.push({
+                file: relative,
+                message: `symbolic link to ${fs.readlinkSync(link)}, which does not exist: not followed`,
+            });
             return;
         }
         if (!isInside(target, rootReal)) {
-            warnings.push({ file: relative, message: `symbolic link to ${target}, outside the workflow root: not followed` });
+            warnings.push({
+                file: relative,
+                message: `symbolic link to ${target}, outside the workflow root: not followed`,
+            });
         } else if (stat.isFile()) {
             files.push(relative);
         } else if (stat.isDirectory()) {
             if (visiting.includes(target)) {
-                warnings.push({ file: relative, message: `symbolic link to ${target}, a folder that contains it: not followed (a loop)` });
+                warnings.push({
+                    file: relative,
+                    message: `symbolic link to ${target}, a folder that contains it: not followed (a loop)`,
+                });
             } else {
                 walk(relative, [...visiting, target]);
             }
@@ -115,7 +125,7 @@ function directorySource(root: string): WorkflowSource {
     return {
         files,
         warnings,
-        readText: (relativePath) => {
+        readText: relativePath => {
             const file = path.join(root, relativePath);
             try {
                 return fs.statSync(file).isFile() ? fs.readFileSync(file, "utf8") : undefined;
@@ -135,6 +145,8 @@ interface ZipEntry {
     compressedSize: number;
     inflatedSize: number;
     localHeaderOffset: number;
+    /** A symbolic link stored by a Unix zip tool (made by Unix, mode S_IFLNK): its data is the target path. */
+    isSymlink: boolean;
 }
 
 const EOCD_SIGNATURE = 0x06054b50;
@@ -182,18 +194,21 @@ function centralDirectory(fd: number, size: number): ZipEntry[] {
     const locator = eocd - 20;
     if (locator >= 0 && tail.readUInt32LE(locator) === ZIP64_EOCD_LOCATOR_SIGNATURE) {
         const record = readAt(fd, Number(tail.readBigUInt64LE(locator + 8)), 56);
-        if (record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE) throw new Error("bad ZIP64 end of central directory record");
+        if (record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE)
+            throw new Error("bad ZIP64 end of central directory record");
         count = Number(record.readBigUInt64LE(32));
         directorySize = Number(record.readBigUInt64LE(40));
         directoryOffset = Number(record.readBigUInt64LE(48));
     }
-    if (count > ZIP_LIMITS.entries) throw new WorkflowSourceError(`it has ${count} entries, more than the ${ZIP_LIMITS.entries} this check reads`);
+    if (count > ZIP_LIMITS.entries)
+        throw new WorkflowSourceError(`it has ${count} entries, more than the ${ZIP_LIMITS.entries} this check reads`);
     if (directoryOffset + directorySize > size) throw new Error("the central directory lies past the end of the file");
     const directory = readAt(fd, directoryOffset, directorySize);
     const entries: ZipEntry[] = [];
     let at = 0;
     for (let n = 0; n < count; n++) {
-        if (at + 46 > directory.length || directory.readUInt32LE(at) !== CENTRAL_HEADER_SIGNATURE) throw new Error("malformed central directory");
+        if (at + 46 > directory.length || directory.readUInt32LE(at) !== CENTRAL_HEADER_SIGNATURE)
+            throw new Error("malformed central directory");
         const nameLength = directory.readUInt16LE(at + 28);
         const extraLength = directory.readUInt16LE(at + 30);
         const commentLength = directory.readUInt16LE(at + 32);
@@ -204,6 +219,8 @@ function centralDirectory(fd: number, size: number): ZipEntry[] {
             compressedSize: directory.readUInt32LE(at + 20),
             inflatedSize: directory.readUInt32LE(at + 24),
             localHeaderOffset: directory.readUInt32LE(at + 42),
+            isSymlink:
+                directory.readUInt8(at + 5) === 3 && ((directory.readUInt32LE(at + 38) >>> 16) & 0o170000) === 0o120000,
         };
         readZip64Extra(entry, directory.subarray(at + 46 + nameLength, at + 46 + nameLength + extraLength));
         entries.push(entry);
@@ -214,7 +231,7 @@ function centralDirectory(fd: number, size: number): ZipEntry[] {
 
 /** ZIP64 extended information (header 0x0001): the 64-bit values of the fields set to 0xFFFFFFFF, in order. */
 function readZip64Extra(entry: ZipEntry, extra: Buffer): void {
-    for (let at = 0; at + 4 <= extra.length; ) {
+    for (let at = 0; at + 4 <= extra.length;) {
         const id = extra.readUInt16LE(at);
         const length = extra.readUInt16LE(at + 2);
         if (id === 0x0001) {
@@ -238,14 +255,21 @@ function checkEntries(entries: readonly ZipEntry[]): void {
     let total = 0;
     for (const entry of entries) {
         const unsafe = unsafeEntryName(entry.name);
-        if (unsafe !== undefined) throw new WorkflowSourceError(`entry ${JSON.stringify(entry.name)} ${unsafe}; a definition zip must hold only paths inside it`);
+        if (unsafe !== undefined)
+            throw new WorkflowSourceError(
+                `entry ${JSON.stringify(entry.name)} ${unsafe}; a definition zip must hold only paths inside it`,
+            );
         if (entry.inflatedSize > ZIP_LIMITS.entryInflatedBytes) {
-            throw new WorkflowSourceError(`entry ${JSON.stringify(entry.name)} would inflate to ${mib(entry.inflatedSize)}, past the limit of ${mib(ZIP_LIMITS.entryInflatedBytes)} per file`);
+            throw new WorkflowSourceError(
+                `entry ${JSON.stringify(entry.name)} would inflate to ${mib(entry.inflatedSize)}, past the limit of ${mib(ZIP_LIMITS.entryInflatedBytes)} per file`,
+            );
         }
         total += entry.inflatedSize;
     }
     if (total > ZIP_LIMITS.totalInflatedBytes) {
-        throw new WorkflowSourceError(`its entries would inflate to ${mib(total)}, past the limit of ${mib(ZIP_LIMITS.totalInflatedBytes)}`);
+        throw new WorkflowSourceError(
+            `its entries would inflate to ${mib(total)}, past the limit of ${mib(ZIP_LIMITS.totalInflatedBytes)}`,
+        );
     }
 }
 
@@ -261,14 +285,16 @@ function inflateEntry(fd: number, entry: ZipEntry): Uint8Array {
     const take = (chunk: Uint8Array): void => {
         produced += chunk.length;
         if (produced > limit) {
-            throw new WorkflowSourceError(`entry ${JSON.stringify(entry.name)} inflates past the ${mib(limit)} its header declares; refusing the archive`);
+            throw new WorkflowSourceError(
+                `entry ${JSON.stringify(entry.name)} inflates past the ${mib(limit)} its header declares; refusing the archive`,
+            );
         }
         chunks.push(chunk);
     };
     let inflater: Inflate | undefined;
     if (entry.method === 8) {
         inflater = new Inflate();
-        inflater.ondata = (chunk) => take(chunk);
+        inflater.ondata = chunk => take(chunk);
     } else if (entry.method !== 0) {
         throw new Error(`unsupported compression method ${entry.method} (only stored and deflate are read)`);
     }
@@ -282,9 +308,62 @@ function inflateEntry(fd: number, entry: ZipEntry): Uint8Array {
     return Buffer.concat(chunks);
 }
 
+const MAX_LINK_TARGET_BYTES = 4096;
+
+/**
+ * Adds the files that symbolic links stored in the zip lead to, under the links' names, as a folder's links are
+ * followed: only to targets inside the archive, never round a loop. Returns a warning for each link not followed.
+ */
+function followZipLinks(zipPath: string, links: readonly ZipEntry[], byName: Map<string, ZipEntry>): ParseProblem[] {
+    const warnings: ParseProblem[] = [];
+    const fd = fs.openSync(zipPath, "r");
+    try {
+        for (const link of links) {
+            if (link.inflatedSize > MAX_LINK_TARGET_BYTES) {
+                warnings.push({
+                    file: link.name,
+                    message: "symbolic link with a target longer than 4096 bytes: not followed",
+                });
+                continue;
+            }
+            const written = new TextDecoder("utf-8").decode(inflateEntry(fd, link));
+            const target = path.posix
+                .normalize(path.posix.join(path.posix.dirname(link.name), written))
+                .replace(/\/$/, "");
+            if (written.startsWith("/") || target === ".." || target.startsWith("../")) {
+                warnings.push({
+                    file: link.name,
+                    message: `symbolic link to ${written}, outside the workflow zip: not followed`,
+                });
+            } else if (target === "." || link.name === target || link.name.startsWith(`${target}/`)) {
+                warnings.push({
+                    file: link.name,
+                    message: `symbolic link to ${written}, a folder that contains it: not followed (a loop)`,
+                });
+            } else {
+                const file = byName.get(target);
+                const below = [...byName].filter(([name]) => name.startsWith(`${target}/`));
+                if (file !== undefined) byName.set(link.name, file);
+                for (const [name, entry] of below) byName.set(`${link.name}${name.slice(target.length)}`, entry);
+                if (file === undefined && below.length === 0) {
+                    warnings.push({
+                        file: link.name,
+                        message: `symbolic link to ${written}, which the zip does not hold: not followed`,
+                    });
+                }
+            }
+        }
+    } finally {
+        fs.closeSync(fd);
+    }
+    return warnings;
+}
+
 function zipSource(zipPath: string, size: number): WorkflowSource {
-    const refuse = (reason: string): WorkflowSourceError => new WorkflowSourceError(`Workflow zip ${zipPath} refused: ${reason} (nothing was inflated)`);
-    if (size > ZIP_LIMITS.archiveBytes) throw refuse(`it is ${mib(size)}, past the ${mib(ZIP_LIMITS.archiveBytes)} HealthOmics takes`);
+    const refuse = (reason: string): WorkflowSourceError =>
+        new WorkflowSourceError(`Workflow zip ${zipPath} refused: ${reason} (nothing was inflated)`);
+    if (size > ZIP_LIMITS.archiveBytes)
+        throw refuse(`it is ${mib(size)}, past the ${mib(ZIP_LIMITS.archiveBytes)} HealthOmics takes`);
     let entries: ZipEntry[];
     const fd = fs.openSync(zipPath, "r");
     try {
@@ -297,22 +376,26 @@ function zipSource(zipPath: string, size: number): WorkflowSource {
     }
     fs.closeSync(fd);
     const byName = new Map<string, ZipEntry>();
+    const links: ZipEntry[] = [];
     for (const entry of entries) {
-        if (entry.name.endsWith("/") || entry.name.split("/").some((part) => SKIPPED_DIRECTORIES.has(part))) continue;
-        byName.set(entry.name, entry);
+        if (entry.name.endsWith("/") || entry.name.split("/").some(part => SKIPPED_DIRECTORIES.has(part))) continue;
+        if (entry.isSymlink) links.push(entry);
+        else byName.set(entry.name, entry);
     }
+    const warnings = links.length > 0 ? followZipLinks(zipPath, links, byName) : [];
     const decoder = new TextDecoder("utf-8");
     return {
         files: [...byName.keys()].sort(),
-        warnings: [],
-        readText: (relativePath) => {
+        warnings,
+        readText: relativePath => {
             const entry = byName.get(relativePath);
             if (entry === undefined) return undefined;
             const handle = fs.openSync(zipPath, "r");
             try {
                 return decoder.decode(inflateEntry(handle, entry));
             } catch (error) {
-                if (error instanceof WorkflowSourceError) throw new WorkflowSourceError(`Workflow zip ${zipPath} refused: ${error.message}`);
+                if (error instanceof WorkflowSourceError)
+                    throw new WorkflowSourceError(`Workflow zip ${zipPath} refused: ${error.message}`);
                 throw error;
             } finally {
                 fs.closeSync(handle);

@@ -57,7 +57,10 @@ export interface WorkflowScan {
 
 /** Thrown by a language scanner for a malformed file; becomes a ParseProblem for that file. */
 export class SyntaxProblem extends Error {
-    constructor(message: string, readonly line?: number) {
+    constructor(
+        message: string,
+        readonly line?: number,
+    ) {
         super(message);
         this.name = "SyntaxProblem";
     }

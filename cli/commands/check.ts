@@ -10,12 +10,14 @@ import { locationFromMap, readMapFile } from "../../workflow-check/map-file";
 import { printable, terminalSafeJson } from "../../workflow-check/printable";
 import { CheckInputs, CheckReport } from "../../workflow-check/types";
 import { tableWidth, TOOL_NAME, toolVersion, useColor } from "../terminal";
+import { addOnlineOptions, formatOnline, OnlineFlags, parseOnlineFlags, runOnline, StackContext } from "./check-online";
+import { progressLine } from "./progress-line";
 import {
     checkAccountOption, EXIT_BAD_INPUT, loadStackDocuments, loadStackFiles, PLACEHOLDER_ACCOUNT, PLACEHOLDER_VALIDATION_NOTE, projectDirFrom,
     stackFileErrorMessage,
 } from "./render";
 
-interface CheckFlags {
+interface CheckFlags extends OnlineFlags {
     map?: string;
     stack?: string;
     account?: string;
@@ -37,6 +39,8 @@ interface MapSource {
     options: CheckOptions;
     notes: string[];
     inputs: MapInputs;
+    /** With --stack: what was read, for check --online (credentials, --write). */
+    stack?: StackContext;
 }
 
 const PLACEHOLDER_REGION = "us-east-1";
@@ -56,10 +60,16 @@ async function fromStack(flags: CheckFlags & { stack: string }): Promise<MapSour
     const { config } = evaluated;
     const defaultMap = (await loadStackDocuments()).renderStack(config).maps[0];
     const { account, region, partition } = config.target;
+    const { files } = evaluated;
     return {
         inputs: {
-            map: { kind: "stack", stack: flags.stack, stackFile: path.relative(process.cwd(), evaluated.files.stackFile) || evaluated.files.stackFile, mapName: defaultMap.name },
+            map: { kind: "stack", stack: flags.stack, stackFile: path.relative(process.cwd(), files.stackFile) || files.stackFile, mapName: defaultMap.name },
             account, accountIsPlaceholder, region, regionIsPlaceholder: false, partition,
+        },
+        stack: {
+            projectDir, name: flags.stack, namespace: files.namespace, stackFile: files.stackFile, config,
+            readableSecret: key => { const entry = files.raw.secretConfig(key); return entry?.readable === true ? entry.value : undefined; },
+            effective: { imageMappings: files.raw.imageMappings, maps: files.raw.maps },
         },
         map: defaultMap.map,
         location: { account, region, partition },
@@ -101,32 +111,13 @@ function fromMapFile(flags: CheckFlags & { map: string }): MapSource | undefined
     };
 }
 
-/** A progress line on stderr, only on a terminal, at most ten times a second. */
-function progressReporter(): { onProgress?: CheckOptions["onProgress"]; done(): void } {
-    if (!process.stderr.isTTY) {
-        return { done: () => undefined };
-    }
-    let last = 0;
-    let shown = false;
-    return {
-        onProgress(done, total) {
-            const now = Date.now();
-            if (now - last >= 100 || done === total) {
-                last = now;
-                shown = true;
-                process.stderr.write(`\rscanning workflow files: ${done}/${total}`);
-            }
-        },
-        done() {
-            if (shown) {
-                process.stderr.write("\r\x1b[2K");
-            }
-        },
-    };
-}
-
 async function check(workflow: string, flags: CheckFlags): Promise<number> {
     if (!checkAccountOption(flags.account)) {
+        return EXIT_BAD_INPUT;
+    }
+    const online = parseOnlineFlags(flags, flags.stack);
+    if (!online.ok) {
+        process.stderr.write(`${online.message}\n`);
         return EXIT_BAD_INPUT;
     }
     if (flags.map === undefined && flags.stack === undefined) {
@@ -167,7 +158,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     const inputs: CheckInputs = {
         tool: { name: TOOL_NAME, version: toolVersion() }, ...source.inputs, profiles, ...(isFile ? { workflowFile: workflow } : {}),
     };
-    const progress = progressReporter();
+    const progress = progressLine("scanning workflow files");
     let report;
     try {
         report = await checkWorkflow(root, source.map, source.location, {
@@ -192,10 +183,13 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
         process.stderr.write(`note: ${report.importsOutsideRoot.length} imported file(s) lie outside ${workflow}; the definition zip must carry them `
             + `(zip from a folder that holds them all):\n${report.importsOutsideRoot.map(file => `  ${file}\n`).join("")}`);
     }
+    const outcome = flags.online === true ? await runOnline(report, source.map, flags, online, source.stack) : undefined;
+    const onlineJson = outcome !== undefined ? { online: { ...outcome.online, ...(outcome.pins !== undefined ? { pins: outcome.pins } : {}) } } : {};
     process.stdout.write(flags.format === "json"
-        ? `${terminalSafeJson(JSON.stringify(report, null, 2))}\n`
-        : formatTable(report, { color: useColor(process.stdout), width: tableWidth(process.stdout), verbose: flags.verbose === true }));
-    return exitCodeFor(report, flags.strict === true);
+        ? `${terminalSafeJson(JSON.stringify({ ...report, ...onlineJson }, null, 2))}\n`
+        : formatTable(report, { color: useColor(process.stdout), width: tableWidth(process.stdout), verbose: flags.verbose === true }) +
+            (outcome !== undefined ? formatOnline(outcome.online) + outcome.tableText : ""));
+    return outcome?.failed === true ? EXIT_BAD_INPUT : exitCodeFor(report, flags.strict === true);
 }
 
 /** A note for each --profile name that brings in no image of this workflow (a typo, or a profile without containers). */
@@ -218,8 +212,8 @@ function parseProfiles(option: string | undefined): string[] | undefined {
 }
 
 export function registerCheck(program: Command): void {
-    program.command("check")
-        .description("resolve every container of a WDL, Nextflow or CWL workflow through a HealthOmics container registry map, offline")
+    const command = program.command("check")
+        .description("resolve every container of a WDL, Nextflow or CWL workflow through a HealthOmics container registry map (offline; --online also asks the upstream registries)")
         .argument("<workflow>", "workflow directory, a .zip as given to aws omics create-workflow --definition-zip, or a workflow file (its folder is the root)")
         .addOption(new Option("--map <file.json>", "a container registry map JSON file").conflicts("stack"))
         .option("--stack <name>", "the default map of this stack (Pulumi.yaml defaults + Pulumi.<name>.yaml)")
@@ -234,4 +228,5 @@ export function registerCheck(program: Command): void {
         .action(async (workflow: string, flags: CheckFlags) => {
             process.exitCode = await check(workflow, flags);
         });
+    addOnlineOptions(command);
 }

@@ -66,7 +66,12 @@ export interface OfficialImageAssumption {
 
 export type Resolution =
     | { kind: "image-mapping"; resolved: string; mapping: ImageMappingEntry }
-    | { kind: "registry-mapping"; resolved: string; mapping: RegistryMappingEntry; officialImage?: OfficialImageAssumption }
+    | {
+          kind: "registry-mapping";
+          resolved: string;
+          mapping: RegistryMappingEntry;
+          officialImage?: OfficialImageAssumption;
+      }
     | { kind: "private-ecr"; resolved: string }
     | { kind: "unmapped"; host: string; registry: SuggestedRegistry; imageMapping: ImageMappingEntry }
     | { kind: "unservable"; host: string; reason: string };
@@ -87,11 +92,19 @@ export function effectiveHost(reference: Pick<ImageReference, "host">): string {
 
 /** `<prefix>/<path>[:tag][@digest]`, with `:latest` when the reference has neither tag nor digest. */
 function destinationUnder(prefix: string, path: string, reference: Pick<ImageReference, "tag" | "digest">): string {
-    const version = reference.tag === undefined && reference.digest === undefined ? { tag: "latest", digest: undefined } : reference;
+    const version =
+        reference.tag === undefined && reference.digest === undefined
+            ? { tag: "latest", digest: undefined }
+            : reference;
     return `${prefix}/${pathWithVersion({ path, tag: version.tag, digest: version.digest })}`;
 }
 
-export function resolveImage(reference: ImageReference, map: ContainerRegistryMapJson, location: RegistryLocation, normalize: NormalizeImage): ResolutionResult {
+export function resolveImage(
+    reference: ImageReference,
+    map: ContainerRegistryMapJson,
+    location: RegistryLocation,
+    normalize: NormalizeImage,
+): ResolutionResult {
     const imageMappings = map.imageMappings ?? [];
     const exact = imageMappings.find(m => m.sourceImage === reference.written);
     if (exact !== undefined) {
@@ -102,12 +115,20 @@ export function resolveImage(reference: ImageReference, map: ContainerRegistryMa
     return normalizedImageMatch !== undefined ? { resolution, normalizedImageMatch } : { resolution };
 }
 
-function resolveByRegistry(reference: ImageReference, mappings: readonly RegistryMappingEntry[], location: RegistryLocation): Resolution {
+function resolveByRegistry(
+    reference: ImageReference,
+    mappings: readonly RegistryMappingEntry[],
+    location: RegistryLocation,
+): Resolution {
     const ecr = parseEcrImageUri(reference.written);
     if (ecr !== undefined) {
         return ecr.region === location.region
             ? { kind: "private-ecr", resolved: reference.written }
-            : { kind: "unservable", host: reference.host ?? "", reason: `the image is in private ECR in ${ecr.region}, but HealthOmics runs in ${location.region} use ECR repositories of their own Region only` };
+            : {
+                  kind: "unservable",
+                  host: reference.host ?? "",
+                  reason: `the image is in private ECR in ${ecr.region}, but HealthOmics runs in ${location.region} use ECR repositories of their own Region only`,
+              };
     }
     const host = effectiveHost(reference);
     const service = serviceForHost(host);
@@ -126,11 +147,18 @@ function resolveByRegistry(reference: ImageReference, mappings: readonly Registr
                 mapping,
                 officialImage: {
                     writeAs: `${reference.host !== undefined ? `${reference.host}/` : ""}${pathWithVersion({ ...reference, path: libraryPath })}`,
-                    imageMapping: { sourceImage: reference.written, destinationImage: destinationUnder(mapping.ecrRepositoryPrefix, libraryPath, reference) },
+                    imageMapping: {
+                        sourceImage: reference.written,
+                        destinationImage: destinationUnder(mapping.ecrRepositoryPrefix, libraryPath, reference),
+                    },
                 },
             };
         }
-        return { kind: "registry-mapping", resolved: `${ecrRegistry}/${mapping.ecrRepositoryPrefix}/${pathWithVersion(reference)}`, mapping };
+        return {
+            kind: "registry-mapping",
+            resolved: `${ecrRegistry}/${mapping.ecrRepositoryPrefix}/${pathWithVersion(reference)}`,
+            mapping,
+        };
     }
     const upstreamMapping = mappings.find(m => m.upstreamRegistryUrl === service.upstreamUrl);
     const prefix = upstreamMapping?.ecrRepositoryPrefix ?? service.registry.suggestedPrefix;

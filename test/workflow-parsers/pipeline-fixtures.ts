@@ -10,7 +10,18 @@ export const UP = "../../../../../../";
 /** Every file WholeGenomeGermlineSingleSample.wdl's imports reach, as warp lays them out (see the fixture's SOURCE.md). */
 export const WGS_IMPORTS_OUTSIDE = [
     `${UP}structs/dna_seq/DNASeqStructs.wdl`,
-    ...["AggregatedBamQC", "Alignment", "BamProcessing", "BamToCram", "DragenTasks", "DragmapAlignment",
-        "GermlineVariantDiscovery", "Qc", "SplitLargeReadGroup", "UnmappedBamToAlignedBam", "Utilities"].map((name) => `${UP}tasks/wdl/${name}.wdl`),
+    ...[
+        "AggregatedBamQC",
+        "Alignment",
+        "BamProcessing",
+        "BamToCram",
+        "DragenTasks",
+        "DragmapAlignment",
+        "GermlineVariantDiscovery",
+        "Qc",
+        "SplitLargeReadGroup",
+        "UnmappedBamToAlignedBam",
+        "Utilities",
+    ].map(name => `${UP}tasks/wdl/${name}.wdl`),
     "../../variant_calling/VariantCalling.wdl",
 ];

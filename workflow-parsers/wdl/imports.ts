@@ -30,7 +30,10 @@ export function isRemoteImport(uri: string): boolean {
  * Adds to `documents` every WDL file their imports reach, transitively. `readText` reads a path relative to the root
  * (undefined when there is no such file); each file is parsed once.
  */
-export function followWdlImports(documents: Map<string, WdlDocument>, readText: (relativePath: string) => string | undefined): FollowedImports {
+export function followWdlImports(
+    documents: Map<string, WdlDocument>,
+    readText: (relativePath: string) => string | undefined,
+): FollowedImports {
     const result: FollowedImports = { parsed: 0, outsideRoot: [], problems: [], warnings: [] };
     const queue = [...documents.values()];
     const failed = new Set<string>();
@@ -62,7 +65,10 @@ export function followWdlImports(documents: Map<string, WdlDocument>, readText: 
             }
             if (text === undefined) {
                 failed.add(target);
-                result.problems.push({ ...at, message: `import "${entry.uri}" not found: no file ${target} (imports are read relative to the importing file)` });
+                result.problems.push({
+                    ...at,
+                    message: `import "${entry.uri}" not found: no file ${target} (imports are read relative to the importing file)`,
+                });
                 continue;
             }
             result.parsed++;
@@ -74,7 +80,11 @@ export function followWdlImports(documents: Map<string, WdlDocument>, readText: 
             } catch (error) {
                 failed.add(target);
                 const message = error instanceof Error ? error.message : String(error);
-                result.problems.push(error instanceof SyntaxProblem && error.line !== undefined ? { file: target, line: error.line, message } : { file: target, message });
+                result.problems.push(
+                    error instanceof SyntaxProblem && error.line !== undefined
+                        ? { file: target, line: error.line, message }
+                        : { file: target, message },
+                );
             }
         }
     }

@@ -31,7 +31,10 @@ function placeholderExpression(file: string, part: { placeholder: WdlToken[]; te
 class WdlParser {
     private i = 0;
 
-    constructor(private readonly file: string, private readonly tokens: WdlToken[]) {}
+    constructor(
+        private readonly file: string,
+        private readonly tokens: WdlToken[],
+    ) {}
 
     document(): WdlDocument {
         const doc: WdlDocument = { file: this.file, imports: [], tasks: new Map(), workflows: new Map() };
@@ -42,7 +45,10 @@ class WdlParser {
                 while (this.tokens[this.i]?.kind === "number" || this.tokens[this.i]?.kind === "punct") this.i++;
             } else if (keyword.text === "import") {
                 const uri = this.expectKind("string", "an import path");
-                let namespace = uri.text.slice(1, -1).replace(/^.*\//, "").replace(/\.wdl$/, "");
+                let namespace = uri.text
+                    .slice(1, -1)
+                    .replace(/^.*\//, "")
+                    .replace(/\.wdl$/, "");
                 if (this.isIdent("as")) {
                     this.next();
                     namespace = this.expectKind("ident", "a namespace").text;
@@ -56,7 +62,11 @@ class WdlParser {
                 const task = this.task(this.expectKind("ident", "a task name").text);
                 doc.tasks.set(task.name, task);
             } else if (keyword.text === "workflow") {
-                const workflow: WdlWorkflow = { name: this.expectKind("ident", "a workflow name").text, declarations: new Map(), calls: [] };
+                const workflow: WdlWorkflow = {
+                    name: this.expectKind("ident", "a workflow name").text,
+                    declarations: new Map(),
+                    calls: [],
+                };
                 this.expectPunct("{");
                 this.workflowBody(workflow);
                 doc.workflows.set(workflow.name, workflow);
@@ -80,7 +90,11 @@ class WdlParser {
             } else if (token.kind === "ident" && this.isPunctAt(this.i + 1, "{") && RUNTIME_SECTIONS.has(token.text)) {
                 this.i++;
                 this.runtime(task);
-            } else if (token.kind === "ident" && this.isPunctAt(this.i + 1, "{") && SKIPPED_TASK_SECTIONS.has(token.text)) {
+            } else if (
+                token.kind === "ident" &&
+                this.isPunctAt(this.i + 1, "{") &&
+                SKIPPED_TASK_SECTIONS.has(token.text)
+            ) {
                 this.i++;
                 this.skipBalanced();
             } else {
@@ -131,13 +145,20 @@ class WdlParser {
             if (opensBlock && token.text === "input") {
                 this.i++;
                 this.declarationBlock(workflow, true);
-            } else if (opensBlock && (token.text === "output" || token.text === "meta" || token.text === "parameter_meta")) {
+            } else if (
+                opensBlock &&
+                (token.text === "output" || token.text === "meta" || token.text === "parameter_meta")
+            ) {
                 this.i++;
                 this.skipBalanced();
             } else if (token.kind === "ident" && token.text === "call") {
                 this.next();
                 workflow.calls.push(this.call());
-            } else if (token.kind === "ident" && (token.text === "scatter" || token.text === "if") && this.isPunctAt(this.i + 1, "(")) {
+            } else if (
+                token.kind === "ident" &&
+                (token.text === "scatter" || token.text === "if") &&
+                this.isPunctAt(this.i + 1, "(")
+            ) {
                 this.i++;
                 this.skipBalanced();
                 this.expectPunct("{");
@@ -184,7 +205,11 @@ class WdlParser {
         const start = this.i;
         let left = this.operand();
         let onlyConcatenation = true;
-        while (this.i < this.tokens.length && this.tokens[this.i].kind === "punct" && BINARY_OPERATORS.has(this.tokens[this.i].text)) {
+        while (
+            this.i < this.tokens.length &&
+            this.tokens[this.i].kind === "punct" &&
+            BINARY_OPERATORS.has(this.tokens[this.i].text)
+        ) {
             const operator = this.next().text;
             const right = this.operand();
             if (operator !== "+") onlyConcatenation = false;
@@ -214,7 +239,7 @@ class WdlParser {
                 this.next();
                 return { kind: "array", text: this.textOf(start, this.i), line, items };
             }
-            if (token.text === "(" ) {
+            if (token.text === "(") {
                 const inner = this.expression();
                 if (this.isPunct(")")) {
                     this.next();
@@ -267,7 +292,9 @@ class WdlParser {
                 const base: WdlExpr = { kind: "ident", text: token.text, line };
                 return { kind: "member", text, line, base, members };
             }
-            return simple && !["true", "false", "None"].includes(text) ? { kind: "ident", text, line } : { kind: "other", text, line };
+            return simple && !["true", "false", "None"].includes(text)
+                ? { kind: "ident", text, line }
+                : { kind: "other", text, line };
         }
         throw this.problem(`unexpected ${token.kind} in an expression`, token);
     }
@@ -284,8 +311,12 @@ class WdlParser {
         try {
             while (!this.isPunct("}")) {
                 const key = this.next("a key");
-                const name = key.kind === "ident" ? key.text : key.kind === "string" && key.parts.every((part) => "literal" in part)
-                    ? key.parts.map((part) => ("literal" in part ? part.literal : "")).join("") : undefined;
+                const name =
+                    key.kind === "ident"
+                        ? key.text
+                        : key.kind === "string" && key.parts.every(part => "literal" in part)
+                          ? key.parts.map(part => ("literal" in part ? part.literal : "")).join("")
+                          : undefined;
                 if (name === undefined || !this.isPunct(":")) throw this.problem("not a static key", key);
                 this.next();
                 fields.set(name, this.expression());
@@ -363,7 +394,15 @@ class WdlParser {
         for (let k = start; k < end; k++) {
             const t = this.tokens[k].text;
             const previous = k > start ? this.tokens[k - 1].text : "";
-            const tight = k === start || t === ")" || t === "]" || t === "," || t === "." || previous === "(" || previous === "[" || previous === "." ||
+            const tight =
+                k === start ||
+                t === ")" ||
+                t === "]" ||
+                t === "," ||
+                t === "." ||
+                previous === "(" ||
+                previous === "[" ||
+                previous === "." ||
                 ((t === "(" || t === "[") && this.tokens[k - 1].kind === "ident");
             text += (tight ? "" : " ") + t;
         }
@@ -372,7 +411,8 @@ class WdlParser {
 
     private peek(expected: string): WdlToken {
         const token = this.tokens.at(this.i);
-        if (!token) throw this.problem(`unexpected end of file, expected ${expected}`, this.tokens[this.tokens.length - 1]);
+        if (!token)
+            throw this.problem(`unexpected end of file, expected ${expected}`, this.tokens[this.tokens.length - 1]);
         return token;
     }
 
@@ -398,13 +438,15 @@ class WdlParser {
 
     private expectPunct(text: string): WdlToken {
         const token = this.next(`'${text}'`);
-        if (token.kind !== "punct" || token.text !== text) throw this.problem(`expected '${text}', found '${token.text}'`, token);
+        if (token.kind !== "punct" || token.text !== text)
+            throw this.problem(`expected '${text}', found '${token.text}'`, token);
         return token;
     }
 
     private expectIdent(text: string): void {
         const token = this.next(`'${text}'`);
-        if (token.kind !== "ident" || token.text !== text) throw this.problem(`expected '${text}', found '${token.text}'`, token);
+        if (token.kind !== "ident" || token.text !== text)
+            throw this.problem(`expected '${text}', found '${token.text}'`, token);
     }
 
     private expectKind<K extends WdlToken["kind"]>(kind: K, expected: string): Extract<WdlToken, { kind: K }> {

@@ -10,6 +10,8 @@ import { WdlCall, WdlCallable, WdlDocument, WdlExpr, WdlWorkflow } from "./model
  */
 type Candidate = ({ value: string } | { unresolved: string } | { none: true } | { object: WdlObjectValue }) & {
     conditions: readonly string[];
+    /** The `if ... then ... else ...` the value was chosen from, as written. */
+    chosenFrom?: string;
 };
 
 /** An object, map or struct value: its fields, evaluated (lazily) in the scope that wrote them. */
@@ -48,10 +50,12 @@ export function resolveWdlContainers(docs: Map<string, WdlDocument>): ContainerR
             const scope = { doc, callable: task };
             for (const container of task.containers) {
                 const items = container.expr.kind === "array" ? container.expr.items : [container.expr];
-                const found = items.flatMap((item) => resolver.references(item, scope));
-                const usable = found.filter((reference) => reference.ignoredProtocol === undefined).length;
+                const found = items.flatMap(item => resolver.references(item, scope));
+                const usable = found.filter(reference => reference.ignoredProtocol === undefined).length;
                 for (const reference of found) {
-                    references.push(reference.ignoredProtocol === undefined ? reference : { ...reference, otherEntries: usable });
+                    references.push(
+                        reference.ignoredProtocol === undefined ? reference : { ...reference, otherEntries: usable },
+                    );
                 }
             }
         }
@@ -63,7 +67,8 @@ export function resolveWdlContainers(docs: Map<string, WdlDocument>): ContainerR
 function withProtocol(reference: ContainerReference & { value: string }): ContainerReference {
     const protocol = CONTAINER_PROTOCOL.exec(reference.value);
     if (protocol === null) return reference;
-    if (protocol[1].toLowerCase() === "docker") return { ...reference, value: reference.value.slice(protocol[0].length) };
+    if (protocol[1].toLowerCase() === "docker")
+        return { ...reference, value: reference.value.slice(protocol[0].length) };
     return { ...reference, ignoredProtocol: protocol[1] };
 }
 
@@ -84,18 +89,37 @@ class WdlResolver {
         const candidates = this.evaluate(expr, scope, 0);
         for (const candidate of candidates) {
             const condition = candidate.conditions.length > 0 ? candidate.conditions.join(" && ") : undefined;
-            const text = "value" in candidate ? `v:${candidate.value}` : "unresolved" in candidate ? `u:${candidate.unresolved}` : "none" in candidate ? "n:" : `o:${expr.text}`;
+            const text =
+                "value" in candidate
+                    ? `v:${candidate.value}`
+                    : "unresolved" in candidate
+                      ? `u:${candidate.unresolved}`
+                      : "none" in candidate
+                        ? "n:"
+                        : `o:${expr.text}`;
             const key = `${text}\u0000${condition ?? ""}`;
             if (seen.has(key)) continue;
             seen.add(key);
-            const base: ContainerReference = { file: scope.doc.file, line: expr.line, language: "wdl", image: expr.text, value: null };
+            const base: ContainerReference = {
+                file: scope.doc.file,
+                line: expr.line,
+                language: "wdl",
+                image: expr.text,
+                value: null,
+            };
             if (condition !== undefined) base.condition = condition;
+            if (candidate.chosenFrom !== undefined) base.expression = candidate.chosenFrom;
             if ("value" in candidate) references.push(withProtocol({ ...base, value: candidate.value }));
             else if ("unresolved" in candidate) references.push({ ...base, expression: candidate.unresolved });
-            else if ("none" in candidate) references.push({ ...base, expression: `${expr.text}, an optional input nothing sets` });
+            else if ("none" in candidate)
+                references.push({ ...base, expression: `${expr.text}, an optional input nothing sets` });
             else references.push({ ...base, expression: `${expr.text}, an object rather than a string` });
         }
-        return references;
+        // A value some path gives unconditionally is needed whatever the conditions: one reference, without them.
+        const unconditional = new Set(
+            references.filter(r => r.condition === undefined && r.value !== null).map(r => r.value),
+        );
+        return references.filter(r => r.condition === undefined || r.value === null || !unconditional.has(r.value));
     }
 
     private indexCall(doc: WdlDocument, workflow: WdlWorkflow, call: WdlCall): void {
@@ -103,7 +127,7 @@ class WdlResolver {
         let file = doc.file;
         if (dot >= 0) {
             const namespace = call.target.slice(0, dot);
-            const imported = doc.imports.find((entry) => entry.namespace === namespace);
+            const imported = doc.imports.find(entry => entry.namespace === namespace);
             if (!imported || isRemoteImport(imported.uri)) return;
             file = importedPath(doc.file, imported.uri);
         }
@@ -122,7 +146,10 @@ class WdlResolver {
             case "string": {
                 let results: Candidate[] = [{ value: "", conditions: [] }];
                 for (const part of expr.parts) {
-                    const next = "literal" in part ? [{ value: part.literal, conditions: [] }] : this.evaluate(part.expr, scope, depth);
+                    const next =
+                        "literal" in part
+                            ? [{ value: part.literal, conditions: [] }]
+                            : this.evaluate(part.expr, scope, depth);
                     results = concatenate(results, next);
                 }
                 return results;
@@ -134,8 +161,15 @@ class WdlResolver {
             case "if": {
                 const condition = expr.condition.text;
                 const branch = (branchExpr: WdlExpr, when: string): Candidate[] =>
-                    this.evaluate(branchExpr, scope, depth).map((c) => ({ ...c, conditions: [...c.conditions, when] }));
-                return [...branch(expr.then, condition), ...branch(expr.otherwise, `!(${condition})`)].slice(0, MAX_CANDIDATES);
+                    this.evaluate(branchExpr, scope, depth).map(c => ({
+                        ...c,
+                        conditions: [...c.conditions, when],
+                        chosenFrom: c.chosenFrom ?? expr.text,
+                    }));
+                return [...branch(expr.then, condition), ...branch(expr.otherwise, `!(${condition})`)].slice(
+                    0,
+                    MAX_CANDIDATES,
+                );
             }
             case "selectFirst":
                 return this.selectFirst(expr.items, scope, depth);
@@ -157,14 +191,28 @@ class WdlResolver {
             const next: Candidate[] = [];
             for (const candidate of candidates) {
                 if (!("object" in candidate)) {
-                    next.push("none" in candidate ? candidate : { unresolved: expr.text, conditions: candidate.conditions });
+                    next.push(
+                        "none" in candidate ? candidate : { unresolved: expr.text, conditions: candidate.conditions },
+                    );
                     continue;
                 }
                 const field = candidate.object.fields.get(name);
-                const values = field === undefined || depth >= MAX_DEPTH
-                    ? [field === undefined ? { none: true as const, conditions: [] } : { unresolved: expr.text, conditions: [] }]
-                    : this.evaluate(field, candidate.object.scope, depth + 1);
-                next.push(...values.map((value) => ({ ...value, conditions: [...candidate.conditions, ...value.conditions] })));
+                const values =
+                    field === undefined || depth >= MAX_DEPTH
+                        ? [
+                              field === undefined
+                                  ? { none: true as const, conditions: [] }
+                                  : { unresolved: expr.text, conditions: [] },
+                          ]
+                        : this.evaluate(field, candidate.object.scope, depth + 1);
+                for (const value of values) {
+                    const chosenFrom = value.chosenFrom ?? candidate.chosenFrom;
+                    next.push({
+                        ...value,
+                        conditions: [...candidate.conditions, ...value.conditions],
+                        ...(chosenFrom !== undefined ? { chosenFrom } : {}),
+                    });
+                }
             }
             candidates = next.slice(0, MAX_CANDIDATES);
         }
@@ -176,10 +224,12 @@ class WdlResolver {
         const results: Candidate[] = [];
         for (const item of items) {
             const candidates = this.evaluate(item, scope, depth);
-            results.push(...candidates.filter((candidate) => !("none" in candidate)));
-            if (!candidates.some((candidate) => "none" in candidate)) return results.slice(0, MAX_CANDIDATES);
+            results.push(...candidates.filter(candidate => !("none" in candidate)));
+            if (!candidates.some(candidate => "none" in candidate)) return results.slice(0, MAX_CANDIDATES);
         }
-        return results.length > 0 ? results.slice(0, MAX_CANDIDATES) : [{ unresolved: `select_first of values that are all None`, conditions: [] }];
+        return results.length > 0
+            ? results.slice(0, MAX_CANDIDATES)
+            : [{ unresolved: `select_first of values that are all None`, conditions: [] }];
     }
 
     /** Values of a declaration: its default, or what each call of its task/workflow passes for it. */
@@ -201,7 +251,12 @@ class WdlResolver {
         }
         if (usesDefault) {
             if (declaration.expr) results.push(...this.evaluate(declaration.expr, scope, depth + 1));
-            else results.push(declaration.optional && isInput ? { none: true, conditions: [] } : { unresolved: name, conditions: [] });
+            else
+                results.push(
+                    declaration.optional && isInput
+                        ? { none: true, conditions: [] }
+                        : { unresolved: name, conditions: [] },
+                );
         }
         return results.slice(0, MAX_CANDIDATES);
     }
@@ -216,10 +271,12 @@ function concatenate(left: Candidate[], right: Candidate[]): Candidate[] {
     for (const a of left) {
         for (const b of right) {
             const conditions = [...a.conditions, ...b.conditions];
-            if ("object" in a || "object" in b) out.push({ unresolved: "an object in a string", conditions });
-            else if (!("value" in a)) out.push({ ...a, conditions });
-            else if (!("value" in b)) out.push({ ...b, conditions });
-            else out.push({ value: a.value + b.value, conditions });
+            const chosenFrom = a.chosenFrom ?? b.chosenFrom;
+            const from = chosenFrom !== undefined ? { chosenFrom } : {};
+            if ("object" in a || "object" in b) out.push({ unresolved: "an object in a string", conditions, ...from });
+            else if (!("value" in a)) out.push({ ...a, conditions, ...from });
+            else if (!("value" in b)) out.push({ ...b, conditions, ...from });
+            else out.push({ value: a.value + b.value, conditions, ...from });
             if (out.length >= MAX_CANDIDATES) return out;
         }
     }
