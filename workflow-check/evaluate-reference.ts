@@ -4,7 +4,7 @@ import { RegistryLocation } from "../policy-pack/rules/ecr-naming";
 import { ContainerRegistryMapJson, resolveImage, ResolutionResult } from "../policy-pack/rules/image-resolution";
 import { DOCKER_HUB_UPSTREAM } from "../policy-pack/rules/registry-catalogue";
 import { ContainerReference } from "../workflow-parsers/types";
-import { FixContext, imageMappingFix, registryFix, RegistryFixText } from "./fix-text";
+import { FixContext, imageMappingFix, registryFix, registryFixDetails, RegistryFixText } from "./fix-text";
 import { briefExpression } from "./printable";
 import { Finding, ImageResult } from "./types";
 
@@ -119,7 +119,7 @@ export function evaluate(found: ContainerReference, context: EvaluationContext):
     }
     const { resolution } = resolveImage(parsed.reference, context.map, context.location, normalizeOrUndefined);
     return resolution.kind === "unmapped"
-        ? { result, registryFix: { host: resolution.host, ...registryFix(resolution.registry, context.fix) } }
+        ? { result, registryFix: { host: resolution.host, ...registryFixDetails(resolution.registry, context.fix) } }
         : { result };
 }
 
@@ -180,7 +180,7 @@ function resolutionFindings(reference: ImageReference, result: ResolutionResult,
                 message: `no mapping for ${hostWords(reference, resolution.host)}: the map has no registryMappings entry whose upstreamRegistryUrl is exactly ${resolution.host}, and no imageMappings entry for this image; the run would fail`,
                 // An image mapping alone would point at a repository nothing fills (and outside the stack's prefixes):
                 // the registry entry is the fix.
-                fix: registryFix(resolution.registry, context.fix).text,
+                fix: registryFix(resolution.registry, context.fix),
             });
             break;
         case "unservable":

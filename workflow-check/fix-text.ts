@@ -52,8 +52,13 @@ function secretShapeWords(fields: readonly SecretField[]): string {
 /** A suggested registry, with the fields its stack entry must also set (the opt-in of a host no AWS source documents). */
 type SuggestedEntry = SuggestedRegistry & { entryFields?: Record<string, unknown> };
 
+/** The fix for an unmapped host, in words: what registryFixDetails says, as printed. */
+export function registryFix(registry: SuggestedEntry, context: FixContext): string {
+    return registryFixDetails(registry, context).text;
+}
+
 /** The registry entry (or additional host) to add so a host gets a registry mapping; the right shape for its kind. */
-export function registryFix(registry: SuggestedEntry, context: FixContext): RegistryFixText {
+export function registryFixDetails(registry: SuggestedEntry, context: FixContext): RegistryFixText {
     const upstream = lookupUpstream(registry.upstreamRegistryUrl);
     const servedBy = upstream?.servedBy ?? "pull-through-cache";
     const shape = credentialSecretShape(registry.upstreamRegistryUrl);
