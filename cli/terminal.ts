@@ -24,7 +24,9 @@ export function useColor(stream: OutputStream, env: NodeJS.ProcessEnv = process.
 
 /** The width a table fits on `stream`: the terminal's columns; undefined (no limit) when it is not a terminal. */
 export function tableWidth(stream: OutputStream): number | undefined {
-    return stream.isTTY === true && typeof stream.columns === "number" && stream.columns > 0 ? stream.columns : undefined;
+    return stream.isTTY === true && typeof stream.columns === "number" && stream.columns > 0
+        ? stream.columns
+        : undefined;
 }
 
 /**
@@ -36,7 +38,12 @@ export function toolVersion(): string {
         const file = path.join(dir, "package.json");
         if (fs.existsSync(file)) {
             const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { bin?: unknown; version?: unknown };
-            if (typeof manifest.bin === "object" && manifest.bin !== null && TOOL_NAME in manifest.bin && typeof manifest.version === "string") {
+            if (
+                typeof manifest.bin === "object" &&
+                manifest.bin !== null &&
+                TOOL_NAME in manifest.bin &&
+                typeof manifest.version === "string"
+            ) {
                 return manifest.version;
             }
         }

@@ -26,20 +26,33 @@ export interface CheckOptions {
 export const DEFAULT_NAMESPACE = "omics-registry-maps";
 
 /** Throws when `root` is not a readable directory or .zip (bad input); problems inside files are reported. */
-export async function checkWorkflow(root: string, map: ContainerRegistryMapJson, location: RegistryLocation, options: CheckOptions = {}): Promise<CheckReport> {
+export async function checkWorkflow(
+    root: string,
+    map: ContainerRegistryMapJson,
+    location: RegistryLocation,
+    options: CheckOptions = {},
+): Promise<CheckReport> {
     const scan = await scanWorkflow(root, options.onProgress !== undefined ? { onProgress: options.onProgress } : {});
     return reportFromScan(root, scan, map, location, options);
 }
 
 /** The report for references already found (what checkWorkflow does after scanning). */
-export function reportFromScan(root: string, scan: Pick<WorkflowScan, "references" | "problems"> & Partial<Pick<WorkflowScan, "warnings" | "outsideRoot">>, map: ContainerRegistryMapJson, location: RegistryLocation, options: CheckOptions = {}): CheckReport {
+export function reportFromScan(
+    root: string,
+    scan: Pick<WorkflowScan, "references" | "problems"> & Partial<Pick<WorkflowScan, "warnings" | "outsideRoot">>,
+    map: ContainerRegistryMapJson,
+    location: RegistryLocation,
+    options: CheckOptions = {},
+): CheckReport {
     const fix: FixContext = {
         style: options.fixStyle ?? "stack-yaml",
         namespace: options.namespace ?? DEFAULT_NAMESPACE,
         location,
         ...(options.stackFile !== undefined ? { stackFile: options.stackFile } : {}),
     };
-    const evaluations = scan.references.map(reference => evaluate(reference, { map, location, fix, profiles: options.profiles ?? [] }));
+    const evaluations = scan.references.map(reference =>
+        evaluate(reference, { map, location, fix, profiles: options.profiles ?? [] }),
+    );
     const images = evaluations.map(e => e.result);
     return {
         workflow: root,
@@ -55,7 +68,9 @@ export function reportFromScan(root: string, scan: Pick<WorkflowScan, "reference
 }
 
 function asCheckProblem(p: ParseProblem): CheckProblem {
-    return p.line !== undefined ? { file: p.file, line: p.line, message: p.message } : { file: p.file, message: p.message };
+    return p.line !== undefined
+        ? { file: p.file, line: p.line, message: p.message }
+        : { file: p.file, message: p.message };
 }
 
 export interface FindingCounts {
@@ -66,7 +81,10 @@ export interface FindingCounts {
 /** Findings of the verdict's images (profile-only and test-only ones are left out unless selected). */
 export function countFindings(report: CheckReport): FindingCounts {
     const all = report.images.filter(image => image.inVerdict).flatMap(image => image.findings);
-    return { errors: all.filter(f => f.severity === "error").length, warnings: all.filter(f => f.severity === "warning").length };
+    return {
+        errors: all.filter(f => f.severity === "error").length,
+        warnings: all.filter(f => f.severity === "warning").length,
+    };
 }
 
 /**

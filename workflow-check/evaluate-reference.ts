@@ -16,11 +16,14 @@ export interface EvaluationContext {
     profiles: readonly string[];
 }
 
-const LIBRARY_RULE = "ECR User Guide pull-through-cache-working.html: \"For Docker Hub official images, the /library prefix must be included\"";
-const OFFICIAL_IMAGE_EVIDENCE = "AWS documents nothing on how HealthOmics treats a Docker Hub official image written without library/; "
-    + "Docker's normalization adds library/, HealthOmics' ImageDetails \"transforms the URI to the corresponding ECR path, using the pull-through cache mapping rules\", "
-    + "and AWS's HealthOmics MCP server normalizes ubuntu:latest to registry-1.docker.io/library/ubuntu:latest";
-const WDL_CONTAINER_RULE = "WDL 1.1 SPEC.md, runtime \"container\": \"An execution engine should ignore any URI with a protocol it does not support\"";
+const LIBRARY_RULE =
+    'ECR User Guide pull-through-cache-working.html: "For Docker Hub official images, the /library prefix must be included"';
+const OFFICIAL_IMAGE_EVIDENCE =
+    "AWS documents nothing on how HealthOmics treats a Docker Hub official image written without library/; " +
+    "Docker's normalization adds library/, HealthOmics' ImageDetails \"transforms the URI to the corresponding ECR path, using the pull-through cache mapping rules\", " +
+    "and AWS's HealthOmics MCP server normalizes ubuntu:latest to registry-1.docker.io/library/ubuntu:latest";
+const WDL_CONTAINER_RULE =
+    'WDL 1.1 SPEC.md, runtime "container": "An execution engine should ignore any URI with a protocol it does not support"';
 
 function normalizeOrUndefined(image: string): string | undefined {
     const parsed = parseImageReference(image);
@@ -47,7 +50,9 @@ export function unquoted(text: string): string {
  */
 function shownImage(found: ContainerReference): { image: string; expression?: string } {
     if (found.value === null) {
-        return found.expression !== undefined && found.expression !== found.image ? { image: found.image, expression: found.expression } : { image: found.image };
+        return found.expression !== undefined && found.expression !== found.image
+            ? { image: found.image, expression: found.expression }
+            : { image: found.image };
     }
     if (found.expression !== undefined) {
         return { image: found.value, expression: found.expression };
@@ -59,7 +64,10 @@ function shownImage(found: ContainerReference): { image: string; expression?: st
 }
 
 /** Whether a reference counts in the verdict: profile-only and test-only ones count only when --profile names them. */
-export function inVerdict(found: Pick<ContainerReference, "profiles" | "testOnly">, selected: readonly string[]): boolean {
+export function inVerdict(
+    found: Pick<ContainerReference, "profiles" | "testOnly">,
+    selected: readonly string[],
+): boolean {
     const profiles = found.profiles ?? [];
     if (profiles.length > 0) {
         return profiles.some(profile => selected.includes(profile));
@@ -73,11 +81,20 @@ type Outcome = Pick<ImageResult, "reference" | "pinned" | "resolved" | "via" | "
 function imageResult(found: ContainerReference, outcome: Outcome, context: EvaluationContext): ImageResult {
     const shown = shownImage(found);
     return {
-        file: found.file, line: found.line, language: found.language, image: shown.image,
-        reference: outcome.reference, pinned: outcome.pinned, resolved: outcome.resolved, via: outcome.via,
-        status: outcome.status, findings: outcome.findings,
+        file: found.file,
+        line: found.line,
+        language: found.language,
+        image: shown.image,
+        reference: outcome.reference,
+        pinned: outcome.pinned,
+        resolved: outcome.resolved,
+        via: outcome.via,
+        status: outcome.status,
+        findings: outcome.findings,
         ...(shown.expression !== undefined ? { expression: shown.expression } : {}),
-        ...(found.directiveLine !== undefined && found.directiveLine !== found.line ? { directiveLine: found.directiveLine } : {}),
+        ...(found.directiveLine !== undefined && found.directiveLine !== found.line
+            ? { directiveLine: found.directiveLine }
+            : {}),
         ...(found.condition !== undefined ? { condition: found.condition } : {}),
         ...(found.profiles !== undefined && found.profiles.length > 0 ? { profiles: [...found.profiles] } : {}),
         ...(found.testOnly === true ? { testOnly: true } : {}),
@@ -88,14 +105,27 @@ function imageResult(found: ContainerReference, outcome: Outcome, context: Evalu
 /** A WDL 1.1 container URI such as `https://gcr.io/...`: ignored, as the spec says; an error only when no entry is left. */
 function ignoredUri(found: ContainerReference, protocol: string, context: EvaluationContext): ImageResult {
     const others = found.otherEntries ?? 0;
-    return imageResult(found, {
-        reference: null, pinned: null, resolved: null, via: null, status: "ignored",
-        findings: others > 0 ? [] : [{
-            severity: "error",
-            message: `a ${protocol}:// container URI is not a Docker image reference, and HealthOmics pulls Docker images only (no protocol, or docker://); an engine ignores a URI whose protocol it does not support (${WDL_CONTAINER_RULE}), and this container names no other image, so the task would fail`,
-            fix: "add a Docker image reference to the task's container (a registry/repository:tag string, or an array that includes one)",
-        }],
-    }, context);
+    return imageResult(
+        found,
+        {
+            reference: null,
+            pinned: null,
+            resolved: null,
+            via: null,
+            status: "ignored",
+            findings:
+                others > 0
+                    ? []
+                    : [
+                          {
+                              severity: "error",
+                              message: `a ${protocol}:// container URI is not a Docker image reference, and HealthOmics pulls Docker images only (no protocol, or docker://); an engine ignores a URI whose protocol it does not support (${WDL_CONTAINER_RULE}), and this container names no other image, so the task would fail`,
+                              fix: "add a Docker image reference to the task's container (a registry/repository:tag string, or an array that includes one)",
+                          },
+                      ],
+        },
+        context,
+    );
 }
 
 /** An evaluated reference and, when its host is unmapped, the registry fix that would map it. */
@@ -128,26 +158,46 @@ function evaluateOnly(found: ContainerReference, context: EvaluationContext): Im
         return ignoredUri(found, found.ignoredProtocol, context);
     }
     if (found.value === null) {
-        return imageResult(found, {
-            reference: null, pinned: null, resolved: null, via: null, status: "unresolvable",
-            findings: [{
-                severity: "warning",
-                message: `the image is computed at run time (${briefExpression(found.expression ?? found.image)}), so it cannot be checked before the run`,
-                fix: "write the image as a string literal, or give the input it comes from a string default, so that it can be checked; otherwise make sure every value it can take is mapped",
-            }],
-        }, context);
+        return imageResult(
+            found,
+            {
+                reference: null,
+                pinned: null,
+                resolved: null,
+                via: null,
+                status: "unresolvable",
+                findings: [
+                    {
+                        severity: "warning",
+                        message: `the image is computed at run time (${briefExpression(found.expression ?? found.image)}), so it cannot be checked before the run`,
+                        fix: "write the image as a string literal, or give the input it comes from a string default, so that it can be checked; otherwise make sure every value it can take is mapped",
+                    },
+                ],
+            },
+            context,
+        );
     }
     const effective = withDefaultRegistry(found.value, found.defaultRegistry);
     const parsed = parseImageReference(effective);
     if (!parsed.ok) {
-        return imageResult(found, {
-            reference: null, pinned: null, resolved: null, via: null, status: "invalid",
-            findings: [{
-                severity: "error",
-                message: `${JSON.stringify(effective)} is not a valid image reference: ${parsed.error}`,
-                fix: "write it as [registry-host/]repository[:tag][@sha256:<64 hex digits>], repository in lowercase, without spaces",
-            }],
-        }, context);
+        return imageResult(
+            found,
+            {
+                reference: null,
+                pinned: null,
+                resolved: null,
+                via: null,
+                status: "invalid",
+                findings: [
+                    {
+                        severity: "error",
+                        message: `${JSON.stringify(effective)} is not a valid image reference: ${parsed.error}`,
+                        fix: "write it as [registry-host/]repository[:tag][@sha256:<64 hex digits>], repository in lowercase, without spaces",
+                    },
+                ],
+            },
+            context,
+        );
     }
     const reference = parsed.reference;
     const result = resolveImage(reference, context.map, context.location, normalizeOrUndefined);
@@ -156,21 +206,39 @@ function evaluateOnly(found: ContainerReference, context: EvaluationContext): Im
     const common = { reference: reference.normalized, pinned: pinning(reference), findings };
     switch (resolution.kind) {
         case "image-mapping":
-            return imageResult(found, { ...common, resolved: resolution.resolved, via: "imageMapping", status: "mapped" }, context);
+            return imageResult(
+                found,
+                { ...common, resolved: resolution.resolved, via: "imageMapping", status: "mapped" },
+                context,
+            );
         case "registry-mapping":
-            return imageResult(found, { ...common, resolved: resolution.resolved, via: "registryMapping", status: "mapped" }, context);
+            return imageResult(
+                found,
+                { ...common, resolved: resolution.resolved, via: "registryMapping", status: "mapped" },
+                context,
+            );
         case "private-ecr":
-            return imageResult(found, { ...common, resolved: resolution.resolved, via: null, status: "mapped" }, context);
+            return imageResult(
+                found,
+                { ...common, resolved: resolution.resolved, via: null, status: "mapped" },
+                context,
+            );
         default:
             return imageResult(found, { ...common, resolved: null, via: null, status: "unmapped" }, context);
     }
 }
 
 function hostWords(reference: ImageReference, host: string): string {
-    return reference.host === undefined ? `Docker Hub (${DOCKER_HUB_UPSTREAM}), where an image written without a registry host comes from` : `host ${host}`;
+    return reference.host === undefined
+        ? `Docker Hub (${DOCKER_HUB_UPSTREAM}), where an image written without a registry host comes from`
+        : `host ${host}`;
 }
 
-function resolutionFindings(reference: ImageReference, result: ResolutionResult, context: EvaluationContext): Finding[] {
+function resolutionFindings(
+    reference: ImageReference,
+    result: ResolutionResult,
+    context: EvaluationContext,
+): Finding[] {
     const findings: Finding[] = [];
     const { resolution } = result;
     switch (resolution.kind) {
@@ -217,10 +285,13 @@ function pinningFindings(reference: ImageReference): Finding[] {
     if (pinning(reference) !== "unpinned") {
         return [];
     }
-    const how = reference.tag === "latest" ? "its tag is latest" : "it has no tag or digest (Docker reads it as :latest)";
-    return [{
-        severity: "warning",
-        message: `the image is not pinned: ${how}, so runs may use different images as the upstream changes (guide best practice: "Version Pinning")`,
-        fix: `pin a version tag or a digest, e.g. ${reference.host !== undefined ? `${reference.host}/` : ""}${reference.path}:<version> or ${reference.host !== undefined ? `${reference.host}/` : ""}${reference.path}@sha256:<digest>`,
-    }];
+    const how =
+        reference.tag === "latest" ? "its tag is latest" : "it has no tag or digest (Docker reads it as :latest)";
+    return [
+        {
+            severity: "warning",
+            message: `the image is not pinned: ${how}, so runs may use different images as the upstream changes (guide best practice: "Version Pinning")`,
+            fix: `pin a version tag or a digest, e.g. ${reference.host !== undefined ? `${reference.host}/` : ""}${reference.path}:<version> or ${reference.host !== undefined ? `${reference.host}/` : ""}${reference.path}@sha256:<digest>`,
+        },
+    ];
 }

@@ -3,7 +3,16 @@
 import { styleText } from "util";
 import { displayImage } from "./group-images";
 import { plural, printable, printableLines, truncateMiddle, truncateStart } from "./printable";
-import { CheckInputs, CheckReport, DistinctImage, Finding, ImagePlace, ImageResult, ImageStatus, Severity } from "./types";
+import {
+    CheckInputs,
+    CheckReport,
+    DistinctImage,
+    Finding,
+    ImagePlace,
+    ImageResult,
+    ImageStatus,
+    Severity,
+} from "./types";
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -17,7 +26,11 @@ export interface TableOptions {
 }
 
 const STATUS_STYLE: Readonly<Record<ImageStatus, Style>> = {
-    mapped: "green", unmapped: "red", unresolvable: "yellow", invalid: "red", ignored: "gray",
+    mapped: "green",
+    unmapped: "red",
+    unresolvable: "yellow",
+    invalid: "red",
+    ignored: "gray",
 };
 const SEVERITY_STYLE: Readonly<Record<Severity, Style>> = { error: "red", warning: "yellow" };
 const HEADER = ["IMAGE", "STATUS", "RESOLVED", "USED"] as const;
@@ -65,7 +78,11 @@ function resolvedColumn(image: Pick<DistinctImage, "resolved" | "via">): string 
         return "-";
     }
     // A registry mapping is the usual way (the JSON report says `via` for every image).
-    return image.via === null ? `${image.resolved} (private ECR)` : image.via === "imageMapping" ? `${image.resolved} (image mapping)` : image.resolved;
+    return image.via === null
+        ? `${image.resolved} (private ECR)`
+        : image.via === "imageMapping"
+          ? `${image.resolved} (image mapping)`
+          : image.resolved;
 }
 
 function placeMarks(place: ImagePlace): string {
@@ -104,7 +121,8 @@ function usedColumn(image: DistinctImage, width = Infinity): string {
 
 /**
  * Column widths that fit `width`. STATUS is never cut; USED and RESOLVED are cut first (widest first), down to
- * NARROW_COLUMN, then IMAGE down to MIN_COLUMN, then all of them down to one character if the terminal is narrower still.
+ * NARROW_COLUMN, then IMAGE down to MIN_COLUMN, then all of them down to one character if the terminal is narrower
+ * still.
  */
 function fitWidths(natural: number[], width: number | undefined): number[] {
     const widths = [...natural];
@@ -135,7 +153,11 @@ function fitWidths(natural: number[], width: number | undefined): number[] {
  * The findings of a distinct image of the verdict, other than its missing registry (that fix is printed once, at the
  * end); images outside the verdict show none.
  */
-function rowFindings(image: DistinctImage, byPlace: ReadonlyMap<string, ImageResult>, registryFixes: ReadonlySet<string>): Finding[] {
+function rowFindings(
+    image: DistinctImage,
+    byPlace: ReadonlyMap<string, ImageResult>,
+    registryFixes: ReadonlySet<string>,
+): Finding[] {
     if (!image.inVerdict) {
         return [];
     }
@@ -150,34 +172,58 @@ function isProse(line: string): boolean {
 
 export function formatTable(report: CheckReport, options: TableOptions): string {
     // The caller decides about colour; styleText would otherwise look at process.stdout itself.
-    const paint = (style: Style, text: string) => (options.color ? styleText(style, text, { validateStream: false }) : text);
+    const paint = (style: Style, text: string) =>
+        options.color ? styleText(style, text, { validateStream: false }) : text;
     const fit = (line: string) => wrap(line, options.width);
     const out: string[] = [];
     const workflowFile = report.inputs?.workflowFile;
-    out.push(...fit(printable(workflowFile !== undefined ? `workflow: ${workflowFile} (its folder ${report.workflow} is the workflow root)` : `workflow: ${report.workflow}`)));
+    out.push(
+        ...fit(
+            printable(
+                workflowFile !== undefined
+                    ? `workflow: ${workflowFile} (its folder ${report.workflow} is the workflow root)`
+                    : `workflow: ${report.workflow}`,
+            ),
+        ),
+    );
     if (report.inputs !== undefined) {
         out.push(...fit(printable(inputsLine(report.inputs))));
     }
     out.push("");
 
     const byPlace = new Map(report.images.map(image => [`${image.file}:${image.line}:${displayImage(image)}`, image]));
-    const rows = report.groups.flatMap(group => group.images.map(image => ({ group, image, cells: [
-        printable(image.image), image.status, printable(resolvedColumn(image)), usedColumn(image),
-    ] })));
+    const rows = report.groups.flatMap(group =>
+        group.images.map(image => ({
+            group,
+            image,
+            cells: [printable(image.image), image.status, printable(resolvedColumn(image)), usedColumn(image)],
+        })),
+    );
     if (rows.length === 0) {
         out.push("no container references found");
     } else {
-        const natural = HEADER.map((title, column) => Math.max(title.length, ...rows.map(row => row.cells[column].length)));
+        const natural = HEADER.map((title, column) =>
+            Math.max(title.length, ...rows.map(row => row.cells[column].length)),
+        );
         const widths = fitWidths(natural, options.width);
-        const line = (cells: readonly string[], styleStatus: boolean, image?: DistinctImage) => ROW_INDENT + cells
-            .map((cell, column) => {
-                const cut = column === STATUS_COLUMN ? cell
-                    : column === RESOLVED_COLUMN ? truncateStart(cell, widths[column])
-                        : column === USED_COLUMN && image !== undefined ? usedColumn(image, widths[column]) : truncateMiddle(cell, widths[column]);
-                const padded = column === cells.length - 1 ? cut : cut.padEnd(widths[column]);
-                return styleStatus && column === STATUS_COLUMN ? paint(STATUS_STYLE[cell as ImageStatus], padded) : padded;
-            })
-            .join(GAP);
+        const line = (cells: readonly string[], styleStatus: boolean, image?: DistinctImage) =>
+            ROW_INDENT +
+            cells
+                .map((cell, column) => {
+                    const cut =
+                        column === STATUS_COLUMN
+                            ? cell
+                            : column === RESOLVED_COLUMN
+                              ? truncateStart(cell, widths[column])
+                              : column === USED_COLUMN && image !== undefined
+                                ? usedColumn(image, widths[column])
+                                : truncateMiddle(cell, widths[column]);
+                    const padded = column === cells.length - 1 ? cut : cut.padEnd(widths[column]);
+                    return styleStatus && column === STATUS_COLUMN
+                        ? paint(STATUS_STYLE[cell as ImageStatus], padded)
+                        : padded;
+                })
+                .join(GAP);
         out.push(paint("bold", line(HEADER, false)));
         let group: string | undefined;
         const registryFixTexts = new Set(report.fixes.map(fix => fix.text));
@@ -185,7 +231,12 @@ export function formatTable(report: CheckReport, options: TableOptions): string 
         for (const row of rows) {
             if (row.group.host !== group) {
                 group = row.group.host;
-                out.push(truncateMiddle(`${printable(group)} (${plural(row.group.images.length, "image")})`, options.width ?? Infinity));
+                out.push(
+                    truncateMiddle(
+                        `${printable(group)} (${plural(row.group.images.length, "image")})`,
+                        options.width ?? Infinity,
+                    ),
+                );
             }
             out.push(line(row.cells, true, row.image));
             if (options.verbose === true && row.image.places.length > 1) {
@@ -194,7 +245,12 @@ export function formatTable(report: CheckReport, options: TableOptions): string 
                 }
             }
             for (const finding of rowFindings(row.image, byPlace, registryFixTexts)) {
-                out.push(...fit(`      ${paint(SEVERITY_STYLE[finding.severity], finding.severity)}: ${printable(finding.message)}`));
+                out.push(
+                    ...fit(
+                        `      ${paint(SEVERITY_STYLE[finding.severity], finding.severity)}: ` +
+                            printable(finding.message),
+                    ),
+                );
                 const fix = printableLines(finding.fix);
                 if (fixesShown.has(fix)) {
                     out.push("        fix: as above");
@@ -209,13 +265,31 @@ export function formatTable(report: CheckReport, options: TableOptions): string 
         }
     }
     for (const problem of report.problems) {
-        out.push(...fit(`${paint("red", "error")}: ${printable(`${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}: cannot be parsed: ${problem.message}`)}`));
+        out.push(
+            ...fit(
+                `${paint("red", "error")}: ` + printable(`${placeOf(problem)}: cannot be parsed: ${problem.message}`),
+            ),
+        );
     }
     out.push(...excludedLines(report).flatMap(fit));
     if (report.fixes.length > 0) {
-        out.push("", paint("bold", `${plural(report.fixes.length, "registry is", "registries are")} missing; the run would fail:`));
+        out.push(
+            "",
+            paint(
+                "bold",
+                `${plural(report.fixes.length, "registry is", "registries are")} missing; the run would fail:`,
+            ),
+        );
         for (const fix of report.fixes) {
-            out.push("", ...fit(`${printable(fix.host)}: ${plural(fix.images, "image needs", "images need")} it; ${fix.servedBy === "healthomics-copy" ? "HealthOmics copies from it" : "served by ECR pull-through cache"}`));
+            out.push(
+                "",
+                ...fit(
+                    `${printable(fix.host)}: ${plural(fix.images, "image needs", "images need")} it; ` +
+                        (fix.servedBy === "healthomics-copy"
+                            ? "HealthOmics copies from it"
+                            : "served by ECR pull-through cache"),
+                ),
+            );
             // The entry itself is not wrapped, so that it can be pasted; prose lines are.
             for (const fixLine of printableLines(fix.text).split("\n")) {
                 out.push(...(isProse(fixLine) ? fit(`  ${fixLine}`) : [`  ${fixLine}`]));
@@ -226,22 +300,41 @@ export function formatTable(report: CheckReport, options: TableOptions): string 
     return `${out.join("\n")}\n`;
 }
 
-/** The closing line, in distinct images of the verdict (the JSON summary counts places, as issue 7's scripts expect). */
+/** The closing line, in distinct images of the verdict (the JSON summary counts places, as issue 7's scripts do). */
 function summaryLine(report: CheckReport, byPlace: ReadonlyMap<string, ImageResult>): string {
     const distinct = report.groups.flatMap(group => group.images).filter(image => image.inVerdict);
-    const first = (image: DistinctImage) => byPlace.get(`${image.places[0].file}:${image.places[0].line}:${image.image}`);
+    const first = (image: DistinctImage) =>
+        byPlace.get(`${image.places[0].file}:${image.places[0].line}:${image.image}`);
     const count = (predicate: (image: DistinctImage) => boolean) => distinct.filter(predicate).length;
     const status = (wanted: ImageStatus) => count(image => image.status === wanted);
-    const findings = (severity: Severity) => distinct.reduce((total, image) => total + (first(image)?.findings.filter(f => f.severity === severity).length ?? 0), 0);
-    const problems = report.problems.length > 0 ? `; ${plural(report.problems.length, "file")} that cannot be parsed` : "";
-    return `${plural(distinct.length, "distinct image")} (${plural(report.summary.images, "place")}): ${status("mapped")} mapped, ` +
+    const findings = (severity: Severity) =>
+        distinct.reduce(
+            (total, image) => total + (first(image)?.findings.filter(f => f.severity === severity).length ?? 0),
+            0,
+        );
+    const problems =
+        report.problems.length > 0 ? `; ${plural(report.problems.length, "file")} that cannot be parsed` : "";
+    return (
+        `${plural(distinct.length, "distinct image")} (${plural(report.summary.images, "place")}): ` +
+        `${status("mapped")} mapped, ` +
         `${status("unmapped")} unmapped, ${status("unresolvable")} unresolvable, ${status("invalid")} invalid, ` +
-        `${count(image => first(image)?.pinned === "unpinned")} unpinned; ${plural(findings("error"), "error")}, ${plural(findings("warning"), "warning")}${problems}`;
+        `${count(image => first(image)?.pinned === "unpinned")} unpinned; ` +
+        `${plural(findings("error"), "error")}, ${plural(findings("warning"), "warning")}${problems}`
+    );
+}
+
+function placeOf(problem: CheckReport["problems"][number]): string {
+    return `${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}`;
 }
 
 function inputsLine(inputs: CheckInputs): string {
-    const map = inputs.map.kind === "stack" ? `map ${inputs.map.mapName} of stack ${inputs.map.stack} (${inputs.map.stackFile})` : `map ${inputs.map.file}`;
-    const where = `account ${inputs.account}${inputs.accountIsPlaceholder ? " (placeholder)" : ""}, ${inputs.region}${inputs.regionIsPlaceholder ? " (placeholder)" : ""}`;
+    const map =
+        inputs.map.kind === "stack"
+            ? `map ${inputs.map.mapName} of stack ${inputs.map.stack} (${inputs.map.stackFile})`
+            : `map ${inputs.map.file}`;
+    const mark = (placeholder: boolean) => (placeholder ? " (placeholder)" : "");
+    const account = `account ${inputs.account}${mark(inputs.accountIsPlaceholder)}`;
+    const where = `${account}, ${inputs.region}${mark(inputs.regionIsPlaceholder)}`;
     const profiles = inputs.profiles.length > 0 ? `; profiles ${inputs.profiles.join(",")}` : "";
     return `${map}, ${where}${profiles}`;
 }
@@ -259,5 +352,9 @@ function excludedLines(report: CheckReport): string[] {
         }
     }
     const list = [...byProfile.entries()].map(([profile, count]) => `${printable(profile)} ${count}`).join(", ");
-    return ["", `not in the verdict: ${plural(excluded.length, "place")} only profiles or tests bring in (${list}); --profile <name>[,<name>] includes them`];
+    return [
+        "",
+        `not in the verdict: ${plural(excluded.length, "place")} only profiles or tests bring in (${list}); ` +
+            "--profile <name>[,<name>] includes them",
+    ];
 }

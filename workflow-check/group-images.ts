@@ -39,7 +39,8 @@ function hostOf(image: ImageResult): string {
 
 function placeOf(image: ImageResult): ImagePlace {
     return {
-        file: image.file, line: image.line,
+        file: image.file,
+        line: image.line,
         ...(image.profiles !== undefined ? { profiles: image.profiles } : {}),
         ...(image.testOnly === true ? { testOnly: true } : {}),
         ...(image.condition !== undefined ? { condition: image.condition } : {}),
@@ -58,8 +59,13 @@ export function groupImages(images: readonly ImageResult[]): HostGroup[] {
         const existing = group.get(key);
         if (existing === undefined) {
             group.set(key, {
-                image: shown, reference: image.reference, status: image.status, resolved: image.resolved, via: image.via,
-                inVerdict: image.inVerdict, places: [placeOf(image)],
+                image: shown,
+                reference: image.reference,
+                status: image.status,
+                resolved: image.resolved,
+                via: image.via,
+                inVerdict: image.inVerdict,
+                places: [placeOf(image)],
             });
         } else {
             existing.places.push(placeOf(image));

@@ -1,6 +1,6 @@
 // Text from workflow files made safe for a terminal: control bytes (C0, DEL, C1) shown escaped, never raw.
 
-// Tab and newline are kept; everything else below 0x20, DEL and the C1 range (0x80-0x9f, where CSI 0x9b lives) is escaped.
+// Below 0x20 (tab and newline apart), DEL and the C1 range (0x80-0x9f, where CSI 0x9b lives) are escaped.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 

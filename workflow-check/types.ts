@@ -127,7 +127,8 @@ export interface CheckReport {
     problems: CheckProblem[];
     /** What the scan did not follow (remote WDL imports, symbolic links out of the root): not checked. */
     warnings: CheckProblem[];
-    /** Files reached through WDL imports outside the workflow root (relative to it): the definition zip must carry them. */
+    /** Files reached through WDL imports outside the workflow root (relative to it): the definition zip must carry
+     * them. */
     importsOutsideRoot: string[];
     inputs?: CheckInputs;
 }

@@ -11,22 +11,60 @@ import { CheckReport } from "../../workflow-check/types";
 import { ContainerReference } from "../../workflow-parsers/types";
 
 const LOCATION = { account: "123456789012", region: "us-east-1", partition: "aws" };
-const MAP: ContainerRegistryMapJson = { registryMappings: [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" }] };
-const validateReport = new Ajv({ allErrors: true }).compile(JSON.parse(fs.readFileSync(path.join(__dirname, "check-report.schema.json"), "utf8")));
+const MAP: ContainerRegistryMapJson = {
+    registryMappings: [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" }],
+};
+const validateReport = new Ajv({ allErrors: true }).compile(
+    JSON.parse(fs.readFileSync(path.join(__dirname, "check-report.schema.json"), "utf8")),
+);
 
-const TERNARY = "{ workflow.containerEngine == 'singularity' ? 'https://depot.galaxyproject.org/singularity/fastqc:0.12.1--hdfd78af_0' : 'quay.io/biocontainers/fastqc:0.12.1--hdfd78af_0' }";
+const TERNARY =
+    "{ workflow.containerEngine == 'singularity' ? 'https://depot.galaxyproject.org/singularity/fastqc:0.12.1--hdfd78af_0' : 'quay.io/biocontainers/fastqc:0.12.1--hdfd78af_0' }";
 
-function nextflow(reference: Partial<ContainerReference> & Pick<ContainerReference, "file" | "line" | "value">): ContainerReference {
-    return { language: "nextflow", image: reference.value !== null ? `'${reference.value}'` : "params.image", ...reference };
+function nextflow(
+    reference: Partial<ContainerReference> & Pick<ContainerReference, "file" | "line" | "value">,
+): ContainerReference {
+    return {
+        language: "nextflow",
+        image: reference.value !== null ? `'${reference.value}'` : "params.image",
+        ...reference,
+    };
 }
 
 /** A pipeline as the parsers describe one: a ternary's Docker branch, a GPU branch, an arm64-profile and a test-only image. */
 const REFERENCES: ContainerReference[] = [
-    nextflow({ file: "modules/fastqc/main.nf", line: 7, directiveLine: 5, value: "quay.io/biocontainers/fastqc:0.12.1--hdfd78af_0", expression: TERNARY }),
-    nextflow({ file: "modules/fastqc/main.nf", line: 7, value: "nvcr.io/nvidia/clara/clara-parabricks:4.6.0-1", condition: "task.accelerator" }),
-    nextflow({ file: "conf/arm.config", line: 20, value: "community.wave.seqera.io/library/fastqc:0.12.1--arm", profiles: ["arm64"] }),
-    nextflow({ file: "conf/arm.config", line: 24, value: "community.wave.seqera.io/library/multiqc:1.25--arm", profiles: ["arm64"] }),
-    nextflow({ file: "conf/test.config", line: 3, value: "community.wave.seqera.io/library/seqkit:2.9--test", testOnly: true, profiles: ["test"] }),
+    nextflow({
+        file: "modules/fastqc/main.nf",
+        line: 7,
+        directiveLine: 5,
+        value: "quay.io/biocontainers/fastqc:0.12.1--hdfd78af_0",
+        expression: TERNARY,
+    }),
+    nextflow({
+        file: "modules/fastqc/main.nf",
+        line: 7,
+        value: "nvcr.io/nvidia/clara/clara-parabricks:4.6.0-1",
+        condition: "task.accelerator",
+    }),
+    nextflow({
+        file: "conf/arm.config",
+        line: 20,
+        value: "community.wave.seqera.io/library/fastqc:0.12.1--arm",
+        profiles: ["arm64"],
+    }),
+    nextflow({
+        file: "conf/arm.config",
+        line: 24,
+        value: "community.wave.seqera.io/library/multiqc:1.25--arm",
+        profiles: ["arm64"],
+    }),
+    nextflow({
+        file: "conf/test.config",
+        line: 3,
+        value: "community.wave.seqera.io/library/seqkit:2.9--test",
+        testOnly: true,
+        profiles: ["test"],
+    }),
     nextflow({ file: "modules/other/main.nf", line: 4, value: "quay.io/biocontainers/fastqc:0.12.1--hdfd78af_0" }),
 ];
 
@@ -46,43 +84,99 @@ describe("check report from the parser contract's fields (constructed references
         assert.ok(validateReport(JSON.parse(JSON.stringify(built))), JSON.stringify(validateReport.errors));
         const table = formatTable(built, { color: false });
         assert.doesNotMatch(table, /containerEngine/, "the table never prints the ternary");
-        assert.match(table, /\n {2}quay\.io\/biocontainers\/fastqc:0\.12\.1--hdfd78af_0\s+mapped\s+\S+\s+modules\/fastqc\/main\.nf:7 \(2 places\)\n/);
-        assert.match(table, /nvcr\.io\/nvidia\/clara\/clara-parabricks:4\.6\.0-1\s+unmapped\s+-\s+modules\/fastqc\/main\.nf:7 \[when task\.accelerator\]/);
+        assert.match(
+            table,
+            /\n {2}quay\.io\/biocontainers\/fastqc:0\.12\.1--hdfd78af_0\s+mapped\s+\S+\s+modules\/fastqc\/main\.nf:7 \(2 places\)\n/,
+        );
+        assert.match(
+            table,
+            /nvcr\.io\/nvidia\/clara\/clara-parabricks:4\.6\.0-1\s+unmapped\s+-\s+modules\/fastqc\/main\.nf:7 \[when task\.accelerator\]/,
+        );
     });
 
     it("leaves profile-only and test-only images out of the default verdict, marked, still listed in images", () => {
         const built = report();
-        assert.deepEqual(built.images.map(i => i.inVerdict), [true, true, false, false, false, true]);
+        assert.deepEqual(
+            built.images.map(i => i.inVerdict),
+            [true, true, false, false, false, true],
+        );
         assert.deepEqual(built.images[2].profiles, ["arm64"]);
         assert.equal(built.images[4].testOnly, true);
-        assert.deepEqual(built.summary, { images: 3, distinct: 2, excluded: 3, mapped: 2, unmapped: 1, unresolvable: 0, unpinned: 0 });
+        assert.deepEqual(built.summary, {
+            images: 3,
+            distinct: 2,
+            excluded: 3,
+            mapped: 2,
+            unmapped: 1,
+            unresolvable: 0,
+            unpinned: 0,
+        });
         // only nvcr.io (the GPU branch) is missing in the verdict; the Seqera images are profile-only
-        assert.deepEqual(built.fixes.map(f => [f.host, f.images]), [["nvcr.io", 1]]);
+        assert.deepEqual(
+            built.fixes.map(f => [f.host, f.images]),
+            [["nvcr.io", 1]],
+        );
         const table = formatTable(built, { color: false });
-        assert.match(table, /not in the verdict: 3 places only profiles or tests bring in \(arm64 2, test 1\); --profile <name>\[,<name>\] includes them/);
+        assert.match(
+            table,
+            /not in the verdict: 3 places only profiles or tests bring in \(arm64 2, test 1\); --profile <name>\[,<name>\] includes them/,
+        );
         assert.match(table, /conf\/arm\.config:20 \[profile arm64\]/);
         assert.match(table, /conf\/test\.config:3 \[profile test; test only\]/);
     });
 
     it("--profile arm64 includes arm64's images (as nextflow run -profile would), and not the test profile's", () => {
         const built = report(["arm64"]);
-        assert.deepEqual(built.images.map(i => i.inVerdict), [true, true, true, true, false, true]);
-        assert.deepEqual(built.fixes.map(f => [f.host, f.images]), [["community.wave.seqera.io", 2], ["nvcr.io", 1]]);
+        assert.deepEqual(
+            built.images.map(i => i.inVerdict),
+            [true, true, true, true, false, true],
+        );
+        assert.deepEqual(
+            built.fixes.map(f => [f.host, f.images]),
+            [
+                ["community.wave.seqera.io", 2],
+                ["nvcr.io", 1],
+            ],
+        );
         const both = report(["arm64", "test"]);
         assert.ok(both.images.every(i => i.inVerdict));
-        assert.deepEqual(both.fixes.map(f => [f.host, f.images]), [["community.wave.seqera.io", 3], ["nvcr.io", 1]]);
+        assert.deepEqual(
+            both.fixes.map(f => [f.host, f.images]),
+            [
+                ["community.wave.seqera.io", 3],
+                ["nvcr.io", 1],
+            ],
+        );
     });
 
     it("the exit code counts only the verdict: an unmapped profile-only image does not fail the default check", () => {
-        const onlyProfile = reportFromScan("/p", { references: [REFERENCES[2], REFERENCES[5]], problems: [] }, MAP, LOCATION);
+        const onlyProfile = reportFromScan(
+            "/p",
+            { references: [REFERENCES[2], REFERENCES[5]], problems: [] },
+            MAP,
+            LOCATION,
+        );
         assert.equal(exitCodeFor(onlyProfile, true), 0);
-        const selected = reportFromScan("/p", { references: [REFERENCES[2], REFERENCES[5]], problems: [] }, MAP, LOCATION, { profiles: ["arm64"] });
+        const selected = reportFromScan(
+            "/p",
+            { references: [REFERENCES[2], REFERENCES[5]], problems: [] },
+            MAP,
+            LOCATION,
+            { profiles: ["arm64"] },
+        );
         assert.equal(exitCodeFor(selected, false), 1);
     });
 
     it("a test-only reference without profiles counts when the test profile is selected", () => {
-        const testOnly = nextflow({ file: "tests/nextflow.config", line: 2, value: "quay.io/biocontainers/x:1", testOnly: true });
-        const built = (profiles: string[]) => reportFromScan("/p", { references: [testOnly], problems: [] }, MAP, LOCATION, { profiles }).images[0].inVerdict;
+        const testOnly = nextflow({
+            file: "tests/nextflow.config",
+            line: 2,
+            value: "quay.io/biocontainers/x:1",
+            testOnly: true,
+        });
+        const built = (profiles: string[]) =>
+            reportFromScan("/p", { references: [testOnly], problems: [] }, MAP, LOCATION, { profiles }).images[0]
+                .inVerdict;
         assert.equal(built([]), false);
         assert.equal(built(["test"]), true);
     });
@@ -91,13 +185,25 @@ describe("check report from the parser contract's fields (constructed references
         const built = report();
         assert.doesNotMatch(formatTable(built, { color: false }), /\n {6}at /);
         const verbose = formatTable(built, { color: false, verbose: true });
-        assert.match(verbose, /fastqc:0\.12\.1--hdfd78af_0\s+mapped\s+\S+\s+modules\/fastqc\/main\.nf:7 \(2 places\)\n {6}at modules\/fastqc\/main\.nf:7\n {6}at modules\/other\/main\.nf:4\n/);
+        assert.match(
+            verbose,
+            /fastqc:0\.12\.1--hdfd78af_0\s+mapped\s+\S+\s+modules\/fastqc\/main\.nf:7 \(2 places\)\n {6}at modules\/fastqc\/main\.nf:7\n {6}at modules\/other\/main\.nf:4\n/,
+        );
     });
 
-    it("an image that cannot be chosen shows what is known: the input name and \"no default\"", () => {
-        const input: ContainerReference = { file: "tasks/Qc.wdl", line: 12, language: "wdl", image: "docker", value: null };
+    it('an image that cannot be chosen shows what is known: the input name and "no default"', () => {
+        const input: ContainerReference = {
+            file: "tasks/Qc.wdl",
+            line: 12,
+            language: "wdl",
+            image: "docker",
+            value: null,
+        };
         const built = reportFromScan("/p", { references: [input], problems: [] }, MAP, LOCATION);
         assert.equal(built.groups[0].images[0].image, "docker (input, no default)");
-        assert.match(formatTable(built, { color: false }), /\n {2}docker \(input, no default\)\s+unresolvable\s+-\s+tasks\/Qc\.wdl:12\n/);
+        assert.match(
+            formatTable(built, { color: false }),
+            /\n {2}docker \(input, no default\)\s+unresolvable\s+-\s+tasks\/Qc\.wdl:12\n/,
+        );
     });
 });
