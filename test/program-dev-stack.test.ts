@@ -254,7 +254,7 @@ describe("program with the Pulumi.dev.yaml stack (mock runtime)", () => {
 
     it("stores the map under a key derived from its content, and keeps the object when a new revision replaces it", () => {
         const object = only(run, "aws:s3/bucketObjectv2:BucketObjectv2");
-        assert.match(object.inputs.key as string, /^container-registry-maps\/default\/[0-9a-f]{16}\.json$/);
+        assert.match(object.inputs.key as string, /^container-registry-maps\/default\/[0-9a-f]{64}\.json$/);
         assert.equal(object.options.retainOnDelete, true);
     });
 

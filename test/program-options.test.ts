@@ -110,8 +110,8 @@ describe("program settings, one change from the dev stack at a time (mock runtim
         assert.deepEqual(Object.keys(run.outputs!.containerRegistryMapUris), ["wdl", "nextflow"]);
         const wdl = only(run, "aws:s3/bucketObjectv2:BucketObjectv2", "map-wdl");
         const nextflow = only(run, "aws:s3/bucketObjectv2:BucketObjectv2", "map-nextflow");
-        assert.match(wdl.inputs.key as string, /^container-registry-maps\/wdl\/[0-9a-f]{16}\.json$/);
-        assert.match(nextflow.inputs.key as string, /^container-registry-maps\/nextflow\/[0-9a-f]{16}\.json$/);
+        assert.match(wdl.inputs.key as string, /^container-registry-maps\/wdl\/[0-9a-f]{64}\.json$/);
+        assert.match(nextflow.inputs.key as string, /^container-registry-maps\/nextflow\/[0-9a-f]{64}\.json$/);
         assert.deepEqual(registryMappings(run, "map-nextflow"), [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" }]);
         assert.equal(json(wdl.inputs.content).imageMappings !== undefined, true);
         assert.equal(json(nextflow.inputs.content).imageMappings, undefined);

@@ -2,6 +2,7 @@
 // lifecycle policy and image scanning (issues 5.1, 6.3, 6.4).
 import { StackValidationPolicy } from "@pulumi/policy";
 import { isKnown, readProp, readString } from "../known-value";
+import { scanFilterForPrefix } from "../rules/scanning-filters";
 import { appliesToPullThroughCache, copyPrefixes, creationTemplates, label, pullThroughCacheRules, registryMaps, rulePrefixes, TYPES } from "../stack-facts";
 
 const KMS_ENCRYPTION_TYPES = ["KMS", "KMS_DSSE"];
@@ -88,10 +89,13 @@ export const pullThroughTemplateHasLifecyclePolicy: StackValidationPolicy = {
 
 const SCANNING_FREQUENCIES = ["SCAN_ON_PUSH", "CONTINUOUS_SCAN"];
 
-/** Whether a WILDCARD repository filter matches every repository under `prefix`: `*`, `<prefix>/*`, `<start of prefix>*`. */
+/**
+ * Whether a WILDCARD repository filter matches every repository under `prefix`: `*`, `<prefix>/*`, `<start of
+ * prefix>*`, or the program's form for prefixes whose separators ECR's filter pattern refuses (`bio_*quay/*`).
+ */
 function filterCoversPrefix(filter: string, prefix: string): boolean {
     const head = filter.slice(0, -1);
-    return filter.endsWith("*") && !/[*?]/.test(head) && `${prefix}/`.startsWith(head);
+    return (filter.endsWith("*") && !/[*?]/.test(head) && `${prefix}/`.startsWith(head)) || filter === scanFilterForPrefix(prefix);
 }
 
 export const scanningCoversPrefixes: StackValidationPolicy = {

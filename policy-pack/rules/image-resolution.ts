@@ -16,7 +16,7 @@
 // a mapping for that exact host, like any other host.
 import { pathWithVersion, ImageReference, isDockerHubReference } from "./docker-reference";
 import { parseEcrImageUri, registryHost, RegistryLocation } from "./ecr-naming";
-import { CredentialPolicy, DOCKER_HUB_UPSTREAM, serviceForHost } from "./registry-catalogue";
+import { CredentialPolicy, DOCKER_HUB_UPSTREAM, serviceForHost, UNDOCUMENTED_OPT_IN } from "./registry-catalogue";
 
 /** A registry mapping of a container registry map, as plain JSON (HealthOmics API RegistryMapping). */
 export interface RegistryMappingEntry {
@@ -47,6 +47,8 @@ export interface SuggestedRegistry {
     additionalHost?: string;
     /** True when the map already has a mapping for the upstream, so only `additionalHost` is missing. */
     upstreamAlreadyMapped: boolean;
+    /** Fields the registry entry must also set: the opt-in of a host no AWS source documents. */
+    entryFields?: Record<string, unknown>;
 }
 
 export type Resolution =
@@ -129,6 +131,7 @@ function resolveByRegistry(reference: ImageReference, mappings: readonly Registr
             credentials: service.registry.credentials,
             ...(service.isAlias ? { additionalHost: host } : {}),
             upstreamAlreadyMapped: upstreamMapping !== undefined,
+            ...(service.registry.undocumented !== undefined ? { entryFields: { [UNDOCUMENTED_OPT_IN]: true } } : {}),
         },
         imageMapping: { sourceImage: reference.written, destinationImage: destinationUnder(prefix, path, reference) },
     };
