@@ -92,11 +92,11 @@ describe("program settings, one change from the dev stack at a time (mock runtim
             [["bio__quay", undefined], ["git--hub", secretArn]]);
     });
 
-    it("maps Docker Hub under registry-1.docker.io and docker.io by default, under more hosts on request, and under its upstream URL alone with additionalHosts: []", async () => {
+    it("maps Docker Hub under registry-1.docker.io alone by default (docker.io is in no HealthOmics page), under more hosts on request", async () => {
         const dockerHub = { upstreamRegistryUrl: "registry-1.docker.io", ecrRepositoryPrefix: "docker-hub", credentials: { secretConfigKey: "dockerHubCredentials" } };
         const hosts = async (extra: unknown) => registryMappings(await runWith(withConfig(withConfig(DEV.config, "imageMappings", []), "registries", [extra === undefined ? dockerHub : { ...dockerHub, additionalHosts: extra }])))
             .map(m => `${m.upstreamRegistryUrl}->${m.ecrRepositoryPrefix}`);
-        assert.deepEqual(await hosts(undefined), ["registry-1.docker.io->docker-hub", "docker.io->docker-hub"]);
+        assert.deepEqual(await hosts(undefined), ["registry-1.docker.io->docker-hub"]);
         assert.deepEqual(await hosts(["docker.io", "index.docker.io"]), ["registry-1.docker.io->docker-hub", "docker.io->docker-hub", "index.docker.io->docker-hub"]);
         assert.deepEqual(await hosts([]), ["registry-1.docker.io->docker-hub"]);
     });

@@ -67,7 +67,7 @@ const ARTIFACT_REGISTRY = /^([a-z]+-[a-z]+\d+|us|europe|asia)-docker\.pkg\.dev$/
 
 /** Every host this project can serve, in words, for messages. */
 export const PULL_THROUGH_HOSTS_TEXT = `${Object.keys(PTC).join(", ")} or <registry>.azurecr.io`;
-export const COPY_HOSTS_TEXT = `${Object.keys(COPY).join(", ")} or <region>-docker.pkg.dev (also us-, europe-, asia-docker.pkg.dev)`;
+export const COPY_HOSTS_TEXT = `${Object.entries(COPY).filter(([, r]) => r.undocumented === undefined).map(([host]) => host).join(", ")}, <region>-docker.pkg.dev or us-, europe-, asia-docker.pkg.dev (${Object.entries(COPY).filter(([, r]) => r.undocumented !== undefined).map(([host]) => host).join(", ")} with ${UNDOCUMENTED_OPT_IN}: true)`;
 
 /** The upstream registry a registry host names (its upstream URL, not an alias), or undefined. */
 export function lookupUpstream(host: string): UpstreamRegistry | undefined {
