@@ -2,6 +2,8 @@
 // policy through the real @aws-sdk/client-ecr client, replaced at its boundary by aws-sdk-client-mock (responses
 // shaped like the ECR API reference examples for GetRegistryScanningConfiguration and GetRegistryPolicy).
 import * as assert from "assert/strict";
+import { execFileSync } from "child_process";
+import * as path from "path";
 import { mockClient } from "aws-sdk-client-mock";
 import {
     ECRClient, GetRegistryPolicyCommand, GetRegistryScanningConfigurationCommand, RegistryPolicyNotFoundException,
@@ -115,6 +117,14 @@ describe("program reading the live registry state (aws-sdk-client-mock at the EC
         assert.equal(ecr.commandCalls(GetRegistryScanningConfigurationCommand).length, 0);
         assert.equal(ecr.commandCalls(GetRegistryPolicyCommand).length, 1);
         assert.equal(customResources(run, SCANNING).length, 0);
+        ecr.resetHistory();
+        const copyOnly = withConfig(withConfig(DEV.config, "imageMappings", []), "registries", [
+            { upstreamRegistryUrl: "nvcr.io", ecrRepositoryPrefix: "nvcr", credentials: { secretArn: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:omics-registry/nvcr-Ab12Cd` } },
+        ]);
+        const copyRun = await runLive(copyOnly);
+        assert.equal(copyRun.error, undefined, copyRun.error?.message);
+        assert.equal(ecr.commandCalls(GetRegistryPolicyCommand).length, 0, "a copy-only stack writes no registry policy");
+        assert.equal(customResources(copyRun, "aws:ecr/registryPolicy:RegistryPolicy").length, 0);
     });
 
     it("reads nothing under the mock runtime without an injected reader (no engine: offline tests and the analyzer harness)", async () => {
@@ -122,5 +132,24 @@ describe("program reading the live registry state (aws-sdk-client-mock at the EC
         assert.equal(run.error, undefined, run.error?.message);
         assert.equal(ecr.calls().length, 0);
         assert.equal(only(run, SCANNING).inputs.scanType, "BASIC");
+    });
+
+    it("never loads the AWS SDK under the mock runtime (a fresh node process runs the dev stack, then lists loaded modules)", function () {
+        this.timeout(60_000);
+        const script = [
+            "const { runProgram } = require('./test/harness/mock-program');",
+            "const { devStackConfig } = require('./test/harness/stack-config');",
+            "const dev = devStackConfig();",
+            "runProgram(dev.config, dev.secretKeys).then(run => {",
+            "  if (run.error) { throw run.error; }",
+            "  const sdk = Object.keys(require.cache).filter(f => f.includes('@aws-sdk'));",
+            "  process.stdout.write(JSON.stringify({ resources: run.resources.length, sdk }));",
+            "});",
+        ].join("\n");
+        const root = path.resolve(__dirname, "..");
+        const output = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: root, encoding: "utf8" });
+        const result = JSON.parse(output) as { resources: number; sdk: string[] };
+        assert.ok(result.resources > 10, "the program ran");
+        assert.deepEqual(result.sdk, []);
     });
 });
