@@ -74,12 +74,18 @@ export async function providerCredentials(settings: AwsProviderSettings): Promis
     const { fromIni, fromNodeProviderChain, fromTemporaryCredentials } = await import("@aws-sdk/credential-providers");
     let credentials: AwsCredentialIdentityProvider;
     if (settings.accessKey !== undefined && settings.secretKey !== undefined) {
-        const identity = { accessKeyId: settings.accessKey, secretAccessKey: settings.secretKey, ...(settings.token !== undefined ? { sessionToken: settings.token } : {}) };
+        const identity = {
+            accessKeyId: settings.accessKey,
+            secretAccessKey: settings.secretKey,
+            ...(settings.token !== undefined ? { sessionToken: settings.token } : {}),
+        };
         credentials = () => Promise.resolve(identity);
     } else if (settings.profile !== undefined) {
         credentials = fromIni({
             profile: settings.profile,
-            ...(settings.sharedCredentialsFiles?.[0] !== undefined ? { filepath: settings.sharedCredentialsFiles[0] } : {}),
+            ...(settings.sharedCredentialsFiles?.[0] !== undefined
+                ? { filepath: settings.sharedCredentialsFiles[0] }
+                : {}),
             ...(settings.sharedConfigFiles?.[0] !== undefined ? { configFilepath: settings.sharedConfigFiles[0] } : {}),
         });
     } else {
@@ -100,7 +106,9 @@ export async function providerCredentials(settings: AwsProviderSettings): Promis
                 ...(seconds !== undefined ? { DurationSeconds: seconds } : {}),
                 ...(role.policy !== undefined ? { Policy: role.policy } : {}),
                 ...(role.policyArns !== undefined ? { PolicyArns: role.policyArns.map(arn => ({ arn })) } : {}),
-                ...(role.tags !== undefined ? { Tags: Object.entries(role.tags).map(([Key, Value]) => ({ Key, Value })) } : {}),
+                ...(role.tags !== undefined
+                    ? { Tags: Object.entries(role.tags).map(([Key, Value]) => ({ Key, Value })) }
+                    : {}),
                 ...(role.transitiveTagKeys !== undefined ? { TransitiveTagKeys: role.transitiveTagKeys } : {}),
                 ...(role.sourceIdentity !== undefined ? { SourceIdentity: role.sourceIdentity } : {}),
             },
@@ -111,12 +119,19 @@ export async function providerCredentials(settings: AwsProviderSettings): Promis
 
 /** An ECR client in the provider's region with the provider's credentials. */
 export async function providerEcrClient(settings: AwsProviderSettings): Promise<ECRClient> {
-    const [{ ECRClient: Client }, credentials] = await Promise.all([import("@aws-sdk/client-ecr"), providerCredentials(settings)]);
+    const [{ ECRClient: Client }, credentials] = await Promise.all([
+        import("@aws-sdk/client-ecr"),
+        providerCredentials(settings),
+    ]);
     return new Client({ region: settings.region, credentials });
 }
 
 function ruleFilters(filters: readonly ScanningRepositoryFilter[] | undefined): string[] {
-    return (filters ?? []).filter(f => f.filterType === "WILDCARD" && typeof f.filter === "string").map(f => f.filter as string);
+    return (filters ?? []).flatMap(f => (f.filterType === "WILDCARD" && f.filter !== undefined ? [f.filter] : []));
+}
+
+function isFrequency(value: string | undefined): value is ScanningFilterRule["scanFrequency"] {
+    return value !== undefined && FREQUENCIES.includes(value);
 }
 
 /** The reader over an ECR client (the SDK is loaded by whoever made the client). */
@@ -127,8 +142,11 @@ export function ecrRegistryStateReader(client: ECRClient): RegistryStateReader {
             const response = await client.send(new GetRegistryScanningConfigurationCommand({}));
             const configuration = response.scanningConfiguration;
             const rules: ScanningFilterRule[] = (configuration?.rules ?? [])
-                .filter(rule => rule.scanFrequency !== undefined && FREQUENCIES.includes(rule.scanFrequency))
-                .map(rule => ({ scanFrequency: rule.scanFrequency as ScanningFilterRule["scanFrequency"], filters: ruleFilters(rule.repositoryFilters) }))
+                .flatMap(rule =>
+                    isFrequency(rule.scanFrequency)
+                        ? [{ scanFrequency: rule.scanFrequency, filters: ruleFilters(rule.repositoryFilters) }]
+                        : [],
+                )
                 .filter(rule => rule.filters.length > 0);
             return { scanType: configuration?.scanType === "ENHANCED" ? "ENHANCED" : "BASIC", rules };
         },

@@ -9,8 +9,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MAX_REGISTRY_POLICY_CHARACTERS } from "../policy-pack/rules/service-limits";
 import { ConfigProblem, OmicsRegistryConfig } from "../config/types";
-import { AssumeRoleSettings, AwsProviderSettings, ecrRegistryStateReader, providerEcrClient, RegistryStateReader } from "./live-registry-reader";
-import { LiveRegistryState, mergedRegistryPolicy, scanningConfiguration, scanningLimitProblems } from "./registry-state";
+import {
+    AssumeRoleSettings,
+    AwsProviderSettings,
+    ecrRegistryStateReader,
+    providerEcrClient,
+    RegistryStateReader,
+} from "./live-registry-reader";
+import {
+    LiveRegistryState,
+    mergedRegistryPolicy,
+    scanningConfiguration,
+    scanningLimitProblems,
+} from "./registry-state";
 import { stackDocuments } from "./stack-documents";
 
 /** The default provider's `aws:` settings, as the stack's Pulumi config holds them. */
@@ -36,7 +47,8 @@ export function awsProviderSettings(region: string): AwsProviderSettings {
 }
 
 function reason(error: unknown): string {
-    const text = error instanceof Error ? `${error.name !== "Error" ? `${error.name}: ` : ""}${error.message}` : String(error);
+    const text =
+        error instanceof Error ? `${error.name !== "Error" ? `${error.name}: ` : ""}${error.message}` : String(error);
     return text.split("\n")[0] || "no reason given";
 }
 
@@ -52,12 +64,19 @@ function writes(config: OmicsRegistryConfig): { scanning: boolean; registryPolic
  * The live state (empty offline), or the problems that stop the run: live state that cannot be read (never written
  * over blind) or that, joined with this stack's, exceeds what ECR takes.
  */
-export async function readRegistryState(config: OmicsRegistryConfig, injected?: RegistryStateReader): Promise<{ state: LiveRegistryState; problems: ConfigProblem[] }> {
+export async function readRegistryState(
+    config: OmicsRegistryConfig,
+    injected?: RegistryStateReader,
+): Promise<{ state: LiveRegistryState; problems: ConfigProblem[] }> {
     const needs = writes(config);
     if (!needs.scanning && !needs.registryPolicy) {
         return { state: {}, problems: [] };
     }
-    const reader = injected ?? (pulumi.runtime.hasEngine() ? ecrRegistryStateReader(await providerEcrClient(awsProviderSettings(config.target.region))) : undefined);
+    const reader =
+        injected ??
+        (pulumi.runtime.hasEngine()
+            ? ecrRegistryStateReader(await providerEcrClient(awsProviderSettings(config.target.region)))
+            : undefined);
     if (reader === undefined) {
         return { state: {}, problems: [] };
     }
@@ -68,14 +87,20 @@ export async function readRegistryState(config: OmicsRegistryConfig, injected?: 
         try {
             state.scanning = await reader.scanningConfiguration();
         } catch (error) {
-            problems.push({ path: "cachedRepositories.scanning", message: `could not read the live registry scanning configuration of ${where} (ecr:GetRegistryScanningConfiguration: ${reason(error)}); it is one per account and region and this stack keeps what is there, so it will not write over what it cannot read: give the deploying credentials ecr:GetRegistryScanningConfiguration, or set cachedRepositories.scanning.enabled to false to leave the account's scanning alone` });
+            problems.push({
+                path: "cachedRepositories.scanning",
+                message: `could not read the live registry scanning configuration of ${where} (ecr:GetRegistryScanningConfiguration: ${reason(error)}); it is one per account and region and this stack keeps what is there, so it will not write over what it cannot read: give the deploying credentials ecr:GetRegistryScanningConfiguration, or set cachedRepositories.scanning.enabled to false to leave the account's scanning alone`,
+            });
         }
     }
     if (needs.registryPolicy) {
         try {
             state.registryPolicyText = await reader.registryPolicyText();
         } catch (error) {
-            problems.push({ path: "registryPolicyStatements", message: `could not read the live registry policy of ${where} (ecr:GetRegistryPolicy: ${reason(error)}); it is one per account and region and this stack keeps the statements it does not own, so it will not write over what it cannot read: give the deploying credentials ecr:GetRegistryPolicy` });
+            problems.push({
+                path: "registryPolicyStatements",
+                message: `could not read the live registry policy of ${where} (ecr:GetRegistryPolicy: ${reason(error)}); it is one per account and region and this stack keeps the statements it does not own, so it will not write over what it cannot read: give the deploying credentials ecr:GetRegistryPolicy`,
+            });
         }
     }
     problems.push(...checkMerged(config, state));
@@ -86,18 +111,30 @@ export async function readRegistryState(config: OmicsRegistryConfig, injected?: 
 function checkMerged(config: OmicsRegistryConfig, state: LiveRegistryState): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     if (state.scanning !== undefined) {
-        const scanning = scanningConfiguration(config.cachedRepositories.scanning, config.registries.map(r => r.ecrRepositoryPrefix), state.scanning);
-        problems.push(...scanningLimitProblems(scanning).map(message => ({ path: "cachedRepositories.scanning", message })));
+        const scanning = scanningConfiguration(
+            config.cachedRepositories.scanning,
+            config.registries.map(r => r.ecrRepositoryPrefix),
+            state.scanning,
+        );
+        problems.push(
+            ...scanningLimitProblems(scanning).map(message => ({ path: "cachedRepositories.scanning", message })),
+        );
     }
     if (state.registryPolicyText !== undefined) {
         try {
             const merged = mergedRegistryPolicy(stackDocuments(config).registryPolicy, state.registryPolicyText);
             const size = JSON.stringify(merged.document).length;
             if (size > MAX_REGISTRY_POLICY_CHARACTERS) {
-                problems.push({ path: "registryPolicyStatements", message: `the registry policy, with the live statements this stack keeps (${merged.keptSids.join(", ")}), would take ${size} characters; ECR allows at most ${MAX_REGISTRY_POLICY_CHARACTERS}: shorten the kept or live statements` });
+                problems.push({
+                    path: "registryPolicyStatements",
+                    message: `the registry policy, with the live statements this stack keeps (${merged.keptSids.join(", ")}), would take ${size} characters; ECR allows at most ${MAX_REGISTRY_POLICY_CHARACTERS}: shorten the kept or live statements`,
+                });
             }
         } catch (error) {
-            problems.push({ path: "registryPolicyStatements", message: `the live registry policy of account ${config.target.account} in ${config.target.region} is not a policy document this stack can keep statements of (${reason(error)}); fix it with aws ecr put-registry-policy first` });
+            problems.push({
+                path: "registryPolicyStatements",
+                message: `the live registry policy of account ${config.target.account} in ${config.target.region} is not a policy document this stack can keep statements of (${reason(error)}); fix it with aws ecr put-registry-policy first`,
+            });
         }
     }
     return problems;

@@ -29,12 +29,22 @@ export interface ScanningConfiguration {
  * config keeps, then the live rules; filters deduplicated. The scan type is ENHANCED when the config or the account
  * says so: writing BASIC over ENHANCED would turn Amazon Inspector's ECR scanning off for the whole account.
  */
-export function scanningConfiguration(scanning: ScanningSettings, prefixes: readonly string[], live?: LiveScanning): ScanningConfiguration {
-    const own: ScanningFilterRule = { scanFrequency: scanning.scanFrequency, filters: prefixes.map(scanFilterForPrefix) };
+export function scanningConfiguration(
+    scanning: ScanningSettings,
+    prefixes: readonly string[],
+    live?: LiveScanning,
+): ScanningConfiguration {
+    const own: ScanningFilterRule = {
+        scanFrequency: scanning.scanFrequency,
+        filters: prefixes.map(scanFilterForPrefix),
+    };
     const merged = new Map<ScanningFilterRule["scanFrequency"], string[]>();
     for (const rule of [own, ...scanning.keepRules, ...(live?.rules ?? [])]) {
         const filters = merged.get(rule.scanFrequency) ?? [];
-        merged.set(rule.scanFrequency, [...filters, ...rule.filters.filter((f, i) => !filters.includes(f) && rule.filters.indexOf(f) === i)]);
+        merged.set(rule.scanFrequency, [
+            ...filters,
+            ...rule.filters.filter((f, i) => !filters.includes(f) && rule.filters.indexOf(f) === i),
+        ]);
     }
     return {
         scanType: scanning.scanType === "ENHANCED" || live?.scanType === "ENHANCED" ? "ENHANCED" : "BASIC",
@@ -44,8 +54,12 @@ export function scanningConfiguration(scanning: ScanningSettings, prefixes: read
 
 /** A sentence per rule with more filters than ECR takes (100 per rule). */
 export function scanningLimitProblems(configuration: ScanningConfiguration): string[] {
-    return configuration.rules.filter(rule => rule.filters.length > MAX_SCAN_FILTERS_PER_RULE).map(rule =>
-        `the ${rule.scanFrequency} scanning rule would have ${rule.filters.length} repository filters (this stack's prefixes, keepRules and the account's live rules); ECR allows at most ${MAX_SCAN_FILTERS_PER_RULE} per rule: replace several filters by a shorter common one (e.g. team-*) in keepRules or in the account`);
+    return configuration.rules
+        .filter(rule => rule.filters.length > MAX_SCAN_FILTERS_PER_RULE)
+        .map(
+            rule =>
+                `the ${rule.scanFrequency} scanning rule would have ${rule.filters.length} repository filters (this stack's prefixes, keepRules and the account's live rules); ECR allows at most ${MAX_SCAN_FILTERS_PER_RULE} per rule: replace several filters by a shorter common one (e.g. team-*) in keepRules or in the account`,
+        );
 }
 
 /** A statement of a registry policy as JSON. */
@@ -54,7 +68,8 @@ export type StatementJson = Record<string, unknown>;
 /** The statements of a registry policy text; throws with the reason when it is not a policy document. */
 export function policyStatements(text: string): StatementJson[] {
     const parsed: unknown = JSON.parse(text);
-    const statement = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>).Statement : undefined;
+    const statement =
+        typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>).Statement : undefined;
     const list: unknown[] = Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
     if (list.some(s => typeof s !== "object" || s === null || Array.isArray(s))) {
         throw new Error("its Statement is not a list of statement objects");
@@ -67,14 +82,20 @@ export function policyStatements(text: string): StatementJson[] {
  * HealthOmics MCP server merges (awslabs/mcp aws-healthomics-mcp-server, tools/ecr_tools.py): the stack owns its
  * own statement and the `registryPolicyStatements` it lists; a live statement without a Sid is never the stack's.
  */
-export function mergedRegistryPolicy(document: PolicyDocument, liveText: string | null | undefined): { document: PolicyDocument; keptSids: string[] } {
+export function mergedRegistryPolicy(
+    document: PolicyDocument,
+    liveText: string | null | undefined,
+): { document: PolicyDocument; keptSids: string[] } {
     if (liveText === null || liveText === undefined) {
         return { document, keptSids: [] };
     }
     const owned = new Set(document.Statement.map(s => s.Sid));
     const foreign = policyStatements(liveText).filter(s => typeof s.Sid !== "string" || !owned.has(s.Sid));
     return {
-        document: { Version: document.Version, Statement: [...document.Statement, ...foreign as PolicyDocument["Statement"]] },
+        document: {
+            Version: document.Version,
+            Statement: [...document.Statement, ...(foreign as PolicyDocument["Statement"])],
+        },
         keptSids: foreign.map(s => (typeof s.Sid === "string" ? s.Sid : "(no Sid)")),
     };
 }

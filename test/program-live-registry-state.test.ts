@@ -6,7 +6,10 @@ import { execFileSync } from "child_process";
 import * as path from "path";
 import { mockClient } from "aws-sdk-client-mock";
 import {
-    ECRClient, GetRegistryPolicyCommand, GetRegistryScanningConfigurationCommand, RegistryPolicyNotFoundException,
+    ECRClient,
+    GetRegistryPolicyCommand,
+    GetRegistryScanningConfigurationCommand,
+    RegistryPolicyNotFoundException,
 } from "@aws-sdk/client-ecr";
 import { ecrRegistryStateReader } from "../components/live-registry-reader";
 import { customResources, ProgramRun, runProgram } from "./harness/mock-program";
@@ -25,22 +28,48 @@ const ENHANCED_ACCOUNT = {
     scanningConfiguration: {
         scanType: "ENHANCED" as const,
         rules: [
-            { scanFrequency: "CONTINUOUS_SCAN" as const, repositoryFilters: [{ filter: "prod-*", filterType: "WILDCARD" as const }] },
-            { scanFrequency: "SCAN_ON_PUSH" as const, repositoryFilters: [{ filter: "*", filterType: "WILDCARD" as const }] },
+            {
+                scanFrequency: "CONTINUOUS_SCAN" as const,
+                repositoryFilters: [{ filter: "prod-*", filterType: "WILDCARD" as const }],
+            },
+            {
+                scanFrequency: "SCAN_ON_PUSH" as const,
+                repositoryFilters: [{ filter: "*", filterType: "WILDCARD" as const }],
+            },
         ],
     },
 };
 
 /** Replication to a disaster-recovery account, put there by another team, and this stack's statement of an earlier up. */
-const FOREIGN = { Sid: "ReplicateToDr", Effect: "Allow", Principal: { AWS: "arn:aws:iam::210987654321:root" }, Action: ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource: `${REGISTRY}/*` };
-const OWN_EARLIER = { Sid: "OmicsPullThroughCache", Effect: "Allow", Principal: { Service: "omics.amazonaws.com" }, Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"], Resource: [`${REGISTRY}/old-prefix/*`] };
-const LIVE_POLICY = { registryId: ACCOUNT, policyText: JSON.stringify({ Version: "2012-10-17", Statement: [OWN_EARLIER, FOREIGN] }) };
+const FOREIGN = {
+    Sid: "ReplicateToDr",
+    Effect: "Allow",
+    Principal: { AWS: "arn:aws:iam::210987654321:root" },
+    Action: ["ecr:CreateRepository", "ecr:ReplicateImage"],
+    Resource: `${REGISTRY}/*`,
+};
+const OWN_EARLIER = {
+    Sid: "OmicsPullThroughCache",
+    Effect: "Allow",
+    Principal: { Service: "omics.amazonaws.com" },
+    Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"],
+    Resource: [`${REGISTRY}/old-prefix/*`],
+};
+const LIVE_POLICY = {
+    registryId: ACCOUNT,
+    policyText: JSON.stringify({ Version: "2012-10-17", Statement: [OWN_EARLIER, FOREIGN] }),
+};
 
 const ecr = mockClient(ECRClient);
 
 /** The reader over a real ECR client (static credentials: the mocked boundary never signs in). */
 function reader() {
-    return ecrRegistryStateReader(new ECRClient({ region: "us-east-1", credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "not-a-real-key" } }));
+    return ecrRegistryStateReader(
+        new ECRClient({
+            region: "us-east-1",
+            credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "not-a-real-key" },
+        }),
+    );
 }
 
 async function runLive(config = DEV.config): Promise<ProgramRun> {
@@ -49,13 +78,19 @@ async function runLive(config = DEV.config): Promise<ProgramRun> {
 
 function scanningRules(run: ProgramRun): [string, string[]][] {
     const scanning = only(run, SCANNING);
-    return (scanning.inputs.rules as { scanFrequency: string; repositoryFilters: { filter: string }[] }[]).map(r => [r.scanFrequency, r.repositoryFilters.map(f => f.filter)]);
+    return (scanning.inputs.rules as { scanFrequency: string; repositoryFilters: { filter: string }[] }[]).map(r => [
+        r.scanFrequency,
+        r.repositoryFilters.map(f => f.filter),
+    ]);
 }
 
 describe("program reading the live registry state (aws-sdk-client-mock at the ECR client boundary, mock runtime)", () => {
     beforeEach(() => {
         ecr.reset();
-        ecr.on(GetRegistryScanningConfigurationCommand).resolves({ registryId: ACCOUNT, scanningConfiguration: { scanType: "BASIC", rules: [] } });
+        ecr.on(GetRegistryScanningConfigurationCommand).resolves({
+            registryId: ACCOUNT,
+            scanningConfiguration: { scanType: "BASIC", rules: [] },
+        });
         ecr.on(GetRegistryPolicyCommand).resolves(LIVE_POLICY);
     });
 
@@ -76,38 +111,78 @@ describe("program reading the live registry state (aws-sdk-client-mock at the EC
         assert.equal(run.error, undefined, run.error?.message);
         const policy = json(only(run, "aws:ecr/registryPolicy:RegistryPolicy").inputs.policy);
         const statements = policy.Statement as { Sid: string; Resource: unknown }[];
-        assert.deepEqual(statements.map(s => s.Sid), ["OmicsPullThroughCache", "ReplicateToDr"]);
-        assert.deepEqual(statements[0].Resource, [`${REGISTRY}/docker-hub/*`, `${REGISTRY}/quay/*`, `${REGISTRY}/ecr-public/*`]);
+        assert.deepEqual(
+            statements.map(s => s.Sid),
+            ["OmicsPullThroughCache", "ReplicateToDr"],
+        );
+        assert.deepEqual(statements[0].Resource, [
+            `${REGISTRY}/docker-hub/*`,
+            `${REGISTRY}/quay/*`,
+            `${REGISTRY}/ecr-public/*`,
+        ]);
         assert.deepEqual(statements[1], FOREIGN);
-        const ask = (principal: string, action: string, repository: string) => resourcePolicyDecision(policy, { principal, action, resource: `${REGISTRY}/${repository}`, account: ACCOUNT });
+        const ask = (principal: string, action: string, repository: string) =>
+            resourcePolicyDecision(policy, {
+                principal,
+                action,
+                resource: `${REGISTRY}/${repository}`,
+                account: ACCOUNT,
+            });
         assert.equal(await ask("omics.amazonaws.com", "ecr:CreateRepository", "old-prefix/x"), "ImplicitlyDenied");
-        assert.equal(await ask("omics.amazonaws.com", "ecr:BatchImportUpstreamImage", "quay/biocontainers/samtools"), "Allowed");
+        assert.equal(
+            await ask("omics.amazonaws.com", "ecr:BatchImportUpstreamImage", "quay/biocontainers/samtools"),
+            "Allowed",
+        );
     });
 
     it("treats RegistryPolicyNotFoundException as an account without a registry policy", async () => {
-        ecr.on(GetRegistryPolicyCommand).rejects(new RegistryPolicyNotFoundException({ message: "Registry policy does not exist in the registry with id '123456789012'", $metadata: {} }));
+        ecr.on(GetRegistryPolicyCommand).rejects(
+            new RegistryPolicyNotFoundException({
+                message: "Registry policy does not exist in the registry with id '123456789012'",
+                $metadata: {},
+            }),
+        );
         const run = await runLive();
         assert.equal(run.error, undefined, run.error?.message);
         const policy = json(only(run, "aws:ecr/registryPolicy:RegistryPolicy").inputs.policy);
-        assert.deepEqual((policy.Statement as { Sid: string }[]).map(s => s.Sid), ["OmicsPullThroughCache"]);
+        assert.deepEqual(
+            (policy.Statement as { Sid: string }[]).map(s => s.Sid),
+            ["OmicsPullThroughCache"],
+        );
     });
 
     it("keeps a kept statement the config owns once, in the config's version, not twice", async () => {
         const mine = { ...FOREIGN, Action: ["ecr:ReplicateImage"] };
         const run = await runLive(withConfig(DEV.config, "registryPolicyStatements", [mine]));
         assert.equal(run.error, undefined, run.error?.message);
-        const statements = json(only(run, "aws:ecr/registryPolicy:RegistryPolicy").inputs.policy).Statement as unknown[];
+        const statements = json(only(run, "aws:ecr/registryPolicy:RegistryPolicy").inputs.policy)
+            .Statement as unknown[];
         assert.deepEqual(statements.slice(1), [mine]);
     });
 
     it("fails, naming what it could not read and declaring nothing, when the scanning configuration is unreadable", async () => {
-        const denied = Object.assign(new Error("User: arn:aws:iam::123456789012:role/ci is not authorized to perform: ecr:GetRegistryScanningConfiguration"), { name: "AccessDeniedException" });
+        const denied = Object.assign(
+            new Error(
+                "User: arn:aws:iam::123456789012:role/ci is not authorized to perform: ecr:GetRegistryScanningConfiguration",
+            ),
+            { name: "AccessDeniedException" },
+        );
         ecr.on(GetRegistryScanningConfigurationCommand).rejects(denied);
-        ecr.on(GetRegistryPolicyCommand).rejects(Object.assign(new Error("not authorized to perform: ecr:GetRegistryPolicy"), { name: "AccessDeniedException" }));
+        ecr.on(GetRegistryPolicyCommand).rejects(
+            Object.assign(new Error("not authorized to perform: ecr:GetRegistryPolicy"), {
+                name: "AccessDeniedException",
+            }),
+        );
         const run = await runLive();
         assert.ok(run.error);
-        assert.match(run.error.message, /omics-registry-maps:cachedRepositories\.scanning: could not read the live registry scanning configuration of account 123456789012 in us-east-1 \(ecr:GetRegistryScanningConfiguration: AccessDeniedException: User: .* is not authorized/);
-        assert.match(run.error.message, /omics-registry-maps:registryPolicyStatements: could not read the live registry policy .* it will not write over what it cannot read/);
+        assert.match(
+            run.error.message,
+            /omics-registry-maps:cachedRepositories\.scanning: could not read the live registry scanning configuration of account 123456789012 in us-east-1 \(ecr:GetRegistryScanningConfiguration: AccessDeniedException: User: .* is not authorized/,
+        );
+        assert.match(
+            run.error.message,
+            /omics-registry-maps:registryPolicyStatements: could not read the live registry policy .* it will not write over what it cannot read/,
+        );
         assert.deepEqual(run.resources, []);
     });
 
@@ -119,11 +194,21 @@ describe("program reading the live registry state (aws-sdk-client-mock at the EC
         assert.equal(customResources(run, SCANNING).length, 0);
         ecr.resetHistory();
         const copyOnly = withConfig(withConfig(DEV.config, "imageMappings", []), "registries", [
-            { upstreamRegistryUrl: "nvcr.io", ecrRepositoryPrefix: "nvcr", credentials: { secretArn: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:omics-registry/nvcr-Ab12Cd` } },
+            {
+                upstreamRegistryUrl: "nvcr.io",
+                ecrRepositoryPrefix: "nvcr",
+                credentials: {
+                    secretArn: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:omics-registry/nvcr-Ab12Cd`,
+                },
+            },
         ]);
         const copyRun = await runLive(copyOnly);
         assert.equal(copyRun.error, undefined, copyRun.error?.message);
-        assert.equal(ecr.commandCalls(GetRegistryPolicyCommand).length, 0, "a copy-only stack writes no registry policy");
+        assert.equal(
+            ecr.commandCalls(GetRegistryPolicyCommand).length,
+            0,
+            "a copy-only stack writes no registry policy",
+        );
         assert.equal(customResources(copyRun, "aws:ecr/registryPolicy:RegistryPolicy").length, 0);
     });
 
@@ -147,7 +232,10 @@ describe("program reading the live registry state (aws-sdk-client-mock at the EC
             "});",
         ].join("\n");
         const root = path.resolve(__dirname, "..");
-        const output = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: root, encoding: "utf8" });
+        const output = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+            cwd: root,
+            encoding: "utf8",
+        });
         const result = JSON.parse(output) as { resources: number; sdk: string[] };
         assert.ok(result.resources > 10, "the program ran");
         assert.deepEqual(result.sdk, []);

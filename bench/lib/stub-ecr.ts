@@ -13,8 +13,17 @@ export interface StubEcr {
 }
 
 const ANSWERS: Record<string, () => [number, Record<string, unknown>]> = {
-    GetRegistryScanningConfiguration: () => [200, { registryId: "123456789012", scanningConfiguration: { scanType: "BASIC", rules: [] } }],
-    GetRegistryPolicy: () => [400, { __type: "RegistryPolicyNotFoundException", message: "Registry policy does not exist in the registry with id '123456789012'" }],
+    GetRegistryScanningConfiguration: () => [
+        200,
+        { registryId: "123456789012", scanningConfiguration: { scanType: "BASIC", rules: [] } },
+    ],
+    GetRegistryPolicy: () => [
+        400,
+        {
+            __type: "RegistryPolicyNotFoundException",
+            message: "Registry policy does not exist in the registry with id '123456789012'",
+        },
+    ],
 };
 
 export async function startStubEcr(): Promise<StubEcr> {
@@ -22,10 +31,15 @@ export async function startStubEcr(): Promise<StubEcr> {
     const server = http.createServer((request, response) => {
         request.resume();
         request.on("end", () => {
-            const operation = String(request.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
+            const operation =
+                String(request.headers["x-amz-target"] ?? "")
+                    .split(".")
+                    .pop() ?? "";
             calls.push(operation);
             const answer = ANSWERS[operation] as (() => [number, Record<string, unknown>]) | undefined;
-            const [status, body] = answer ? answer() : [400, { __type: "UnknownOperationException", message: operation }];
+            const [status, body] = answer
+                ? answer()
+                : [400, { __type: "UnknownOperationException", message: operation }];
             response.writeHead(status, { "content-type": "application/x-amz-json-1.1" });
             response.end(JSON.stringify(body));
         });
@@ -33,7 +47,11 @@ export async function startStubEcr(): Promise<StubEcr> {
     await new Promise<void>(resolve => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
     return {
-        env: { AWS_ENDPOINT_URL_ECR: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: "AKIDBENCH", AWS_SECRET_ACCESS_KEY: "not-a-real-key" },
+        env: {
+            AWS_ENDPOINT_URL_ECR: `http://127.0.0.1:${port}`,
+            AWS_ACCESS_KEY_ID: "AKIDBENCH",
+            AWS_SECRET_ACCESS_KEY: "not-a-real-key",
+        },
         calls,
         stop: () => new Promise<void>(resolve => server.close(() => resolve())),
     };
