@@ -83,24 +83,40 @@ export async function readRegistryState(
     const where = `account ${config.target.account} in ${config.target.region}`;
     const problems: ConfigProblem[] = [];
     const state: LiveRegistryState = {};
-    if (needs.scanning) {
+    /** One live read; a failure becomes a problem naming the call, since the stack never writes over blind. */
+    const read = async <T>(call: () => Promise<T>, path: string, action: string, what: string, fix: string) => {
         try {
-            state.scanning = await reader.scanningConfiguration();
+            return await call();
         } catch (error) {
             problems.push({
-                path: "cachedRepositories.scanning",
-                message: `could not read the live registry scanning configuration of ${where} (ecr:GetRegistryScanningConfiguration: ${reason(error)}); it is one per account and region and this stack keeps what is there, so it will not write over what it cannot read: give the deploying credentials ecr:GetRegistryScanningConfiguration, or set cachedRepositories.scanning.enabled to false to leave the account's scanning alone`,
+                path,
+                message: `could not read the live ${what} of ${where} (${action}: ${reason(error)}); it is one per account and region and this stack keeps what is there, so it will not write over what it cannot read: give the deploying credentials ${action}${fix}`,
             });
+            return undefined;
+        }
+    };
+    if (needs.scanning) {
+        const scanning = await read(
+            () => reader.scanningConfiguration(),
+            "cachedRepositories.scanning",
+            "ecr:GetRegistryScanningConfiguration",
+            "registry scanning configuration",
+            ", or set cachedRepositories.scanning.enabled to false to leave the account's scanning alone",
+        );
+        if (scanning !== undefined) {
+            state.scanning = scanning;
         }
     }
     if (needs.registryPolicy) {
-        try {
-            state.registryPolicyText = await reader.registryPolicyText();
-        } catch (error) {
-            problems.push({
-                path: "registryPolicyStatements",
-                message: `could not read the live registry policy of ${where} (ecr:GetRegistryPolicy: ${reason(error)}); it is one per account and region and this stack keeps the statements it does not own, so it will not write over what it cannot read: give the deploying credentials ecr:GetRegistryPolicy`,
-            });
+        const text = await read(
+            () => reader.registryPolicyText(),
+            "registryPolicyStatements",
+            "ecr:GetRegistryPolicy",
+            "registry policy",
+            "",
+        );
+        if (text !== undefined) {
+            state.registryPolicyText = text;
         }
     }
     problems.push(...checkMerged(config, state));
