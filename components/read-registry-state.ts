@@ -120,7 +120,24 @@ export async function readRegistryState(
         }
     }
     problems.push(...checkMerged(config, state));
+    if (problems.length === 0) {
+        void pulumi.log.info(keptSummary(config, state, where));
+    }
     return { state, problems };
+}
+
+/** What of the live state the stack keeps, in one line for the preview's log. */
+function keptSummary(config: OmicsRegistryConfig, state: LiveRegistryState, where: string): string {
+    const parts: string[] = [];
+    if (state.scanning !== undefined) {
+        const filters = state.scanning.rules.reduce((count, rule) => count + rule.filters.length, 0);
+        parts.push(`scanning ${state.scanning.scanType} with ${filters} live filter(s)`);
+    }
+    if (state.registryPolicyText !== undefined) {
+        const kept = mergedRegistryPolicy(stackDocuments(config).registryPolicy, state.registryPolicyText).keptSids;
+        parts.push(`registry-policy statements it does not own: ${kept.length > 0 ? kept.join(", ") : "none"}`);
+    }
+    return `live registry settings of ${where} kept: ${parts.join("; ")}`;
 }
 
 /** Problems of the documents as they would be written, live state included. */
