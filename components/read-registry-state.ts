@@ -90,7 +90,11 @@ export async function readRegistryState(
         } catch (error) {
             problems.push({
                 path,
-                message: `could not read the live ${what} of ${where} (${action}: ${reason(error)}); it is one per account and region and this stack keeps what is there, so it will not write over what it cannot read: give the deploying credentials ${action}${fix}`,
+                message:
+                    `could not read the live ${what} of ${where} (${action}: ${reason(error)}); ` +
+                    "it is one per account and region and this stack keeps what is there, " +
+                    "so it will not write over what it cannot read: " +
+                    `give the deploying credentials ${action}${fix}`,
             });
             return undefined;
         }
@@ -160,13 +164,21 @@ function checkMerged(config: OmicsRegistryConfig, state: LiveRegistryState): Con
             if (size > MAX_REGISTRY_POLICY_CHARACTERS) {
                 problems.push({
                     path: "registryPolicyStatements",
-                    message: `the registry policy, with the live statements this stack keeps (${merged.keptSids.join(", ")}), would take ${size} characters; ECR allows at most ${MAX_REGISTRY_POLICY_CHARACTERS}: shorten the kept or live statements`,
+                    message:
+                        "the registry policy, with the live statements this stack keeps " +
+                        `(${merged.keptSids.join(", ")}), ` +
+                        `would take ${size} characters; ECR allows at most ${MAX_REGISTRY_POLICY_CHARACTERS}: ` +
+                        "shorten the kept or live statements",
                 });
             }
         } catch (error) {
             problems.push({
                 path: "registryPolicyStatements",
-                message: `the live registry policy of account ${config.target.account} in ${config.target.region} is not a policy document this stack can keep statements of (${reason(error)}); fix it with aws ecr put-registry-policy first`,
+                message:
+                    `the live registry policy of account ${config.target.account} in ${config.target.region} ` +
+                    "is not a " +
+                    `policy document this stack can keep statements of (${reason(error)}); ` +
+                    "fix it with aws ecr put-registry-policy first",
             });
         }
     }

@@ -58,7 +58,10 @@ export function scanningLimitProblems(configuration: ScanningConfiguration): str
         .filter(rule => rule.filters.length > MAX_SCAN_FILTERS_PER_RULE)
         .map(
             rule =>
-                `the ${rule.scanFrequency} scanning rule would have ${rule.filters.length} repository filters (this stack's prefixes, keepRules and the account's live rules); ECR allows at most ${MAX_SCAN_FILTERS_PER_RULE} per rule: replace several filters by a shorter common one (e.g. team-*) in keepRules or in the account`,
+                `the ${rule.scanFrequency} scanning rule would have ${rule.filters.length} repository filters ` +
+                "(this stack's prefixes, keepRules and the account's live rules); " +
+                `ECR allows at most ${MAX_SCAN_FILTERS_PER_RULE} per rule: ` +
+                "replace several filters by a shorter common one (e.g. team-*) in keepRules or in the account",
         );
 }
 
