@@ -37,10 +37,14 @@ export interface CoverageCheck {
     subject: string;
     urn: string;
     coverage: PrefixCoverage;
+    /** Prefixes of rules the subject must cover (those surely in its registry; a partial list only misses reports). */
     rulePrefixes: readonly string[];
     /** Prefixes HealthOmics copies images into (registry mappings of HealthOmics-copy hosts); covered like rule prefixes. */
     copyPrefixes?: readonly string[];
-    /** False when some rule's prefix is unknown: then an uncovered-looking prefix may still be a rule's. */
+    /** Prefixes the subject may cover (those possibly in its registry); the required ones when left out. */
+    allowed?: { rules: readonly string[]; copies: readonly string[] };
+    /** False when some prefix the subject may cover is unknown (a rule's prefix, a map's content): then an
+     *  undeclared-looking prefix may still be declared, and that judgement is skipped. */
     rulesComplete: boolean;
     /** False when some of the subject's statements are unknown: then a missing prefix may be granted there. */
     statementsComplete: boolean;
@@ -59,8 +63,10 @@ export function reportCoverage(check: CoverageCheck, report: ReportViolation): v
         }
     }
     if (check.rulesComplete) {
-        const declared = `${rulePrefixes.join(", ") || "none"}${copyPrefixes.length > 0 ? `; HealthOmics-copy prefixes: ${copyPrefixes.join(", ")}` : ""}`;
-        for (const prefix of coverage.prefixes.filter(p => !rulePrefixes.includes(p) && !copyPrefixes.includes(p))) {
+        const allowedRules = [...(check.allowed?.rules ?? rulePrefixes)].sort();
+        const allowedCopies = [...(check.allowed?.copies ?? copyPrefixes)].filter(p => !allowedRules.includes(p)).sort();
+        const declared = `${allowedRules.join(", ") || "none"}${allowedCopies.length > 0 ? `; HealthOmics-copy prefixes: ${allowedCopies.join(", ")}` : ""}`;
+        for (const prefix of coverage.prefixes.filter(p => !allowedRules.includes(p) && !allowedCopies.includes(p))) {
             report(`${subject} covers prefix '${prefix}', which no pull-through cache rule declares (declared: ${declared})`, urn);
         }
     }

@@ -57,6 +57,11 @@ export function refersTo(resource: PolicyResource, prop: string, target: PolicyR
     return isKnown(value) && value !== undefined && targetValueProps.some(p => readString(target.props, p) === value);
 }
 
+/** Whether the engine links `resource`'s property `prop` to any other resource. */
+function dependsOnAnything(resource: PolicyResource, prop: string): boolean {
+    return prop in resource.propertyDependencies && resource.propertyDependencies[prop].length > 0;
+}
+
 export interface OmicsRoleFact {
     resource: PolicyResource;
     /** One entry per policy document that applies to the role: inline (RolePolicy, `inlinePolicies`) and managed policies of the stack. */
@@ -116,9 +121,13 @@ export function omicsRoles(resources: readonly PolicyResource[]): { roles: Omics
                 // the same document as a RolePolicy of the stack is counted once
                 .filter(p => !attached.some(rp => readString(rp.props, "name") === p.name && readString(rp.props, "policy") === p.policy))
                 .map(p => parsePolicyDocument(p.policy));
+            // a RolePolicy or attachment whose role is unknown and not linked by the engine's dependencies may be this role's
+            const unresolved = [...rolePolicies, ...resources.filter(r => r.type === TYPES.rolePolicyAttachment)]
+                .filter(p => !isKnown(readString(p.props, "role")) && !dependsOnAnything(p, "role"))
+                .map((): Known<Statement[] | undefined> => UNKNOWN);
             return {
                 resource: role,
-                documents: [...attached.map(p => documentStatements(p, "policy")), ...inlineDocuments, ...managedPolicyDocuments(resources, role)],
+                documents: [...attached.map(p => documentStatements(p, "policy")), ...inlineDocuments, ...managedPolicyDocuments(resources, role), ...unresolved],
             };
         });
     return { roles, complete: trusts.every(({ trust }) => isKnown(trust)) };
@@ -207,57 +216,23 @@ export function copyPrefixes(maps: readonly RegistryMapFact[]): string[] {
     return [...new Set(prefixes)].sort();
 }
 
-/** The account, region and partition this stack deploys to, where the provider has told (one value each, or undefined). */
-export interface StackScope {
-    account?: string;
-    region?: string;
-    partition?: string;
+/** Whether every S3 object that may hold a registry map has known content. False in a first preview of a stack whose
+ *  maps name what does not exist yet (copy-registry secret ARNs): then the maps' entries are not all known. */
+export function registryMapsComplete(resources: readonly PolicyResource[]): boolean {
+    return resources.filter(r => (TYPES.bucketObjects as readonly string[]).includes(r.type)).every(r => isKnown(readString(r.props, "content")));
 }
 
-const ARN = /^arn:(aws(?:-[a-z]+)*):([a-z0-9-]+):([a-z0-9-]*):(\d{12}):/;
+export interface DeclaredPrefixes {
+    rules: string[];
+    copies: string[];
+    /** False when a rule's prefix or a map's content is unknown: the lists may then miss prefixes. */
+    complete: boolean;
+}
 
-/**
- * Read from provider-computed values only (never from what a user wrote into a document): `registryId` of ECR
- * resources, the `arn` of ECR, IAM and Secrets Manager resources, and the `region` property. A part is left
- * undefined when it is unknown or when the resources disagree.
- */
-export function stackScope(resources: readonly PolicyResource[]): StackScope {
-    const accounts = new Set<string>();
-    const regions = new Set<string>();
-    const partitions = new Set<string>();
-    for (const resource of resources) {
-        // the AWS provider's configured region (known in preview, from stack config)
-        const providerRegion = resource.provider?.type === "pulumi:providers:aws" ? readString(resource.provider.props, "region") : undefined;
-        if (isKnown(providerRegion) && providerRegion !== undefined && providerRegion !== "") {
-            regions.add(providerRegion);
-        }
-        const service = /^aws:(ecr|iam|secretsmanager)\//.exec(resource.type)?.[1];
-        if (service === undefined) {
-            continue;
-        }
-        const registryId = readString(resource.props, "registryId");
-        if (service === "ecr" && isKnown(registryId) && registryId !== undefined && /^\d{12}$/.test(registryId)) {
-            accounts.add(registryId);
-        }
-        const arn = readString(resource.props, "arn");
-        const parsed = isKnown(arn) && arn !== undefined ? ARN.exec(arn) : null;
-        if (parsed !== null && parsed[2] === service) {
-            partitions.add(parsed[1]);
-            accounts.add(parsed[4]);
-            if (parsed[3] !== "") {
-                regions.add(parsed[3]);
-            }
-        }
-        const region = readString(resource.props, "region");
-        if (service !== "iam" && isKnown(region) && region !== undefined && region !== "") {
-            regions.add(region);
-        }
-    }
-    const single = (values: Set<string>): string | undefined => values.size === 1 ? [...values][0] : undefined;
-    const account = single(accounts);
-    const region = single(regions);
-    const partition = single(partitions);
-    return { ...(account ? { account } : {}), ...(region ? { region } : {}), ...(partition ? { partition } : {}) };
+/** Prefixes the rules and HealthOmics-copy registry mappings among `resources` declare. */
+export function declaredPrefixes(resources: readonly PolicyResource[]): DeclaredPrefixes {
+    const { prefixes, complete } = rulePrefixes(pullThroughCacheRules(resources));
+    return { rules: prefixes, copies: copyPrefixes(registryMaps(resources)), complete: complete && registryMapsComplete(resources) };
 }
 
 export interface TemplateFact {

@@ -2,6 +2,7 @@
 // KMS, kept registry-policy statements, hosts, named maps, scanning, lifecycle, audit trail, existing secrets.
 import * as assert from "assert/strict";
 import { customResources, ProgramRun, runProgram, SECRET_KMS_KEYS, valueOf } from "./harness/mock-program";
+import { expectPackPasses } from "./harness/pack-check";
 import { ConfigMap, devStackConfig, withConfig } from "./harness/stack-config";
 import { combinedDecision, defaultKeyPolicy, resourcePolicyDecision } from "./helpers/iam-evaluator";
 import { json, only } from "./helpers/mocked-resources";
@@ -12,9 +13,11 @@ const REGISTRY = `arn:aws:ecr:us-east-1:${ACCOUNT}:repository`;
 const KMS_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const TEMPLATE = "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate";
 
+/** The program's run for `config`; every config here is valid, so its stack also passes the pack (after up, in preview). */
 async function runWith(config: ConfigMap): Promise<ProgramRun> {
     const run = await runProgram(config, DEV.secretKeys);
     assert.equal(run.error, undefined, run.error?.message);
+    await expectPackPasses(config, DEV.secretKeys);
     return run;
 }
 

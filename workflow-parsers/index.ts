@@ -1,6 +1,7 @@
 // scanWorkflow: every container image reference in a HealthOmics workflow (WDL, Nextflow, CWL), from a directory or a .zip.
 import { CwlScanner, looksLikeCwl } from "./cwl/scan";
-import { dockerRegistry, newNextflowSettings, scanNextflowConfig, scanNextflowScript } from "./nextflow/scan";
+import { entryConfig, scanNextflowConfigs } from "./nextflow/config";
+import { dockerRegistry, newNextflowSettings, scanNextflowScript } from "./nextflow/scan";
 import { openWorkflowSource } from "./source";
 import { ContainerReference, ParseProblem, SyntaxProblem, WorkflowScan } from "./types";
 import { WdlDocument } from "./wdl/model";
@@ -9,7 +10,7 @@ import { resolveWdlContainers } from "./wdl/resolve";
 
 export * from "./types";
 
-type FileKind = "wdl" | "nextflow-script" | "nextflow-config" | "cwl" | "cwl-candidate";
+type FileKind = "wdl" | "nextflow-script" | "cwl" | "cwl-candidate";
 
 export interface ScanOptions {
     /** Called after each workflow file is scanned. */
@@ -21,7 +22,7 @@ export async function scanWorkflow(root: string, options: ScanOptions = {}): Pro
     const source = openWorkflowSource(root);
     const isNextflow = source.files.some((file) => file.endsWith(".nf") || baseName(file) === "nextflow.config");
     const work = source.files
-        .map((file) => ({ file, kind: fileKind(file, isNextflow) }))
+        .map((file) => ({ file, kind: fileKind(file) }))
         .filter((entry): entry is { file: string; kind: FileKind } => entry.kind !== undefined)
         .sort(scanOrder);
 
@@ -31,6 +32,17 @@ export async function scanWorkflow(root: string, options: ScanOptions = {}): Pro
     const nextflow = newNextflowSettings();
     const cwl = new CwlScanner((file) => source.readText(file));
     let scanned = 0;
+    // Nextflow configs first, only those Nextflow reads, so that params and docker.registry are known to the scripts.
+    const nextflowEntry = isNextflow ? entryConfig(source.files) : undefined;
+    if (nextflowEntry !== undefined) {
+        const configs = scanNextflowConfigs(nextflowEntry, (file) => source.readText(file), nextflow);
+        references.push(...configs.references);
+        problems.push(...configs.problems);
+        scanned += configs.files.length;
+    }
+    const configsRead = scanned;
+    const total = configsRead + work.length;
+    for (let done = 1; done <= configsRead; done++) options.onProgress?.(done, total);
 
     for (let done = 0; done < work.length; done++) {
         const { file, kind } = work[done];
@@ -40,13 +52,12 @@ export async function scanWorkflow(root: string, options: ScanOptions = {}): Pro
                 scanned++;
                 if (kind === "wdl") wdlDocuments.set(file, parseWdl(file, text));
                 else if (kind === "nextflow-script") references.push(...scanNextflowScript(file, text, nextflow));
-                else if (kind === "nextflow-config") references.push(...scanNextflowConfig(file, text, nextflow));
                 else cwl.scanFile(file, text);
             }
         } catch (error) {
             problems.push(problemFor(file, error));
         }
-        options.onProgress?.(done + 1, work.length);
+        options.onProgress?.(configsRead + done + 1, total);
         if (done % 256 === 255) await new Promise((resolve) => setImmediate(resolve));
     }
 
@@ -59,21 +70,17 @@ export async function scanWorkflow(root: string, options: ScanOptions = {}): Pro
     return { references: sortReferences(dedupe(references)), problems, files: scanned };
 }
 
-function fileKind(file: string, isNextflow: boolean): FileKind | undefined {
+function fileKind(file: string): FileKind | undefined {
     const lower = file.toLowerCase();
     if (lower.endsWith(".wdl")) return "wdl";
     if (lower.endsWith(".nf")) return "nextflow-script";
-    if (lower.endsWith(".config") && isNextflow) return "nextflow-config";
     if (lower.endsWith(".cwl")) return "cwl";
     if (lower.endsWith(".yml") || lower.endsWith(".yaml") || lower.endsWith(".json")) return "cwl-candidate";
     return undefined;
 }
 
-/** Nextflow configs first (the root nextflow.config before the files it includes), so params and docker.registry are known. */
-function scanOrder(a: { file: string; kind: FileKind }, b: { file: string; kind: FileKind }): number {
-    const rank = (entry: { file: string; kind: FileKind }): number =>
-        entry.file === "nextflow.config" ? 0 : entry.kind === "nextflow-config" ? 1 : 2;
-    return rank(a) - rank(b) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+function scanOrder(a: { file: string }, b: { file: string }): number {
+    return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
 }
 
 function problemFor(file: string, error: unknown): ParseProblem {
@@ -89,7 +96,7 @@ function baseName(file: string): string {
 function dedupe(references: ContainerReference[]): ContainerReference[] {
     const seen = new Set<string>();
     return references.filter((reference) => {
-        const key = [reference.file, reference.line, reference.image, reference.value, reference.expression].join("\u0000");
+        const key = [reference.file, reference.line, reference.image, reference.value, reference.expression, reference.condition].join("\u0000");
         if (seen.has(key)) return false;
         seen.add(key);
         return true;

@@ -1,9 +1,10 @@
 // Policies on the repositories ECR creates for the cache: creation template role, tag mutability,
 // lifecycle policy and image scanning (issues 5.1, 6.3, 6.4).
-import { StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { isKnown, readProp, readString } from "../known-value";
+import { registriesWith, registryLabel, scopeOf } from "../registries";
 import { scanFilterForPrefix } from "../rules/scanning-filters";
-import { appliesToPullThroughCache, copyPrefixes, creationTemplates, label, pullThroughCacheRules, registryMaps, rulePrefixes, TYPES } from "../stack-facts";
+import { appliesToPullThroughCache, creationTemplates, declaredPrefixes, label, TYPES } from "../stack-facts";
 
 const KMS_ENCRYPTION_TYPES = ["KMS", "KMS_DSSE"];
 
@@ -103,36 +104,56 @@ export const scanningCoversPrefixes: StackValidationPolicy = {
     description: "The ECR registry scanning configuration scans (on push or continuously) every pull-through cache and HealthOmics-copy prefix.",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
-        const { prefixes: rules, complete } = rulePrefixes(pullThroughCacheRules(args.resources));
-        if (!complete) {
-            return;
-        }
-        const prefixes = [...new Set([...rules, ...copyPrefixes(registryMaps(args.resources))])].sort();
-        if (prefixes.length === 0) {
-            return;
-        }
-        const configurations = args.resources.filter(r => r.type === TYPES.scanningConfiguration);
-        if (configurations.length === 0) {
-            report(`No ECR registry scanning configuration scans the prefixes ${prefixes.join(", ")}; add an aws.ecr.RegistryScanningConfiguration with a rule per prefix (filter '<prefix>/*', WILDCARD)`);
-            return;
-        }
-        const filters: string[] = [];
-        for (const configuration of configurations) {
-            const scanRules = readProp(configuration.props, "rules");
-            if (!isKnown(scanRules)) {
-                return; // an unknown rule may cover any prefix
-            }
-            for (const rule of Array.isArray(scanRules) ? scanRules as Record<string, unknown>[] : []) {
-                if (typeof rule !== "object" || rule === null || !SCANNING_FREQUENCIES.includes(String(rule.scanFrequency))) {
-                    continue;
-                }
-                const repositoryFilters = Array.isArray(rule.repositoryFilters) ? rule.repositoryFilters as Record<string, unknown>[] : [];
-                filters.push(...repositoryFilters.filter(f => f?.filterType === "WILDCARD" && typeof f.filter === "string").map(f => f.filter as string));
+        // ECR keeps one scanning configuration per registry: two in the same one overwrite each other on every update
+        for (const configuration of args.resources.filter(r => r.type === TYPES.scanningConfiguration)) {
+            const scope = scopeOf(args.resources, configuration);
+            const sharing = scope.surely.filter(r => r.type === TYPES.scanningConfiguration);
+            if (sharing.length > 1) {
+                report(`ECR keeps one registry scanning configuration per account and region, but the stack declares ${sharing.length} for ${registryLabel(scope.registry)}: ${sharing.map(label).join(", ")}`, configuration.urn);
             }
         }
-        const uncovered = prefixes.filter(p => !filters.some(f => filterCoversPrefix(f, p)));
-        if (uncovered.length > 0) {
-            report(`Registry scanning configuration ${configurations.map(label).join(", ")} does not scan prefix${uncovered.length > 1 ? "es" : ""} ${uncovered.map(p => `'${p}'`).join(", ")} on push or continuously (add a rule with filter '<prefix>/*', WILDCARD)`, configurations[0].urn);
+        // each registry's prefixes by its own configuration
+        for (const registry of registriesWith(args.resources, [TYPES.pullThroughCacheRule, ...TYPES.bucketObjects])) {
+            const scope = scopeOf(args.resources, registry.resources[0]);
+            const declared = declaredPrefixes(scope.surely);
+            const prefixes = [...new Set([...declared.rules, ...declared.copies])].sort();
+            if (prefixes.length === 0) {
+                continue;
+            }
+            const configurations = scope.possibly.filter(r => r.type === TYPES.scanningConfiguration);
+            if (configurations.length === 0) {
+                report(`No ECR registry scanning configuration scans the prefixes ${prefixes.join(", ")}; add an aws.ecr.RegistryScanningConfiguration with a rule per prefix (filter '<prefix>/*', WILDCARD)`);
+                continue;
+            }
+            checkScanning(prefixes, configurations, report);
         }
     },
 };
+
+/** Reports the prefixes that no rule of the registry's scanning configuration scans (nothing while a rule is unknown). */
+function checkScanning(prefixes: readonly string[], configurations: readonly PolicyResource[], report: ReportViolation): void {
+    const filters: string[] = [];
+    for (const configuration of configurations) {
+        const scanRules = readProp(configuration.props, "rules");
+        if (!isKnown(scanRules)) {
+            return; // an unknown rule may cover any prefix
+        }
+        for (const item of Array.isArray(scanRules) ? scanRules as unknown[] : []) {
+            const rule = typeof item === "object" && item !== null ? item as Record<string, unknown> : undefined;
+            if (rule === undefined || !SCANNING_FREQUENCIES.includes(String(rule.scanFrequency))) {
+                continue;
+            }
+            const repositoryFilters = Array.isArray(rule.repositoryFilters) ? rule.repositoryFilters as unknown[] : [];
+            for (const entry of repositoryFilters) {
+                const filter = typeof entry === "object" && entry !== null ? entry as Record<string, unknown> : {};
+                if (filter.filterType === "WILDCARD" && typeof filter.filter === "string") {
+                    filters.push(filter.filter);
+                }
+            }
+        }
+    }
+    const uncovered = prefixes.filter(p => !filters.some(f => filterCoversPrefix(f, p)));
+    if (uncovered.length > 0) {
+        report(`Registry scanning configuration ${configurations.map(label).join(", ")} does not scan prefix${uncovered.length > 1 ? "es" : ""} ${uncovered.map(p => `'${p}'`).join(", ")} on push or continuously (add a rule with filter '<prefix>/*', WILDCARD)`, configurations[0].urn);
+    }
+}

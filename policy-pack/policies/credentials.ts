@@ -4,7 +4,8 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { CREDENTIAL_SECRET_NAME_PREFIX, parseSecretArn, secretArnHasSuffix, secretNameFromArn } from "../rules/ecr-naming";
 import { Statement, statementsAllow } from "../rules/iam-document";
 import { isKnown } from "../known-value";
-import { isCopyHost, label, linkedSecrets, omicsRoles, pullThroughCacheRules, registryMaps, secretName, stackScope } from "../stack-facts";
+import { scopeOf } from "../registries";
+import { isCopyHost, label, linkedSecrets, omicsRoles, pullThroughCacheRules, registryMaps, secretName } from "../stack-facts";
 
 export const credentialSecretNames: StackValidationPolicy = {
     name: "credential-secret-name-prefix",
@@ -33,9 +34,11 @@ export const copyRegistryCredentials: StackValidationPolicy = {
     description: `Every credentialArn of a HealthOmics-copy registry mapping is a Secrets Manager secret ARN in this stack's account and region, which the HealthOmics role may ${READ_SECRET}.`,
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const scope = stackScope(args.resources);
-        const { roles } = omicsRoles(args.resources);
+        const { roles: allRoles } = omicsRoles(args.resources);
         for (const map of registryMaps(args.resources)) {
+            // judged by the map's own registry, and read by the HealthOmics roles surely in it
+            const { registry: scope, surely } = scopeOf(args.resources, map.resource);
+            const roles = allRoles.filter(r => surely.includes(r.resource));
             map.registryMappings.forEach((mapping, index) => {
                 const url = mapping.upstreamRegistryUrl;
                 const arn = mapping.credentialArn;

@@ -4,8 +4,9 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { parseEcrImageUri, parseSecretArn } from "../rules/ecr-naming";
 import { rawStatements, parseStatement } from "../rules/iam-document";
 import { isKnown, readProp } from "../known-value";
+import { registries } from "../registries";
 import { OrganizationConfig, ORGANIZATION_CONFIG_SCHEMA, readOrganizationConfig } from "../policy-config";
-import { canonicalUpstream, label, pullThroughCacheRules, registryMaps, stackScope, TYPES } from "../stack-facts";
+import { canonicalUpstream, label, pullThroughCacheRules, registryMaps, TYPES } from "../stack-facts";
 
 /** An account and region some resource names, with where it was found. */
 interface NamedLocation {
@@ -112,10 +113,14 @@ function checkLocations(config: OrganizationConfig, resources: readonly PolicyRe
     if (allowedAccounts === undefined && allowedRegions === undefined) {
         return;
     }
-    const scope = stackScope(resources);
-    const stack: NamedLocation = { ...scope, where: "This stack deploys to" };
-    for (const location of [stack, ...namedLocations(resources)]) {
-        const subject = location === stack ? "This stack deploys to" : `${location.where} names`;
+    // every registry the stack deploys to (one per AWS provider), from provider-computed values and provider config
+    const known = (values: (string | undefined)[]) => [...new Set(values.filter((v): v is string => v !== undefined))];
+    const deployed: NamedLocation[] = [
+        ...known(registries(resources).map(r => r.account)).map(account => ({ account, where: "This stack deploys to" })),
+        ...known(registries(resources).map(r => r.region)).map(region => ({ region, where: "This stack deploys to" })),
+    ];
+    for (const location of [...deployed, ...namedLocations(resources)]) {
+        const subject = deployed.includes(location) ? "This stack deploys to" : `${location.where} names`;
         if (allowedAccounts !== undefined && location.account !== undefined && !allowedAccounts.includes(location.account)) {
             report(`${subject} account ${location.account}, which is not an allowed account (allowed: ${allowedAccounts.join(", ") || "none"})`, location.urn);
         }

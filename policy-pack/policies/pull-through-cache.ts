@@ -1,6 +1,7 @@
 // Policies on pull-through cache rules: each has a repository creation template that applies to it.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { isKnown } from "../known-value";
+import { scopeOf } from "../registries";
 import { appliesToPullThroughCache, creationTemplates, pullThroughCacheRules } from "../stack-facts";
 
 export const ruleHasCreationTemplate: StackValidationPolicy = {
@@ -8,13 +9,11 @@ export const ruleHasCreationTemplate: StackValidationPolicy = {
     description: "Every ECR pull-through cache rule has a repository creation template with the same prefix, applied for PULL_THROUGH_CACHE, so HealthOmics can pull the repositories the cache creates.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const templates = creationTemplates(args.resources);
-        if (templates.some(t => !isKnown(t.prefix))) {
-            return; // an unknown template prefix may be the missing one
-        }
         for (const rule of pullThroughCacheRules(args.resources)) {
-            if (!isKnown(rule.prefix) || rule.prefix === undefined) {
-                continue;
+            // ECR applies the templates of the rule's own registry; those possibly there count
+            const templates = creationTemplates(scopeOf(args.resources, rule.resource).possibly);
+            if (!isKnown(rule.prefix) || rule.prefix === undefined || templates.some(t => !isKnown(t.prefix))) {
+                continue; // an unknown template prefix may be the missing one
             }
             const same = templates.filter(t => t.prefix === rule.prefix);
             if (same.length === 0) {

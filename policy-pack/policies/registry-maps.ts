@@ -1,24 +1,26 @@
 // Policies on the container registry maps stored in S3: every registry mapping names a rule of the stack (or a
 // HealthOmics-copy registry with its credentials), every image mapping points into this registry under a declared
 // prefix with its partition's host, and (advisory) image mappings are pinned.
-import { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { OMICS_SERVICE_PRINCIPAL, hostSuffixMismatch, isUnderPrefix, officialImageWithoutLibrary, parseEcrImageUri } from "../rules/ecr-naming";
+import { StackValidationPolicy } from "@pulumi/policy";
+import { hostSuffixMismatch, isUnderPrefix, officialImageWithoutLibrary, parseEcrImageUri } from "../rules/ecr-naming";
 import { pinning } from "../rules/docker-reference";
-import { grantsToService } from "../rules/iam-document";
 import { DOCKER_HUB_UPSTREAM, upstreamOfAlias } from "../rules/registry-catalogue";
 import { isKnown } from "../known-value";
 import { readPinningConfig, PINNING_CONFIG_SCHEMA } from "../policy-config";
-import { prefixCoverage, registriesOf } from "../prefix-coverage";
-import { copyPrefixes, documentStatements, isCopyHost, label, pullThroughCacheRules, registryMaps, rulePrefixes, stackScope, TYPES } from "../stack-facts";
+import { registryLabel, scopeOf } from "../registries";
+import { declaredPrefixes, isCopyHost, label, pullThroughCacheRules, registryMaps, rulePrefixes } from "../stack-facts";
 
 export const registryMapMatchesRules: StackValidationPolicy = {
     name: "registry-map-matches-pull-through-rules",
     description: "Every registryMappings entry of every container registry map stored in S3 names the prefix and upstream registry URL of a pull-through cache rule of the stack (an alias host such as docker.io may use its upstream's rule), or is a HealthOmics-copy registry (Seqera, NGC, GCR, Artifact Registry) with a credentialArn.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const rules = pullThroughCacheRules(args.resources);
-        const { prefixes, complete } = rulePrefixes(rules);
         for (const map of registryMaps(args.resources)) {
+            // A mapping may name the rules possibly in the map's registry; a conflict needs a rule surely there.
+            const scope = scopeOf(args.resources, map.resource);
+            const rules = pullThroughCacheRules(scope.possibly);
+            const sureRules = pullThroughCacheRules(scope.surely);
+            const { prefixes, complete } = rulePrefixes(rules);
             map.registryMappings.forEach((mapping, index) => {
                 const where = `Container registry map ${label(map.resource)} registryMappings[${index}]`;
                 const prefix = mapping.ecrRepositoryPrefix;
@@ -27,7 +29,7 @@ export const registryMapMatchesRules: StackValidationPolicy = {
                     report(`${where} must have string ecrRepositoryPrefix and upstreamRegistryUrl`, map.resource.urn);
                     return;
                 }
-                const rule = rules.find(r => r.prefix === prefix);
+                const rule = sureRules.find(r => r.prefix === prefix);
                 if (isCopyHost(url)) {
                     if (typeof mapping.credentialArn !== "string" || mapping.credentialArn === "") {
                         report(`${where} maps HealthOmics-copy registry '${url}' to prefix '${prefix}' without a credentialArn; HealthOmics copies from it only with a Secrets Manager secret named in credentialArn`, map.resource.urn);
@@ -39,7 +41,7 @@ export const registryMapMatchesRules: StackValidationPolicy = {
                 }
                 const upstream = upstreamOfAlias(url) ?? url;
                 if (rule === undefined) {
-                    if (complete) {
+                    if (complete && !rules.some(r => r.prefix === prefix)) {
                         report(`${where} names ecrRepositoryPrefix '${prefix}', which no pull-through cache rule declares (declared: ${prefixes.join(", ") || "none"})`, map.resource.urn);
                     }
                 } else if (isKnown(rule.upstreamUrl) && rule.upstreamUrl !== url && rule.upstreamUrl !== upstream) {
@@ -50,59 +52,43 @@ export const registryMapMatchesRules: StackValidationPolicy = {
     },
 };
 
-/** `<account> in <region>` of the registry this stack's registry policy governs, when it can be read. */
-function stackRegistries(args: StackValidationArgs): string[] {
-    const statements = args.resources
-        .filter(r => r.type === TYPES.registryPolicy)
-        .map(r => documentStatements(r, "policy"))
-        .filter(isKnown)
-        .flatMap(s => s ?? [])
-        .filter(s => grantsToService(s, OMICS_SERVICE_PRINCIPAL));
-    const fromPolicy = registriesOf(prefixCoverage(statements));
-    if (fromPolicy.length > 0) {
-        return fromPolicy;
-    }
-    const scope = stackScope(args.resources);
-    return scope.account !== undefined && scope.region !== undefined ? [`${scope.account} in ${scope.region}`] : [];
-}
-
 export const imageMappingsInsidePrefixes: StackValidationPolicy = {
     name: "image-mappings-inside-pull-through-prefixes",
     description: "Every imageMappings destination of every container registry map is an ECR image under a pull-through cache or HealthOmics-copy prefix, in this stack's account and region, with its partition's host suffix; Docker Hub official images keep their library/ path.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const rules = pullThroughCacheRules(args.resources);
-        const { prefixes: rulePrefixList, complete } = rulePrefixes(rules);
-        const maps = registryMaps(args.resources);
-        const copies = copyPrefixes(maps).filter(p => !rulePrefixList.includes(p));
-        const prefixes = [...rulePrefixList, ...copies].sort();
-        const dockerHubPrefixes = rules.filter(r => r.upstreamUrl === DOCKER_HUB_UPSTREAM).map(r => r.prefix).filter((p): p is string => isKnown(p) && p !== undefined);
-        const registries = stackRegistries(args);
-        for (const map of maps) {
+        for (const map of registryMaps(args.resources)) {
+            // The map's registry is its provider's, told by provider-computed values; its prefixes are those possibly there.
+            const scope = scopeOf(args.resources, map.resource);
+            const { account, region } = scope.registry;
+            const declared = declaredPrefixes(scope.possibly);
+            const prefixes = [...new Set([...declared.rules, ...declared.copies])].sort();
+            const dockerHubPrefixes = pullThroughCacheRules(scope.surely).filter(r => r.upstreamUrl === DOCKER_HUB_UPSTREAM)
+                .map(r => r.prefix).filter((p): p is string => isKnown(p) && p !== undefined);
             map.imageMappings.forEach((mapping, index) => {
                 const destination = mapping.destinationImage;
                 const where = `Container registry map ${label(map.resource)} imageMappings[${index}] destinationImage`;
-                const image = typeof destination === "string" ? parseEcrImageUri(destination) : undefined;
-                if (image === undefined) {
+                const text = typeof destination === "string" ? destination : undefined;
+                const image = text !== undefined ? parseEcrImageUri(text) : undefined;
+                if (text === undefined || image === undefined) {
                     report(`${where} ${JSON.stringify(destination)} is not an ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>[:tag]`, map.resource.urn);
                     return;
                 }
                 const suffixProblem = hostSuffixMismatch(image);
                 if (suffixProblem !== undefined) {
-                    report(`${where} '${destination}' has the wrong host: ${suffixProblem}`, map.resource.urn);
+                    report(`${where} '${text}' has the wrong host: ${suffixProblem}`, map.resource.urn);
                 }
-                const registry = `${image.account} in ${image.region}`;
-                if (registries.length === 1 && registry !== registries[0]) {
-                    report(`${where} '${destination}' points into account ${image.account} in ${image.region}, but this stack's registry is account ${registries[0]}`, map.resource.urn);
+                if ((account !== undefined && image.account !== account) || (region !== undefined && image.region !== region)) {
+                    report(`${where} '${text}' points into account ${image.account} in ${image.region}, but this stack's registry is ${registryLabel(scope.registry)}`, map.resource.urn);
                 }
-                if (complete && !prefixes.some(p => isUnderPrefix(image.repository, p) && image.repository !== p)) {
-                    report(`${where} '${destination}' is not under a pull-through cache prefix (declared: ${prefixes.join(", ") || "none"})`, map.resource.urn);
+                if (declared.complete && !prefixes.some(p => isUnderPrefix(image.repository, p) && image.repository !== p)) {
+                    report(`${where} '${text}' is not under a pull-through cache prefix (declared: ${prefixes.join(", ") || "none"})`, map.resource.urn);
                 }
                 const official = officialImageWithoutLibrary(image.repository, dockerHubPrefixes);
                 if (official !== undefined) {
                     const { prefix: officialPrefix, name } = official;
                     const version = `${image.tag !== undefined ? `:${image.tag}` : ""}${image.digest !== undefined ? `@${image.digest}` : ""}`;
-                    report(`${where} '${destination}' names Docker Hub image '${name}' without its namespace; the cache keeps official images under library/, so use '${officialPrefix}/library/${name}${version}'`, map.resource.urn);
+                    report(`${where} '${text}' names Docker Hub image '${name}' without its namespace; the cache keeps official images under library/, so use '${officialPrefix}/library/${name}${version}'`, map.resource.urn);
                 }
             });
         }
@@ -120,7 +106,7 @@ export const imageMappingsPinned: StackValidationPolicy = {
             map.imageMappings.forEach((mapping, index) => {
                 const destination = mapping.destinationImage;
                 const image = typeof destination === "string" ? parseEcrImageUri(destination) : undefined;
-                if (image === undefined) {
+                if (typeof destination !== "string" || image === undefined) {
                     return; // image-mappings-inside-pull-through-prefixes reports it
                 }
                 const pinned = pinning({ tag: image.tag, digest: image.digest });

@@ -6,7 +6,8 @@ import { grantsToService, parseStatement, rawStatements, Statement, statementLab
 import { statementOutsidePrefixes } from "../rules/registry-policy-scope";
 import { isKnown, readProp } from "../known-value";
 import { prefixCoverage, registriesOf, reportCoverage } from "../prefix-coverage";
-import { copyPrefixes, label, pullThroughCacheRules, registryMaps, rulePrefixes, stackScope, TYPES } from "../stack-facts";
+import { registries, registriesWith, registryLabel, scopeOf } from "../registries";
+import { declaredPrefixes, label, pullThroughCacheRules, rulePrefixes, TYPES } from "../stack-facts";
 
 const REQUIRED_ACTIONS = ["ecr:createrepository", "ecr:batchimportupstreamimage"];
 
@@ -20,23 +21,30 @@ export const registryPolicyMatchesRules: StackValidationPolicy = {
     description: `The ECR registry policy lets ${OMICS_SERVICE_PRINCIPAL} CreateRepository and BatchImportUpstreamImage on exactly the pull-through cache rules' prefixes, nothing wider; other statements are kept, but none may let any principal create or import repositories outside the declared prefixes.`,
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const rules = pullThroughCacheRules(args.resources);
-        const { prefixes, complete } = rulePrefixes(rules);
-        const declared = [...new Set([...prefixes, ...copyPrefixes(registryMaps(args.resources))])].sort();
-        const scope = stackScope(args.resources);
         const policies = args.resources.filter(r => r.type === TYPES.registryPolicy);
-        if (rules.length > 0 && policies.length === 0) {
-            report(`No ECR registry policy lets ${OMICS_SERVICE_PRINCIPAL} create repositories for the pull-through cache prefixes ${prefixes.join(", ")}`);
-        }
-        if (policies.length > 1) {
-            report(`ECR keeps one registry policy per account and region, but the stack declares ${policies.length}: ${policies.map(label).join(", ")}`);
+        const several = registries(args.resources).length > 1;
+        for (const registry of registriesWith(args.resources, [TYPES.pullThroughCacheRule])) {
+            const scope = scopeOf(args.resources, registry.resources[0]);
+            const rules = pullThroughCacheRules(registry.resources);
+            if (!policies.some(p => scope.possibly.includes(p))) {
+                report(`No ECR registry policy lets ${OMICS_SERVICE_PRINCIPAL} create repositories for the pull-through cache prefixes ${rulePrefixes(rules).prefixes.join(", ")}${several ? ` (${registryLabel(registry)})` : ""}`, several ? rules[0].resource.urn : undefined);
+            }
         }
         for (const policy of policies) {
+            // Judged by its own registry: it must grant what is surely there, and may name what is possibly there.
+            const scope = scopeOf(args.resources, policy);
+            const rules = pullThroughCacheRules(scope.surely);
+            const { prefixes } = rulePrefixes(rules);
+            const allowed = declaredPrefixes(scope.possibly);
+            const subject = `Registry policy ${label(policy)}`;
+            const sharing = policies.filter(p => scope.surely.includes(p));
+            if (sharing.length > 1) {
+                report(`ECR keeps one registry policy per account and region, but the stack declares ${sharing.length} for ${registryLabel(scope.registry)}: ${sharing.map(label).join(", ")}`, policy.urn);
+            }
             const document = readProp(policy.props, "policy");
             if (!isKnown(document)) {
                 continue;
             }
-            const subject = `Registry policy ${label(policy)}`;
             const raw = rawStatements(document);
             if (raw === undefined) {
                 report(`${subject} is not a readable IAM policy document`, policy.urn);
@@ -45,7 +53,10 @@ export const registryPolicyMatchesRules: StackValidationPolicy = {
             const statements = raw.map(parseStatement);
             const omics = statements.filter(isOmicsOnly);
             const coverage = prefixCoverage(omics);
-            reportCoverage({ subject: `${subject} (${OMICS_SERVICE_PRINCIPAL})`, urn: policy.urn, coverage, rulePrefixes: prefixes, rulesComplete: complete, statementsComplete: true }, report);
+            reportCoverage({
+                subject: `${subject} (${OMICS_SERVICE_PRINCIPAL})`, urn: policy.urn, coverage, rulePrefixes: prefixes,
+                allowed: { rules: allowed.rules, copies: [] }, rulesComplete: allowed.complete, statementsComplete: true,
+            }, report);
             const actions = omics.flatMap(s => s.actions);
             // A stack of registries HealthOmics copies from has no rule: its registry policy may hold kept statements only.
             for (const missing of rules.length > 0 ? REQUIRED_ACTIONS.filter(a => !actions.includes(a)) : []) {
@@ -54,16 +65,17 @@ export const registryPolicyMatchesRules: StackValidationPolicy = {
             for (const extra of [...new Set(actions.filter(a => !REQUIRED_ACTIONS.includes(a)))]) {
                 report(`${subject} allows ${extra} to ${OMICS_SERVICE_PRINCIPAL}; only ecr:CreateRepository and ecr:BatchImportUpstreamImage are needed`, policy.urn);
             }
-            const registries = registriesOf(coverage);
-            if (registries.length > 1) {
-                report(`${subject} names repositories of several registries (${registries.join(", ")}); it can only grant on its own`, policy.urn);
+            const named = registriesOf(coverage);
+            if (named.length > 1) {
+                report(`${subject} names repositories of several registries (${named.join(", ")}); it can only grant on its own`, policy.urn);
             }
-            if (complete) {
+            if (allowed.complete) {
                 // Statements for other principals (replication, cross-account pulls, ...) are kept, unless they let
                 // someone create or import repositories outside the prefixes. Omics-only statements are covered above.
+                const declared = [...new Set([...allowed.rules, ...allowed.copies])].sort();
                 raw.forEach((statement, index) => {
                     if (!isOmicsOnly(statements[index])) {
-                        statementOutsidePrefixes(statement, index, declared, scope).forEach(problem => report(`${subject}: ${problem}`, policy.urn));
+                        statementOutsidePrefixes(statement, index, declared, scope.registry).forEach(problem => report(`${subject}: ${problem}`, policy.urn));
                     }
                 });
             }
@@ -84,11 +96,12 @@ export const registryPolicyNamesOwnRegistry: StackValidationPolicy = {
     description: "Every repository ARN in the ECR registry policy names the stack's own account and region (when the provider has told them): a registry policy can only grant on its own registry.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const scope = stackScope(args.resources);
-        if (scope.account === undefined && scope.region === undefined) {
-            return;
-        }
         for (const policy of args.resources.filter(r => r.type === TYPES.registryPolicy)) {
+            // each registry policy by its own registry: that of its provider, from provider-computed values
+            const scope = scopeOf(args.resources, policy).registry;
+            if (scope.account === undefined && scope.region === undefined) {
+                continue;
+            }
             const document = readProp(policy.props, "policy");
             const raw = isKnown(document) ? rawStatements(document) : undefined;
             (raw ?? []).map(parseStatement).forEach((statement, index) => {

@@ -46,7 +46,8 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, r
 /** KMS key id each existing secret reports, by ARN (absent: the default aws/secretsmanager key). */
 export const SECRET_KMS_KEYS: Record<string, string> = {};
 
-function invoke(token: string, args: Record<string, unknown>): Record<string, unknown> {
+/** The mock AWS provider's answers to the program's data-source calls, for a provider deployed to `account`. */
+export function mockInvoke(token: string, args: Record<string, unknown>, account: string = ACCOUNT): Record<string, unknown> {
     switch (token) {
         case "aws:secretsmanager/getSecret:getSecret": {
             const arn = String(args.arn);
@@ -56,7 +57,7 @@ function invoke(token: string, args: Record<string, unknown>): Record<string, un
             return { arn, id: arn, name: arn.split(":secret:")[1], kmsKeyId: SECRET_KMS_KEYS[arn] ?? "" };
         }
         case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDACI", id: ACCOUNT };
+            return { accountId: account, arn: `arn:aws:iam::${account}:user/ci`, userId: "AIDACI", id: account };
         case "aws:index/getPartition:getPartition":
             return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
         default:
@@ -79,7 +80,7 @@ export async function runProgram(config: ConfigMap, secretKeys: string[] = [], p
             return { id, state };
         },
         call(args) {
-            return invoke(args.token, args.inputs);
+            return mockInvoke(args.token, args.inputs);
         },
     }, PROJECT, "dev", false);
     pulumi.runtime.setAllConfig(config, secretKeys);

@@ -1,8 +1,8 @@
-// Turns the resources of a mock run into what CrossGuard hands a stack policy, and runs policies on them.
+// Hand-made stacks as CrossGuard hands them to a stack policy after `up` (and with chosen properties unknown), and
+// runs policies on PolicyResources with their config validated as the engine does. Program stacks: engine-stack.ts.
 import Ajv from "ajv";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import * as proxyModule from "@pulumi/policy/proxy";
-import { MockedResource } from "./mock-program";
 import { PROJECT } from "./stack-config";
 
 // The policy SDK's own preview machinery: props read through this proxy throw on unknown values, as in `pulumi preview`.
@@ -12,24 +12,7 @@ const proxy = proxyModule as unknown as {
     unknownStringValue: string;
 };
 
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-
-/** Policies see secrets as plain values. */
-function unwrapSecrets(value: unknown): unknown {
-    if (Array.isArray(value)) {
-        return value.map(unwrapSecrets);
-    }
-    if (typeof value === "object" && value !== null) {
-        const record = value as Record<string, unknown>;
-        if (SECRET_SIG_KEY in record) {
-            return unwrapSecrets(record.value);
-        }
-        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
-    }
-    return value;
-}
-
-/** Properties to make unknown, as they are in a preview before the resources exist. */
+/** Properties to make unknown: a probe of how a policy treats chosen unknown values (engine-style previews: engine-stack.ts). */
 export interface UnknownProps {
     type: string;
     props: string[];
@@ -48,40 +31,6 @@ function engineResource(type: string, name: string, urn: string, props: Record<s
         isType: () => false,
         asType: () => undefined,
     };
-}
-
-function urnOf(resource: MockedResource): string {
-    return `urn:pulumi:dev::${PROJECT}::${resource.type}::${resource.name}`;
-}
-
-/**
- * One PolicyResource per mocked resource. A property whose input equals another resource's id or ARN
- * depends on that resource, which is how the engine fills `propertyDependencies`.
- */
-export function policyResources(resources: readonly MockedResource[], unknown: readonly UnknownProps[] = []): PolicyResource[] {
-    const converted = resources.map(resource => {
-        const props = resource.custom ? unwrapSecrets(resource.state) as Record<string, unknown> : {};
-        for (const entry of unknown.filter(u => u.type === resource.type)) {
-            for (const prop of entry.props) {
-                props[prop] = proxy.unknownStringValue;
-            }
-        }
-        return engineResource(resource.type, resource.name, urnOf(resource), props);
-    });
-    resources.forEach((resource, index) => {
-        const target = converted[index];
-        for (const [prop, value] of Object.entries(resource.inputs)) {
-            const referenced = resources
-                .map((other, otherIndex) => ({ other, otherIndex }))
-                .filter(({ other }) => typeof value === "string" && (value === other.id || value === other.state.arn))
-                .map(({ otherIndex }) => converted[otherIndex]);
-            if (referenced.length > 0) {
-                target.propertyDependencies[prop] = referenced;
-                target.dependencies.push(...referenced);
-            }
-        }
-    });
-    return converted;
 }
 
 export interface Violation {
@@ -175,26 +124,4 @@ export function handMadeResources(specs: readonly HandMadeResource[], unknown: r
         }
     });
     return converted;
-}
-
-/** A copy of the resources where the one of `type` named `name` has its state changed by `change`. */
-export function changeState(
-    resources: readonly MockedResource[],
-    type: string,
-    name: string,
-    change: (state: Record<string, unknown>) => Record<string, unknown>,
-): MockedResource[] {
-    const found = resources.some(r => r.type === type && r.name === name);
-    if (!found) {
-        throw new Error(`no ${type} named ${name}`);
-    }
-    return resources.map(r => r.type === type && r.name === name ? { ...r, state: change({ ...r.state }) } : r);
-}
-
-export function withoutResource(resources: readonly MockedResource[], type: string, name: string): MockedResource[] {
-    const kept = resources.filter(r => !(r.type === type && r.name === name));
-    if (kept.length === resources.length) {
-        throw new Error(`no ${type} named ${name}`);
-    }
-    return kept;
 }

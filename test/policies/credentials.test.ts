@@ -1,7 +1,10 @@
 // credential-secret-name-prefix (through the SecretVersion chain) and copy-registry-credentials-readable on
-// hand-made stacks, policies called directly with the SDK's unknown-value proxy.
+// hand-made stacks, policies called directly with the SDK's unknown-value proxy; previews are the stacks declared under
+// Pulumi's mock runtime in preview mode.
 import * as assert from "assert/strict";
 import { copyRegistryCredentials, credentialSecretNames } from "../../policy-pack/policies";
+import { UNKNOWN_WIRE } from "../harness/engine-stack";
+import { handMadePreview } from "../harness/hand-made-program";
 import { HandMadeResource } from "../harness/policy-stack";
 import { ACCOUNT, edit, editJson, guideStep6Stack, programLikeStack, secretArn, T, urn } from "./fixtures/stacks";
 import { expectNone, expectOne, everythingUnknown, violationsOf } from "./helpers";
@@ -9,30 +12,28 @@ import { expectNone, expectOne, everythingUnknown, violationsOf } from "./helper
 const SECRET = "ptc-secret-docker-hub";
 const VERSION = `${SECRET}-version`;
 const RULE = "rule-docker-hub";
-/** A first preview: no secret ARN or id is known, so only the engine's property dependencies link rule, version and secret. */
-const PREVIEW = [
-    { type: T.secret, props: ["arn", "id"] },
-    { type: T.secretVersion, props: ["arn", "id", "secretId", "versionId"] },
-    { type: T.rule, props: ["credentialArn", "registryId"] },
-];
 const renamed = (stack: HandMadeResource[]) => edit(stack, SECRET, p => { p.name = "dockerhub-creds"; });
 
 describe("credential-secret-name-prefix through the SecretVersion", () => {
     it("passes the program-like stack, after an update, in a preview, and with everything unknown", async () => {
         await expectNone(credentialSecretNames, programLikeStack());
-        await expectNone(credentialSecretNames, programLikeStack(), { unknown: PREVIEW });
+        await expectNone(credentialSecretNames, programLikeStack(), { preview: true });
         await expectNone(credentialSecretNames, programLikeStack(), { unknown: everythingUnknown(programLikeStack()) });
     });
 
     it("finds a wrongly named secret only through the chain rule -> SecretVersion -> Secret when ARNs are unknown", async () => {
         const message = ["Pull-through cache rule for prefix 'docker-hub' uses credential secret 'dockerhub-creds', whose name does not start with 'ecr-pullthroughcache/'"];
-        await expectOne(credentialSecretNames, renamed(programLikeStack()), message, urn(T.rule, RULE), { unknown: PREVIEW });
+        // in the stack's first preview (declared under mocks) the rule's credentialArn and the secret's ARN are unknown
+        const preview = await handMadePreview(programLikeStack());
+        assert.equal(preview.resources.find(r => r.name === RULE)?.properties.credentialArn, UNKNOWN_WIRE.string);
+        assert.equal(preview.resources.find(r => r.name === SECRET)?.properties.arn, UNKNOWN_WIRE.string);
+        await expectOne(credentialSecretNames, renamed(programLikeStack()), message, urn(T.rule, RULE), { preview: true });
         // the same stack with the SecretVersion -> Secret dependency cut: nothing left to find the name by
         const cut = renamed(programLikeStack()).map(r => r.name === VERSION ? { ...r, dependsOn: {} } : r);
-        await expectNone(credentialSecretNames, cut, { unknown: PREVIEW });
+        await expectNone(credentialSecretNames, cut, { preview: true });
         // ... and with the rule -> SecretVersion dependency cut
         const ruleCut = renamed(programLikeStack()).map(r => r.name === RULE ? { ...r, dependsOn: {} } : r);
-        await expectNone(credentialSecretNames, ruleCut, { unknown: PREVIEW });
+        await expectNone(credentialSecretNames, ruleCut, { preview: true });
     });
 
     it("follows the chain by value after an update (the version's arn is the secret's)", async () => {

@@ -1,15 +1,20 @@
 // Assertions shared by the policy tests: run one policy on a hand-made stack and compare its violations.
 import * as assert from "assert/strict";
 import { StackValidationPolicy } from "@pulumi/policy";
+import { enginePolicyResources } from "../harness/engine-stack";
+import { handMadePreview } from "../harness/hand-made-program";
 import { HandMadeResource, handMadeResources, PolicyConfigEntry, runPolicy, UnknownProps, Violation } from "../harness/policy-stack";
 
 export interface RunOptions {
     unknown?: UnknownProps[];
+    /** Judge the stack's first preview, made the way the engine makes it (the stack declared under mocks). */
+    preview?: boolean;
     config?: PolicyConfigEntry;
 }
 
-export function violationsOf(policy: StackValidationPolicy, stack: readonly HandMadeResource[], options: RunOptions = {}): Promise<Violation[]> {
-    return runPolicy(policy, handMadeResources(stack, options.unknown), options.config);
+export async function violationsOf(policy: StackValidationPolicy, stack: readonly HandMadeResource[], options: RunOptions = {}): Promise<Violation[]> {
+    const resources = options.preview === true ? enginePolicyResources(await handMadePreview(stack)) : handMadeResources(stack, options.unknown);
+    return runPolicy(policy, resources, options.config);
 }
 
 export async function expectNone(policy: StackValidationPolicy, stack: readonly HandMadeResource[], options: RunOptions = {}): Promise<void> {

@@ -1,5 +1,6 @@
-// The policy pack, called directly on the program's own resources (real program under Pulumi's mock runtime,
-// policies called directly with the SDK's unknown-value proxy) and on broken variants of them.
+// The policy pack, called directly on the program's own stacks (real program under Pulumi's mock runtime, after `up`
+// and in an engine-style first preview; policies get the engine's encoding through @pulumi/policy's own
+// deserializer and unknown-value proxy) and on broken variants of them.
 import * as assert from "assert/strict";
 import { StackValidationPolicy } from "@pulumi/policy";
 import {
@@ -12,8 +13,8 @@ import {
     registryPolicyMatchesRules,
     ruleHasCreationTemplate,
 } from "../../policy-pack/policies";
-import { MockedResource, runProgram } from "../harness/mock-program";
-import { changeState, policyResources, runPolicy, UnknownProps, Violation, withoutResource } from "../harness/policy-stack";
+import { changeProperties, EngineStack, enginePolicyResources, removeResource, runOmicsStack, UNKNOWN_WIRE } from "../harness/engine-stack";
+import { runPolicy, Violation } from "../harness/policy-stack";
 import { devStackConfig, gatkStackConfig } from "../harness/stack-config";
 
 const T = {
@@ -30,27 +31,22 @@ const T = {
 const REGISTRY = "arn:aws:ecr:us-east-1:123456789012:repository";
 const HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
 
-/** What `pulumi preview` does not know before the first update: ids, ARNs and what is built from them. */
-const PREVIEW_UNKNOWNS: UnknownProps[] = [
-    { type: T.secret, props: ["arn", "id"] },
-    { type: T.secretVersion, props: ["secretId", "versionId", "arn", "id"] },
-    { type: T.rule, props: ["credentialArn", "registryId"] },
-    { type: T.role, props: ["arn", "id", "uniqueId", "inlinePolicies"] },
-    { type: T.rolePolicy, props: ["role"] },
-    { type: T.bucket, props: ["arn"] },
-    { type: T.object, props: ["bucket", "etag", "versionId"] },
-];
-
-let own: MockedResource[];
-/** The logical name of the program's (default) map object: its key is derived from its content, so it is looked up. */
+let own: EngineStack;
+/** The dev stack in its first preview, as the engine makes it: whatever the provider computes is unknown. */
+let ownPreview: EngineStack;
+/** The logical name of the program's (default) map object. */
 let mapObject: string;
 
+async function programStack(config: ReturnType<typeof devStackConfig>, preview: boolean): Promise<EngineStack> {
+    const stack = await runOmicsStack(config.config, config.secretKeys, preview);
+    assert.equal(stack.error, undefined, stack.error?.message);
+    return stack;
+}
+
 before(async () => {
-    const { config, secretKeys } = devStackConfig();
-    const run = await runProgram(config, secretKeys);
-    assert.equal(run.error, undefined, run.error?.message);
-    own = run.resources;
-    const maps = own.filter(r => r.type === T.object && String(r.state.content).includes("registryMappings"));
+    own = await programStack(devStackConfig(), false);
+    ownPreview = await programStack(devStackConfig(), true);
+    const maps = own.resources.filter(r => r.type === T.object && String(r.properties.content).includes("registryMappings"));
     assert.ok(maps.length >= 1, "the program declares a registry map object");
     mapObject = maps[0].name;
 });
@@ -62,17 +58,20 @@ function entryIndex(document: any, upstream: string): number {
     return index;
 }
 
-async function violations(policy: StackValidationPolicy, resources: readonly MockedResource[], unknown: UnknownProps[] = []): Promise<Violation[]> {
-    return runPolicy(policy, policyResources(resources, unknown));
+async function violations(policy: StackValidationPolicy, stack: EngineStack): Promise<Violation[]> {
+    return runPolicy(policy, enginePolicyResources(stack));
 }
 
+/** The engine URN of the program's resource of `type` named `name` (its parents' types included). */
 function urnOf(type: string, name: string): string {
-    return `urn:pulumi:dev::omics-registry-maps::${type}::${name}`;
+    const found = own.resources.find(r => r.type === type && r.name === name);
+    assert.ok(found !== undefined, `the program declares ${type} ${name}`);
+    return found.urn;
 }
 
 /** Exactly one violation, containing every fragment. */
-async function expectOne(policy: StackValidationPolicy, resources: readonly MockedResource[], fragments: string[], urn?: string, unknown: UnknownProps[] = []): Promise<void> {
-    const found = await violations(policy, resources, unknown);
+async function expectOne(policy: StackValidationPolicy, stack: EngineStack, fragments: string[], urn?: string): Promise<void> {
+    const found = await violations(policy, stack);
     assert.equal(found.length, 1, `expected one violation, got:\n${found.map(v => v.message).join("\n")}`);
     for (const fragment of fragments) {
         assert.ok(found[0].message.includes(fragment), `expected "${fragment}" in: ${found[0].message}`);
@@ -80,6 +79,16 @@ async function expectOne(policy: StackValidationPolicy, resources: readonly Mock
     if (urn !== undefined) {
         assert.equal(found[0].urn, urn);
     }
+}
+
+/** A copy of the stack with every property of every custom resource unknown: the worst case of a preview. */
+function everythingUnknown(stack: EngineStack): EngineStack {
+    return {
+        ...stack,
+        resources: stack.resources.map(r => r.custom && !r.type.startsWith("pulumi:providers:")
+            ? { ...r, properties: Object.fromEntries(Object.keys(r.properties).map(k => [k, Array.isArray(r.properties[k]) ? UNKNOWN_WIRE.array : UNKNOWN_WIRE.string])) }
+            : r),
+    };
 }
 
 function editJson(prop: string, edit: (document: any) => void): (state: Record<string, unknown>) => Record<string, unknown> {
@@ -115,38 +124,34 @@ describe("policy pack on the program's own resources", () => {
         it(`${policy.name} passes after an update`, async () => {
             assert.deepEqual(await violations(policy, own), []);
         });
-        it(`${policy.name} passes in a preview, with ids and ARNs unknown`, async () => {
-            assert.deepEqual(await violations(policy, own, PREVIEW_UNKNOWNS), []);
+        it(`${policy.name} passes in an engine-style first preview (provider-computed values and what derives from them unknown)`, async () => {
+            assert.deepEqual(await violations(policy, ownPreview), []);
         });
         it(`${policy.name} neither crashes nor guesses when every property is unknown`, async () => {
-            const everything = [...new Set(own.map(r => r.type))].map(type => ({
-                type,
-                props: [...new Set(own.filter(r => r.type === type).flatMap(r => Object.keys(r.state)))],
-            }));
-            assert.deepEqual(await violations(policy, own, everything), []);
+            assert.deepEqual(await violations(policy, everythingUnknown(ownPreview)), []);
         });
     }
 });
 
 describe("pull-through-rule-has-creation-template", () => {
     it("fails a rule whose prefix has no template, naming the prefix", async () => {
-        await expectOne(ruleHasCreationTemplate, withoutResource(own, T.template, "quay"),
+        await expectOne(ruleHasCreationTemplate, removeResource(own, T.template, "quay"),
             ["Pull-through cache rule for prefix 'quay' has no repository creation template with prefix 'quay'"], urnOf(T.rule, "quay"));
     });
 
     it("fails a template with the rule's prefix that is not applied for PULL_THROUGH_CACHE", async () => {
-        const replicationOnly = changeState(own, T.template, "docker-hub", s => ({ ...s, appliedFors: ["REPLICATION"] }));
+        const replicationOnly = changeProperties(own, T.template, "docker-hub", s => ({ ...s, appliedFors: ["REPLICATION"] }));
         await expectOne(ruleHasCreationTemplate, replicationOnly, ["template for prefix 'docker-hub' is not applied for PULL_THROUGH_CACHE"], urnOf(T.rule, "docker-hub"));
     });
 
     it("fails a template whose prefix has a typo", async () => {
-        const typo = changeState(own, T.template, "ecr-public", s => ({ ...s, prefix: "ecr-pubilc" }));
+        const typo = changeProperties(own, T.template, "ecr-public", s => ({ ...s, prefix: "ecr-pubilc" }));
         await expectOne(ruleHasCreationTemplate, typo, ["prefix 'ecr-public'"]);
     });
 });
 
 describe("registry-policy-matches-pull-through-rules", () => {
-    const registryPolicy = (edit: (document: any) => void) => changeState(own, T.registryPolicy, "omics-pull-through-cache", editJson("policy", edit));
+    const registryPolicy = (edit: (document: any) => void) => changeProperties(own, T.registryPolicy, "omics-pull-through-cache", editJson("policy", edit));
 
     it("fails a prefix that no rule declares", async () => {
         const extra = registryPolicy(d => d.Statement[0].Resource.push(`${REGISTRY}/biocontainers/*`));
@@ -169,21 +174,21 @@ describe("registry-policy-matches-pull-through-rules", () => {
     });
 
     it("fails when the registry policy is missing, naming the prefixes", async () => {
-        await expectOne(registryPolicyMatchesRules, withoutResource(own, T.registryPolicy, "omics-pull-through-cache"),
+        await expectOne(registryPolicyMatchesRules, removeResource(own, T.registryPolicy, "omics-pull-through-cache"),
             ["No ECR registry policy lets omics.amazonaws.com create repositories for the pull-through cache prefixes docker-hub, ecr-public, quay"]);
     });
 });
 
 describe("omics-role-ecr-matches-pull-through-rules", () => {
-    const rolePolicy = (edit: (document: any) => void) => changeState(own, T.rolePolicy, "omics-run-permissions", editJson("policy", edit));
+    const rolePolicy = (edit: (document: any) => void, stack: EngineStack = own) => changeProperties(stack, T.rolePolicy, "omics-run-permissions", editJson("policy", edit));
     // the statement that lets runs pull cached images
     const ecrResources = (d: any) => d.Statement.find((s: any) => [s.Action].flat().includes("ecr:BatchGetImage")).Resource as string[];
 
     it("fails a role that misses a rule's prefix, also in a preview", async () => {
-        const missing = rolePolicy(d => ecrResources(d).splice(ecrResources(d).findIndex(r => r.endsWith("/quay/*")), 1));
+        const withoutQuay = (d: any) => ecrResources(d).splice(ecrResources(d).findIndex(r => r.endsWith("/quay/*")), 1);
         const message = ["HealthOmics role 'omics-service-role' (ECR statements) does not cover prefix 'quay'"];
-        await expectOne(omicsRoleMatchesRules, missing, message, urnOf(T.role, "omics-service-role"));
-        await expectOne(omicsRoleMatchesRules, missing, message, urnOf(T.role, "omics-service-role"), PREVIEW_UNKNOWNS);
+        await expectOne(omicsRoleMatchesRules, rolePolicy(withoutQuay), message, urnOf(T.role, "omics-service-role"));
+        await expectOne(omicsRoleMatchesRules, rolePolicy(withoutQuay, ownPreview), message, urnOf(T.role, "omics-service-role"));
     });
 
     it("fails a role granting ECR on a prefix no rule declares", async () => {
@@ -197,21 +202,21 @@ describe("omics-role-ecr-matches-pull-through-rules", () => {
     });
 
     it("fails when no role trusts omics.amazonaws.com", async () => {
-        const untrusted = changeState(own, T.role, "omics-service-role", editJson("assumeRolePolicy", d => { d.Statement[0].Principal.Service = "ec2.amazonaws.com"; }));
+        const untrusted = changeProperties(own, T.role, "omics-service-role", editJson("assumeRolePolicy", d => { d.Statement[0].Principal.Service = "ec2.amazonaws.com"; }));
         await expectOne(omicsRoleMatchesRules, untrusted, ["No IAM role trusts omics.amazonaws.com"]);
     });
 });
 
 describe("registry-map-matches-pull-through-rules", () => {
-    const map = (edit: (document: any) => void) => changeState(own, T.object, mapObject, editJson("content", edit));
+    const map = (edit: (document: any) => void, stack: EngineStack = own) => changeProperties(stack, T.object, mapObject, editJson("content", edit));
     let quay = -1;
     before(() => { map(d => { quay = entryIndex(d, "quay.io"); }); });
 
     it("fails a prefix typo in registryMappings, also in a preview", async () => {
-        const typo = map(d => { d.registryMappings[entryIndex(d, "quay.io")].ecrRepositoryPrefix = "qauy"; });
+        const typo = (d: any) => { d.registryMappings[entryIndex(d, "quay.io")].ecrRepositoryPrefix = "qauy"; };
         const message = [`registryMappings[${quay}] names ecrRepositoryPrefix 'qauy', which no pull-through cache rule declares (declared: docker-hub, ecr-public, quay)`];
-        await expectOne(registryMapMatchesRules, typo, message, urnOf(T.object, mapObject));
-        await expectOne(registryMapMatchesRules, typo, message, undefined, PREVIEW_UNKNOWNS);
+        await expectOne(registryMapMatchesRules, map(typo), message, urnOf(T.object, mapObject));
+        await expectOne(registryMapMatchesRules, map(typo, ownPreview), message, urnOf(T.object, mapObject));
     });
 
     it("fails an upstream URL that differs from the rule's", async () => {
@@ -226,7 +231,7 @@ describe("registry-map-matches-pull-through-rules", () => {
 });
 
 describe("image-mappings-inside-pull-through-prefixes", () => {
-    const destination = (value: string) => changeState(own, T.object, mapObject, editJson("content", d => { d.imageMappings[0].destinationImage = value; }));
+    const destination = (value: string) => changeProperties(own, T.object, mapObject, editJson("content", d => { d.imageMappings[0].destinationImage = value; }));
 
     it("fails a destination outside the declared prefixes", async () => {
         await expectOne(imageMappingsInsidePrefixes, destination(`${HOST}/dockerhub/library/ubuntu:latest`),
@@ -249,41 +254,52 @@ describe("image-mappings-inside-pull-through-prefixes", () => {
 });
 
 describe("credential-secret-name-prefix", () => {
-    const renamed = () => changeState(own, T.secret, "docker-hub", s => ({ ...s, name: "dockerhub-creds" }));
+    const renamed = (stack: EngineStack = own) => changeProperties(stack, T.secret, "docker-hub", s => ({ ...s, name: "dockerhub-creds" }));
 
     it("fails a credential secret named outside ecr-pullthroughcache/, naming the rule's prefix", async () => {
         await expectOne(credentialSecretNames, renamed(), ["Pull-through cache rule for prefix 'docker-hub' uses credential secret 'dockerhub-creds', whose name does not start with 'ecr-pullthroughcache/'"], urnOf(T.rule, "docker-hub"));
     });
 
     it("finds the secret through the rule's dependency in a preview, when its ARN is unknown", async () => {
-        await expectOne(credentialSecretNames, renamed(), ["uses credential secret 'dockerhub-creds'"], undefined, PREVIEW_UNKNOWNS);
+        await expectOne(credentialSecretNames, renamed(ownPreview), ["uses credential secret 'dockerhub-creds'"], urnOf(T.rule, "docker-hub"));
     });
 
     it("fails an existing secret ARN whose name is outside ecr-pullthroughcache/", async () => {
-        const existing = changeState(withoutResource(own, T.secret, "docker-hub"), T.rule, "docker-hub",
+        const existing = changeProperties(removeResource(own, T.secret, "docker-hub"), T.rule, "docker-hub",
             s => ({ ...s, credentialArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:team/docker-hub-Ab12Cd" }));
         await expectOne(credentialSecretNames, existing, ["prefix 'docker-hub' uses credential secret 'team/docker-hub'"]);
     });
 });
 
 describe("policy pack on the program's gatk stack (HealthOmics-copy registries us.gcr.io and community.wave.seqera.io)", () => {
-    let gatk: MockedResource[];
+    let gatk: EngineStack;
+    let gatkPreview: EngineStack;
     before(async () => {
-        const { config, secretKeys } = gatkStackConfig();
-        const run = await runProgram(config, secretKeys);
-        assert.equal(run.error, undefined, run.error?.message);
-        gatk = run.resources;
+        gatk = await programStack(gatkStackConfig(), false);
+        gatkPreview = await programStack(gatkStackConfig(), true);
+    });
+
+    it("in its first preview the map objects' content is unknown (it names the copy secrets' ARNs, not created yet)", () => {
+        const maps = gatkPreview.resources.filter(r => r.type === T.object);
+        assert.ok(maps.length > 0 && maps.every(r => r.properties.content === UNKNOWN_WIRE.string));
     });
 
     for (const policy of policies) {
-        it(`${policy.name} passes after an update and in a preview`, async () => {
+        it(`${policy.name} passes after an update and in an engine-style first preview`, async () => {
             assert.deepEqual(await violations(policy, gatk), []);
-            assert.deepEqual(await violations(policy, gatk, PREVIEW_UNKNOWNS), []);
+            assert.deepEqual(await violations(policy, gatkPreview), []);
         });
     }
 
+    it("in that preview, a grant on a prefix declared nowhere is still reported, with the copy prefixes unknown", async () => {
+        const extra = changeProperties(gatkPreview, T.rolePolicy, "omics-run-permissions", editJson("policy", d => {
+            d.Statement.find((s: any) => [s.Action].flat().includes("ecr:BatchGetImage")).Resource.push(`${REGISTRY}/*`);
+        }));
+        await expectOne(omicsRoleMatchesRules, extra, [`grants on '${REGISTRY}/*'`], urnOf(T.role, "omics-service-role"));
+    });
+
     it("the program's copy secrets are what the copy-registry check reads: dropping the role's grant is reported", async () => {
-        const unreadable = changeState(gatk, T.rolePolicy, "omics-run-permissions", editJson("policy", d => {
+        const unreadable = changeProperties(gatk, T.rolePolicy, "omics-run-permissions", editJson("policy", d => {
             d.Statement = d.Statement.filter((s: any) => ![s.Action].flat().includes("secretsmanager:GetSecretValue"));
         }));
         const found = await violations(copyRegistryCredentials, unreadable);

@@ -17,8 +17,11 @@ describe("workflow-parsers: CWL", () => {
             // reached through `- $import: shared/docker-ubuntu.yml` in workflow.cwl's inline `run:`; reported where it is written
             { file: "shared/docker-ubuntu.yml", line: 2, ...cwl, image: "ubuntu:22.04", value: "ubuntu:22.04" },
             { file: "tools/bwa-mem.cwl", line: 7, ...cwl, image: '"biocontainers/bwa:v0.7.17_cv1"', value: "biocontainers/bwa:v0.7.17_cv1" },
-            // dockerImageId counts when there is no dockerPull
-            { file: "tools/custom-tool.cwl", line: 5, ...cwl, image: "example/custom-tool:1.0", value: "example/custom-tool:1.0" },
+            // dockerImageId with a dockerFile and no dockerPull: built at run time, which HealthOmics does not do (issue 12)
+            {
+                file: "tools/custom-tool.cwl", line: 5, ...cwl, image: "example/custom-tool:1.0", value: null,
+                expression: "dockerImageId example/custom-tool:1.0, built from the dockerFile at run time",
+            },
             { file: "tools/samtools-sort.cwl", line: 10, ...cwl, image: "quay.io/biocontainers/samtools:1.17--h00cdaf9_0", value: "quay.io/biocontainers/samtools:1.17--h00cdaf9_0" },
             // dockerPull: {$include: shared/image.txt}
             { file: "workflow.cwl", line: 26, ...cwl, image: "{$include: shared/image.txt}", value: "ghcr.io/example-lab/aligner:2.0" },

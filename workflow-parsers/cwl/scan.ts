@@ -6,8 +6,9 @@
 // against its CWL v1.2 schema would hide its images), and it resolves `$import`/`run` URIs through node-fetch, which
 // has no place in an offline scan. `yaml` parses YAML and JSON with node ranges mapped to lines by LineCounter.
 import * as path from "path";
-import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLMap } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, Node, Scalar, YAMLMap } from "yaml";
 import { ContainerReference, ParseProblem, SyntaxProblem } from "../types";
+import { parseLenientYaml } from "./lenient-yaml";
 
 /** Reads another file of the workflow root (for $import/$include); undefined when there is none. */
 export type ReadFile = (relativePath: string) => string | undefined;
@@ -20,7 +21,8 @@ interface Context {
     importing: string[];
 }
 
-const DOCKER_FIELDS = ["dockerPull", "dockerImageId"];
+/** DockerRequirement fields that make the image on the runner rather than pull it (without a dockerPull). */
+const BUILT_OR_LOADED = ["dockerFile", "dockerLoad"];
 
 /** True when a .yml/.yaml/.json file's text looks like a CWL document worth parsing. */
 export function looksLikeCwl(text: string): boolean {
@@ -39,8 +41,7 @@ export class CwlScanner {
     }
 
     private parse(file: string, source: string, importing: string[]): { context: Context; root: Node | null } {
-        const lines = new LineCounter();
-        const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: false });
+        const { doc, lines } = parseLenientYaml(source);
         if (doc.errors.length > 0) {
             const error = doc.errors[0];
             const message = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
@@ -67,7 +68,11 @@ export class CwlScanner {
             const key = isScalar(pair.key) ? String(pair.key.value) : "";
             const value = pair.value as Node | null;
             // Map form: requirements: { DockerRequirement: { dockerPull: ... } }
-            if ((parentKey === "requirements" || parentKey === "hints") && key === "DockerRequirement" && isMap(value)) {
+            if (
+                (parentKey === "requirements" || parentKey === "hints") &&
+                key === "DockerRequirement" &&
+                isMap(value)
+            ) {
                 this.dockerRequirement(context, value);
             } else {
                 this.walk({ context, root: value }, key);
@@ -76,12 +81,33 @@ export class CwlScanner {
     }
 
     private dockerRequirement(context: Context, requirement: YAMLMap): void {
-        const pull = requirement.get("dockerPull", true);
-        const fields = pull !== undefined ? ["dockerPull"] : DOCKER_FIELDS.slice(1);
-        for (const field of fields) {
-            const node = requirement.get(field, true) as Node | undefined;
-            if (node !== undefined) this.reference(context, node);
+        const pull = requirement.get("dockerPull", true) as Node | undefined;
+        if (pull !== undefined) {
+            this.reference(context, pull);
+            return;
         }
+        const imageId = requirement.get("dockerImageId", true) as Node | undefined;
+        const source = BUILT_OR_LOADED.find(field => requirement.has(field));
+        if (source !== undefined) {
+            // cwltool builds (`docker build`) or loads (`docker load`) this image on the machine that runs the step; it
+            // is not pulled from any registry, and HealthOmics, which only pulls from ECR, cannot build or load it.
+            const node: Node = imageId ?? requirement.get(source, true) ?? requirement;
+            const line = this.lineOf(context, node);
+            const image = node.range ? context.source.slice(node.range[0], node.range[1]) : String(node);
+            const what = imageId !== undefined ? `dockerImageId ${image}` : "the image";
+            this.references.push({
+                file: context.file,
+                line,
+                language: "cwl",
+                image,
+                value: null,
+                expression:
+                    `${what}, ${source === "dockerFile" ? "built from the dockerFile" : "loaded by dockerLoad"}` +
+                    " at run time",
+            });
+            return;
+        }
+        if (imageId !== undefined) this.reference(context, imageId);
     }
 
     private reference(context: Context, node: Node): void {
@@ -90,7 +116,11 @@ export class CwlScanner {
         const base = { file: context.file, line, language: "cwl" as const, image };
         if (isScalar(node) && (typeof node.value === "string" || typeof node.value === "number")) {
             const value = String(node.value);
-            this.references.push(value.includes("$(") || value.includes("${") ? { ...base, value: null, expression: value } : { ...base, value });
+            this.references.push(
+                value.includes("$(") || value.includes("${")
+                    ? { ...base, value: null, expression: value }
+                    : { ...base, value },
+            );
             return;
         }
         const included = isMap(node) ? node.get("$include", true) : undefined;
@@ -98,7 +128,11 @@ export class CwlScanner {
             const target = this.resolvePath(context, included);
             const text = target === undefined ? undefined : this.readFile(target);
             if (text === undefined) {
-                this.problems.push({ file: context.file, line, message: `$include target not found in the workflow: ${String(included.value)}` });
+                this.problems.push({
+                    file: context.file,
+                    line,
+                    message: `$include target not found in the workflow: ${String(included.value)}`,
+                });
             } else {
                 this.references.push({ ...base, value: text.trim() });
             }
@@ -118,7 +152,11 @@ export class CwlScanner {
         }
         const text = this.readFile(target);
         if (text === undefined) {
-            this.problems.push({ file: context.file, line, message: `$import target not found in the workflow: ${String(uri.value)}` });
+            this.problems.push({
+                file: context.file,
+                line,
+                message: `$import target not found in the workflow: ${String(uri.value)}`,
+            });
             return undefined;
         }
         try {
@@ -130,12 +168,16 @@ export class CwlScanner {
         }
     }
 
-    /** A $import/$include path relative to the including file, as a root-relative path; problems for remote or outside paths. */
+    /** A $import/$include path relative to the including file, made root-relative; remote or outside: a problem. */
     private resolvePath(context: Context, uri: Scalar): string | undefined {
         const raw = String(uri.value).replace(/#.*$/, "");
         const line = this.lineOf(context, uri);
         if (/^[a-z][a-z0-9+.-]*:/i.test(raw) && !raw.startsWith("file:")) {
-            this.problems.push({ file: context.file, line, message: `cannot follow a remote reference offline: ${raw}` });
+            this.problems.push({
+                file: context.file,
+                line,
+                message: `cannot follow a remote reference offline: ${raw}`,
+            });
             return undefined;
         }
         const relative = raw.replace(/^file:(\/\/)?/, "");

@@ -14,7 +14,25 @@ export interface GroovyToken {
     parts?: GroovyStringPart[];
 }
 
-const OPERATORS = ["==~", "=~", "?.", "?:", "==", "!=", "<=", ">=", "&&", "||", "->", "<<", "++", "--", "+=", "-=", "**"];
+const OPERATORS = [
+    "==~",
+    "=~",
+    "?.",
+    "?:",
+    "==",
+    "!=",
+    "<=",
+    ">=",
+    "&&",
+    "||",
+    "->",
+    "<<",
+    "++",
+    "--",
+    "+=",
+    "-=",
+    "**",
+];
 /** After these, a `/` starts a slashy string rather than a division. */
 const BEFORE_SLASHY = new Set(["(", ",", "=", "~", "=~", "==~", ":", "[", "{", "!", "&&", "||", "?", "return"]);
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r" };
@@ -24,6 +42,11 @@ function isIdentStart(c: string): boolean {
 }
 function isIdentPart(c: string): boolean {
     return isIdentStart(c) || (c >= "0" && c <= "9");
+}
+
+/** The token at `index`, or undefined past either end (index arithmetic at the edges of a token list). */
+export function tokenAt(tokens: readonly GroovyToken[], index: number): GroovyToken | undefined {
+    return index >= 0 && index < tokens.length ? tokens[index] : undefined;
 }
 
 export function tokenizeGroovy(source: string): GroovyToken[] {
@@ -67,7 +90,12 @@ class GroovyTokenizer {
                 this.pos = end < 0 ? src.length : end;
             } else if (c === "'" || c === '"') {
                 out.push(this.string(c));
-            } else if (c === "/" && next !== " " && next !== "=" && BEFORE_SLASHY.has(out[out.length - 1]?.text ?? "(")) {
+            } else if (
+                c === "/" &&
+                next !== " " &&
+                next !== "=" &&
+                BEFORE_SLASHY.has(out[out.length - 1]?.text ?? "(")
+            ) {
                 out.push(this.slashy());
             } else if (isIdentStart(c) || c === "$") {
                 const start = this.pos;
@@ -76,7 +104,11 @@ class GroovyTokenizer {
                 out.push(this.token("ident", src.slice(start, this.pos)));
             } else if (c >= "0" && c <= "9") {
                 const start = this.pos;
-                while (this.pos < src.length && (isIdentPart(src[this.pos]) || (src[this.pos] === "." && /[0-9]/.test(src[this.pos + 1] ?? "")))) this.pos++;
+                while (
+                    this.pos < src.length &&
+                    (isIdentPart(src[this.pos]) || (src[this.pos] === "." && /[0-9]/.test(src[this.pos + 1] ?? "")))
+                )
+                    this.pos++;
                 out.push(this.token("number", src.slice(start, this.pos)));
             } else {
                 if (inPlaceholder && c === "}" && depth === 0) {
@@ -85,7 +117,7 @@ class GroovyTokenizer {
                 }
                 if (c === "{") depth++;
                 if (c === "}") depth--;
-                const text = OPERATORS.find((op) => src.startsWith(op, this.pos)) ?? c;
+                const text = OPERATORS.find(op => src.startsWith(op, this.pos)) ?? c;
                 out.push(this.token("punct", text));
                 this.pos += text.length;
             }
@@ -112,7 +144,10 @@ class GroovyTokenizer {
         let literal = "";
         for (;;) {
             if (this.pos >= src.length || (!triple && src[this.pos] === "\n")) {
-                throw new SyntaxProblem(`unterminated string starting ${src.slice(start, start + 30).split("\n")[0]}`, startLine);
+                throw new SyntaxProblem(
+                    `unterminated string starting ${src.slice(start, start + 30).split("\n")[0]}`,
+                    startLine,
+                );
             }
             const c = src[this.pos];
             if (src.startsWith(delimiter, this.pos)) {
@@ -137,13 +172,22 @@ class GroovyTokenizer {
                 if (literal) parts.push({ literal });
                 literal = "";
                 let end = this.pos + 1;
-                while (end < src.length && (isIdentPart(src[end]) || (src[end] === "." && isIdentStart(src[end + 1] ?? "")))) end++;
+                while (
+                    end < src.length &&
+                    (isIdentPart(src[end]) || (src[end] === "." && isIdentStart(src[end + 1] ?? "")))
+                )
+                    end++;
                 const text = src.slice(this.pos + 1, end);
                 const line = this.line;
-                parts.push({ placeholder: text.split(".").flatMap((name, k) => [
-                    ...(k > 0 ? [{ kind: "punct" as const, text: ".", line, newlineBefore: false }] : []),
-                    { kind: "ident" as const, text: name, line, newlineBefore: false },
-                ]), text });
+                parts.push({
+                    placeholder: text
+                        .split(".")
+                        .flatMap((name, k) => [
+                            ...(k > 0 ? [{ kind: "punct" as const, text: ".", line, newlineBefore: false }] : []),
+                            { kind: "ident" as const, text: name, line, newlineBefore: false },
+                        ]),
+                    text,
+                });
                 this.pos = end;
             } else {
                 if (c === "\n") this.line++;
