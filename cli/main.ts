@@ -11,6 +11,8 @@ export function buildProgram(): Command {
     const program = new Command("omics-registry-maps")
         .description("HealthOmics container registry maps over ECR pull-through cache: render stacks, check workflows, roll out stacks.")
         .showHelpAfterError()
+        // Options belong to the command they follow: `rollout --format json` and `rollout plan --format github-matrix`.
+        .enablePositionalOptions()
         .exitOverride();
     registerRender(program);
     registerCheck(program);

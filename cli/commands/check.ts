@@ -17,6 +17,7 @@ interface CheckFlags {
     format: "table" | "json";
     strict?: boolean;
     project?: string;
+    esc?: boolean;
 }
 
 interface MapSource {
@@ -35,7 +36,7 @@ async function fromStack(flags: CheckFlags & { stack: string }): Promise<MapSour
     }
     const { evaluateStackOffline } = await loadStackFiles();
     const accountIsPlaceholder = flags.account === undefined;
-    const evaluated = evaluateStackOffline(projectDir, flags.stack, { account: flags.account ?? PLACEHOLDER_ACCOUNT, assumeUnsetSecrets: true });
+    const evaluated = evaluateStackOffline(projectDir, flags.stack, { account: flags.account ?? PLACEHOLDER_ACCOUNT, assumeUnsetSecrets: true, esc: flags.esc === true });
     if (!evaluated.ok) {
         process.stderr.write(`${evaluated.message}\n${accountIsPlaceholder ? `${PLACEHOLDER_VALIDATION_NOTE}\n` : ""}`);
         return undefined;
@@ -113,7 +114,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     }
     let source: MapSource | undefined;
     try {
-        source = flags.stack !== undefined ? await fromStack({ ...flags, stack: flags.stack }) : fromMapFile({ ...flags, map: flags.map as string });
+        source = flags.stack !== undefined ? await fromStack({ ...flags, stack: flags.stack }) : fromMapFile({ ...flags, map: flags.map ?? "" });
     } catch (error) {
         if (error instanceof Error && error.name === "StackFileError") {
             process.stderr.write(`${error.message}\n`);
@@ -146,7 +147,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     }
     process.stdout.write(flags.format === "json"
         ? `${JSON.stringify(report, null, 2)}\n`
-        : formatTable(report, { color: process.stdout.isTTY === true }));
+        : formatTable(report, { color: process.stdout.isTTY }));
     return exitCodeFor(report, flags.strict === true);
 }
 
@@ -161,6 +162,7 @@ export function registerCheck(program: Command): void {
         .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
         .option("--strict", "exit 1 on warnings too (unpinned or unresolvable images)")
         .option("--project <dir>", "with --stack: the Pulumi project directory (default: the nearest with Pulumi.yaml)")
+        .option("--esc", "with --stack: read the stack's Pulumi ESC environments with `pulumi env open` (Pulumi CLI and login)")
         .action(async (workflow: string, flags: CheckFlags) => {
             process.exitCode = await check(workflow, flags);
         });
