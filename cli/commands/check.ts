@@ -145,6 +145,13 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     for (const problem of report.problems) {
         process.stderr.write(`error: ${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}: cannot be parsed: ${problem.message}\n`);
     }
+    for (const warning of report.warnings) {
+        process.stderr.write(`warning: ${warning.file}${warning.line !== undefined ? `:${warning.line}` : ""}: ${warning.message}\n`);
+    }
+    if (report.importsOutsideRoot.length > 0) {
+        process.stderr.write(`note: ${report.importsOutsideRoot.length} imported file(s) lie outside ${workflow}; the definition zip must carry them `
+            + `(zip from a folder that holds them all):\n${report.importsOutsideRoot.map(file => `  ${file}\n`).join("")}`);
+    }
     process.stdout.write(flags.format === "json"
         ? `${JSON.stringify(report, null, 2)}\n`
         : formatTable(report, { color: process.stdout.isTTY }));
