@@ -3,6 +3,8 @@ import { Command } from "commander";
 import { registerCheck } from "./commands/check";
 import { registerRender } from "./commands/render";
 import { registerRollout } from "./commands/rollout";
+import { registerVerify } from "./commands/verify";
+import { registerWarm } from "./commands/warm";
 
 /** Exit code for bad usage or bad input (config, workflow files that cannot be read). */
 export const EXIT_USAGE = 2;
@@ -17,6 +19,8 @@ export function buildProgram(): Command {
     registerRender(program);
     registerCheck(program);
     registerRollout(program);
+    registerVerify(program);
+    registerWarm(program);
     return program;
 }
 

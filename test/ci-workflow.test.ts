@@ -72,9 +72,13 @@ describe("CI workflow .github/workflows/pulumi.yml", () => {
         assert.deepStrictEqual(workflow.permissions, { contents: "read" });
     });
 
-    it("tests first: npm ci then npm test", () => {
+    it("tests first: npm ci, the local OCI registry the online tests start, then npm test", () => {
         const runs = loadWorkflow().jobs.test?.steps.map(step => step.run).filter(run => run !== undefined);
-        assert.deepStrictEqual(runs, ["npm ci", "npm test"]);
+        assert.deepStrictEqual(runs, [
+            "npm ci",
+            "sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry",
+            "npm test",
+        ]);
     });
 
     // Issue 14: the stacks come from rollout.yaml through `rollout plan --format github-matrix` (no hard-coded list).
