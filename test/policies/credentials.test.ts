@@ -68,6 +68,16 @@ describe("copy-registry-credentials-readable", () => {
         await expectOne(copyRegistryCredentials, unreadable, ["(community.wave.seqera.io) credentialArn", "is not readable by HealthOmics role 'omics-service-role'", "secretsmanager:GetSecretValue"], urn(T.object, MAP));
     });
 
+    it("judges a credentialArn without its 6-character suffix by the secret's real ARN: <arn>-?????? passes, the partial ARN alone is no grant", async () => {
+        const partial = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:team/seqera`;
+        const stack = (grant: string) => editJson(
+            editJson(programLikeStack(), MAP, "content", d => { d.registryMappings.find((e: any) => e.upstreamRegistryUrl === "community.wave.seqera.io").credentialArn = partial; }),
+            "omics-run-permissions", "policy", d => { d.Statement.find((s: any) => s.Sid === "CopyRegistryCredentials").Resource.push(grant); },
+        );
+        await expectNone(copyRegistryCredentials, stack(`${partial}-??????`));
+        await expectOne(copyRegistryCredentials, stack(partial), [`(community.wave.seqera.io) credentialArn '${partial}' is not readable by HealthOmics role`], urn(T.object, MAP));
+    });
+
     it("accepts a wildcard grant over the copy secrets and rejects one denied again", async () => {
         await expectNone(copyRegistryCredentials, permissions(s => { s.Resource = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:omics-registry/*`; }));
         const denied = permissions((s, d) => {
