@@ -2,7 +2,9 @@
 import { stringify } from "yaml";
 import { CREDENTIAL_SECRET_NAME_PREFIX, registryHost, RegistryLocation } from "../policy-pack/rules/ecr-naming";
 import { ImageMappingEntry, SuggestedRegistry } from "../policy-pack/rules/image-resolution";
-import { COPY_CREDENTIAL_SECRET_NAME_PREFIX, credentialSecretShape, lookupUpstream, SecretField } from "../policy-pack/rules/registry-catalogue";
+import {
+    COPY_CREDENTIAL_SECRET_NAME_PREFIX, credentialSecretShape, lookupUpstream, SecretField, UNDOCUMENTED_OPT_IN, UpstreamRegistry,
+} from "../policy-pack/rules/registry-catalogue";
 import { FixStyle, RegistryFix } from "./types";
 
 export interface FixContext {
@@ -49,16 +51,13 @@ function secretShapeWords(fields: readonly SecretField[]): string {
     return `{${fields.map(f => (f.fixedValue !== undefined ? `${f.key}: "${f.fixedValue}"` : f.key)).join(", ")}}`;
 }
 
-/** A suggested registry, with the fields its stack entry must also set (the opt-in of a host no AWS source documents). */
-type SuggestedEntry = SuggestedRegistry & { entryFields?: Record<string, unknown> };
-
 /** The fix for an unmapped host, in words: what registryFixDetails says, as printed. */
-export function registryFix(registry: SuggestedEntry, context: FixContext): string {
+export function registryFix(registry: SuggestedRegistry, context: FixContext): string {
     return registryFixDetails(registry, context).text;
 }
 
 /** The registry entry (or additional host) to add so a host gets a registry mapping; the right shape for its kind. */
-export function registryFixDetails(registry: SuggestedEntry, context: FixContext): RegistryFixText {
+export function registryFixDetails(registry: SuggestedRegistry, context: FixContext): RegistryFixText {
     const upstream = lookupUpstream(registry.upstreamRegistryUrl);
     const servedBy = upstream?.servedBy ?? "pull-through-cache";
     const shape = credentialSecretShape(registry.upstreamRegistryUrl);
@@ -84,7 +83,13 @@ export function registryFixDetails(registry: SuggestedEntry, context: FixContext
         ? `\nthen set the secret, ${secretShapeWords(shape)}:\n` +
             shape.map(field => `  pulumi config set --secret --path '${key}.${field.key}' ${secretValueArgument(field)}`).join("\n")
         : "";
-    return { servedBy, style: "stack-yaml", entry, text: `add to ${target(context)}:\n${yamlUnder(`${context.namespace}:registries`, [entry])}${secretNote}` };
+    const yaml = yamlUnder(`${context.namespace}:registries`, [entry]);
+    return { servedBy, style: "stack-yaml", entry, text: `add to ${target(context)}:\n${yaml}${secretNote}${undocumentedNote(upstream)}` };
+}
+
+/** Why a host's entry must opt in (no AWS source documents it), as a line of its own; empty otherwise. */
+function undocumentedNote(upstream: UpstreamRegistry | undefined): string {
+    return upstream?.undocumented !== undefined ? `\n${UNDOCUMENTED_OPT_IN}: ${upstream.undocumented}` : "";
 }
 
 function mapEntryFix(registry: SuggestedRegistry, servedBy: RegistryFix["servedBy"], shape: readonly SecretField[], context: FixContext): Pick<RegistryFix, "entry" | "text"> {
@@ -102,7 +107,8 @@ function mapEntryFix(registry: SuggestedRegistry, servedBy: RegistryFix["servedB
             text: `add to registryMappings in the map:\n${JSON.stringify(entry, null, 2)}\n` +
                 `HealthOmics copies images from ${host} itself (no ECR pull-through cache rule can serve it). credentialArn is ` +
                 `the full ARN of a Secrets Manager secret (here named ${secretName}) in account ${account}, ${region}, holding ` +
-                `${secretShapeWords(shape)}, which the run's HealthOmics role may read (secretsmanager:GetSecretValue).`,
+                `${secretShapeWords(shape)}, which the run's HealthOmics role may read (secretsmanager:GetSecretValue).` +
+                undocumentedNote(lookupUpstream(registry.upstreamRegistryUrl)),
         };
     }
     const entry = { upstreamRegistryUrl: host, ecrRepositoryPrefix: prefix };
