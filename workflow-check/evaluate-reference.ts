@@ -6,7 +6,7 @@ import { DOCKER_HUB_UPSTREAM } from "../policy-pack/rules/registry-catalogue";
 import { ContainerReference } from "../workflow-parsers/types";
 import { FixContext, imageMappingFix, registryFix, registryFixDetails, RegistryFixText } from "./fix-text";
 import { briefExpression } from "./printable";
-import { Finding, ImageResult } from "./types";
+import { Finding, ImageResult, ImageStatus } from "./types";
 
 export interface EvaluationContext {
     map: ContainerRegistryMapJson;
@@ -77,6 +77,16 @@ export function inVerdict(
 
 type Outcome = Pick<ImageResult, "reference" | "pinned" | "resolved" | "via" | "status" | "findings">;
 
+/** An image without a reference (ignored, computed at run time, or invalid): no pinning, no resolved URI. */
+function withoutImage(
+    found: ContainerReference,
+    status: ImageStatus,
+    findings: Finding[],
+    context: EvaluationContext,
+): ImageResult {
+    return imageResult(found, { reference: null, pinned: null, resolved: null, via: null, status, findings }, context);
+}
+
 /** Builds the image in the key order of the issue's JSON shape, then the optional fields of issue 13. */
 function imageResult(found: ContainerReference, outcome: Outcome, context: EvaluationContext): ImageResult {
     const shown = shownImage(found);
@@ -105,25 +115,19 @@ function imageResult(found: ContainerReference, outcome: Outcome, context: Evalu
 /** A WDL 1.1 container URI such as `https://gcr.io/...`: ignored, as the spec says; an error only when no entry is left. */
 function ignoredUri(found: ContainerReference, protocol: string, context: EvaluationContext): ImageResult {
     const others = found.otherEntries ?? 0;
-    return imageResult(
+    return withoutImage(
         found,
-        {
-            reference: null,
-            pinned: null,
-            resolved: null,
-            via: null,
-            status: "ignored",
-            findings:
-                others > 0
-                    ? []
-                    : [
-                          {
-                              severity: "error",
-                              message: `a ${protocol}:// container URI is not a Docker image reference, and HealthOmics pulls Docker images only (no protocol, or docker://); an engine ignores a URI whose protocol it does not support (${WDL_CONTAINER_RULE}), and this container names no other image, so the task would fail`,
-                              fix: "add a Docker image reference to the task's container (a registry/repository:tag string, or an array that includes one)",
-                          },
-                      ],
-        },
+        "ignored",
+
+        others > 0
+            ? []
+            : [
+                  {
+                      severity: "error",
+                      message: `a ${protocol}:// container URI is not a Docker image reference, and HealthOmics pulls Docker images only (no protocol, or docker://); an engine ignores a URI whose protocol it does not support (${WDL_CONTAINER_RULE}), and this container names no other image, so the task would fail`,
+                      fix: "add a Docker image reference to the task's container (a registry/repository:tag string, or an array that includes one)",
+                  },
+              ],
         context,
     );
 }
@@ -158,44 +162,32 @@ function evaluateOnly(found: ContainerReference, context: EvaluationContext): Im
         return ignoredUri(found, found.ignoredProtocol, context);
     }
     if (found.value === null) {
-        return imageResult(
+        return withoutImage(
             found,
-            {
-                reference: null,
-                pinned: null,
-                resolved: null,
-                via: null,
-                status: "unresolvable",
-                findings: [
-                    {
-                        severity: "warning",
-                        message: `the image is computed at run time (${briefExpression(found.expression ?? found.image)}), so it cannot be checked before the run`,
-                        fix: "write the image as a string literal, or give the input it comes from a string default, so that it can be checked; otherwise make sure every value it can take is mapped",
-                    },
-                ],
-            },
+            "unresolvable",
+            [
+                {
+                    severity: "warning",
+                    message: `the image is computed at run time (${briefExpression(found.expression ?? found.image)}), so it cannot be checked before the run`,
+                    fix: "write the image as a string literal, or give the input it comes from a string default, so that it can be checked; otherwise make sure every value it can take is mapped",
+                },
+            ],
             context,
         );
     }
     const effective = withDefaultRegistry(found.value, found.defaultRegistry);
     const parsed = parseImageReference(effective);
     if (!parsed.ok) {
-        return imageResult(
+        return withoutImage(
             found,
-            {
-                reference: null,
-                pinned: null,
-                resolved: null,
-                via: null,
-                status: "invalid",
-                findings: [
-                    {
-                        severity: "error",
-                        message: `${JSON.stringify(effective)} is not a valid image reference: ${parsed.error}`,
-                        fix: "write it as [registry-host/]repository[:tag][@sha256:<64 hex digits>], repository in lowercase, without spaces",
-                    },
-                ],
-            },
+            "invalid",
+            [
+                {
+                    severity: "error",
+                    message: `${JSON.stringify(effective)} is not a valid image reference: ${parsed.error}`,
+                    fix: "write it as [registry-host/]repository[:tag][@sha256:<64 hex digits>], repository in lowercase, without spaces",
+                },
+            ],
             context,
         );
     }
