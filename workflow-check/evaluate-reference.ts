@@ -118,7 +118,6 @@ function ignoredUri(found: ContainerReference, protocol: string, context: Evalua
     return withoutImage(
         found,
         "ignored",
-
         others > 0
             ? []
             : [
