@@ -8,7 +8,8 @@ import * as path from "path";
 import { mockClient } from "aws-sdk-client-mock";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/nested-clients/sts";
 import * as pulumi from "@pulumi/pulumi";
-import { durationSeconds, providerCredentials, providerEcrClient } from "../components/live-registry-reader";
+import { durationSeconds, providerCredentials } from "../aws/provider-credentials";
+import { providerEcrClient } from "../components/live-registry-reader";
 import { awsProviderSettings } from "../components/read-registry-state";
 
 const sts = mockClient(STSClient);
