@@ -14,6 +14,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/nested-clients/sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { credentialProbe } from "../../cli/commands/aws-command";
 import { runCli, suiteProjects } from "../cli/run-cli";
+import { assumedRole } from "../helpers/sts-responses";
 
 const ACCOUNT = "123456789012";
 const HUB = "arn:aws:iam::111122223333:role/hub";
@@ -42,18 +43,14 @@ ${extra}  omics-registry-maps:registries:
 `;
 }
 
-function assumed(n: number) {
+/** The chain the stack's settings make, from the first identity's key: deploy role from hub role from it. */
+function stackChain(firstKey: string) {
     return {
-        Credentials: {
-            AccessKeyId: `ASIAROLE${n}`,
-            SecretAccessKey: `secret-${n}`,
-            SessionToken: `token-${n}`,
-            Expiration: new Date(Date.now() + 3600_000),
-        },
-        AssumedRoleUser: {
-            AssumedRoleId: `AROA${n}:omics-registry-maps`,
-            Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/role-${n}/omics-registry-maps`,
-        },
+        key: "ASIAROLE2",
+        roles: [
+            [DEPLOY, undefined, "ASIAROLE1"],
+            [HUB, "ext-1", firstKey],
+        ],
     };
 }
 
@@ -133,8 +130,8 @@ describe("verify and warm use the stack's aws: provider identity (real CLI, from
 
     beforeEach(() => {
         [m().sts, m().ecr, ...m().others].forEach(m => m.reset());
-        m().sts.on(AssumeRoleCommand, { RoleArn: HUB }).resolves(assumed(1));
-        m().sts.on(AssumeRoleCommand, { RoleArn: DEPLOY }).resolves(assumed(2));
+        m().sts.on(AssumeRoleCommand, { RoleArn: HUB }).resolves(assumedRole(1));
+        m().sts.on(AssumeRoleCommand, { RoleArn: DEPLOY }).resolves(assumedRole(2));
     });
 
     /** The chain behind a client: its key, and each AssumeRole with the key that signed it (last role first). */
@@ -170,13 +167,7 @@ describe("verify and warm use the stack's aws: provider identity (real CLI, from
         assert.equal(calls.length, 1);
         const client = calls[0].thisValue as ECRClient;
         assert.equal(await client.config.region(), "eu-west-1");
-        assert.deepEqual(await chainOf(client), {
-            key: "ASIAROLE2",
-            roles: [
-                [DEPLOY, undefined, "ASIAROLE1"],
-                [HUB, "ext-1", "AKIDPROFILE"],
-            ],
-        });
+        assert.deepEqual(await chainOf(client), stackChain("AKIDPROFILE"));
     });
 
     it("verify's ECR, IAM, S3 and Secrets Manager clients all act as the stack's deploy role", async () => {
@@ -188,25 +179,13 @@ describe("verify and warm use the stack's aws: provider identity (real CLI, from
             assert.equal(await keyOf(client), "ASIAROLE2");
         }
         // One chain for the run: the deploy role is assumed once, from the hub role's session, from the profile.
-        assert.deepEqual(await chainOf(clients[0]), {
-            key: "ASIAROLE2",
-            roles: [
-                [DEPLOY, undefined, "ASIAROLE1"],
-                [HUB, "ext-1", "AKIDPROFILE"],
-            ],
-        });
+        assert.deepEqual(await chainOf(clients[0]), stackChain("AKIDPROFILE"));
     });
 
     it("--profile replaces the stack's aws:profile as the first identity; the stack's roles are still assumed", async () => {
         await runCli(["verify", "--stack", "prod", "--outputs", "outputs.json", "--profile", "other"], dir);
         const client: unknown = m().ecr.calls().at(0)?.thisValue;
-        assert.deepEqual(await chainOf(client), {
-            key: "ASIAROLE2",
-            roles: [
-                [DEPLOY, undefined, "ASIAROLE1"],
-                [HUB, "ext-1", "AKIDOTHER"],
-            ],
-        });
+        assert.deepEqual(await chainOf(client), stackChain("AKIDOTHER"));
     });
 
     it("refuses in one line, exit 2, when the stack's static keys are encrypted and no --profile is given", async () => {
