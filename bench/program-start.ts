@@ -88,7 +88,8 @@ function launcher(engine: StubEngine, project: ProjectFile, programDir: string, 
                 "--parallel", "48", "."],
             options: { cwd: programDir, env },
         }).catch((error: unknown) => {
-            throw new Error(`${error instanceof Error ? error.message : String(error)}\nprogram errors:\n${engine.errors.join("\n")}`);
+            const message = error instanceof Error ? error.message : String(error);
+            throw new Error(`${message}\nprogram errors:\n${engine.errors.join("\n")}`);
         });
         if (engine.errors.length > 0) {
             throw new Error(`the program logged errors: ${engine.errors.join("\n")}`);

@@ -1,12 +1,13 @@
 // Template custom role, tag mutability, lifecycle policy and scanning coverage on hand-made stacks
 // (policies called directly, SDK unknown-value proxy).
 import { pullThroughTagsMutable, pullThroughTemplateHasLifecyclePolicy, scanningCoversPrefixes, templateHasCustomRole } from "../../policy-pack/policies";
+import { scanningRules } from "./fixtures/documents";
 import { edit, programLikeStack, T, urn, without } from "./fixtures/stacks";
 import { everythingUnknown, expectNone, expectOne } from "./helpers";
 
 const TEMPLATE = "template-docker-hub";
-const template = (change: (props: Record<string, any>) => void) => edit(programLikeStack(), TEMPLATE, change);
-const scanning = (change: (props: Record<string, any>) => void) => edit(programLikeStack(), "registry-scanning", change);
+const template = (change: (props: Record<string, unknown>) => void) => edit(programLikeStack(), TEMPLATE, change);
+const scanning = (change: (props: Record<string, unknown>) => void) => edit(programLikeStack(), "registry-scanning", change);
 
 describe("creation-template-has-custom-role", () => {
     it("passes templates with tags and a custom role, also in previews", async () => {
@@ -72,12 +73,15 @@ describe("scanning-covers-prefixes (advisory)", () => {
     });
 
     it("names a copy prefix that no rule scans", async () => {
-        const missing = scanning(p => { p.rules[0].repositoryFilters = p.rules[0].repositoryFilters.filter((f: any) => f.filter !== "us-gcr/*"); });
+        const missing = scanning(p => {
+            const [onPush] = scanningRules(p);
+            onPush.repositoryFilters = onPush.repositoryFilters.filter(f => f.filter !== "us-gcr/*");
+        });
         await expectOne(scanningCoversPrefixes, missing, ["does not scan prefix 'us-gcr'"], urn(T.scanning, "registry-scanning"));
     });
 
     it("does not count MANUAL rules, and counts a '*' filter as covering everything", async () => {
-        await expectOne(scanningCoversPrefixes, scanning(p => { p.rules[0].scanFrequency = "MANUAL"; }), ["prefixes 'docker-hub', 'ecr-public', 'quay', 'seqera-community', 'us-gcr'"]);
+        await expectOne(scanningCoversPrefixes, scanning(p => { scanningRules(p)[0].scanFrequency = "MANUAL"; }), ["prefixes 'docker-hub', 'ecr-public', 'quay', 'seqera-community', 'us-gcr'"]);
         await expectNone(scanningCoversPrefixes, scanning(p => { p.rules = [{ scanFrequency: "CONTINUOUS_SCAN", repositoryFilters: [{ filter: "*", filterType: "WILDCARD" }] }]; }));
     });
 
