@@ -3,6 +3,8 @@ import { Command } from "commander";
 import { registerCheck } from "./commands/check";
 import { registerRender } from "./commands/render";
 import { registerRollout } from "./commands/rollout";
+import { registerVerify } from "./commands/verify";
+import { registerWarm } from "./commands/warm";
 
 /** Exit code for bad usage or bad input (config, workflow files that cannot be read). */
 export const EXIT_USAGE = 2;
@@ -11,10 +13,14 @@ export function buildProgram(): Command {
     const program = new Command("omics-registry-maps")
         .description("HealthOmics container registry maps over ECR pull-through cache: render stacks, check workflows, roll out stacks.")
         .showHelpAfterError()
+        // Options belong to the command they follow: `rollout --format json` and `rollout plan --format github-matrix`.
+        .enablePositionalOptions()
         .exitOverride();
     registerRender(program);
     registerCheck(program);
     registerRollout(program);
+    registerVerify(program);
+    registerWarm(program);
     return program;
 }
 

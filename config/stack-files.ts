@@ -1,13 +1,17 @@
 // Reads a stack's configuration offline, from Pulumi.yaml defaults plus Pulumi.<stack>.yaml, into the RawConfig
 // `validateConfig` takes (the program reads the same keys through Pulumi config; see read-config.ts).
 // Secrets stay encrypted: a key holding `{secure: "v1:..."}` anywhere is a secret whose value cannot be read here.
+// Stack files are found as the Pulumi CLI finds them: in Pulumi.yaml's `stackConfigDir` when it is set
+// (pulumi/pulumi sdk/go/common/workspace/paths.go ProjectStackPath; the older `config: <dir>` form is rewritten to it by
+// RewriteConfigPathIntoStackConfigDir). A stack file's `environment:` imports Pulumi ESC environments (esc-environments.ts).
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ecrHostSuffix, partitionOfRegion } from "../policy-pack/rules/ecr-naming";
+import { readEscPulumiConfig, StackEnvironments, stackEnvironments } from "./esc-environments";
 import { formatProblems, isRecord } from "./problems";
 import { parseConfigValue, rawConfigFrom } from "./raw-config";
-import { OmicsRegistryConfig, RawConfig, SecretConfigEntry } from "./types";
+import { ConfigProblem, OmicsRegistryConfig, RawConfig, SecretConfigEntry } from "./types";
 import { CallerIdentity, isUsableRegion, validateConfig } from "./validate-config";
 
 /** The fields of a config entry in Pulumi.yaml that declare it rather than give its value. */
@@ -29,6 +33,12 @@ export interface StackFiles {
     raw: RawConfig;
     /** Fully qualified keys whose values are encrypted in the stack file (not readable offline). */
     encryptedKeys: string[];
+    /** The ESC environments the stack file imports (`environment:`); absent for a rollout target's config. */
+    environments?: StackEnvironments;
+    /** True when the environments' `pulumiConfig` was read with `pulumi env open` (`--esc`). */
+    escRead?: boolean;
+    /** Fully qualified keys the stack file itself sets (not Pulumi.yaml defaults, not ESC). */
+    stackKeys?: string[];
 }
 
 function readYaml(file: string): unknown {
@@ -100,13 +110,26 @@ function projectDefaults(project: Record<string, unknown>, namespace: string): M
     return defaults;
 }
 
-/** Pulumi.yaml's project name and its config defaults, by fully qualified key. */
-export function readProjectFile(projectDir: string): { namespace: string; defaults: Map<string, unknown> } {
+export interface ProjectFile {
+    namespace: string;
+    defaults: Map<string, unknown>;
+    /** Where the stack files are: Pulumi.yaml's directory, or its `stackConfigDir` below it. */
+    stackConfigDir: string;
+}
+
+/** Pulumi.yaml's project name, its config defaults by fully qualified key, and where its stack files are. */
+export function readProjectFile(projectDir: string): ProjectFile {
     const project = readYaml(path.join(projectDir, "Pulumi.yaml"));
     if (!isRecord(project) || typeof project.name !== "string") {
         throw new StackFileError(`${path.join(projectDir, "Pulumi.yaml")} has no project name`);
     }
-    return { namespace: project.name, defaults: projectDefaults(project, project.name) };
+    const dir = typeof project.stackConfigDir === "string" ? project.stackConfigDir
+        : typeof project.config === "string" ? project.config : undefined;
+    return {
+        namespace: project.name,
+        defaults: typeof project.config === "string" ? new Map<string, unknown>() : projectDefaults(project, project.name),
+        stackConfigDir: dir !== undefined ? path.join(projectDir, dir) : projectDir,
+    };
 }
 
 /**
@@ -131,9 +154,14 @@ export function rawConfigFromValues(namespace: string, values: ReadonlyMap<strin
     return { raw, encryptedKeys };
 }
 
-export function readStackFiles(projectDir: string, stack: string): StackFiles {
-    const { namespace, defaults } = readProjectFile(projectDir);
-    const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
+export interface ReadStackOptions {
+    /** Read the `pulumiConfig` of the stack's ESC environments with `pulumi env open` (needs a Pulumi CLI and login). */
+    esc?: boolean;
+}
+
+export function readStackFiles(projectDir: string, stack: string, options: ReadStackOptions = {}): StackFiles {
+    const { namespace, defaults, stackConfigDir } = readProjectFile(projectDir);
+    const stackFile = path.join(stackConfigDir, `Pulumi.${stack}.yaml`);
     const stackDocument = readYaml(stackFile);
     if (stackDocument !== null && stackDocument !== undefined && !isRecord(stackDocument)) {
         throw new StackFileError(`${stackFile} must be a mapping with a config: section`);
@@ -143,10 +171,56 @@ export function readStackFiles(projectDir: string, stack: string): StackFiles {
     if (stackConfig !== undefined && stackConfig !== null && !isRecord(stackConfig)) {
         throw new StackFileError(`${stackFile}: config: must be a mapping of keys to values`);
     }
+    const environments = stackEnvironments(isRecord(stackDocument) ? stackDocument.environment : undefined);
+    const escRead = options.esc === true && environments.imports.length > 0;
+    if (escRead) {
+        let escValues: Map<string, unknown>;
+        try {
+            escValues = readEscPulumiConfig(environments.imports);
+        } catch (error) {
+            throw new StackFileError(`${stackFile}: ${(error as Error).message}`);
+        }
+        for (const [key, value] of escValues) {
+            values.set(fullKey(key, namespace), value);
+        }
+    }
+    const stackKeys: string[] = [];
     for (const [key, value] of Object.entries(isRecord(stackConfig) ? stackConfig : {})) {
+        stackKeys.push(fullKey(key, namespace));
         values.set(fullKey(key, namespace), value);
     }
-    return { projectDir, namespace, stackFile, ...rawConfigFromValues(namespace, values) };
+    return { projectDir, namespace, stackFile, environments, escRead, stackKeys, ...rawConfigFromValues(namespace, values) };
+}
+
+/** Notes and hints for a stack file that imports ESC environments, which an offline evaluation cannot read. */
+function escNotes(files: StackFiles): string[] {
+    const environments = files.environments;
+    if (environments === undefined || (environments.imports.length === 0 && !environments.inlineValues)) {
+        return [];
+    }
+    const file = path.basename(files.stackFile);
+    const names = environments.imports.join(", ");
+    if (files.escRead === true) {
+        return [`${file}: values of ESC environment(s) ${names} were read with pulumi env open (secrets not shown)` +
+            (environments.inlineValues ? "; its inline environment values were not (pulumi env open opens named environments only)" : "")];
+    }
+    return [`${file} imports Pulumi ESC environment(s) ${names || "(inline definition)"}: their values come from Pulumi ESC, ` +
+        "which this offline evaluation cannot read; pass --esc to read them with pulumi env open (Pulumi CLI and login needed)"];
+}
+
+/** "is required" problems of keys the stack file does not set, when ESC environments could set them. */
+function withEscHints(files: StackFiles, problems: readonly ConfigProblem[]): ConfigProblem[] {
+    const imports = files.environments?.imports ?? [];
+    if (imports.length === 0 || files.escRead === true) {
+        return [...problems];
+    }
+    const setKeys = new Set(files.stackKeys ?? []);
+    return problems.map(problem => {
+        const key = fullKey(problem.path.split(/[.[]/)[0] ?? problem.path, files.namespace);
+        return problem.message.startsWith("is required") && !setKeys.has(key)
+            ? { ...problem, message: `${problem.message}; it may come from ESC environment ${imports.join(" or ")}, which offline evaluation cannot read (pass --esc to read it)` }
+            : problem;
+    });
 }
 
 export interface OfflineStackOptions {
@@ -164,13 +238,13 @@ export type OfflineStack =
     | { ok: false; files: StackFiles; message: string };
 
 /** Validates the stack files with the program's own `validateConfig`, for the given account. */
-export function evaluateStackOffline(projectDir: string, stack: string, options: OfflineStackOptions): OfflineStack {
-    return evaluateStackFiles(readStackFiles(projectDir, stack), options);
+export function evaluateStackOffline(projectDir: string, stack: string, options: OfflineStackOptions & ReadStackOptions): OfflineStack {
+    return evaluateStackFiles(readStackFiles(projectDir, stack, options), options);
 }
 
 /** Validates already-read stack config (a stack file, or a rollout target's merged config) with `validateConfig`. */
 export function evaluateStackFiles(files: StackFiles, options: OfflineStackOptions): OfflineStack {
-    const notes: string[] = [];
+    const notes: string[] = escNotes(files);
     const secretConfig = files.raw.secretConfig;
     const raw: RawConfig = !options.assumeUnsetSecrets ? files.raw : {
         ...files.raw,
@@ -190,7 +264,8 @@ export function evaluateStackFiles(files: StackFiles, options: OfflineStackOptio
         : undefined;
     const result = validateConfig(files.namespace, raw, caller);
     if (!result.ok) {
-        return { ok: false, files, message: formatProblems(files.namespace, result.problems) };
+        const message = formatProblems(files.namespace, withEscHints(files, result.problems));
+        return { ok: false, files, message: [message, ...escNotes(files).map(note => `note: ${note}`)].join("\n") };
     }
     for (const key of files.encryptedKeys) {
         notes.push(`${key} is encrypted in ${path.basename(files.stackFile)}; its shape was not checked offline`);

@@ -1,10 +1,10 @@
 // The check engine: scan a workflow (directory or .zip), resolve every container reference through a map, report.
 import { RegistryLocation } from "../policy-pack/rules/ecr-naming";
 import { ContainerRegistryMapJson } from "../policy-pack/rules/image-resolution";
-import { scanWorkflow } from "../workflow-parsers";
+import { ParseProblem, scanWorkflow } from "../workflow-parsers";
 import { evaluateReference } from "./evaluate-reference";
 import { FixContext } from "./fix-text";
-import { CheckReport, CheckSummary, FixStyle, ImageResult } from "./types";
+import { CheckProblem, CheckReport, CheckSummary, FixStyle, ImageResult } from "./types";
 
 export interface CheckOptions {
     /** How fixes are written (default: stack-file YAML). */
@@ -32,8 +32,14 @@ export async function checkWorkflow(root: string, map: ContainerRegistryMapJson,
         workflow: root,
         images,
         summary: summarize(images),
-        problems: scan.problems.map(p => (p.line !== undefined ? { file: p.file, line: p.line, message: p.message } : { file: p.file, message: p.message })),
+        problems: scan.problems.map(asCheckProblem),
+        warnings: scan.warnings.map(asCheckProblem),
+        importsOutsideRoot: scan.outsideRoot,
     };
+}
+
+function asCheckProblem(p: ParseProblem): CheckProblem {
+    return p.line !== undefined ? { file: p.file, line: p.line, message: p.message } : { file: p.file, message: p.message };
 }
 
 export function summarize(images: readonly ImageResult[]): CheckSummary {
@@ -57,11 +63,14 @@ export function countFindings(report: CheckReport): FindingCounts {
     return { errors: all.filter(f => f.severity === "error").length, warnings: all.filter(f => f.severity === "warning").length };
 }
 
-/** 2 when a file could not be parsed (bad input), 1 when a run would fail (or any warning with strict), else 0. */
+/**
+ * 2 when a file could not be parsed or an import is missing (bad input), 1 when a run would fail (or, with strict,
+ * on any warning, a scan warning such as a remote import included), else 0.
+ */
 export function exitCodeFor(report: CheckReport, strict: boolean): 0 | 1 | 2 {
     if (report.problems.length > 0) {
         return 2;
     }
     const { errors, warnings } = countFindings(report);
-    return errors > 0 || (strict && warnings > 0) ? 1 : 0;
+    return errors > 0 || (strict && (warnings > 0 || report.warnings.length > 0)) ? 1 : 0;
 }

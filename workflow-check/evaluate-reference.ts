@@ -14,6 +14,10 @@ export interface EvaluationContext {
 }
 
 const LIBRARY_RULE = "ECR User Guide pull-through-cache-working.html: \"For Docker Hub official images, the /library prefix must be included\"";
+const OFFICIAL_IMAGE_EVIDENCE = "AWS documents nothing on how HealthOmics treats a Docker Hub official image written without library/; "
+    + "Docker's normalization adds library/, HealthOmics' ImageDetails \"transforms the URI to the corresponding ECR path, using the pull-through cache mapping rules\", "
+    + "and AWS's HealthOmics MCP server normalizes ubuntu:latest to registry-1.docker.io/library/ubuntu:latest";
+const WDL_CONTAINER_RULE = "WDL 1.1 SPEC.md, runtime \"container\": \"An execution engine should ignore any URI with a protocol it does not support\"";
 
 function normalizeOrUndefined(image: string): string | undefined {
     const parsed = parseImageReference(image);
@@ -30,7 +34,7 @@ function withDefaultRegistry(value: string, defaultRegistry: string | undefined)
 /** The image as written: the string itself for a plain literal (`"ubuntu:22.04"` → `ubuntu:22.04`), else the source text. */
 function asWritten(found: ContainerReference): string {
     const text = found.image;
-    const quoted = text.length >= 2 && (text[0] === '"' || text[0] === "'") && text[text.length - 1] === text[0];
+    const quoted = text.length >= 2 && (text.startsWith('"') || text.startsWith("'")) && text.endsWith(text[0]);
     return quoted && text.slice(1, -1) === found.value ? found.value : text;
 }
 
@@ -45,7 +49,23 @@ function imageResult(found: ContainerReference, outcome: Outcome): ImageResult {
     };
 }
 
+/** A WDL 1.1 container URI such as `https://gcr.io/...`: ignored, as the spec says; an error only when no entry is left. */
+function ignoredUri(found: ContainerReference, protocol: string): ImageResult {
+    const others = found.otherEntries ?? 0;
+    return imageResult(found, {
+        reference: null, pinned: null, resolved: null, via: null, status: "ignored",
+        findings: others > 0 ? [] : [{
+            severity: "error",
+            message: `a ${protocol}:// container URI is not a Docker image reference, and HealthOmics pulls Docker images only (no protocol, or docker://); an engine ignores a URI whose protocol it does not support (${WDL_CONTAINER_RULE}), and this container names no other image, so the task would fail`,
+            fix: "add a Docker image reference to the task's container (a registry/repository:tag string, or an array that includes one)",
+        }],
+    });
+}
+
 export function evaluateReference(found: ContainerReference, context: EvaluationContext): ImageResult {
+    if (found.ignoredProtocol !== undefined) {
+        return ignoredUri(found, found.ignoredProtocol);
+    }
     if (found.value === null) {
         return imageResult(found, {
             reference: null, pinned: null, resolved: null, via: null, status: "unresolvable",
@@ -109,12 +129,14 @@ function resolutionFindings(reference: ImageReference, result: ResolutionResult,
                 fix: "copy the image into this account's private ECR in the run's Region (or into a registry HealthOmics can serve) and refer to it there, or map it there with an imageMappings entry",
             });
             break;
-        case "missing-library":
-            findings.push({
-                severity: "error",
-                message: `Docker Hub official image written without library/: HealthOmics would pull ${resolution.wouldResolveTo}, which the pull-through cache never has (${LIBRARY_RULE}); the run would fail`,
-                fix: `write it as ${resolution.writeAs}\nor ${imageMappingFix(resolution.imageMapping, context.fix)}`,
-            });
+        case "registry-mapping":
+            if (resolution.officialImage !== undefined) {
+                findings.push({
+                    severity: "warning",
+                    message: `Docker Hub official image written without library/: resolved as ${resolution.resolved}, under library/ where the pull-through cache keeps official images (${LIBRARY_RULE}); ${OFFICIAL_IMAGE_EVIDENCE}`,
+                    fix: `to make it certain, write it as ${resolution.officialImage.writeAs}\nor ${imageMappingFix(resolution.officialImage.imageMapping, context.fix)}`,
+                });
+            }
             break;
         default:
             break;

@@ -10,7 +10,9 @@ export interface TableOptions {
     color: boolean;
 }
 
-const STATUS_STYLE: Readonly<Record<ImageStatus, Style>> = { mapped: "green", unmapped: "red", unresolvable: "yellow", invalid: "red" };
+const STATUS_STYLE: Readonly<Record<ImageStatus, Style>> = {
+    mapped: "green", unmapped: "red", unresolvable: "yellow", invalid: "red", ignored: "gray",
+};
 const SEVERITY_STYLE: Readonly<Record<Severity, Style>> = { error: "red", warning: "yellow" };
 
 function indent(text: string, prefix: string): string {

@@ -2,7 +2,8 @@
 import { WorkflowLanguage } from "../workflow-parsers/types";
 
 export type Severity = "error" | "warning";
-export type ImageStatus = "mapped" | "unmapped" | "unresolvable" | "invalid";
+/** `ignored`: a WDL 1.1 container URI with a protocol other than docker://, which an engine ignores. */
+export type ImageStatus = "mapped" | "unmapped" | "unresolvable" | "invalid" | "ignored";
 
 export interface Finding {
     severity: Severity;
@@ -45,6 +46,10 @@ export interface CheckReport {
     images: ImageResult[];
     summary: CheckSummary;
     problems: CheckProblem[];
+    /** What the scan did not follow (remote WDL imports, symbolic links out of the root): not checked. */
+    warnings: CheckProblem[];
+    /** Files reached through WDL imports outside the workflow root (relative to it): the definition zip must carry them. */
+    importsOutsideRoot: string[];
 }
 
 /** How fixes are written: entries for the stack file (YAML), or entries for a map JSON given with --map. */

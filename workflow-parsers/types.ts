@@ -26,6 +26,13 @@ export interface ContainerReference {
     profiles?: string[];
     /** The reference comes only from test configuration (e.g. a `test` profile's config). */
     testOnly?: boolean;
+    /**
+     * A WDL 1.1 container URI with a protocol other than docker:// (e.g. `https` for `https://gcr.io/...`): an engine
+     * ignores a URI whose protocol it does not support (WDL 1.1 SPEC.md, "container"), so it is not pulled.
+     */
+    ignoredProtocol?: string;
+    /** With ignoredProtocol: how many other entries of the same `container` array an engine can still use. */
+    otherEntries?: number;
     /** Nextflow `docker.registry` in force for this reference (e.g. "quay.io"). */
     defaultRegistry?: string;
 }
@@ -38,13 +45,22 @@ export interface ParseProblem {
 
 export interface WorkflowScan {
     references: ContainerReference[];
+    /** Files that cannot be parsed, and WDL imports that are missing (bad input). */
     problems: ParseProblem[];
+    /** What was not followed: remote WDL imports, symbolic links out of the root or round a loop. */
+    warnings: ParseProblem[];
+    /** Files reached through WDL imports that lie outside the workflow root (`../...`): the definition zip must carry them. */
+    outsideRoot: string[];
+    /** Workflow files scanned, imported ones included. */
     files: number;
 }
 
 /** Thrown by a language scanner for a malformed file; becomes a ParseProblem for that file. */
 export class SyntaxProblem extends Error {
-    constructor(message: string, readonly line?: number) {
+    constructor(
+        message: string,
+        readonly line?: number,
+    ) {
         super(message);
         this.name = "SyntaxProblem";
     }

@@ -7,9 +7,11 @@ import { ContainerRegistryMapJson } from "../../policy-pack/rules/image-resoluti
 import { checkWorkflow, CheckOptions, exitCodeFor } from "../../workflow-check/check-workflow";
 import { formatTable } from "../../workflow-check/format-table";
 import { locationFromMap, readMapFile } from "../../workflow-check/map-file";
+import { addOnlineOptions, formatOnline, OnlineFlags, parseOnlineFlags, runOnline, StackContext } from "./check-online";
+import { progressLine } from "./progress-line";
 import { checkAccountOption, EXIT_BAD_INPUT, loadStackDocuments, loadStackFiles, PLACEHOLDER_ACCOUNT, PLACEHOLDER_VALIDATION_NOTE, projectDirFrom } from "./render";
 
-interface CheckFlags {
+interface CheckFlags extends OnlineFlags {
     map?: string;
     stack?: string;
     account?: string;
@@ -17,6 +19,7 @@ interface CheckFlags {
     format: "table" | "json";
     strict?: boolean;
     project?: string;
+    esc?: boolean;
 }
 
 interface MapSource {
@@ -24,6 +27,8 @@ interface MapSource {
     location: RegistryLocation;
     options: CheckOptions;
     notes: string[];
+    /** With --stack: what was read, for check --online (credentials, --write). */
+    stack?: StackContext;
 }
 
 const PLACEHOLDER_REGION = "us-east-1";
@@ -35,7 +40,7 @@ async function fromStack(flags: CheckFlags & { stack: string }): Promise<MapSour
     }
     const { evaluateStackOffline } = await loadStackFiles();
     const accountIsPlaceholder = flags.account === undefined;
-    const evaluated = evaluateStackOffline(projectDir, flags.stack, { account: flags.account ?? PLACEHOLDER_ACCOUNT, assumeUnsetSecrets: true });
+    const evaluated = evaluateStackOffline(projectDir, flags.stack, { account: flags.account ?? PLACEHOLDER_ACCOUNT, assumeUnsetSecrets: true, esc: flags.esc === true });
     if (!evaluated.ok) {
         process.stderr.write(`${evaluated.message}\n${accountIsPlaceholder ? `${PLACEHOLDER_VALIDATION_NOTE}\n` : ""}`);
         return undefined;
@@ -43,7 +48,13 @@ async function fromStack(flags: CheckFlags & { stack: string }): Promise<MapSour
     const { config } = evaluated;
     const defaultMap = (await loadStackDocuments()).renderStack(config).maps[0];
     const { account, region, partition } = config.target;
+    const { files } = evaluated;
     return {
+        stack: {
+            projectDir, name: flags.stack, namespace: files.namespace, stackFile: files.stackFile, config,
+            readableSecret: key => { const entry = files.raw.secretConfig(key); return entry?.readable === true ? entry.value : undefined; },
+            effective: { imageMappings: files.raw.imageMappings, maps: files.raw.maps },
+        },
         map: defaultMap.map,
         location: { account, region, partition },
         options: { fixStyle: "stack-yaml", namespace: evaluated.files.namespace, stackFile: path.basename(evaluated.files.stackFile) },
@@ -79,32 +90,13 @@ function fromMapFile(flags: CheckFlags & { map: string }): MapSource | undefined
     };
 }
 
-/** A progress line on stderr, only on a terminal, at most ten times a second. */
-function progressReporter(): { onProgress?: CheckOptions["onProgress"]; done(): void } {
-    if (!process.stderr.isTTY) {
-        return { done: () => undefined };
-    }
-    let last = 0;
-    let shown = false;
-    return {
-        onProgress(done, total) {
-            const now = Date.now();
-            if (now - last >= 100 || done === total) {
-                last = now;
-                shown = true;
-                process.stderr.write(`\rscanning workflow files: ${done}/${total}`);
-            }
-        },
-        done() {
-            if (shown) {
-                process.stderr.write("\r\x1b[2K");
-            }
-        },
-    };
-}
-
 async function check(workflow: string, flags: CheckFlags): Promise<number> {
     if (!checkAccountOption(flags.account)) {
+        return EXIT_BAD_INPUT;
+    }
+    const online = parseOnlineFlags(flags, flags.stack);
+    if (!online.ok) {
+        process.stderr.write(`${online.message}\n`);
         return EXIT_BAD_INPUT;
     }
     if (flags.map === undefined && flags.stack === undefined) {
@@ -113,7 +105,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     }
     let source: MapSource | undefined;
     try {
-        source = flags.stack !== undefined ? await fromStack({ ...flags, stack: flags.stack }) : fromMapFile({ ...flags, map: flags.map as string });
+        source = flags.stack !== undefined ? await fromStack({ ...flags, stack: flags.stack }) : fromMapFile({ ...flags, map: flags.map ?? "" });
     } catch (error) {
         if (error instanceof Error && error.name === "StackFileError") {
             process.stderr.write(`${error.message}\n`);
@@ -131,7 +123,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     for (const note of [...new Set(source.notes)]) {
         process.stderr.write(`note: ${note}\n`);
     }
-    const progress = progressReporter();
+    const progress = progressLine("scanning workflow files");
     let report;
     try {
         report = await checkWorkflow(workflow, source.map, source.location, { ...source.options, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
@@ -144,15 +136,24 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     for (const problem of report.problems) {
         process.stderr.write(`error: ${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}: cannot be parsed: ${problem.message}\n`);
     }
+    for (const warning of report.warnings) {
+        process.stderr.write(`warning: ${warning.file}${warning.line !== undefined ? `:${warning.line}` : ""}: ${warning.message}\n`);
+    }
+    if (report.importsOutsideRoot.length > 0) {
+        process.stderr.write(`note: ${report.importsOutsideRoot.length} imported file(s) lie outside ${workflow}; the definition zip must carry them `
+            + `(zip from a folder that holds them all):\n${report.importsOutsideRoot.map(file => `  ${file}\n`).join("")}`);
+    }
+    const outcome = flags.online === true ? await runOnline(report, source.map, flags, online, source.stack) : undefined;
+    const onlineJson = outcome !== undefined ? { online: { ...outcome.online, ...(outcome.pins !== undefined ? { pins: outcome.pins } : {}) } } : {};
     process.stdout.write(flags.format === "json"
-        ? `${JSON.stringify(report, null, 2)}\n`
-        : formatTable(report, { color: process.stdout.isTTY === true }));
-    return exitCodeFor(report, flags.strict === true);
+        ? `${JSON.stringify({ ...report, ...onlineJson }, null, 2)}\n`
+        : formatTable(report, { color: process.stdout.isTTY }) + (outcome !== undefined ? formatOnline(outcome.online) + outcome.tableText : ""));
+    return outcome?.failed === true ? EXIT_BAD_INPUT : exitCodeFor(report, flags.strict === true);
 }
 
 export function registerCheck(program: Command): void {
-    program.command("check")
-        .description("resolve every container of a WDL, Nextflow or CWL workflow through a HealthOmics container registry map, offline")
+    const command = program.command("check")
+        .description("resolve every container of a WDL, Nextflow or CWL workflow through a HealthOmics container registry map (offline; --online also asks the upstream registries)")
         .argument("<workflow>", "workflow directory, or a .zip as given to aws omics create-workflow --definition-zip")
         .addOption(new Option("--map <file.json>", "a container registry map JSON file").conflicts("stack"))
         .option("--stack <name>", "the default map of this stack (Pulumi.yaml defaults + Pulumi.<name>.yaml)")
@@ -161,7 +162,9 @@ export function registerCheck(program: Command): void {
         .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
         .option("--strict", "exit 1 on warnings too (unpinned or unresolvable images)")
         .option("--project <dir>", "with --stack: the Pulumi project directory (default: the nearest with Pulumi.yaml)")
+        .option("--esc", "with --stack: read the stack's Pulumi ESC environments with `pulumi env open` (Pulumi CLI and login)")
         .action(async (workflow: string, flags: CheckFlags) => {
             process.exitCode = await check(workflow, flags);
         });
+    addOnlineOptions(command);
 }

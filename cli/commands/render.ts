@@ -21,6 +21,7 @@ interface RenderOptions {
     account?: string;
     out?: string;
     project?: string;
+    esc?: boolean;
 }
 
 /** The project directory (Pulumi.yaml) from --project or the working directory upwards; undefined after reporting. */
@@ -55,7 +56,7 @@ async function render(options: RenderOptions): Promise<number> {
     const accountIsPlaceholder = options.account === undefined;
     let evaluated: ReturnType<StackFilesModule["evaluateStackOffline"]>;
     try {
-        evaluated = evaluateStackOffline(projectDir, options.stack, { account: options.account ?? PLACEHOLDER_ACCOUNT, assumeUnsetSecrets: true });
+        evaluated = evaluateStackOffline(projectDir, options.stack, { account: options.account ?? PLACEHOLDER_ACCOUNT, assumeUnsetSecrets: true, esc: options.esc === true });
     } catch (error) {
         if (error instanceof StackFileError) {
             process.stderr.write(`${error.message}\n`);
@@ -122,6 +123,7 @@ export function registerRender(program: Command): void {
         .addOption(new Option("--account <id>", `12-digit AWS account id (default: placeholder ${PLACEHOLDER_ACCOUNT}, flagged)`))
         .option("--out <dir>", "output directory (default: render/<stack>/)")
         .option("--project <dir>", "the Pulumi project directory (default: the nearest with Pulumi.yaml)")
+        .option("--esc", "read the stack's Pulumi ESC environments with `pulumi env open` (Pulumi CLI and login)")
         .action(async (options: RenderOptions) => {
             process.exitCode = await render(options);
         });

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import { parseDocument } from "yaml";
 import { RolloutRefusal } from "./problems";
-import { RESERVED_CONFIG_KEYS, describePath, schemaProblems } from "./schema";
+import { RESERVED_CONFIG_KEYS, describePath, schemaReport } from "./schema";
 import { malformedMarkerPaths } from "./secret-values";
 import { ConfigMap, RolloutFile, RolloutTarget, TargetCredentials } from "./types";
 
@@ -15,10 +15,13 @@ interface RawTarget {
     sessionName?: string;
     regions: string[];
     config?: ConfigMap;
+    regionConfig?: Record<string, ConfigMap>;
+    environments?: string[];
 }
 
 interface RawRolloutFile {
     config?: ConfigMap;
+    environments?: string[];
     targets: RawTarget[];
 }
 
@@ -38,6 +41,12 @@ function configProblems(config: ConfigMap | undefined, where: string): string[] 
 function targetProblems(target: RawTarget, index: number, document: unknown): string[] {
     const where = describePath(`/targets/${index}`, document);
     const problems = configProblems(target.config, `${where}.config`);
+    for (const [region, config] of Object.entries(target.regionConfig ?? {})) {
+        problems.push(...configProblems(config, `${where}.regionConfig.${region}`));
+        if (!target.regions.includes(region)) {
+            problems.push(`${where}.regionConfig.${region}: ${region} is not one of the target's regions (${target.regions.join(", ")})`);
+        }
+    }
     const hasProfile = target.profile !== undefined;
     const hasRole = target.roleArn !== undefined;
     if (hasProfile === hasRole) {
@@ -53,15 +62,19 @@ function targetProblems(target: RawTarget, index: number, document: unknown): st
     return problems;
 }
 
-function duplicateAliasProblems(targets: RawTarget[]): string[] {
+function duplicateAliasProblems(targets: readonly unknown[]): string[] {
     const seen = new Map<string, number>();
     const problems: string[] = [];
     targets.forEach((target, index) => {
-        const first = seen.get(target.alias);
+        const alias = (target as { alias?: unknown } | null)?.alias;
+        if (typeof alias !== "string") {
+            return;
+        }
+        const first = seen.get(alias);
         if (first !== undefined) {
-            problems.push(`targets[${index}].alias: "${target.alias}" is already the alias of targets[${first}]; aliases name stacks and must be unique`);
+            problems.push(`targets[${index}].alias: "${alias}" is already the alias of targets[${first}]; aliases name stacks and must be unique`);
         } else {
-            seen.set(target.alias, index);
+            seen.set(alias, index);
         }
     });
     return problems;
@@ -76,38 +89,71 @@ function credentialsOf(target: RawTarget): TargetCredentials {
             ...(target.sessionName !== undefined ? { sessionName: target.sessionName } : {}),
         };
     }
-    return { kind: "profile", profile: target.profile as string };
+    // The rules above make sure a target without roleArn has a profile.
+    return { kind: "profile", profile: target.profile ?? "" };
+}
+
+export interface CheckedRolloutFile {
+    /** The file with only the targets that passed every check of this module. */
+    file: RolloutFile;
+    /** Every problem of the file: schema and the rules a schema cannot say, all at once. */
+    problems: string[];
+    /** False when the shared part (root shape, `config`, `environments`) has a problem: per-stack checks are skipped. */
+    sharedValid: boolean;
+}
+
+/**
+ * Checks a parsed rollout document: the schema, then the file's own rules on every target that passed the schema
+ * (and the duplicate-alias rule on all), so that a file with several mistakes is reported in one run.
+ */
+export function checkRolloutDocument(document: unknown): CheckedRolloutFile {
+    const schema = schemaReport(document);
+    const root = (typeof document === "object" && document !== null && !Array.isArray(document) ? document : {}) as Partial<RawRolloutFile>;
+    const rawTargets: unknown[] = Array.isArray(root.targets) ? root.targets : [];
+    const validTargets = rawTargets
+        .map((target, index) => ({ target: target as RawTarget, index }))
+        .filter(({ index }) => !schema.invalidTargets.has(index));
+    const targetRuleProblems = validTargets.map(({ target, index }) => ({ index, problems: targetProblems(target, index, document) }));
+    const sharedProblems = schema.invalidShared ? [] : configProblems(root.config, "config");
+    const problems = [
+        ...schema.problems,
+        ...sharedProblems,
+        ...targetRuleProblems.flatMap(entry => entry.problems),
+        ...duplicateAliasProblems(rawTargets),
+    ];
+    const passing = new Set(targetRuleProblems.filter(entry => entry.problems.length === 0).map(entry => entry.index));
+    const shared = schema.invalidShared ? {} : root.config ?? {};
+    const sharedEnvironments = schema.invalidShared ? [] : root.environments ?? [];
+    return {
+        file: {
+            config: shared,
+            environments: [...sharedEnvironments],
+            targets: validTargets.filter(({ index }) => passing.has(index)).map(({ target }): RolloutTarget => ({
+                alias: target.alias,
+                accountId: target.accountId,
+                credentials: credentialsOf(target),
+                regions: [...target.regions],
+                config: target.config ?? {},
+                regionConfig: target.regionConfig ?? {},
+                environments: [...new Set([...sharedEnvironments, ...(target.environments ?? [])])],
+            })),
+        },
+        problems,
+        sharedValid: !schema.invalidShared && sharedProblems.length === 0,
+    };
 }
 
 /** Validates a parsed rollout document; throws RolloutRefusal listing every problem. */
 export function validateRolloutDocument(document: unknown): RolloutFile {
-    const fromSchema = schemaProblems(document);
-    if (fromSchema.length > 0) {
-        throw new RolloutRefusal(fromSchema);
+    const checked = checkRolloutDocument(document);
+    if (checked.problems.length > 0) {
+        throw new RolloutRefusal(checked.problems);
     }
-    const raw = document as RawRolloutFile;
-    const problems = [
-        ...configProblems(raw.config, "config"),
-        ...raw.targets.flatMap((target, index) => targetProblems(target, index, document)),
-        ...duplicateAliasProblems(raw.targets),
-    ];
-    if (problems.length > 0) {
-        throw new RolloutRefusal(problems);
-    }
-    return {
-        config: raw.config ?? {},
-        targets: raw.targets.map((target): RolloutTarget => ({
-            alias: target.alias,
-            accountId: target.accountId,
-            credentials: credentialsOf(target),
-            regions: [...target.regions],
-            config: target.config ?? {},
-        })),
-    };
+    return checked.file;
 }
 
-/** Reads rollout.yaml (YAML 1.2) and validates it. */
-export function loadRolloutFile(file: string): RolloutFile {
+/** Reads rollout.yaml (YAML 1.2); throws RolloutRefusal when it cannot be read or parsed. */
+export function readRolloutDocument(file: string): unknown {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
@@ -118,8 +164,14 @@ export function loadRolloutFile(file: string): RolloutFile {
     if (document.errors.length > 0) {
         throw new RolloutRefusal(document.errors.map(error => `${file}: ${error.message}`));
     }
+    return document.toJS();
+}
+
+/** Reads rollout.yaml (YAML 1.2) and validates it. */
+export function loadRolloutFile(file: string): RolloutFile {
+    const document = readRolloutDocument(file);
     try {
-        return validateRolloutDocument(document.toJS());
+        return validateRolloutDocument(document);
     } catch (error) {
         if (error instanceof RolloutRefusal) {
             throw new RolloutRefusal(error.problems.map(problem => `${file}: ${problem}`));

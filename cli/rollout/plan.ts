@@ -35,11 +35,15 @@ export function awsConfigOf(accountId: string, region: string, credentials: Targ
     return config;
 }
 
-/** The stack config of one target in one region: shared config, then the target's own keys (each replaces the shared key whole), then AWS settings. */
+/**
+ * The stack config of one target in one region: shared config, then the target's own keys, then its `regionConfig` for
+ * the region (each replaces the key before it whole), then AWS settings.
+ */
 export function stackConfigOf(shared: ConfigMap, target: RolloutTarget, region: string, projectName: string): ConfigMap {
     return {
         ...qualify(shared, projectName),
         ...qualify(target.config, projectName),
+        ...qualify(target.regionConfig[region] ?? {}, projectName),
         ...awsConfigOf(target.accountId, region, target.credentials),
     };
 }
@@ -64,8 +68,33 @@ function sameAccountRegionProblems(stacks: PlannedStack[]): string[] {
     return problems;
 }
 
-/** Every stack of the rollout file, in file order; refuses same account+region pairs. */
-export function planStacks(file: RolloutFile, projectName: string): PlannedStack[] {
+/**
+ * Refuses a workflow bucket granted to stacks in more than one region. A bucket lives in one region, and HealthOmics
+ * reads a run's inputs and writes its outputs in its own Region only: "The input and output locations must be in the
+ * same Region as the workflow" (AWS HealthOmics User Guide, "HealthOmics workflow definition requirements",
+ * https://docs.aws.amazon.com/omics/latest/dev/workflow-defn-requirements.html). So at least one of the grants is for a
+ * bucket that region's runs cannot use: give each region its own bucket.
+ */
+export function bucketRegionProblems(stacks: readonly PlannedStack[], projectName: string): string[] {
+    const byBucket = new Map<string, Map<string, string[]>>();
+    for (const stack of stacks) {
+        const buckets = stack.config[qualifyKey("workflowBuckets", projectName)];
+        for (const bucket of Array.isArray(buckets) ? buckets.filter((item): item is string => typeof item === "string") : []) {
+            const regions = byBucket.get(bucket) ?? new Map<string, string[]>();
+            regions.set(stack.region, [...(regions.get(stack.region) ?? []), stack.stackName]);
+            byBucket.set(bucket, regions);
+        }
+    }
+    return [...byBucket.entries()].filter(([, regions]) => regions.size > 1).map(([bucket, regions]) =>
+        `workflowBuckets: bucket "${bucket}" is granted in ${regions.size} regions (` +
+        [...regions.entries()].map(([region, names]) => `${region}: ${names.join(", ")}`).join("; ") +
+        "); an S3 bucket is in one region and HealthOmics reads run inputs and writes outputs only in the run's own Region " +
+        "(HealthOmics User Guide, workflow definition requirements): give each region's stack a bucket of that region " +
+        "(a target's regionConfig.<region>.workflowBuckets)");
+}
+
+/** Every stack of the rollout file, in file order, with the problems of the plan (same account and region, buckets). */
+export function planStacksChecked(file: RolloutFile, projectName: string): { stacks: PlannedStack[]; problems: string[] } {
     const stacks = file.targets.flatMap(target => target.regions.map((region): PlannedStack => ({
         stackName: stackNameOf(target.alias, region),
         alias: target.alias,
@@ -73,8 +102,14 @@ export function planStacks(file: RolloutFile, projectName: string): PlannedStack
         region,
         credentials: target.credentials,
         config: stackConfigOf(file.config, target, region, projectName),
+        environments: [...target.environments],
     })));
-    const problems = sameAccountRegionProblems(stacks);
+    return { stacks, problems: [...sameAccountRegionProblems(stacks), ...bucketRegionProblems(stacks, projectName)] };
+}
+
+/** Every stack of the rollout file, in file order; refuses same account+region pairs and multi-region buckets. */
+export function planStacks(file: RolloutFile, projectName: string): PlannedStack[] {
+    const { stacks, problems } = planStacksChecked(file, projectName);
     if (problems.length > 0) {
         throw new RolloutRefusal(problems);
     }

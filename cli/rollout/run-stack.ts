@@ -1,6 +1,9 @@
-// Runs one stack through the Pulumi Automation API: create or select it, write its config, then preview, up or destroy
-// with the policy pack. Turns every outcome into a StackRunResult; writes the stack's log as it goes.
-import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+// Runs one stack through the Pulumi Automation API: create or select it, write its config and attach its ESC
+// environments, then preview, up or destroy with the policy pack. With `remote`, the stack runs on Pulumi Deployments
+// through RemoteWorkspace: its config and environments are written by pre-run commands in the deployment (the
+// Deployments "pre-run commands" setting: "Generate configuration files", pulumi.com/docs/deployments/concepts/settings/
+// pre-run-commands/), and only plain values go there. Turns every outcome into a StackRunResult; writes the log.
+import { EngineEvent, LocalWorkspace, PulumiCommand, RemoteStack, RemoteWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { configJsonOf } from "./config-json";
 import { setSecretConfig } from "./secret-config";
 import { Mutex } from "./pool";
@@ -21,6 +24,44 @@ export interface StackRunContext {
      * both are run one stack at a time; the long operations (preview, up, destroy) run in parallel.
      */
     setupLock: Mutex;
+    /** Run on Pulumi Deployments from this Git repository instead of the local project. */
+    remote?: RemoteSource;
+}
+
+export interface RemoteSource {
+    url: string;
+    branch: string;
+    /** The project's folder inside the repository. */
+    projectPath?: string;
+    /** The Pulumi Cloud organization of the stacks (remote stack names are fully qualified: org/project/stack). */
+    organization: string;
+    projectName: string;
+}
+
+/** `org/project/stack`, as RemoteWorkspace requires. */
+export function remoteStackName(remote: RemoteSource, stackName: string): string {
+    return `${remote.organization}/${remote.projectName}/${stackName}`;
+}
+
+/** A POSIX shell single-quoted word (each pre-run command line runs in its own shell). */
+function shellQuote(text: string): string {
+    return `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/** The pre-run commands that write a remote stack's config (plain values only) and attach its ESC environments. */
+export function remotePreRunCommands(planned: PlannedStack, remote: RemoteSource, env: NodeJS.ProcessEnv): string[] {
+    const name = remoteStackName(remote, planned.stackName);
+    const config = configJsonOf(planned.config, env);
+    if (Object.values(config).some(entry => entry.secret)) {
+        // Refused before any stack runs (orchestrate.ts); this guards the rule where it matters.
+        throw new Error("a remote stack's config must not hold secrets; attach them through ESC environments");
+    }
+    return [
+        `pulumi config set-all --stack ${shellQuote(name)} --json ${shellQuote(JSON.stringify(config))}`,
+        ...(planned.environments.length > 0
+            ? [`pulumi config env add ${planned.environments.map(shellQuote).join(" ")} --stack ${shellQuote(name)} --yes`]
+            : []),
+    ];
 }
 
 class EventTally {
@@ -37,9 +78,39 @@ class EventTally {
             }
         }
         if (event.summaryEvent) {
-            this.changes = { ...event.summaryEvent.resourceChanges } as Record<string, number>;
+            this.changes = { ...event.summaryEvent.resourceChanges };
         }
     };
+}
+
+/** Attaches the stack's ESC environments that are not attached yet (`config env ls`, then `config env add`). */
+async function attachEnvironments(stack: Stack, planned: PlannedStack, log: StackLog): Promise<void> {
+    if (planned.environments.length === 0) {
+        return;
+    }
+    const attached = new Set(await stack.listEnvironments());
+    const missing = planned.environments.filter(name => !attached.has(name));
+    if (missing.length > 0) {
+        await stack.addEnvironments(...missing);
+    }
+    log.line(`ESC environments: ${planned.environments.join(", ")}${missing.length > 0 ? ` (attached now: ${missing.join(", ")})` : " (already attached)"}`);
+}
+
+async function openRemoteStack(planned: PlannedStack, operation: Operation, context: StackRunContext & { remote: RemoteSource }, log: StackLog): Promise<RemoteStack> {
+    const { remote } = context;
+    const args = {
+        stackName: remoteStackName(remote, planned.stackName),
+        url: remote.url,
+        branch: remote.branch,
+        ...(remote.projectPath !== undefined ? { projectPath: remote.projectPath } : {}),
+    };
+    const options = { preRunCommands: remotePreRunCommands(planned, remote, context.env) };
+    const stack = operation === "destroy"
+        ? await RemoteWorkspace.selectStack(args, options)
+        : await RemoteWorkspace.createOrSelectStack(args, options);
+    log.line(`remote stack ${args.stackName} from ${remote.url} (${remote.branch}${remote.projectPath !== undefined ? `, ${remote.projectPath}` : ""}); ` +
+        `config (${Object.keys(planned.config).length} keys) and ESC environments are written by pre-run commands on Pulumi Deployments`);
+    return stack;
 }
 
 async function openStack(planned: PlannedStack, operation: Operation, context: StackRunContext, log: StackLog): Promise<Stack> {
@@ -56,8 +127,25 @@ async function openStack(planned: PlannedStack, operation: Operation, context: S
         for (const [key, entry] of config.filter(([, item]) => item.secret)) {
             await setSecretConfig({ pulumiCommand: context.pulumiCommand, workDir: context.workDir, stackName: planned.stackName, env: context.env }, key, entry.value);
         }
+        await attachEnvironments(stack, planned, log);
         return stack;
     });
+}
+
+/** A remote operation: RemoteStack takes only output and event callbacks (remoteStack.d.ts of 3.248.0: no policyPacks). */
+async function runRemoteOperation(stack: RemoteStack, operation: Operation, log: StackLog, tally: EventTally): Promise<void> {
+    const streams = { onOutput: log.output, onEvent: tally.onEvent };
+    switch (operation) {
+        case "preview":
+            await stack.preview(streams);
+            return;
+        case "up":
+            await stack.up(streams);
+            return;
+        case "destroy":
+            await stack.destroy(streams);
+            return;
+    }
 }
 
 async function runOperation(stack: Stack, operation: Operation, context: StackRunContext, log: StackLog, tally: EventTally): Promise<void> {
@@ -89,8 +177,14 @@ export async function runStack(planned: PlannedStack, operation: Operation, cont
     let error: string | undefined;
     log.line(`${operation} of ${planned.stackName} (account ${planned.accountId}, ${planned.region})`);
     try {
-        const stack = await openStack(planned, operation, context, log);
-        await runOperation(stack, operation, context, log, tally);
+        const remote = context.remote;
+        if (remote !== undefined) {
+            const stack = await context.setupLock.run(() => openRemoteStack(planned, operation, { ...context, remote }, log));
+            await runRemoteOperation(stack, operation, log, tally);
+        } else {
+            const stack = await openStack(planned, operation, context, log);
+            await runOperation(stack, operation, context, log, tally);
+        }
         log.line(`${operation} succeeded`);
     } catch (caught) {
         error = summarizeError(caught, context.redactor);

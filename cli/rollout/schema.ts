@@ -9,6 +9,19 @@ const ROLE_ARN_PATTERN = "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512
 /** Config keys whose value the rollout derives from the target; rollout.yaml may not set them. */
 export const RESERVED_CONFIG_KEYS = ["aws:region", "aws:profile", "aws:assumeRoles", "aws:assumeRole", "aws:allowedAccountIds"] as const;
 
+/**
+ * Pulumi ESC environment names as `pulumi config env add` takes them: `[<org>/][<project>/]<env>[@<version>]`
+ * (pulumi/esc cmd/esc/cli/env_open.go usage line).
+ */
+const ENVIRONMENT_PATTERN = "^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+){0,2}(@[A-Za-z0-9_.-]+)?$";
+
+const environmentsSchema = {
+    type: "array",
+    uniqueItems: true,
+    description: "Pulumi ESC environments attached to the stacks with `pulumi config env add`, in order.",
+    items: { type: "string", pattern: ENVIRONMENT_PATTERN },
+};
+
 const configMapSchema = {
     type: "object",
     description: "Config keys of the project (`registries`, or fully qualified `project:registries`, `aws:...`) to values.",
@@ -21,6 +34,7 @@ export const rolloutFileSchema = {
     required: ["targets"],
     properties: {
         config: configMapSchema,
+        environments: environmentsSchema,
         targets: {
             type: "array",
             minItems: 1,
@@ -42,6 +56,13 @@ export const rolloutFileSchema = {
                         items: { type: "string", pattern: REGION_PATTERN },
                     },
                     config: configMapSchema,
+                    regionConfig: {
+                        type: "object",
+                        description: "Config of one region's stack, by region: its keys replace the target's (e.g. a bucket per region).",
+                        propertyNames: { pattern: REGION_PATTERN },
+                        additionalProperties: configMapSchema,
+                    },
+                    environments: environmentsSchema,
                 },
             },
         },
@@ -54,6 +75,19 @@ const FIELD_HINTS: Record<string, string> = {
     roleArn: "an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>",
     regions: "AWS region names such as us-east-1",
     sessionName: "2-64 characters of letters, digits and +=,.@_-",
+    environments: "Pulumi ESC environment names, [<org>/][<project>/]<environment>[@<version>]",
+};
+
+/** What a field must be, for type errors (YAML reads an unquoted 111122223333 as a number). */
+const TYPE_HINTS: Partial<Record<string, string>> = {
+    accountId: "must be a quoted string of 12 digits, e.g. accountId: \"111122223333\" (unquoted, YAML reads a number and drops leading zeros)",
+    alias: "must be a string: 1-40 lowercase letters, digits or '-', starting with a letter",
+    regions: "must be a list of AWS region names, e.g. [us-east-1, eu-west-1]",
+    profile: "must be a string: an AWS CLI profile name",
+    roleArn: "must be a string: an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>",
+    environments: "must be a list of Pulumi ESC environment names, e.g. [omics/docker-hub]",
+    config: "must be a mapping of config keys to values",
+    targets: "must be a list of targets, each with alias, accountId, regions and profile or roleArn",
 };
 
 /** `/targets/1/regions/0` -> `targets[1].regions[0]`, with the target's alias when it has one. */
@@ -80,6 +114,10 @@ function describeError(error: ErrorObject, document: unknown): string {
     switch (error.keyword) {
         case "required":
             return `${where}: missing required field "${String(error.params.missingProperty)}"`;
+        case "type": {
+            const hint = TYPE_HINTS[field];
+            return `${where}: ${hint ?? error.message ?? "has the wrong type"}`;
+        }
         case "additionalProperties":
             return `${where}: unknown field "${String(error.params.additionalProperty)}"`;
         case "propertyNames":
@@ -96,14 +134,35 @@ function describeError(error: ErrorObject, document: unknown): string {
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
 const validateRolloutDocument = ajv.compile(rolloutFileSchema);
 
-/** Schema problems of a parsed rollout.yaml, one message per problem (empty when it conforms). */
-export function schemaProblems(document: unknown): string[] {
+export interface SchemaReport {
+    problems: string[];
+    /** Indexes of targets with at least one schema problem (their other checks are skipped). */
+    invalidTargets: Set<number>;
+    /** True when a problem is outside the targets (root shape, shared `config` or `environments`). */
+    invalidShared: boolean;
+}
+
+/** Schema problems of a parsed rollout.yaml, one message per problem, and where they are. */
+export function schemaReport(document: unknown): SchemaReport {
     if (validateRolloutDocument(document)) {
-        return [];
+        return { problems: [], invalidTargets: new Set(), invalidShared: false };
     }
     // propertyNames reports twice (the name and the pattern); keep the clearer message once.
-    const messages = (validateRolloutDocument.errors ?? [])
-        .filter(error => !(error.keyword === "pattern" && error.propertyName !== undefined))
-        .map(error => describeError(error, document));
-    return [...new Set(messages)];
+    const errors = (validateRolloutDocument.errors ?? []).filter(error => !(error.keyword === "pattern" && error.propertyName !== undefined));
+    const invalidTargets = new Set<number>();
+    let invalidShared = false;
+    for (const error of errors) {
+        const match = /^\/targets\/(\d+)(\/|$)/.exec(error.instancePath);
+        if (match?.[1] !== undefined) {
+            invalidTargets.add(Number(match[1]));
+        } else {
+            invalidShared = true;
+        }
+    }
+    return { problems: [...new Set(errors.map(error => describeError(error, document)))], invalidTargets, invalidShared };
+}
+
+/** Schema problems of a parsed rollout.yaml, one message per problem (empty when it conforms). */
+export function schemaProblems(document: unknown): string[] {
+    return schemaReport(document).problems;
 }

@@ -44,3 +44,21 @@ export function summaryTable(results: StackRunResult[]): string {
         .map(result => `${result.stackName}: ${result.error ?? "failed"} (log: ${result.logFile})`);
     return [format(header), ...rows.map(format), ...(failures.length > 0 ? ["", ...failures] : [])].join("\n") + "\n";
 }
+
+/** The closing summary as JSON: one entry per stack, in plan order, with the same facts as the table. */
+export function summaryJson(results: StackRunResult[], operation: string): string {
+    return `${JSON.stringify({
+        operation,
+        succeeded: results.every(result => result.succeeded),
+        stacks: results.map(result => ({
+            stack: result.stackName,
+            result: result.succeeded ? "succeeded" : "failed",
+            changes: result.changes ?? null,
+            mandatoryViolations: result.mandatoryViolations,
+            advisoryViolations: result.advisoryViolations,
+            durationMs: result.durationMs,
+            ...(result.error !== undefined ? { error: result.error } : {}),
+            logFile: result.logFile,
+        })),
+    }, null, 2)}\n`;
+}

@@ -24,11 +24,17 @@ export interface RolloutTarget {
     credentials: TargetCredentials;
     regions: string[];
     config: ConfigMap;
+    /** Per region: keys that replace the target's `config` in that region's stack. */
+    regionConfig: Record<string, ConfigMap>;
+    /** Pulumi ESC environments to attach (`pulumi config env add`): the file's shared ones, then the target's own. */
+    environments: string[];
 }
 
 /** rollout.yaml after validation. */
 export interface RolloutFile {
     config: ConfigMap;
+    /** ESC environments every target's stacks import. */
+    environments: string[];
     targets: RolloutTarget[];
 }
 
@@ -41,6 +47,8 @@ export interface PlannedStack {
     credentials: TargetCredentials;
     /** Fully qualified config keys (`project:key`, `aws:region`, ...) to their rollout.yaml values. */
     config: ConfigMap;
+    /** Pulumi ESC environments the stack imports, in order. */
+    environments: string[];
 }
 
 export type Operation = "preview" | "up" | "destroy";

@@ -13,7 +13,14 @@
 // - Docker Hub official images exist in the cache only under `library/`.
 // This project's assumptions (not documented): an image mapping matches only the image exactly as written (a
 // match after Docker normalization is reported, not relied on); `docker.io/...` and `index.docker.io/...` need
-// a mapping for that exact host, like any other host.
+// a mapping for that exact host, like any other host; and a Docker Hub official image written without `library/`
+// (`ubuntu:20.04`) resolves to `<prefix>/library/ubuntu:20.04`. No AWS document says how HealthOmics treats such a
+// reference. What there is points that way: a host-less reference names Docker Hub only under Docker's
+// normalization, which adds `library/` too (distribution/reference normalize.go); the HealthOmics API's
+// ImageDetails.sourceImage: "HealthOmics transforms the URI to the corresponding ECR path, using the pull-through
+// cache mapping rules"; and AWS's HealthOmics MCP server (awslabs/mcp, aws-healthomics-mcp-server tools/
+// ecr_tools.py, _parse_container_image_reference) normalizes `ubuntu:latest` to
+// `registry-1.docker.io/library/ubuntu:latest`. The resolution says so (`officialImage`), so the check can warn.
 import { pathWithVersion, ImageReference, isDockerHubReference } from "./docker-reference";
 import { parseEcrImageUri, registryHost, RegistryLocation } from "./ecr-naming";
 import { CredentialPolicy, DOCKER_HUB_UPSTREAM, serviceForHost } from "./registry-catalogue";
@@ -49,13 +56,25 @@ export interface SuggestedRegistry {
     upstreamAlreadyMapped: boolean;
 }
 
+/** A Docker Hub official image written without `library/`, resolved with it (an assumption: see the file comment). */
+export interface OfficialImageAssumption {
+    /** The reference with `library/` written out (`library/ubuntu:20.04`), which needs no assumption. */
+    writeAs: string;
+    /** The image mapping that makes the resolution certain. */
+    imageMapping: ImageMappingEntry;
+}
+
 export type Resolution =
     | { kind: "image-mapping"; resolved: string; mapping: ImageMappingEntry }
-    | { kind: "registry-mapping"; resolved: string; mapping: RegistryMappingEntry }
+    | {
+          kind: "registry-mapping";
+          resolved: string;
+          mapping: RegistryMappingEntry;
+          officialImage?: OfficialImageAssumption;
+      }
     | { kind: "private-ecr"; resolved: string }
     | { kind: "unmapped"; host: string; registry: SuggestedRegistry; imageMapping: ImageMappingEntry }
-    | { kind: "unservable"; host: string; reason: string }
-    | { kind: "missing-library"; host: string; wouldResolveTo: string; writeAs: string; imageMapping: ImageMappingEntry };
+    | { kind: "unservable"; host: string; reason: string };
 
 export interface ResolutionResult {
     resolution: Resolution;
@@ -73,11 +92,19 @@ export function effectiveHost(reference: Pick<ImageReference, "host">): string {
 
 /** `<prefix>/<path>[:tag][@digest]`, with `:latest` when the reference has neither tag nor digest. */
 function destinationUnder(prefix: string, path: string, reference: Pick<ImageReference, "tag" | "digest">): string {
-    const version = reference.tag === undefined && reference.digest === undefined ? { tag: "latest", digest: undefined } : reference;
+    const version =
+        reference.tag === undefined && reference.digest === undefined
+            ? { tag: "latest", digest: undefined }
+            : reference;
     return `${prefix}/${pathWithVersion({ path, tag: version.tag, digest: version.digest })}`;
 }
 
-export function resolveImage(reference: ImageReference, map: ContainerRegistryMapJson, location: RegistryLocation, normalize: NormalizeImage): ResolutionResult {
+export function resolveImage(
+    reference: ImageReference,
+    map: ContainerRegistryMapJson,
+    location: RegistryLocation,
+    normalize: NormalizeImage,
+): ResolutionResult {
     const imageMappings = map.imageMappings ?? [];
     const exact = imageMappings.find(m => m.sourceImage === reference.written);
     if (exact !== undefined) {
@@ -88,12 +115,20 @@ export function resolveImage(reference: ImageReference, map: ContainerRegistryMa
     return normalizedImageMatch !== undefined ? { resolution, normalizedImageMatch } : { resolution };
 }
 
-function resolveByRegistry(reference: ImageReference, mappings: readonly RegistryMappingEntry[], location: RegistryLocation): Resolution {
+function resolveByRegistry(
+    reference: ImageReference,
+    mappings: readonly RegistryMappingEntry[],
+    location: RegistryLocation,
+): Resolution {
     const ecr = parseEcrImageUri(reference.written);
     if (ecr !== undefined) {
         return ecr.region === location.region
             ? { kind: "private-ecr", resolved: reference.written }
-            : { kind: "unservable", host: reference.host ?? "", reason: `the image is in private ECR in ${ecr.region}, but HealthOmics runs in ${location.region} use ECR repositories of their own Region only` };
+            : {
+                  kind: "unservable",
+                  host: reference.host ?? "",
+                  reason: `the image is in private ECR in ${ecr.region}, but HealthOmics runs in ${location.region} use ECR repositories of their own Region only`,
+              };
     }
     const host = effectiveHost(reference);
     const service = serviceForHost(host);
@@ -104,18 +139,26 @@ function resolveByRegistry(reference: ImageReference, mappings: readonly Registr
     const officialDockerHubImage = isDockerHubReference(reference) && !reference.path.includes("/");
     const ecrRegistry = registryHost(location);
     if (mapping !== undefined) {
-        const resolved = `${ecrRegistry}/${mapping.ecrRepositoryPrefix}/${pathWithVersion(reference)}`;
         if (officialDockerHubImage) {
             const libraryPath = `library/${reference.path}`;
             return {
-                kind: "missing-library",
-                host,
-                wouldResolveTo: resolved,
-                writeAs: `${reference.host !== undefined ? `${reference.host}/` : ""}${pathWithVersion({ ...reference, path: libraryPath })}`,
-                imageMapping: { sourceImage: reference.written, destinationImage: destinationUnder(mapping.ecrRepositoryPrefix, libraryPath, reference) },
+                kind: "registry-mapping",
+                resolved: `${ecrRegistry}/${mapping.ecrRepositoryPrefix}/${pathWithVersion({ ...reference, path: libraryPath })}`,
+                mapping,
+                officialImage: {
+                    writeAs: `${reference.host !== undefined ? `${reference.host}/` : ""}${pathWithVersion({ ...reference, path: libraryPath })}`,
+                    imageMapping: {
+                        sourceImage: reference.written,
+                        destinationImage: destinationUnder(mapping.ecrRepositoryPrefix, libraryPath, reference),
+                    },
+                },
             };
         }
-        return { kind: "registry-mapping", resolved, mapping };
+        return {
+            kind: "registry-mapping",
+            resolved: `${ecrRegistry}/${mapping.ecrRepositoryPrefix}/${pathWithVersion(reference)}`,
+            mapping,
+        };
     }
     const upstreamMapping = mappings.find(m => m.upstreamRegistryUrl === service.upstreamUrl);
     const prefix = upstreamMapping?.ecrRepositoryPrefix ?? service.registry.suggestedPrefix;

@@ -22,8 +22,12 @@ function fourStackRollout(): Record<string, unknown> {
             workflowBuckets: ["shared-workflows"],
         },
         targets: [
-            { alias: "alpha", accountId: "111122223333", profile: "alpha-admin", regions: ["us-east-1", "eu-west-1"] },
-            { alias: "beta", accountId: "444455556666", roleArn: "arn:aws:iam::444455556666:role/deployer", regions: ["us-east-1", "eu-west-1"], config: { workflowBuckets: ["beta-workflows"] } },
+            // One bucket per region (a bucket granted in two regions is refused: HealthOmics runs use their own Region's buckets).
+            { alias: "alpha", accountId: "111122223333", profile: "alpha-admin", regions: ["us-east-1", "eu-west-1"], regionConfig: { "eu-west-1": { workflowBuckets: ["alpha-eu-workflows"] } } },
+            {
+                alias: "beta", accountId: "444455556666", roleArn: "arn:aws:iam::444455556666:role/deployer", regions: ["us-east-1", "eu-west-1"],
+                config: { workflowBuckets: ["beta-workflows"] }, regionConfig: { "eu-west-1": { workflowBuckets: ["beta-eu-workflows"] } },
+            },
         ],
     };
 }
@@ -48,8 +52,8 @@ function project(rolloutDocument: unknown, fake?: StandInPulumi): Project {
 }
 
 /** Largest number of [start, end] intervals that overlap at one time. */
-function peakOverlap(intervals: Array<[number, number]>): number {
-    const edges = intervals.flatMap(([start, end]) => [[start, 1], [end, -1]] as Array<[number, number]>)
+function peakOverlap(intervals: [number, number][]): number {
+    const edges = intervals.flatMap(([start, end]) => [[start, 1], [end, -1]] as [number, number][])
         .sort(([a, deltaA], [b, deltaB]) => a - b || deltaA - deltaB);
     let current = 0;
     let peak = 0;
@@ -101,7 +105,7 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
         assert.deepStrictEqual(beta["aws:assumeRoles"]?.objectValue, [{ roleArn: "arn:aws:iam::444455556666:role/deployer" }]);
         assert.deepStrictEqual(beta["aws:allowedAccountIds"]?.objectValue, ["444455556666"]);
         assert.strictEqual(beta["aws:profile"], undefined);
-        assert.deepStrictEqual(beta["omics-registry-maps:workflowBuckets"]?.objectValue, ["beta-workflows"]);
+        assert.deepStrictEqual(beta["omics-registry-maps:workflowBuckets"]?.objectValue, ["beta-eu-workflows"]);
         // The secret went through the CLI's standard input, as JSON text the program parses (config.get + JSON.parse);
         // no command line of any call carries it.
         assert.deepStrictEqual(beta["omics-registry-maps:dockerHubCredentials"], { value: HUB_ENV.ROLLOUT_TEST_HUB, secret: true });
@@ -196,7 +200,7 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
 });
 
 describe("rollout refusals and dry run (real CLI entry; the stand-in must never be called)", () => {
-    const cases: Array<{ name: string; document?: unknown; extra: string[]; env?: Record<string, string>; stderr: RegExp[] }> = [
+    const cases: { name: string; document?: unknown; extra: string[]; env?: Record<string, string>; stderr: RegExp[] }[] = [
         {
             name: "two targets in one account and region",
             document: { targets: [
@@ -288,10 +292,14 @@ describe("rollout refusals and dry run (real CLI entry; the stand-in must never 
         assertNoSecret(run, "/nonexistent");
     });
 
-    it("refuses when the Pulumi CLI cannot be run (exit 2)", async () => {
+    it("refuses when the Pulumi CLI is missing, saying how to install it (exit 2)", async () => {
         const { args } = project(fourStackRollout());
         const run = await runCli([...args("--only", "alpha-us-east-1"), "--pulumi-root", path.join(__dirname, "no-such-install")], HUB_ENV);
         assert.strictEqual(run.code, 2);
-        assert.match(run.stderr, /the Pulumi CLI \(.*no-such-install\/bin\/pulumi\) cannot be run/);
+        // Issue 14: it said "cannot be run: code -2"; now it names the missing file and the install page.
+        assert.match(run.stderr, /the Pulumi CLI was not found: .*no-such-install\/bin\/pulumi does not exist; install it \(https:\/\/www\.pulumi\.com\/docs\/install\//);
+        const onPath = await runCli(args("--only", "alpha-us-east-1"), { ...HUB_ENV, PATH: path.join(__dirname, "no-such-install") });
+        assert.strictEqual(onPath.code, 2);
+        assert.match(onPath.stderr, /the Pulumi CLI was not found \(no pulumi on PATH\); install it/);
     });
 });

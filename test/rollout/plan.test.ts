@@ -25,7 +25,7 @@ function twoTargets(): Record<string, unknown> {
             "aws:skipMetadataApiCheck": false,
         },
         targets: [
-            { alias: "research", accountId: "111122223333", profile: "research", regions: ["us-east-1", "eu-west-1"], config: { workflowBuckets: ["research-bucket"] } },
+            { alias: "research", accountId: "111122223333", profile: "research", regions: ["us-east-1", "eu-west-1"], config: { workflowBuckets: ["research-bucket"] }, regionConfig: { "eu-west-1": { workflowBuckets: ["research-bucket-eu"] } } },
             { alias: "clinical", accountId: "444455556666", roleArn: "arn:aws:iam::444455556666:role/deployer", externalId: "ext-1", regions: ["us-east-1"], config: { tags: { team: "clinical" } } },
         ],
     };
@@ -77,7 +77,10 @@ describe("rollout plan (unit, no Pulumi)", () => {
 
     it("refuses two targets in the same account and region, naming both", () => {
         const document = twoTargets();
-        (document.targets as unknown[]).push({ alias: "research2", accountId: "111122223333", profile: "other", regions: ["ap-southeast-2", "eu-west-1"] });
+        (document.targets as unknown[]).push({
+            alias: "research2", accountId: "111122223333", profile: "other", regions: ["ap-southeast-2", "eu-west-1"],
+            regionConfig: { "ap-southeast-2": { workflowBuckets: ["r2-apse2"] }, "eu-west-1": { workflowBuckets: ["r2-euw1"] } },
+        });
         const problems = problemsOf(() => planStacks(validateRolloutDocument(document), PROJECT));
         assert.strictEqual(problems.length, 1);
         assert.match(problems[0] ?? "", /targets "research" and "research2" both deploy to account 111122223333 in eu-west-1 \(stacks research-eu-west-1 and research2-eu-west-1\)/);
@@ -96,7 +99,8 @@ describe("rollout plan (unit, no Pulumi)", () => {
         const expected = [
             /^\(file\): unknown field "extra"$/,
             /^targets\[0\] \(Research\)\.alias: "Research" is not valid; use 1-40 lowercase/,
-            /^targets\[0\] \(Research\)\.accountId: must be string$/,
+            // Issue 14: an unquoted account id is told to be quoted (it was ajv's bare "must be string").
+            /^targets\[0\] \(Research\)\.accountId: must be a quoted string of 12 digits, e.g. accountId: "111122223333"/,
             /^targets\[1\] \(ok\): unknown field "colour"$/,
             /^targets\[1\] \(ok\)\.roleArn: "arn:aws:iam::4444:role\/x" is not valid; use an IAM role ARN/,
             /^targets\[1\] \(ok\)\.regions: must NOT have fewer than 1 items$/,
@@ -165,6 +169,30 @@ describe("rollout plan (unit, no Pulumi)", () => {
         assert.ok(redacted.includes("[secret]"));
     });
 
+    it("regionConfig gives one region's stack its own keys; a region the target does not deploy to is refused", () => {
+        const [researchUs, researchEu] = planStacks(validateRolloutDocument(twoTargets()), PROJECT);
+        assert.deepStrictEqual(researchUs?.config["omics-registry-maps:workflowBuckets"], ["research-bucket"]);
+        assert.deepStrictEqual(researchEu?.config["omics-registry-maps:workflowBuckets"], ["research-bucket-eu"]);
+        const document = twoTargets();
+        (document.targets as Record<string, unknown>[])[1] = {
+            ...(document.targets as Record<string, unknown>[])[1], regionConfig: { "eu-west-1": { tags: {} } },
+        };
+        assert.deepStrictEqual(problemsOf(() => validateRolloutDocument(document)), [
+            "targets[1] (clinical).regionConfig.eu-west-1: eu-west-1 is not one of the target's regions (us-east-1)",
+        ]);
+    });
+
+    it("refuses a workflow bucket granted in two regions, naming the bucket, the regions and the stacks (HealthOmics is regional)", () => {
+        const document = twoTargets();
+        delete (document.targets as Record<string, unknown>[])[0]?.regionConfig;
+        (document.targets as unknown[]).push({ alias: "other", accountId: "777788889999", profile: "o", regions: ["eu-west-1"], config: { workflowBuckets: ["shared-bucket"] } });
+        const problems = problemsOf(() => planStacks(validateRolloutDocument(document), PROJECT));
+        assert.strictEqual(problems.length, 2, problems.join("\n"));
+        assert.match(problems[0] ?? "", /^workflowBuckets: bucket "research-bucket" is granted in 2 regions \(us-east-1: research-us-east-1; eu-west-1: research-eu-west-1\)/);
+        assert.match(problems[1] ?? "", /bucket "shared-bucket" is granted in 2 regions \(us-east-1: clinical-us-east-1; eu-west-1: other-eu-west-1\)/);
+        assert.match(problems[0] ?? "", /in the run's own Region/);
+    });
+
     it("destroy confirmation must list exactly the selected stacks, in any order", () => {
         const stacks = planStacks(validateRolloutDocument(twoTargets()), PROJECT).slice(0, 2);
         assert.deepStrictEqual(destroyConfirmationProblems(stacks, " research-eu-west-1,research-us-east-1 "), []);
@@ -177,7 +205,7 @@ describe("rollout bounded pool and closing table (unit)", () => {
     it("never has more than `limit` tasks under way, refills as tasks end, and returns results in list order", async () => {
         let running = 0;
         let peak = 0;
-        const release: Array<() => void> = [];
+        const release: (() => void)[] = [];
         const results = runBounded([1, 2, 3, 4, 5, 6, 7], 3, async item => {
             running++;
             peak = Math.max(peak, running);

@@ -61,11 +61,13 @@ describe("check engine (real parsers and rules)", () => {
 
     it("every finding kind, with its severity and status", () => {
         const kinds = (image: ImageResult) => image.findings.map(f => f.severity);
-        const missingLibrary = at(everyFinding, "main.wdl", 18);
-        assert.equal(missingLibrary.status, "unmapped");
-        assert.deepEqual(kinds(missingLibrary), ["error"]);
-        assert.match(missingLibrary.findings[0].message, /without library\/.*docker-hub\/ubuntu:22\.04/);
-        assert.match(missingLibrary.findings[0].fix, /write it as library\/ubuntu:22\.04/);
+        // Issue 12 point 8: an official image without library/ resolves under library/, with a warning (was an error).
+        const official = at(everyFinding, "main.wdl", 18);
+        assert.equal(official.status, "mapped");
+        assert.equal(official.resolved, `${ECR}/docker-hub/library/ubuntu:22.04`);
+        assert.deepEqual(kinds(official), ["warning"]);
+        assert.match(official.findings[0].message, /without library\/: resolved as .*docker-hub\/library\/ubuntu:22\.04.*AWS documents nothing/);
+        assert.match(official.findings[0].fix, /write it as library\/ubuntu:22\.04/);
 
         const unmapped = at(everyFinding, "main.wdl", 23);
         assert.equal(unmapped.status, "unmapped");
@@ -97,7 +99,7 @@ describe("check engine (real parsers and rules)", () => {
         assert.equal(viaImageMapping.via, "imageMapping");
         assert.deepEqual(viaImageMapping.findings, []);
 
-        assert.deepEqual(everyFinding.summary, { images: 8, mapped: 3, unmapped: 3, unresolvable: 1, unpinned: 1 });
+        assert.deepEqual(everyFinding.summary, { images: 8, mapped: 4, unmapped: 2, unresolvable: 1, unpinned: 1 });
     });
 
     it("a malformed file is reported for that file and the rest is still checked (exit 2)", () => {

@@ -94,22 +94,35 @@ describe("image-resolution: why an image does not resolve", () => {
         assert.match(resolution.reason, /host registry\.example\.org can be served neither by ECR pull-through cache .* nor by HealthOmics copy/);
     });
 
-    it("Docker Hub official images need library/: ubuntu:22.04 would resolve to docker-hub/ubuntu", () => {
+    // Issue 12 point 8 changed this: an official image without library/ resolves with library/ added (Docker's
+    // normalization; AWS documents nothing), marked as the assumption it is, instead of being refused.
+    it("Docker Hub official images without library/: ubuntu:22.04 resolves to docker-hub/library/ubuntu:22.04, marked as assumed", () => {
         const { resolution } = resolve("ubuntu:22.04");
-        assert.ok(resolution.kind === "missing-library");
-        assert.equal(resolution.wouldResolveTo, `${ECR}/docker-hub/ubuntu:22.04`);
-        assert.equal(resolution.writeAs, "library/ubuntu:22.04");
-        assert.deepEqual(resolution.imageMapping, { sourceImage: "ubuntu:22.04", destinationImage: "docker-hub/library/ubuntu:22.04" });
+        assert.ok(resolution.kind === "registry-mapping");
+        assert.equal(resolution.resolved, `${ECR}/docker-hub/library/ubuntu:22.04`);
+        assert.deepEqual(resolution.officialImage, {
+            writeAs: "library/ubuntu:22.04",
+            imageMapping: { sourceImage: "ubuntu:22.04", destinationImage: "docker-hub/library/ubuntu:22.04" },
+        });
+        const digest = resolve("python@sha256:" + "a".repeat(64)).resolution;
+        assert.equal("resolved" in digest && digest.resolved, `${ECR}/docker-hub/library/python@sha256:${"a".repeat(64)}`);
     });
 
-    it("docker.io/ubuntu with a docker.io mapping is missing library/ too; library/ubuntu resolves", () => {
-        const map = { registryMappings: [...GUIDE_MAP.registryMappings!, { upstreamRegistryUrl: "docker.io", ecrRepositoryPrefix: "docker-hub" }] };
-        const missing = resolve("docker.io/ubuntu", map).resolution;
-        assert.ok(missing.kind === "missing-library");
-        assert.equal(missing.writeAs, "docker.io/library/ubuntu");
-        assert.deepEqual(missing.imageMapping.destinationImage, "docker-hub/library/ubuntu:latest");
-        const fine = resolve("library/ubuntu:22.04", map).resolution;
-        assert.equal("resolved" in fine && fine.resolved, `${ECR}/docker-hub/library/ubuntu:22.04`);
+    it("docker.io/ubuntu with a docker.io mapping resolves under library/ too; library/ubuntu and org/image need no assumption", () => {
+        const map = { registryMappings: [...(GUIDE_MAP.registryMappings ?? []), { upstreamRegistryUrl: "docker.io", ecrRepositoryPrefix: "docker-hub" }] };
+        const official = resolve("docker.io/ubuntu", map).resolution;
+        assert.ok(official.kind === "registry-mapping" && official.officialImage !== undefined);
+        assert.equal(official.resolved, `${ECR}/docker-hub/library/ubuntu`);
+        assert.equal(official.officialImage.writeAs, "docker.io/library/ubuntu");
+        assert.equal(official.officialImage.imageMapping.destinationImage, "docker-hub/library/ubuntu:latest");
+        const library = resolve("library/ubuntu:22.04", map).resolution;
+        assert.ok(library.kind === "registry-mapping");
+        assert.equal(library.resolved, `${ECR}/docker-hub/library/ubuntu:22.04`);
+        assert.equal(library.officialImage, undefined);
+        const organisation = resolve("broadinstitute/gatk:4.6.0.2").resolution;
+        assert.ok(organisation.kind === "registry-mapping");
+        assert.equal(organisation.officialImage, undefined);
+        assert.equal(organisation.resolved, `${ECR}/docker-hub/broadinstitute/gatk:4.6.0.2`);
     });
 
     it("private ECR images need no mapping in the run's Region, and cannot be used from another", () => {

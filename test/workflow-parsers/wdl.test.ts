@@ -27,10 +27,8 @@ describe("workflow-parsers: WDL", () => {
                 image: '"ghcr.io/broadinstitute/gatk@sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"',
                 value: "ghcr.io/broadinstitute/gatk@sha256:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9",
             },
-            {
-                file: "tasks/Utilities.wdl", line: 45, language: "wdl", image: 'select_first([docker_override, "alpine:3.18"])',
-                value: null, expression: 'select_first([docker_override, "alpine:3.18"])',
-            },
+            // select_first over an optional input nothing sets and a literal: the literal (issue 12; was unresolved)
+            { file: "tasks/Utilities.wdl", line: 45, language: "wdl", image: 'select_first([docker_override, "alpine:3.18"])', value: "alpine:3.18" },
             { file: "tasks/Utilities.wdl", line: 56, language: "wdl", image: '"~{repo}:~{tag}"', value: null, expression: "repo" },
         ]);
     });

@@ -2,15 +2,26 @@
 
 /** The expression forms that matter for resolving an image; everything else is "other". */
 export type WdlExpr =
-    | { kind: "string"; text: string; line: number; parts: Array<{ literal: string } | { expr: WdlExpr }> }
+    | { kind: "string"; text: string; line: number; parts: ({ literal: string } | { expr: WdlExpr })[] }
     | { kind: "ident"; text: string; line: number }
     | { kind: "concat"; text: string; line: number; left: WdlExpr; right: WdlExpr }
     | { kind: "array"; text: string; line: number; items: WdlExpr[] }
+    | { kind: "if"; text: string; line: number; condition: WdlExpr; then: WdlExpr; otherwise: WdlExpr }
+    /** `select_first([...])`, the one function whose value is statically useful for an image. */
+    | { kind: "selectFirst"; text: string; line: number; items: WdlExpr[] }
+    /** A map, `object { }` or struct literal with static keys. */
+    | { kind: "object"; text: string; line: number; fields: Map<string, WdlExpr> }
+    /** `name.member[.member...]`: a struct or object field (or a call output, which stays unresolved). */
+    | { kind: "member"; text: string; line: number; base: WdlExpr; members: string[] }
+    /** The literal `None` (WDL 1.1). */
+    | { kind: "none"; text: string; line: number }
     | { kind: "other"; text: string; line: number };
 
 export interface WdlDeclaration {
     name: string;
     isInput: boolean;
+    /** Declared with `?`: without a default or a value passed in, it is None. */
+    optional: boolean;
     expr?: WdlExpr;
 }
 
@@ -42,6 +53,8 @@ export interface WdlWorkflow extends WdlCallable {
 export interface WdlImport {
     uri: string;
     namespace: string;
+    /** 1-based line of the import statement. */
+    line: number;
 }
 
 export interface WdlDocument {

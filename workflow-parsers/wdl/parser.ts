@@ -31,7 +31,10 @@ function placeholderExpression(file: string, part: { placeholder: WdlToken[]; te
 class WdlParser {
     private i = 0;
 
-    constructor(private readonly file: string, private readonly tokens: WdlToken[]) {}
+    constructor(
+        private readonly file: string,
+        private readonly tokens: WdlToken[],
+    ) {}
 
     document(): WdlDocument {
         const doc: WdlDocument = { file: this.file, imports: [], tasks: new Map(), workflows: new Map() };
@@ -42,13 +45,16 @@ class WdlParser {
                 while (this.tokens[this.i]?.kind === "number" || this.tokens[this.i]?.kind === "punct") this.i++;
             } else if (keyword.text === "import") {
                 const uri = this.expectKind("string", "an import path");
-                let namespace = uri.text.slice(1, -1).replace(/^.*\//, "").replace(/\.wdl$/, "");
+                let namespace = uri.text
+                    .slice(1, -1)
+                    .replace(/^.*\//, "")
+                    .replace(/\.wdl$/, "");
                 if (this.isIdent("as")) {
                     this.next();
                     namespace = this.expectKind("ident", "a namespace").text;
                 }
                 while (this.isIdent("alias")) this.i += 4; // alias Struct as OtherName
-                doc.imports.push({ uri: uri.text.slice(1, -1), namespace });
+                doc.imports.push({ uri: uri.text.slice(1, -1), namespace, line: uri.line });
             } else if (keyword.text === "struct") {
                 this.expectKind("ident", "a struct name");
                 this.skipBalanced();
@@ -56,7 +62,11 @@ class WdlParser {
                 const task = this.task(this.expectKind("ident", "a task name").text);
                 doc.tasks.set(task.name, task);
             } else if (keyword.text === "workflow") {
-                const workflow: WdlWorkflow = { name: this.expectKind("ident", "a workflow name").text, declarations: new Map(), calls: [] };
+                const workflow: WdlWorkflow = {
+                    name: this.expectKind("ident", "a workflow name").text,
+                    declarations: new Map(),
+                    calls: [],
+                };
                 this.expectPunct("{");
                 this.workflowBody(workflow);
                 doc.workflows.set(workflow.name, workflow);
@@ -80,7 +90,11 @@ class WdlParser {
             } else if (token.kind === "ident" && this.isPunctAt(this.i + 1, "{") && RUNTIME_SECTIONS.has(token.text)) {
                 this.i++;
                 this.runtime(task);
-            } else if (token.kind === "ident" && this.isPunctAt(this.i + 1, "{") && SKIPPED_TASK_SECTIONS.has(token.text)) {
+            } else if (
+                token.kind === "ident" &&
+                this.isPunctAt(this.i + 1, "{") &&
+                SKIPPED_TASK_SECTIONS.has(token.text)
+            ) {
                 this.i++;
                 this.skipBalanced();
             } else {
@@ -113,9 +127,10 @@ class WdlParser {
     private declaration(owner: WdlCallable, isInput: boolean): void {
         this.expectKind("ident", "a declaration type");
         if (this.isPunct("[")) this.skipBalanced();
-        if (this.isPunct("?") || this.isPunct("+")) this.next();
+        let optional = false;
+        while (this.isPunct("?") || this.isPunct("+")) optional = this.next().text === "?" || optional;
         const name = this.expectKind("ident", "a declaration name").text;
-        const declaration: WdlDeclaration = { name, isInput };
+        const declaration: WdlDeclaration = { name, isInput, optional };
         if (this.isPunct("=")) {
             this.next();
             declaration.expr = this.expression();
@@ -130,13 +145,20 @@ class WdlParser {
             if (opensBlock && token.text === "input") {
                 this.i++;
                 this.declarationBlock(workflow, true);
-            } else if (opensBlock && (token.text === "output" || token.text === "meta" || token.text === "parameter_meta")) {
+            } else if (
+                opensBlock &&
+                (token.text === "output" || token.text === "meta" || token.text === "parameter_meta")
+            ) {
                 this.i++;
                 this.skipBalanced();
             } else if (token.kind === "ident" && token.text === "call") {
                 this.next();
                 workflow.calls.push(this.call());
-            } else if (token.kind === "ident" && (token.text === "scatter" || token.text === "if") && this.isPunctAt(this.i + 1, "(")) {
+            } else if (
+                token.kind === "ident" &&
+                (token.text === "scatter" || token.text === "if") &&
+                this.isPunctAt(this.i + 1, "(")
+            ) {
                 this.i++;
                 this.skipBalanced();
                 this.expectPunct("{");
@@ -183,7 +205,11 @@ class WdlParser {
         const start = this.i;
         let left = this.operand();
         let onlyConcatenation = true;
-        while (this.i < this.tokens.length && this.tokens[this.i].kind === "punct" && BINARY_OPERATORS.has(this.tokens[this.i].text)) {
+        while (
+            this.i < this.tokens.length &&
+            this.tokens[this.i].kind === "punct" &&
+            BINARY_OPERATORS.has(this.tokens[this.i].text)
+        ) {
             const operator = this.next().text;
             const right = this.operand();
             if (operator !== "+") onlyConcatenation = false;
@@ -213,7 +239,7 @@ class WdlParser {
                 this.next();
                 return { kind: "array", text: this.textOf(start, this.i), line, items };
             }
-            if (token.text === "(" ) {
+            if (token.text === "(") {
                 const inner = this.expression();
                 if (this.isPunct(")")) {
                     this.next();
@@ -225,8 +251,7 @@ class WdlParser {
             }
             if (token.text === "{") {
                 this.i = start;
-                this.skipBalanced(); // a map literal
-                return { kind: "other", text: this.textOf(start, this.i), line };
+                return this.objectLiteral(start, line); // a map literal, `{"docker": "x", ...}`
             }
             if (token.text === "!" || token.text === "-") {
                 this.operand();
@@ -236,31 +261,101 @@ class WdlParser {
         }
         if (token.kind === "ident") {
             if (token.text === "if") {
-                this.expression();
+                const condition = this.expression();
                 this.expectIdent("then");
-                this.expression();
+                const then = this.expression();
                 this.expectIdent("else");
-                this.expression();
-                return { kind: "other", text: this.textOf(start, this.i), line };
+                const otherwise = this.expression();
+                return { kind: "if", text: this.textOf(start, this.i), line, condition, then, otherwise };
+            }
+            if (token.text === "None") return { kind: "none", text: token.text, line };
+            if (token.text === "select_first" && this.isPunct("(") && this.isPunctAt(this.i + 1, "[")) {
+                const selectFirst = this.selectFirst(start, line);
+                if (selectFirst) return selectFirst;
+            }
+            if (this.isPunct("{") && (token.text === "object" || this.isPunctAt(this.i + 2, ":"))) {
+                return this.objectLiteral(start, line); // `object { a: 1 }`, or a WDL 1.1 struct literal `Name { a: 1 }`
             }
             let simple = true;
+            const members: string[] = [];
             while (this.isPunct(".") || this.isPunct("[") || this.isPunct("(") || this.isPunct("{")) {
-                simple = false;
                 if (this.isPunct(".")) {
                     this.next();
-                    this.expectKind("ident", "a member name");
+                    members.push(this.expectKind("ident", "a member name").text);
                 } else {
+                    simple = false;
                     this.skipBalanced();
                 }
             }
             const text = this.textOf(start, this.i);
-            return simple && !["true", "false", "None"].includes(text) ? { kind: "ident", text, line } : { kind: "other", text, line };
+            if (simple && members.length > 0) {
+                const base: WdlExpr = { kind: "ident", text: token.text, line };
+                return { kind: "member", text, line, base, members };
+            }
+            return simple && !["true", "false", "None"].includes(text)
+                ? { kind: "ident", text, line }
+                : { kind: "other", text, line };
         }
         throw this.problem(`unexpected ${token.kind} in an expression`, token);
     }
 
+    /**
+     * `{ key: value, ... }` (after `object` or a struct name when the cursor is there): fields with static keys (names
+     * or plain strings). Anything else is skipped and "other".
+     */
+    private objectLiteral(start: number, line: number): WdlExpr {
+        if (!this.isPunct("{")) this.i++;
+        const open = this.i;
+        this.i++;
+        const fields = new Map<string, WdlExpr>();
+        try {
+            while (!this.isPunct("}")) {
+                const key = this.next("a key");
+                const name =
+                    key.kind === "ident"
+                        ? key.text
+                        : key.kind === "string" && key.parts.every(part => "literal" in part)
+                          ? key.parts.map(part => ("literal" in part ? part.literal : "")).join("")
+                          : undefined;
+                if (name === undefined || !this.isPunct(":")) throw this.problem("not a static key", key);
+                this.next();
+                fields.set(name, this.expression());
+                if (this.isPunct(",")) this.next();
+                else if (!this.isPunct("}")) throw this.problem("expected ',' or '}'", this.peek("'}'"));
+            }
+            this.next();
+            return { kind: "object", text: this.textOf(start, this.i), line, fields };
+        } catch {
+            this.i = open;
+            this.skipBalanced();
+            return { kind: "other", text: this.textOf(start, this.i), line };
+        }
+    }
+
+    /** After `select_first`: `([a, b, ...])`; undefined (cursor back at `(`) when the argument is anything else. */
+    private selectFirst(start: number, line: number): WdlExpr | undefined {
+        const open = this.i;
+        this.i += 2;
+        const items: WdlExpr[] = [];
+        while (!this.isPunct("]")) {
+            items.push(this.expression());
+            if (this.isPunct(",")) this.next();
+            else if (!this.isPunct("]")) break;
+        }
+        if (!this.isPunct("]") || !this.isPunctAt(this.i + 1, ")")) {
+            this.i = open;
+            return undefined;
+        }
+        this.i += 2;
+        if (this.isPunct(".") || this.isPunct("[")) {
+            this.i = open;
+            return undefined;
+        }
+        return { kind: "selectFirst", text: this.textOf(start, this.i), line, items };
+    }
+
     private stringExpr(token: Extract<WdlToken, { kind: "string" }>): WdlExpr {
-        const parts: Array<{ literal: string } | { expr: WdlExpr }> = [];
+        const parts: ({ literal: string } | { expr: WdlExpr })[] = [];
         for (const part of token.parts) {
             if ("literal" in part) {
                 parts.push({ literal: part.literal });
@@ -299,7 +394,15 @@ class WdlParser {
         for (let k = start; k < end; k++) {
             const t = this.tokens[k].text;
             const previous = k > start ? this.tokens[k - 1].text : "";
-            const tight = k === start || t === ")" || t === "]" || t === "," || t === "." || previous === "(" || previous === "[" || previous === "." ||
+            const tight =
+                k === start ||
+                t === ")" ||
+                t === "]" ||
+                t === "," ||
+                t === "." ||
+                previous === "(" ||
+                previous === "[" ||
+                previous === "." ||
                 ((t === "(" || t === "[") && this.tokens[k - 1].kind === "ident");
             text += (tight ? "" : " ") + t;
         }
@@ -307,8 +410,9 @@ class WdlParser {
     }
 
     private peek(expected: string): WdlToken {
-        const token = this.tokens[this.i];
-        if (!token) throw this.problem(`unexpected end of file, expected ${expected}`, this.tokens[this.tokens.length - 1]);
+        const token = this.tokens.at(this.i);
+        if (!token)
+            throw this.problem(`unexpected end of file, expected ${expected}`, this.tokens[this.tokens.length - 1]);
         return token;
     }
 
@@ -323,24 +427,26 @@ class WdlParser {
     }
 
     private isPunctAt(index: number, text: string): boolean {
-        const token = this.tokens[index];
-        return token !== undefined && token.kind === "punct" && token.text === text;
+        const token = this.tokens.at(index);
+        return token?.kind === "punct" && token.text === text;
     }
 
     private isIdent(text: string): boolean {
-        const token = this.tokens[this.i];
-        return token !== undefined && token.kind === "ident" && token.text === text;
+        const token = this.tokens.at(this.i);
+        return token?.kind === "ident" && token.text === text;
     }
 
     private expectPunct(text: string): WdlToken {
         const token = this.next(`'${text}'`);
-        if (token.kind !== "punct" || token.text !== text) throw this.problem(`expected '${text}', found '${token.text}'`, token);
+        if (token.kind !== "punct" || token.text !== text)
+            throw this.problem(`expected '${text}', found '${token.text}'`, token);
         return token;
     }
 
     private expectIdent(text: string): void {
         const token = this.next(`'${text}'`);
-        if (token.kind !== "ident" || token.text !== text) throw this.problem(`expected '${text}', found '${token.text}'`, token);
+        if (token.kind !== "ident" || token.text !== text)
+            throw this.problem(`expected '${text}', found '${token.text}'`, token);
     }
 
     private expectKind<K extends WdlToken["kind"]>(kind: K, expected: string): Extract<WdlToken, { kind: K }> {

@@ -76,8 +76,8 @@ class WdlTokenizer {
                 if (c === "{") depth++;
                 if (c === "}") depth--;
                 const text =
-                    PUNCTUATION_3.find((p) => src.startsWith(p, this.pos)) ??
-                    PUNCTUATION_2.find((p) => src.startsWith(p, this.pos)) ??
+                    PUNCTUATION_3.find(p => src.startsWith(p, this.pos)) ??
+                    PUNCTUATION_2.find(p => src.startsWith(p, this.pos)) ??
                     c;
                 out.push({ kind: "punct", text, line: this.line });
                 this.pos += text.length;
@@ -96,7 +96,10 @@ class WdlTokenizer {
         let literal = "";
         while (true) {
             if (this.pos >= src.length || src[this.pos] === "\n") {
-                throw new SyntaxProblem(`unterminated string starting ${src.slice(start, start + 30).split("\n")[0]}`, startLine);
+                throw new SyntaxProblem(
+                    `unterminated string starting ${src.slice(start, start + 30).split("\n")[0]}`,
+                    startLine,
+                );
             }
             const c = src[this.pos];
             if (c === quote) {

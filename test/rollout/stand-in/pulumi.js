@@ -5,7 +5,12 @@
 // turns into StackNotFoundError); `stack init S`; `config set-all --stack S --json J`; `config set K --secret --stack S`
 // with the value on standard input (recorded as {value, secret: true}); `preview`, `up`, `destroy`
 // with `--event-log <tcp://host:port | file>` (engine events over the Events gRPC service for CLI versions after
-// 3.205.0, JSON lines in the file before); `stack output --json`; `stack history --json`.
+// 3.205.0, JSON lines in the file before); `stack output --json`; `stack history --json`;
+// `config env add E... --stack S --yes` (recorded per stack); `env open E pulumiConfig --format detailed` (prints
+// scenario.esc[E] as the ESC CLI's detailed form, secrets in plain text as the real command does; unknown E fails as
+// the real one does when an environment does not exist); `preview --help` (lists --remote, which the Automation API
+// looks for before a remote operation). Remote operations (`--remote` and its `--remote-git-*` flags) replay the same
+// recordings as local ones: what runs in Pulumi Deployments is replaced, the CLI's argv is recorded.
 // Engine events, stdout, stderr and exit codes come from recordings in ../recordings/<name>.json.
 // Every invocation is appended to <root>/calls.jsonl: argv, start and end times, pid.
 // <root> is FAKE_PULUMI_ROOT (set by the bin/pulumi shim); <root>/scenario.json says which recording each stack gets.
@@ -36,7 +41,9 @@ function finish(code, stdout = "", stderr = "", extra = {}) {
 }
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-const stackFile = name => path.join(root, "stacks", name);
+// Remote stack names are fully qualified (org/project/stack): file names replace "/" with "~".
+const fileName = name => String(name).replace(/\//g, "~");
+const stackFile = name => path.join(root, "stacks", fileName(name));
 
 function recordingFor(stack, operation) {
     const name = scenario.stacks?.[stack]?.[operation] ?? scenario.default?.[operation];
@@ -107,7 +114,7 @@ async function operation(name) {
     }
     if (name === "up" && recording.exitCode === 0) {
         const summary = (recording.events ?? []).find(event => event.summaryEvent)?.summaryEvent;
-        fs.writeFileSync(path.join(root, "history", stack), JSON.stringify(summary?.resourceChanges ?? {}));
+        fs.writeFileSync(path.join(root, "history", fileName(stack)), JSON.stringify(summary?.resourceChanges ?? {}));
     }
     finish(recording.exitCode, recording.stdout ?? "", recording.stderr ?? "", { runningSeen: running.seen });
 }
@@ -121,7 +128,8 @@ async function main() {
     if (first === "version") {
         return finish(0, `v${scenario.version ?? "3.248.0"}\n`);
     }
-    if (first === "stack" && second === "select") {
+    // `stack --stack S` is how a remote workspace checks that a stack exists (it never selects one).
+    if (first === "stack" && (second === "select" || second === "--stack")) {
         return fs.existsSync(stackFile(stack))
             ? finish(0)
             : finish(255, "", `error: no stack named '${stack}' found\n`);
@@ -150,6 +158,27 @@ async function main() {
         fs.writeFileSync(file, JSON.stringify(stored));
         return finish(0);
     }
+    if (first === "preview" && args.includes("--help")) {
+        return finish(0, "Usage:\n  pulumi preview [flags]\n\nFlags:\n      --remote   [EXPERIMENTAL] Run the operation remotely\n");
+    }
+    if (first === "config" && second === "env" && args[2] === "ls") {
+        const file = path.join(root, "config", `${stack}.environments.json`);
+        return finish(0, fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "[]");
+    }
+    if (first === "config" && second === "env" && args[2] === "add") {
+        const file = path.join(root, "config", `${stack}.environments.json`);
+        const stored = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : [];
+        const names = args.slice(3).filter((arg, index, all) => !arg.startsWith("--") && all[index - 1] !== "--stack");
+        fs.writeFileSync(file, JSON.stringify([...stored, ...names]));
+        return finish(0);
+    }
+    if (first === "env" && second === "open") {
+        const environment = scenario.esc?.[args[2]];
+        if (environment === undefined) {
+            return finish(255, "", `error: environment '${args[2]}' not found\n`);
+        }
+        return finish(0, JSON.stringify(environment, null, 2) + "\n");
+    }
     if (first === "preview" || first === "up" || first === "destroy") {
         return operation(first);
     }
@@ -157,7 +186,7 @@ async function main() {
         return finish(0, "{}\n");
     }
     if (first === "stack" && second === "history") {
-        const historyFile = path.join(root, "history", stack);
+        const historyFile = path.join(root, "history", fileName(stack));
         const changes = fs.existsSync(historyFile) ? JSON.parse(fs.readFileSync(historyFile, "utf8")) : undefined;
         const now = new Date().toISOString();
         return finish(0, JSON.stringify(changes === undefined ? [] : [{

@@ -16,6 +16,8 @@ export interface Scenario {
     stacks?: Record<string, { preview?: string; up?: string; destroy?: string; configFails?: boolean }>;
     /** Each preview/up/destroy waits (up to timeoutMs) until `size` of them run at once. */
     barrier?: { size: number; timeoutMs?: number };
+    /** ESC environments `env open` knows, as `--format detailed` prints their pulumiConfig. */
+    esc?: Record<string, unknown>;
 }
 
 export interface RecordedCall {
@@ -62,15 +64,26 @@ export class StandInPulumi {
         return JSON.parse(fs.readFileSync(path.join(this.root, "config", `${stack}.json`), "utf8"));
     }
 
+    /** The ESC environments `config env add` attached to a stack, in order. */
+    environmentsOf(stack: string): string[] {
+        const file = path.join(this.root, "config", `${stack}.environments.json`);
+        return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) as string[] : [];
+    }
+
     stackExists(stack: string): boolean {
-        return fs.existsSync(path.join(this.root, "stacks", stack));
+        return fs.existsSync(path.join(this.root, "stacks", stack.replace(/\//g, "~")));
     }
 }
 
-/** A scratch project: the repository's Pulumi.yaml and the given rollout file. */
+/**
+ * A scratch project: the repository's Pulumi.yaml, the given rollout file, and a policy-pack/ folder holding only a
+ * PulumiPolicy.yaml (the rollout checks the folder is a pack; the stand-in CLI never loads it).
+ */
 export function scratchProject(rollout: unknown): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rollout-project-"));
     fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.mkdirSync(path.join(dir, "policy-pack"));
+    fs.copyFileSync(path.join(REPO_ROOT, "policy-pack", "PulumiPolicy.yaml"), path.join(dir, "policy-pack", "PulumiPolicy.yaml"));
     fs.writeFileSync(path.join(dir, "rollout.yaml"), typeof rollout === "string" ? rollout : stringify(rollout));
     return dir;
 }
@@ -94,8 +107,8 @@ export async function runCli(argv: string[], env: Record<string, string> = {}): 
     // As in CI: no terminal, so `--destroy` never waits for a typed answer even when the tests run in one.
     stdin.isTTY = false;
     Object.assign(process.env, env);
-    process.stdout.write = ((chunk: string | Uint8Array) => { stdout += chunk.toString(); return true; }) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array) => { stderr += chunk.toString(); return true; }) as typeof process.stderr.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => { stdout += chunk.toString(); return true; });
+    process.stderr.write = ((chunk: string | Uint8Array) => { stderr += chunk.toString(); return true; });
     try {
         const code = await main(argv);
         return { code, stdout, stderr };
