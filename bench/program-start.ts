@@ -4,13 +4,16 @@
 // --monitor --engine --organization --project --root-directory --stack --pwd --dry-run --parallel <entry>` with
 // PULUMI_CONFIG ("<ns>:config:<key>" JSON), PULUMI_CONFIG_SECRET_KEYS, PULUMI_NODEJS_TYPESCRIPT=true and
 // PULUMI_NODEJS_TSCONFIG_PATH from Pulumi.yaml runtime.options.tsconfig. The engine and resource monitor are the
-// in-process stand-ins of lib/stub-engine.ts (no Pulumi CLI here); the clock stops when the program exits.
+// in-process stand-ins of lib/stub-engine.ts (no Pulumi CLI here); the clock stops when the program exits. With an
+// engine the program reads the account's live registry settings before writing them: lib/stub-ecr.ts answers those
+// two ECR calls on 127.0.0.1, so the figure includes loading the AWS SDK and the round trips.
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { Benchmark, BenchContext, BenchmarkReport, PROJECT_ROOT, WORK_DIR } from "./lib/benchmark";
 import { timeUntilExit } from "./lib/launch";
 import { interleave, median } from "./lib/stats";
+import { startStubEcr, StubEcr } from "./lib/stub-ecr";
 import { startStubEngine, StubEngine } from "./lib/stub-engine";
 
 const STACK = "dev";
@@ -66,10 +69,10 @@ function writeEmptyProgram(): string {
     return dir;
 }
 
-function launcher(engine: StubEngine, project: ProjectFile, programDir: string, tsconfig: string | undefined) {
+function launcher(engine: StubEngine, ecr: StubEcr, project: ProjectFile, programDir: string, tsconfig: string | undefined) {
     const { config, secretKeys } = stackConfig(project);
     const options = typeof project.runtime === "object" ? project.runtime.options ?? {} : {};
-    const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeys) };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...ecr.env, PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeys) };
     delete env.PULUMI_NODEJS_TRANSPILE_ONLY;
     delete env.PULUMI_NODEJS_TSCONFIG_PATH;
     if (options.typescript !== false) {
@@ -102,14 +105,15 @@ async function run(context: BenchContext): Promise<BenchmarkReport> {
     const project = readYaml(path.join(PROJECT_ROOT, "Pulumi.yaml")) as ProjectFile;
     const shippedTsconfig = typeof project.runtime === "object" ? project.runtime.options?.tsconfig : undefined;
     const engine = await startStubEngine(project.name, STACK);
+    const ecr = await startStubEcr();
     try {
         const emptyDir = writeEmptyProgram();
         let resources = 0;
-        const shipped = launcher(engine, project, PROJECT_ROOT, shippedTsconfig);
+        const shipped = launcher(engine, ecr, project, PROJECT_ROOT, shippedTsconfig);
         const modes = {
-            "empty program": launcher(engine, project, emptyDir, shippedTsconfig),
+            "empty program": launcher(engine, ecr, project, emptyDir, shippedTsconfig),
             "this program, as shipped": async () => { const ms = await shipped(); resources = engine.registered.length; return ms; },
-            "this program, type-checked per run (no tsconfig option)": launcher(engine, project, PROJECT_ROOT, undefined),
+            "this program, type-checked per run (no tsconfig option)": launcher(engine, ecr, project, PROJECT_ROOT, undefined),
         };
         const samples = await interleave(modes, context.runs, context.log);
         const empty = median(samples["empty program"]);
@@ -118,13 +122,13 @@ async function run(context: BenchContext): Promise<BenchmarkReport> {
         return {
             figures: Object.entries(samples).map(([label, values]) => ({ label, unit: "ms", samples: values })),
             summary: [
-                `Pulumi.yaml runtime.options.tsconfig: ${shippedTsconfig ?? "(none)"}; the program registered ${resources} resources (preview of stack ${STACK})`,
+                `Pulumi.yaml runtime.options.tsconfig: ${shippedTsconfig ?? "(none)"}; the program registered ${resources} resources (preview of stack ${STACK}); ECR calls answered by the stand-in: ${ecr.calls.length}`,
                 `this program / empty program: ${(asShipped / empty).toFixed(2)}x`,
                 `type-checked / as shipped: ${(typeChecked / asShipped).toFixed(2)}x (${((typeChecked - asShipped) / 1000).toFixed(1)} s saved per preview/up)`,
             ],
         };
     } finally {
-        await engine.stop();
+        await Promise.all([engine.stop(), ecr.stop()]);
     }
 }
 

@@ -10,8 +10,11 @@ import { AuditTrail } from "./audit-trail";
 import { OmicsServiceRole, TemplateRole } from "./omics-service-role";
 import { PullThroughPrefix } from "./pull-through-prefix";
 import { RegistryCredentials } from "./registry-credentials";
+import { RegistryStateReader } from "./live-registry-reader";
+import { readRegistryState } from "./read-registry-state";
 import { RegistryMapObjects } from "./registry-map-objects";
 import { RegistrySettings } from "./registry-settings";
+import { LiveRegistryState } from "./registry-state";
 import { pullThroughRegistries, renderMaps, stackDocuments, templatesNeedRole } from "./stack-documents";
 import { checkListedWorkflows } from "./workflow-checks";
 
@@ -34,7 +37,7 @@ export interface StackOutputs {
 export class OmicsRegistryMaps extends pulumi.ComponentResource {
     readonly outputs: StackOutputs;
 
-    constructor(name: string, config: OmicsRegistryConfig, namespace: string, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, config: OmicsRegistryConfig, namespace: string, live: LiveRegistryState, opts?: pulumi.ComponentResourceOptions) {
         super("omics-registry-maps:index:OmicsRegistryMaps", name, {}, opts);
         const parent = { parent: this };
         const { target, registries, tags } = config;
@@ -62,6 +65,7 @@ export class OmicsRegistryMaps extends pulumi.ComponentResource {
             registryPolicy: documents.registryPolicy,
             scanning: config.cachedRepositories.scanning,
             prefixes: registries.map(r => r.ecrRepositoryPrefix),
+            live,
             previousPolicyParent: previous("omics-ecr-access", "OmicsEcrAccess"),
         }, parent);
         const role = new OmicsServiceRole("omics-service-role", { trust: documents.omicsTrustPolicy, policy: documents.omicsRolePolicy, tags }, parent);
@@ -113,8 +117,13 @@ async function checkBeforeDeclaring(config: OmicsRegistryConfig, namespace: stri
     return [...secretProblems, ...workflows.problems];
 }
 
+export interface ProgramOptions {
+    /** Plays the account's live registry state (tests); by default it is read from AWS when an engine runs the program. */
+    registryStateReader?: RegistryStateReader;
+}
+
 /** The program: all configuration problems are reported together, before any resource is declared. */
-export async function runOmicsRegistryMaps(): Promise<StackOutputs> {
+export async function runOmicsRegistryMaps(options: ProgramOptions = {}): Promise<StackOutputs> {
     const namespace = pulumi.getProject();
     const raw = readRawConfig(namespace);
     const caller = isUsableRegion(raw.region) ? await askCaller() : undefined;
@@ -123,5 +132,9 @@ export async function runOmicsRegistryMaps(): Promise<StackOutputs> {
     if (!result.ok || problems.length > 0) {
         throw new pulumi.RunError(formatProblems(namespace, problems));
     }
-    return new OmicsRegistryMaps("omics-registry-maps", result.config, namespace).outputs;
+    const live = await readRegistryState(result.config, options.registryStateReader);
+    if (live.problems.length > 0) {
+        throw new pulumi.RunError(formatProblems(namespace, live.problems));
+    }
+    return new OmicsRegistryMaps("omics-registry-maps", result.config, namespace, live.state).outputs;
 }

@@ -80,6 +80,8 @@ export interface CopyAccess {
     prefixes: readonly string[];
     /** ARNs (or `name-??????` ARN patterns) of the copy registries' credential secrets. */
     secretArns: readonly string[];
+    /** Customer KMS keys encrypting existing copy secrets: the role decrypts through Secrets Manager only. */
+    kmsKeyArns?: readonly string[];
 }
 
 /** What a HealthOmics run needs: its buckets, its workflow logs, images under the prefixes, and copying where it copies. */
@@ -122,13 +124,30 @@ export function omicsRunPolicyDocument(target: DeploymentTarget, prefixes: reado
             {
                 Sid: "CopyUpstreamImages",
                 Effect: "Allow",
-                Action: ["ecr:CreateRepository", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:DescribeImages"],
+                // Repository-policy rights as AWS's HealthOmics agent guide gives the run role for registries HealthOmics
+                // copies from (kirodotdev/powers aws-healthomics/steering/image-staging.md, "Step 1").
+                Action: [
+                    "ecr:CreateRepository", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
+                    "ecr:DescribeImages", "ecr:GetRepositoryPolicy", "ecr:SetRepositoryPolicy",
+                ],
                 Resource: prefixArns(target, copy.prefixes),
             },
             { Sid: "EcrAuthorization", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
         );
         if (copy.secretArns.length > 0) {
             statements.push({ Sid: "CopyRegistryCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...copy.secretArns] });
+        }
+        const keys = [...new Set(copy.kmsKeyArns ?? [])];
+        if (keys.length > 0) {
+            // Secrets Manager decrypts with the caller's rights; kms:ViaService keeps the key usable through it only
+            // (Secrets Manager User Guide security-encryption.html, KMS Developer Guide conditions-kms.html#conditions-kms-via-service).
+            statements.push({
+                Sid: "DecryptCopyRegistryCredentials",
+                Effect: "Allow",
+                Action: ["kms:Decrypt"],
+                Resource: keys,
+                Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${target.region}.${target.dnsSuffix}` } },
+            });
         }
     }
     return { Version: "2012-10-17", Statement: statements };

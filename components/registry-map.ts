@@ -49,11 +49,12 @@ export function serializeRegistryMap(map: ContainerRegistryMap): string {
 }
 
 /**
- * `<prefix>/<map name>/<sha256 of the content, 16 hex>.json`: a workflow keeps the map it was created with
+ * `<prefix>/<map name>/<sha256 of the content, 64 hex>.json`: a workflow keeps the map it was created with
  * (GetWorkflow returns it; UpdateWorkflow cannot change it), so each revision gets a key of its own and
- * every URI a workflow was created from keeps naming the same map.
+ * every URI a workflow was created from keeps naming the same map. Releases before 0.2 used the first 16 hex
+ * digits; their objects stay where they are (the map object is retained on delete), so no handed-out URI breaks.
  */
 export function registryMapObjectKey(prefix: string, mapName: string, content: string): string {
-    const digest = createHash("sha256").update(content).digest("hex").slice(0, 16);
+    const digest = createHash("sha256").update(content).digest("hex");
     return `${prefix}/${mapName}/${digest}.json`;
 }

@@ -2,6 +2,7 @@
 // The components declare resources from it, and `omics-registry-maps render` writes it out for review.
 import { OmicsRegistryConfig, RegistryConfig } from "../config/types";
 import { credentialSecretName } from "../config/validate-credentials";
+import { secretGrantResource } from "../policy-pack/rules/ecr-naming";
 import { LifecyclePolicy, lifecyclePolicyDocument } from "./lifecycle-policy";
 import {
     omicsRunPolicyDocument, omicsTrustPolicyDocument, PolicyDocument, registryPolicyDocument, repositoryPolicyDocument,
@@ -46,15 +47,16 @@ export function templatesNeedRole(config: Pick<OmicsRegistryConfig, "tags" | "ca
 }
 
 /**
- * The ARN the run role may read a copy registry's secret by: the given ARN, or for a secret this stack creates the
- * `<name>-??????` pattern IAM documents for Secrets Manager (its random suffix is known only after creation).
+ * The ARN the run role may read a copy registry's secret by: the given ARN (`<arn>-??????` when given without its
+ * 6-character suffix, see secretGrantResource), or for a secret this stack creates the `<name>-??????` pattern IAM
+ * documents for Secrets Manager (its random suffix is known only after creation).
  */
 export function copySecretArnPattern(config: Pick<OmicsRegistryConfig, "target">, registry: RegistryConfig): string | undefined {
     const credentials = registry.credentials;
     if (credentials === undefined) {
         return undefined;
     }
-    return credentials.kind === "existing-secret" ? credentials.secretArn : createdSecretArn(config, registry, "??????");
+    return credentials.kind === "existing-secret" ? secretGrantResource(credentials.secretArn) : createdSecretArn(config, registry, "??????");
 }
 
 /** The ARN of a secret this stack creates for `registry`, with `suffix` standing for the 6 characters AWS appends. */
@@ -80,6 +82,7 @@ export function stackDocuments(config: OmicsRegistryConfig): StackDocuments {
         omicsRolePolicy: omicsRunPolicyDocument(target, allPrefixes, config.workflowBuckets, {
             prefixes: copy.map(r => r.ecrRepositoryPrefix),
             secretArns: copy.map(r => copySecretArnPattern(config, r)).filter((a): a is string => a !== undefined),
+            kmsKeyArns: copy.map(r => (r.credentials?.kind === "existing-secret" ? r.credentials.kmsKeyArn : undefined)).filter((k): k is string => k !== undefined),
         }),
     };
 }

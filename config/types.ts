@@ -4,7 +4,7 @@ import { ServedBy } from "../policy-pack/rules/registry-catalogue";
 /** Where a registry's credentials come from. */
 export type RegistryCredentials =
     | { kind: "pulumi-secret"; configKey: string }
-    | { kind: "existing-secret"; secretArn: string };
+    | { kind: "existing-secret"; secretArn: string; /** Customer KMS key encrypting it (copy registries only). */ kmsKeyArn?: string };
 
 export interface RegistryConfig {
     upstreamRegistryUrl: string;
@@ -31,8 +31,11 @@ export interface MapConfig {
 
 export interface LifecycleSettings {
     enabled: boolean;
-    /** Untagged images are expired this many days after they were pushed (imported). */
-    expireUntaggedAfterDays: number;
+    /**
+     * Opt-in: untagged images are expired this many days after they were pushed (imported). Off by default: the
+     * platform manifests of a cached multi-architecture image are untagged (see lifecycle-policy.ts).
+     */
+    expireUntaggedAfterDays?: number;
     /** Any image is expired when it was not pulled for this many days. */
     expireNotPulledForDays: number;
 }

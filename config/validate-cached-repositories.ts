@@ -1,4 +1,5 @@
 // Checks `cachedRepositories`: lifecycle policy, optional KMS key, and registry scanning of the cached images.
+import { isValidScanFilter } from "../policy-pack/rules/scanning-filters";
 import { checkKnownFields, describeType, isRecord, Problems } from "./problems";
 import { CachedRepositorySettings, DeploymentTarget, LifecycleSettings, ScanningFilterRule, ScanningSettings } from "./types";
 
@@ -6,12 +7,10 @@ const SETTINGS_FIELDS = ["lifecycle", "kmsKeyArn", "scanning"] as const;
 const LIFECYCLE_FIELDS = ["enabled", "expireUntaggedAfterDays", "expireNotPulledForDays"] as const;
 const SCANNING_FIELDS = ["enabled", "scanType", "scanFrequency", "keepRules"] as const;
 const KEEP_RULE_FIELDS = ["scanFrequency", "filters"] as const;
-/** ECR API ScanningRepositoryFilter.filter: 1-255 characters of this pattern. */
-const SCAN_FILTER = /^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$/;
 const KMS_KEY_ARN = /^arn:(aws(?:-[a-z]+)*):kms:([a-z0-9-]+):(\d{12}):key\/[A-Za-z0-9-]+$/;
 
-/** Cached images expire once not pulled for 90 days; untagged leftovers after 7 days (see README "Cost"). */
-export const DEFAULT_LIFECYCLE: LifecycleSettings = { enabled: true, expireUntaggedAfterDays: 7, expireNotPulledForDays: 90 };
+/** Cached images expire once not pulled for 90 days; untagged ones only when asked (see README "Cost"). */
+export const DEFAULT_LIFECYCLE: LifecycleSettings = { enabled: true, expireNotPulledForDays: 90 };
 export const DEFAULT_SCANNING: ScanningSettings = { enabled: true, scanType: "BASIC", scanFrequency: "SCAN_ON_PUSH", keepRules: [] };
 
 export function validateCachedRepositories(raw: unknown, target: DeploymentTarget | undefined, problems: Problems): CachedRepositorySettings {
@@ -24,7 +23,7 @@ export function validateCachedRepositories(raw: unknown, target: DeploymentTarge
         return defaults;
     }
     checkKnownFields(raw, SETTINGS_FIELDS, "cachedRepositories", problems);
-    const kmsKeyArn = validateKmsKey(raw.kmsKeyArn, target, problems);
+    const kmsKeyArn = validateKmsKey(raw.kmsKeyArn, "cachedRepositories.kmsKeyArn", "ECR encrypts with keys of the repository's region", target, problems);
     return {
         lifecycle: validateLifecycle(raw.lifecycle, problems),
         scanning: validateScanning(raw.scanning, problems),
@@ -56,25 +55,26 @@ function validateLifecycle(raw: unknown, problems: Problems): LifecycleSettings 
     if (raw.enabled !== undefined && typeof raw.enabled !== "boolean") {
         problems.add(`${path}.enabled`, `must be true or false, got ${describeType(raw.enabled)}`);
     }
+    const untagged = raw.expireUntaggedAfterDays === undefined ? undefined : days(raw.expireUntaggedAfterDays, 0, `${path}.expireUntaggedAfterDays`, problems);
     return {
         enabled: raw.enabled !== false,
-        expireUntaggedAfterDays: days(raw.expireUntaggedAfterDays, DEFAULT_LIFECYCLE.expireUntaggedAfterDays, `${path}.expireUntaggedAfterDays`, problems),
         expireNotPulledForDays: days(raw.expireNotPulledForDays, DEFAULT_LIFECYCLE.expireNotPulledForDays, `${path}.expireNotPulledForDays`, problems),
+        ...(untagged !== undefined && untagged > 0 ? { expireUntaggedAfterDays: untagged } : {}),
     };
 }
 
-function validateKmsKey(raw: unknown, target: DeploymentTarget | undefined, problems: Problems): string | undefined {
+/** A customer-managed KMS key ARN in the stack's partition and region (`raw` undefined: none). */
+export function validateKmsKey(raw: unknown, path: string, regionReason: string, target: DeploymentTarget | undefined, problems: Problems): string | undefined {
     if (raw === undefined) {
         return undefined;
     }
-    const path = "cachedRepositories.kmsKeyArn";
     const match = typeof raw === "string" ? KMS_KEY_ARN.exec(raw) : null;
     if (typeof raw !== "string" || match === null) {
-        problems.add(path, "must be the full ARN of a customer-managed KMS key, arn:<partition>:kms:<region>:<account>:key/<key id> (repository creation templates take no aliases)");
+        problems.add(path, "must be the full ARN of a customer-managed KMS key, arn:<partition>:kms:<region>:<account>:key/<key id> (repository creation templates and IAM grants take no aliases)");
         return undefined;
     }
     if (target && (match[1] !== target.partition || match[2] !== target.region)) {
-        problems.add(path, `must be a key in this stack's region ${target.region} (ECR encrypts with keys of the repository's region), got region ${match[2]}`);
+        problems.add(path, `must be a key in this stack's region ${target.region} (${regionReason}), got region ${match[2]}`);
         return undefined;
     }
     return raw;
@@ -134,7 +134,7 @@ function validateKeepRules(raw: unknown, path: string, enhanced: boolean, proble
             return;
         }
         const filters = rule.filters;
-        if (!Array.isArray(filters) || filters.length === 0 || filters.some(f => typeof f !== "string" || f.length > 255 || !SCAN_FILTER.test(f))) {
+        if (!Array.isArray(filters) || filters.length === 0 || filters.some(f => typeof f !== "string" || !isValidScanFilter(f))) {
             problems.add(`${rulePath}.filters`, "must be a non-empty list of ECR wildcard repository filters (lowercase letters, digits, . _ - / and *, e.g. team-a/*)");
             return;
         }

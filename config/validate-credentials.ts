@@ -1,10 +1,13 @@
 // Checks a registry's `credentials` block against what its upstream registry accepts and how it is served.
 import { CREDENTIAL_SECRET_NAME_PREFIX, parseSecretArn } from "../policy-pack/rules/ecr-naming";
 import { COPY_CREDENTIAL_SECRET_NAME_PREFIX, UpstreamRegistry } from "../policy-pack/rules/registry-catalogue";
+import { validateKmsKey } from "./validate-cached-repositories";
 import { checkKnownFields, describeType, isRecord, Problems } from "./problems";
 import { DeploymentTarget, RawConfig, RegistryCredentials } from "./types";
 
 const CREDENTIAL_FIELDS = ["secretConfigKey", "secretArn"] as const;
+/** Besides one of CREDENTIAL_FIELDS: the customer KMS key of an existing secret of a registry HealthOmics copies from. */
+const KMS_KEY_FIELD = "kmsKeyArn";
 const SECRET_VALUE_FIELDS = ["username", "accessToken"] as const;
 const CONFIG_KEY = /^[A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
@@ -50,15 +53,24 @@ export function validateCredentials(raw: unknown, subject: CredentialSubject, pa
         problems.add(path, `must be an object with exactly one of ${CREDENTIAL_FIELDS.join(" or ")}, got ${describeType(raw)}`);
         return undefined;
     }
-    checkKnownFields(raw, CREDENTIAL_FIELDS, path, problems);
+    checkKnownFields(raw, [...CREDENTIAL_FIELDS, KMS_KEY_FIELD], path, problems);
     const given = CREDENTIAL_FIELDS.filter(field => raw[field] !== undefined);
     if (given.length !== 1) {
         problems.add(path, `must set exactly one of ${CREDENTIAL_FIELDS.join(" or ")}, ${given.length === 0 ? "found neither" : "found both"}`);
         return undefined;
     }
-    return given[0] === "secretConfigKey"
-        ? validateSecretConfigKey(raw.secretConfigKey, subject, `${path}.secretConfigKey`, context, problems)
-        : validateSecretArn(raw.secretArn, subject, `${path}.secretArn`, context, problems);
+    if (raw[KMS_KEY_FIELD] !== undefined && (given[0] !== "secretArn" || subject.servedBy !== "healthomics-copy")) {
+        problems.add(`${path}.${KMS_KEY_FIELD}`, subject.servedBy === "healthomics-copy"
+            ? "is only for an existing secret (credentials.secretArn): secrets this stack creates use the default aws/secretsmanager key"
+            : "is only for registries HealthOmics copies from: ECR pull-through cache can only read secrets encrypted with the default aws/secretsmanager key");
+        return undefined;
+    }
+    if (given[0] === "secretConfigKey") {
+        return validateSecretConfigKey(raw.secretConfigKey, subject, `${path}.secretConfigKey`, context, problems);
+    }
+    const existing = validateSecretArn(raw.secretArn, subject, `${path}.secretArn`, context, problems);
+    const kmsKeyArn = validateKmsKey(raw[KMS_KEY_FIELD], `${path}.${KMS_KEY_FIELD}`, "Secrets Manager encrypts with keys of the secret's region", context.target, problems);
+    return existing !== undefined && kmsKeyArn !== undefined ? { ...existing, kmsKeyArn } : existing;
 }
 
 function validateSecretConfigKey(raw: unknown, subject: CredentialSubject, path: string, context: CredentialContext, problems: Problems): RegistryCredentials | undefined {
@@ -98,7 +110,7 @@ function validateSecretConfigKey(raw: unknown, subject: CredentialSubject, path:
     return { kind: "pulumi-secret", configKey: raw };
 }
 
-function validateSecretArn(raw: unknown, subject: CredentialSubject, path: string, context: CredentialContext, problems: Problems): RegistryCredentials | undefined {
+function validateSecretArn(raw: unknown, subject: CredentialSubject, path: string, context: CredentialContext, problems: Problems): Extract<RegistryCredentials, { kind: "existing-secret" }> | undefined {
     const parsed = typeof raw === "string" ? parseSecretArn(raw) : undefined;
     const requiredPrefix = subject.servedBy === "pull-through-cache" ? CREDENTIAL_SECRET_NAME_PREFIX : undefined;
     if (typeof raw !== "string" || parsed === undefined) {

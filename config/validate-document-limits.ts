@@ -1,4 +1,5 @@
 // Checks the size limits of the documents the validated config produces, before anything is declared.
+import { scanningConfiguration, scanningLimitProblems } from "../components/registry-state";
 import { stackDocuments } from "../components/stack-documents";
 import { MAX_REGISTRY_POLICY_CHARACTERS, MAX_ROLE_INLINE_POLICY_CHARACTERS, nonWhitespaceLength } from "../policy-pack/rules/service-limits";
 import { Problems } from "./problems";
@@ -13,5 +14,12 @@ export function checkDocumentLimits(config: OmicsRegistryConfig, problems: Probl
     const registrySize = JSON.stringify(documents.registryPolicy).length;
     if (registrySize > MAX_REGISTRY_POLICY_CHARACTERS) {
         problems.add("registryPolicyStatements", `the ECR registry policy would take ${registrySize} characters; ECR allows at most ${MAX_REGISTRY_POLICY_CHARACTERS}: shorten the kept statements`);
+    }
+    if (config.cachedRepositories.scanning.enabled) {
+        // The account's live rules join these at deploy time and are checked again then (read-registry-state.ts).
+        const scanning = scanningConfiguration(config.cachedRepositories.scanning, config.registries.map(r => r.ecrRepositoryPrefix));
+        for (const message of scanningLimitProblems(scanning)) {
+            problems.add("cachedRepositories.scanning", message);
+        }
     }
 }

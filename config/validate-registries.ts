@@ -1,12 +1,14 @@
 // Checks the `registries` list: a pull-through cache rule per entry, or a registry HealthOmics copies from.
 import { isValidPrefix, PREFIX_REFUSED_FORMS_REASON, PREFIX_RULE_TEXT, prefixesOverlap } from "../policy-pack/rules/ecr-naming";
-import { COPY_HOSTS_TEXT, DOCKER_HUB_UPSTREAM, lookupUpstream, PULL_THROUGH_HOSTS_TEXT, upstreamUrlHint } from "../policy-pack/rules/registry-catalogue";
+import {
+    COPY_HOSTS_TEXT, DOCKER_HUB_UPSTREAM, lookupUpstream, PULL_THROUGH_HOSTS_TEXT, UNDOCUMENTED_OPT_IN, UpstreamRegistry, upstreamUrlHint,
+} from "../policy-pack/rules/registry-catalogue";
 import { MAX_PULL_THROUGH_CACHE_RULES } from "../policy-pack/rules/service-limits";
 import { checkKnownFields, describeType, isRecord, Problems, requireString } from "./problems";
 import { CredentialContext, validateCredentials } from "./validate-credentials";
 import { RegistryConfig } from "./types";
 
-const REGISTRY_FIELDS = ["upstreamRegistryUrl", "ecrRepositoryPrefix", "credentials", "additionalHosts"] as const;
+const REGISTRY_FIELDS = ["upstreamRegistryUrl", "ecrRepositoryPrefix", "credentials", "additionalHosts", UNDOCUMENTED_OPT_IN] as const;
 const HOST = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d{1,5})?$/;
 
 export interface ValidatedRegistries {
@@ -55,6 +57,9 @@ export function validateRegistries(raw: unknown, context: CredentialContext, pro
         if (known?.servedBy === "pull-through-cache") {
             pullThroughRules += 1;
         }
+        if (known !== undefined && !checkOptIn(entry[UNDOCUMENTED_OPT_IN], known, url, path, problems)) {
+            return;
+        }
         if (url === undefined || known === undefined || prefix === undefined) {
             return;
         }
@@ -67,6 +72,26 @@ export function validateRegistries(raw: unknown, context: CredentialContext, pro
     const prefixes = seen.map(s => s.prefix).filter((p): p is string => p !== undefined);
     const dockerHubPrefixes = seen.filter(s => s.url === DOCKER_HUB_UPSTREAM).map(s => s.prefix).filter((p): p is string => p !== undefined);
     return { registries: valid, prefixes, dockerHubPrefixes };
+}
+
+/** A host no AWS source documents is served only when the entry opts in; true when the entry may be used. */
+function checkOptIn(raw: unknown, known: UpstreamRegistry, url: string | undefined, path: string, problems: Problems): boolean {
+    const field = `${path}.${UNDOCUMENTED_OPT_IN}`;
+    if (raw !== undefined && typeof raw !== "boolean") {
+        problems.add(field, `must be true or false, got ${describeType(raw)}`);
+        return false;
+    }
+    if (known.undocumented === undefined) {
+        if (raw !== undefined) {
+            problems.add(field, `is only for hosts no AWS source documents; ${String(url)} is documented: remove it`);
+        }
+        return true;
+    }
+    if (raw !== true) {
+        problems.add(`${path}.upstreamRegistryUrl`, `${String(url)} is not documented for HealthOmics (${known.undocumented}); set ${UNDOCUMENTED_OPT_IN}: true on this entry to use it anyway, or use gcr.io or the image's <region>-docker.pkg.dev host`);
+        return false;
+    }
+    return true;
 }
 
 function validateUpstreamUrl(entry: Record<string, unknown>, path: string, problems: Problems): string | undefined {

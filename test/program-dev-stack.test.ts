@@ -1,6 +1,7 @@
 // The program under Pulumi's mock runtime (real program, real SDK; AWS replaced by mocks) with the Pulumi.dev.yaml
 // stack: what it declares, exactly, and what its IAM documents allow (evaluated by a real IAM policy evaluator).
 import * as assert from "assert/strict";
+import { createHash } from "crypto";
 import { customResources, MockedResource, ProgramRun, runProgram, valueOf } from "./harness/mock-program";
 import { json, only } from "./helpers/mocked-resources";
 import { devStackConfig, DOCKER_HUB_SECRET } from "./harness/stack-config";
@@ -141,7 +142,6 @@ describe("program with the Pulumi.dev.yaml stack (mock runtime)", () => {
                 },
                 lifecyclePolicy: {
                     rules: [
-                        { rulePriority: 1, description: "Expire untagged images 7 days after they were cached", selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }, action: { type: "expire" } },
                         { rulePriority: 2, description: "Expire images not pulled for 90 days; the cache fetches them again on the next pull", selection: { tagStatus: "any", countType: "sinceImagePulled", countUnit: "days", countNumber: 90 }, action: { type: "expire" } },
                     ],
                 },
@@ -241,20 +241,20 @@ describe("program with the Pulumi.dev.yaml stack (mock runtime)", () => {
         });
     });
 
-    it("stores the seed guide's combined map, plus the docker.io mapping workflows write for Docker Hub", () => {
+    it("stores the seed guide's combined map exactly: no undocumented docker.io mapping by default", () => {
         const object = only(run, "aws:s3/bucketObjectv2:BucketObjectv2");
         assert.equal(object.inputs.bucket, only(run, "aws:s3/bucket:Bucket").id);
         assert.equal(object.inputs.contentType, "application/json");
-        const [dockerHub, ...rest] = seedGuideMap.registryMappings;
-        assert.deepEqual(json(object.inputs.content), {
-            registryMappings: [dockerHub, { upstreamRegistryUrl: "docker.io", ecrRepositoryPrefix: "docker-hub" }, ...rest],
-            imageMappings: seedGuideMap.imageMappings,
-        });
+        assert.deepEqual(json(object.inputs.content), { registryMappings: seedGuideMap.registryMappings, imageMappings: seedGuideMap.imageMappings });
     });
 
     it("stores the map under a key derived from its content, and keeps the object when a new revision replaces it", () => {
         const object = only(run, "aws:s3/bucketObjectv2:BucketObjectv2");
-        assert.match(object.inputs.key as string, /^container-registry-maps\/default\/[0-9a-f]{16}\.json$/);
+        assert.match(object.inputs.key as string, /^container-registry-maps\/default\/[0-9a-f]{64}\.json$/);
+        // The key carries the whole SHA-256 of the stored bytes, as the README says (computed here independently).
+        const digest = createHash("sha256").update(object.inputs.content as string).digest("hex");
+        assert.equal(object.inputs.key, `container-registry-maps/default/${digest}.json`);
+        // Retained on delete: an upgrade from the 16-digit keys of 0.1 replaces the object and the old one stays.
         assert.equal(object.options.retainOnDelete, true);
     });
 

@@ -38,7 +38,6 @@ describe("program with the Pulumi.gatk.yaml stack (mock runtime)", () => {
         const google = only(run, "aws:secretsmanager/secretVersion:SecretVersion", "us-gcr");
         assert.deepEqual(content.registryMappings, [
             { upstreamRegistryUrl: "registry-1.docker.io", ecrRepositoryPrefix: "docker-hub" },
-            { upstreamRegistryUrl: "docker.io", ecrRepositoryPrefix: "docker-hub" },
             { upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" },
             { upstreamRegistryUrl: "public.ecr.aws", ecrRepositoryPrefix: "ecr-public" },
             { upstreamRegistryUrl: "us.gcr.io", ecrRepositoryPrefix: "us-gcr", credentialArn: google.state.secretArn },

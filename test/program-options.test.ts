@@ -95,11 +95,30 @@ describe("program settings, one change from the dev stack at a time (mock runtim
             [["bio__quay", undefined], ["git--hub", secretArn]]);
     });
 
-    it("maps Docker Hub under registry-1.docker.io and docker.io by default, under more hosts on request, and under its upstream URL alone with additionalHosts: []", async () => {
+    it("scans '__' and '--' prefixes with filters ECR's ScanningRepositoryFilterValue pattern accepts, which still match every repository of the prefix", async () => {
+        // The pattern exactly as in the ECR API model (botocore ecr service-2.json), not taken from the code under test.
+        const ecrFilterPattern = /^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$/;
+        const wildcard = (filter: string) => new RegExp(`^${filter.split("*").map(p => p.replace(/[.+?^${}()|[\]\\/-]/g, "\\$&")).join(".*")}$`);
+        const config = withConfig(withConfig(DEV.config, "imageMappings", []), "registries", [
+            { upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "bio__quay" },
+            { upstreamRegistryUrl: "public.ecr.aws", ecrRepositoryPrefix: "my---cache/ecr--public" },
+        ]);
+        const scanning = only(await runWith(config), "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration");
+        const filters = (scanning.inputs.rules as { repositoryFilters: { filter: string; filterType: string }[] }[])[0].repositoryFilters;
+        assert.deepEqual(filters.map(f => f.filterType), ["WILDCARD", "WILDCARD"]);
+        for (const { filter } of filters) {
+            assert.match(filter, ecrFilterPattern);
+        }
+        assert.match("bio__quay/biocontainers/samtools", wildcard(filters[0].filter));
+        assert.match("my---cache/ecr--public/docker/library/ubuntu", wildcard(filters[1].filter));
+        assert.doesNotMatch("quay/biocontainers/samtools", wildcard(filters[0].filter));
+    });
+
+    it("maps Docker Hub under registry-1.docker.io alone by default (docker.io is in no HealthOmics page), under more hosts on request", async () => {
         const dockerHub = { upstreamRegistryUrl: "registry-1.docker.io", ecrRepositoryPrefix: "docker-hub", credentials: { secretConfigKey: "dockerHubCredentials" } };
         const hosts = async (extra: unknown) => registryMappings(await runWith(withConfig(withConfig(DEV.config, "imageMappings", []), "registries", [extra === undefined ? dockerHub : { ...dockerHub, additionalHosts: extra }])))
             .map(m => `${m.upstreamRegistryUrl}->${m.ecrRepositoryPrefix}`);
-        assert.deepEqual(await hosts(undefined), ["registry-1.docker.io->docker-hub", "docker.io->docker-hub"]);
+        assert.deepEqual(await hosts(undefined), ["registry-1.docker.io->docker-hub"]);
         assert.deepEqual(await hosts(["docker.io", "index.docker.io"]), ["registry-1.docker.io->docker-hub", "docker.io->docker-hub", "index.docker.io->docker-hub"]);
         assert.deepEqual(await hosts([]), ["registry-1.docker.io->docker-hub"]);
     });
@@ -113,8 +132,8 @@ describe("program settings, one change from the dev stack at a time (mock runtim
         assert.deepEqual(Object.keys(run.outputs!.containerRegistryMapUris), ["wdl", "nextflow"]);
         const wdl = only(run, "aws:s3/bucketObjectv2:BucketObjectv2", "map-wdl");
         const nextflow = only(run, "aws:s3/bucketObjectv2:BucketObjectv2", "map-nextflow");
-        assert.match(wdl.inputs.key as string, /^container-registry-maps\/wdl\/[0-9a-f]{16}\.json$/);
-        assert.match(nextflow.inputs.key as string, /^container-registry-maps\/nextflow\/[0-9a-f]{16}\.json$/);
+        assert.match(wdl.inputs.key as string, /^container-registry-maps\/wdl\/[0-9a-f]{64}\.json$/);
+        assert.match(nextflow.inputs.key as string, /^container-registry-maps\/nextflow\/[0-9a-f]{64}\.json$/);
         assert.deepEqual(registryMappings(run, "map-nextflow"), [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" }]);
         assert.equal(json(wdl.inputs.content).imageMappings !== undefined, true);
         assert.equal(json(nextflow.inputs.content).imageMappings, undefined);

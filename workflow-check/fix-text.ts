@@ -54,6 +54,7 @@ export function registryFix(registry: SuggestedRegistry, context: FixContext): s
     if (registry.additionalHost !== undefined) {
         entry.additionalHosts = [registry.additionalHost];
     }
+    Object.assign(entry, registry.entryFields);
     const secretNote = registry.credentials === "required"
         ? `\n(then set the secret: pulumi config set --secret --path '${credentialKeyFor(registry.ecrRepositoryPrefix)}.username' <user>; and .accessToken)`
         : "";

@@ -3,6 +3,7 @@
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { isKnown, readProp, readString } from "../known-value";
 import { registriesWith, registryLabel, scopeOf } from "../registries";
+import { scanFilterForPrefix } from "../rules/scanning-filters";
 import { appliesToPullThroughCache, creationTemplates, declaredPrefixes, label, TYPES } from "../stack-facts";
 
 const KMS_ENCRYPTION_TYPES = ["KMS", "KMS_DSSE"];
@@ -89,10 +90,13 @@ export const pullThroughTemplateHasLifecyclePolicy: StackValidationPolicy = {
 
 const SCANNING_FREQUENCIES = ["SCAN_ON_PUSH", "CONTINUOUS_SCAN"];
 
-/** Whether a WILDCARD repository filter matches every repository under `prefix`: `*`, `<prefix>/*`, `<start of prefix>*`. */
+/**
+ * Whether a WILDCARD repository filter matches every repository under `prefix`: `*`, `<prefix>/*`, `<start of
+ * prefix>*`, or the program's form for prefixes whose separators ECR's filter pattern refuses (`bio_*quay/*`).
+ */
 function filterCoversPrefix(filter: string, prefix: string): boolean {
     const head = filter.slice(0, -1);
-    return filter.endsWith("*") && !/[*?]/.test(head) && `${prefix}/`.startsWith(head);
+    return (filter.endsWith("*") && !/[*?]/.test(head) && `${prefix}/`.startsWith(head)) || filter === scanFilterForPrefix(prefix);
 }
 
 export const scanningCoversPrefixes: StackValidationPolicy = {

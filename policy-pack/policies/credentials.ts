@@ -1,7 +1,7 @@
 // Policies on registry credentials: pull-through cache secrets carry the name ECR requires (followed through the
 // SecretVersion a rule depends on), and HealthOmics-copy secrets are readable by the run role, in this registry.
 import { StackValidationPolicy } from "@pulumi/policy";
-import { CREDENTIAL_SECRET_NAME_PREFIX, parseSecretArn, secretNameFromArn } from "../rules/ecr-naming";
+import { CREDENTIAL_SECRET_NAME_PREFIX, parseSecretArn, secretArnHasSuffix, secretNameFromArn } from "../rules/ecr-naming";
 import { Statement, statementsAllow } from "../rules/iam-document";
 import { isKnown } from "../known-value";
 import { scopeOf } from "../registries";
@@ -62,7 +62,8 @@ export const copyRegistryCredentials: StackValidationPolicy = {
                         continue; // an unknown document may grant it
                     }
                     const statements = role.documents.filter((d): d is Statement[] => isKnown(d) && d !== undefined).flat();
-                    if (!statementsAllow(statements, READ_SECRET, arn)) {
+                    // The secret's real ARN carries AWS's 6-character suffix; a grant must match that, not the partial ARN.
+                    if (!statementsAllow(statements, READ_SECRET, secretArnHasSuffix(arn) ? arn : `${arn}-Ab12Cd`)) {
                         report(`${where} is not readable by HealthOmics role ${label(role.resource)}: none of its policies allows ${READ_SECRET} on it`, map.resource.urn);
                     }
                 }

@@ -158,6 +158,21 @@ export function parseSecretArn(arn: string): SecretArn | undefined {
     return { partition: match[1], region: match[2], account: match[3], name };
 }
 
+/** Whether a secret ARN ends in the `-XXXXXX` suffix AWS appends (a name that itself ends so looks the same). */
+export function secretArnHasSuffix(arn: string): boolean {
+    const match = SECRET_ARN.exec(arn);
+    return match !== null && /-[A-Za-z0-9]{6}$/.test(match[4]);
+}
+
+/**
+ * The Resource an IAM statement names to reach a secret given by ARN. IAM matches the whole ARN and every secret's ARN
+ * ends in 6 random characters, so an ARN given without them becomes `<arn>-??????`, the form Secrets Manager's User
+ * Guide gives for a secret known by name (auth-and-access_iam-policies.html, "-??????").
+ */
+export function secretGrantResource(arn: string): string {
+    return secretArnHasSuffix(arn) ? arn : `${arn}-??????`;
+}
+
 /** The secret name inside a Secrets Manager ARN (without the 6-character suffix AWS appends). */
 export function secretNameFromArn(arn: string): string | undefined {
     return parseSecretArn(arn)?.name;

@@ -23,7 +23,7 @@
 // `registry-1.docker.io/library/ubuntu:latest`. The resolution says so (`officialImage`), so the check can warn.
 import { pathWithVersion, ImageReference, isDockerHubReference } from "./docker-reference";
 import { parseEcrImageUri, registryHost, RegistryLocation } from "./ecr-naming";
-import { CredentialPolicy, DOCKER_HUB_UPSTREAM, serviceForHost } from "./registry-catalogue";
+import { CredentialPolicy, DOCKER_HUB_UPSTREAM, serviceForHost, UNDOCUMENTED_OPT_IN } from "./registry-catalogue";
 
 /** A registry mapping of a container registry map, as plain JSON (HealthOmics API RegistryMapping). */
 export interface RegistryMappingEntry {
@@ -54,6 +54,8 @@ export interface SuggestedRegistry {
     additionalHost?: string;
     /** True when the map already has a mapping for the upstream, so only `additionalHost` is missing. */
     upstreamAlreadyMapped: boolean;
+    /** Fields the registry entry must also set: the opt-in of a host no AWS source documents. */
+    entryFields?: Record<string, unknown>;
 }
 
 /** A Docker Hub official image written without `library/`, resolved with it (an assumption: see the file comment). */
@@ -172,6 +174,7 @@ function resolveByRegistry(
             credentials: service.registry.credentials,
             ...(service.isAlias ? { additionalHost: host } : {}),
             upstreamAlreadyMapped: upstreamMapping !== undefined,
+            ...(service.registry.undocumented !== undefined ? { entryFields: { [UNDOCUMENTED_OPT_IN]: true } } : {}),
         },
         imageMapping: { sourceImage: reference.written, destinationImage: destinationUnder(prefix, path, reference) },
     };

@@ -4,7 +4,15 @@
 // Sources: ECR API model 2026-04 (UpstreamRegistry, CreatePullThroughCacheRule.upstreamRegistryUrl);
 // ECR User Guide pull-through-cache.html (credentials per upstream); HealthOmics User Guide
 // containers-ptc-registries.html and containers-non-ptc-registries.html (2026-10-14); containers-workflow-creation.html
-// ("Mappings for registries HealthOmics copies from must include credentialArn").
+// ("Mappings for registries HealthOmics copies from must include credentialArn"); AWS's HealthOmics agent guide
+// (kirodotdev/powers aws-healthomics/steering/image-staging.md, "Supported Registries").
+//
+// Defaults are kept only with a source (README "Registries and defaults"):
+// - HealthOmics lists for copying Seqera (community.wave.seqera.io, wave.seqera.io), nvcr.io, gcr.io and
+//   `<region>-docker.pkg.dev`; the agent guide adds the multi-region Artifact Registry hosts (us-docker.pkg.dev).
+// - us.gcr.io, eu.gcr.io, asia.gcr.io appear in neither: served only when the entry opts in (allowUndocumentedHost).
+// - No HealthOmics page documents a registry mapping for `docker.io`, so it is no default alias of Docker Hub any
+//   more; it stays a known alias, so `check` suggests adding it (additionalHosts) when a workflow writes it.
 
 /** How HealthOmics gets an upstream's images into the account's private ECR registry. */
 export type ServedBy = "pull-through-cache" | "healthomics-copy";
@@ -20,14 +28,21 @@ export interface UpstreamRegistry {
     suggestedPrefix: string;
     /** Other hosts workflows write for the same registry (each may get its own registry mapping). */
     aliases: readonly string[];
-    /** Aliases mapped by default in addition to the upstream URL. */
+    /** Aliases mapped by default in addition to the upstream URL (only those a source documents). */
     defaultAliases: readonly string[];
+    /** Set when no AWS source documents the host: why, and the registry entry must opt in (UNDOCUMENTED_OPT_IN). */
+    undocumented?: string;
 }
+
+/** The registry-entry field that opts in to a host no AWS source documents. */
+export const UNDOCUMENTED_OPT_IN = "allowUndocumentedHost";
+
+const REGIONAL_GCR = "HealthOmics documents gcr.io and <region>-docker.pkg.dev (containers-non-ptc-registries.html), not the regional Container Registry hosts; it may refuse the mapping at create-workflow";
 
 const PTC: Readonly<Record<string, UpstreamRegistry>> = {
     "registry-1.docker.io": {
         name: "Docker Hub", servedBy: "pull-through-cache", credentials: "required", suggestedPrefix: "docker-hub",
-        aliases: ["docker.io", "index.docker.io"], defaultAliases: ["docker.io"],
+        aliases: ["docker.io", "index.docker.io"], defaultAliases: [],
     },
     "quay.io": { name: "Quay", servedBy: "pull-through-cache", credentials: "optional", suggestedPrefix: "quay", aliases: [], defaultAliases: [] },
     "public.ecr.aws": { name: "Amazon ECR Public", servedBy: "pull-through-cache", credentials: "not-accepted", suggestedPrefix: "ecr-public", aliases: [], defaultAliases: [] },
@@ -41,17 +56,18 @@ const COPY: Readonly<Record<string, UpstreamRegistry>> = {
     "wave.seqera.io": { name: "Seqera Containers", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "seqera", aliases: [], defaultAliases: [] },
     "nvcr.io": { name: "NVIDIA NGC", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "nvcr", aliases: [], defaultAliases: [] },
     "gcr.io": { name: "Google Container Registry", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "gcr", aliases: [], defaultAliases: [] },
-    "us.gcr.io": { name: "Google Container Registry (US)", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "us-gcr", aliases: [], defaultAliases: [] },
-    "eu.gcr.io": { name: "Google Container Registry (EU)", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "eu-gcr", aliases: [], defaultAliases: [] },
-    "asia.gcr.io": { name: "Google Container Registry (Asia)", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "asia-gcr", aliases: [], defaultAliases: [] },
+    "us.gcr.io": { name: "Google Container Registry (US)", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "us-gcr", aliases: [], defaultAliases: [], undocumented: REGIONAL_GCR },
+    "eu.gcr.io": { name: "Google Container Registry (EU)", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "eu-gcr", aliases: [], defaultAliases: [], undocumented: REGIONAL_GCR },
+    "asia.gcr.io": { name: "Google Container Registry (Asia)", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "asia-gcr", aliases: [], defaultAliases: [], undocumented: REGIONAL_GCR },
 };
 
 const AZURE = /^([a-z0-9]{5,50})\.azurecr\.io$/;
-const ARTIFACT_REGISTRY = /^([a-z]+-[a-z]+\d+)-docker\.pkg\.dev$/;
+/** Regional (us-central1-docker.pkg.dev) and multi-region (us-, europe-, asia-docker.pkg.dev) Artifact Registry hosts. */
+const ARTIFACT_REGISTRY = /^([a-z]+-[a-z]+\d+|us|europe|asia)-docker\.pkg\.dev$/;
 
 /** Every host this project can serve, in words, for messages. */
 export const PULL_THROUGH_HOSTS_TEXT = `${Object.keys(PTC).join(", ")} or <registry>.azurecr.io`;
-export const COPY_HOSTS_TEXT = `${Object.keys(COPY).join(", ")} or <region>-docker.pkg.dev`;
+export const COPY_HOSTS_TEXT = `${Object.entries(COPY).filter(([, r]) => r.undocumented === undefined).map(([host]) => host).join(", ")}, <region>-docker.pkg.dev or us-, europe-, asia-docker.pkg.dev (${Object.entries(COPY).filter(([, r]) => r.undocumented !== undefined).map(([host]) => host).join(", ")} with ${UNDOCUMENTED_OPT_IN}: true)`;
 
 /** The upstream registry a registry host names (its upstream URL, not an alias), or undefined. */
 export function lookupUpstream(host: string): UpstreamRegistry | undefined {

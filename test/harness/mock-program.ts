@@ -1,6 +1,6 @@
 // Runs the Pulumi program under Pulumi's mock runtime and records every resource it declares.
 import * as pulumi from "@pulumi/pulumi";
-import { runOmicsRegistryMaps, StackOutputs } from "../../components/omics-registry-maps";
+import { ProgramOptions, runOmicsRegistryMaps, StackOutputs } from "../../components/omics-registry-maps";
 import { isRecord } from "../../config/problems";
 import { ConfigMap, PROJECT } from "./stack-config";
 
@@ -75,7 +75,7 @@ function inputsOf(inputs: unknown, what: string): Record<string, unknown> {
 }
 
 /** Runs the program with `config` (secret keys listed in `secretKeys`); never throws, the error is returned. */
-export async function runProgram(config: ConfigMap, secretKeys: string[] = []): Promise<ProgramRun> {
+export async function runProgram(config: ConfigMap, secretKeys: string[] = [], programOptions: ProgramOptions = {}): Promise<ProgramRun> {
     const resources: MockedResource[] = [];
     const options = new Map<string, pulumi.CustomResourceOptions>();
     const region = config["aws:region"] ?? "us-east-1";
@@ -102,7 +102,7 @@ export async function runProgram(config: ConfigMap, secretKeys: string[] = []): 
                 options.set(`${args.type}::${args.name}`, args.opts);
                 return undefined;
             });
-            outputs = await runOmicsRegistryMaps();
+            outputs = await runOmicsRegistryMaps(programOptions);
             return {};
         });
         await pulumi.runtime.disconnect();

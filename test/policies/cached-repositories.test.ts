@@ -1,8 +1,8 @@
 // Template custom role, tag mutability, lifecycle policy and scanning coverage on hand-made stacks
 // (policies called directly, SDK unknown-value proxy).
 import { pullThroughTagsMutable, pullThroughTemplateHasLifecyclePolicy, scanningCoversPrefixes, templateHasCustomRole } from "../../policy-pack/policies";
-import { scanningRules } from "./fixtures/documents";
-import { edit, programLikeStack, T, urn, without } from "./fixtures/stacks";
+import { mappingFor, scanningRules } from "./fixtures/documents";
+import { edit, editMap, programLikeStack, T, urn, without } from "./fixtures/stacks";
 import { everythingUnknown, expectNone, expectOne } from "./helpers";
 
 const TEMPLATE = "template-docker-hub";
@@ -83,6 +83,18 @@ describe("scanning-covers-prefixes (advisory)", () => {
     it("does not count MANUAL rules, and counts a '*' filter as covering everything", async () => {
         await expectOne(scanningCoversPrefixes, scanning(p => { scanningRules(p)[0].scanFrequency = "MANUAL"; }), ["prefixes 'docker-hub', 'ecr-public', 'quay', 'seqera-community', 'us-gcr'"]);
         await expectNone(scanningCoversPrefixes, scanning(p => { p.rules = [{ scanFrequency: "CONTINUOUS_SCAN", repositoryFilters: [{ filter: "*", filterType: "WILDCARD" }] }]; }));
+    });
+
+    it("accepts the program's filter for a '--' prefix ECR's filter pattern refuses (seqera-*community/*), and names a filter that misses it", async () => {
+        const renamed = editMap(programLikeStack(), "map-default-3f2a", d => {
+            mappingFor(d, "community.wave.seqera.io").ecrRepositoryPrefix = "seqera--community";
+        });
+        const withFilter = (filter: string) => edit(renamed, "registry-scanning", p => {
+            const [onPush] = scanningRules(p);
+            onPush.repositoryFilters = onPush.repositoryFilters.map(f => (f.filter === "seqera-community/*" ? { ...f, filter } : f));
+        });
+        await expectNone(scanningCoversPrefixes, withFilter("seqera-*community/*"));
+        await expectOne(scanningCoversPrefixes, withFilter("seqera-*other/*"), ["does not scan prefix 'seqera--community'"]);
     });
 
     it("reports a stack without a scanning configuration", async () => {

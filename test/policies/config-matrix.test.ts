@@ -53,6 +53,8 @@ const KINDS: Kind[] = [
         registry: {
             upstreamRegistryUrl: "us.gcr.io",
             ecrRepositoryPrefix: "us-gcr",
+            // Not in HealthOmics' documentation, so opted in, as Pulumi.gatk.yaml does (README "Registries and defaults").
+            allowUndocumentedHost: true,
             credentials: { secretConfigKey: "googleRegistryCredentials" },
         },
         image: { sourceImage: "us.gcr.io/broad-gatk/gatk:4.5.0.0", destinationImage: "us-gcr/broad-gatk/gatk:4.5.0.0" },

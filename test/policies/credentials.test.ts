@@ -6,7 +6,7 @@ import { copyRegistryCredentials, credentialSecretNames } from "../../policy-pac
 import { UNKNOWN_WIRE } from "../harness/engine-stack";
 import { handMadePreview } from "../harness/hand-made-program";
 import { HandMadeResource } from "../harness/policy-stack";
-import { mappingFor, PolicyDocument, RegistryMapping, Statement, statementWithSid } from "./fixtures/documents";
+import { listOf, mappingFor, PolicyDocument, RegistryMapping, Statement, statementWithSid } from "./fixtures/documents";
 import { ACCOUNT, edit, editMap, editPolicy, guideStep6Stack, programLikeStack, secretArn, T, urn } from "./fixtures/stacks";
 import { expectNone, expectOne, everythingUnknown, violationsOf } from "./helpers";
 
@@ -69,6 +69,16 @@ describe("copy-registry-credentials-readable", () => {
     it("rejects a copy secret the HealthOmics role may not read, naming the role", async () => {
         const unreadable = permissions(s => { s.Resource = [secretArn("omics-registry/us-gcr")]; });
         await expectOne(copyRegistryCredentials, unreadable, ["(community.wave.seqera.io) credentialArn", "is not readable by HealthOmics role 'omics-service-role'", "secretsmanager:GetSecretValue"], urn(T.object, MAP));
+    });
+
+    it("judges a credentialArn without its 6-character suffix by the secret's real ARN: <arn>-?????? passes, the partial ARN alone is no grant", async () => {
+        const partial = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:team/seqera`;
+        const stack = (grant: string) => editPolicy(
+            editMap(programLikeStack(), MAP, d => { mappingFor(d, "community.wave.seqera.io").credentialArn = partial; }),
+            "omics-run-permissions", d => { listOf(statementWithSid(d, "CopyRegistryCredentials"), "Resource").push(grant); },
+        );
+        await expectNone(copyRegistryCredentials, stack(`${partial}-??????`));
+        await expectOne(copyRegistryCredentials, stack(partial), [`(community.wave.seqera.io) credentialArn '${partial}' is not readable by HealthOmics role`], urn(T.object, MAP));
     });
 
     it("accepts a wildcard grant over the copy secrets and rejects one denied again", async () => {

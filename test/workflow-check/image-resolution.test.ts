@@ -2,6 +2,7 @@
 import * as assert from "assert/strict";
 import { parseImageReference } from "../../policy-pack/rules/docker-reference";
 import { ContainerRegistryMapJson, resolveImage } from "../../policy-pack/rules/image-resolution";
+import { registryFix } from "../../workflow-check/fix-text";
 
 const LOCATION = { account: "123456789012", region: "us-east-1", partition: "aws" };
 const ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
@@ -86,6 +87,21 @@ describe("image-resolution: why an image does not resolve", () => {
         assert.equal(resolution.registry.additionalHost, "docker.io");
         assert.equal(resolution.registry.upstreamAlreadyMapped, true);
         assert.equal(resolution.registry.ecrRepositoryPrefix, "docker-hub");
+    });
+
+    it("us.gcr.io (in no HealthOmics page) is suggested with the opt-in its registry entry needs; gcr.io and Artifact Registry hosts without", () => {
+        const regional = resolve("us.gcr.io/broad-gatk/gatk:4.6.0.2").resolution;
+        assert.ok(regional.kind === "unmapped");
+        assert.deepEqual(regional.registry.entryFields, { allowUndocumentedHost: true });
+        const fix = registryFix(regional.registry, { style: "stack-yaml", namespace: "omics-registry-maps", location: LOCATION });
+        assert.match(fix, /- upstreamRegistryUrl: us\.gcr\.io\n\s+ecrRepositoryPrefix: us-gcr\n[\s\S]*allowUndocumentedHost: true/);
+        for (const image of ["gcr.io/google-containers/pause:3.9", "us-central1-docker.pkg.dev/p/r/tool:1", "us-docker.pkg.dev/p/r/tool:1", "europe-docker.pkg.dev/p/r/tool:1"]) {
+            const resolution = resolve(image).resolution;
+            assert.ok(resolution.kind === "unmapped", `${image}: ${resolution.kind}`);
+            assert.equal(resolution.registry.entryFields, undefined, image);
+            assert.equal(resolution.registry.credentials, "required", image);
+        }
+        assert.equal(resolve("eu-docker.pkg.dev/p/r/tool:1").resolution.kind, "unservable", "Google's multi-regions are us, europe and asia");
     });
 
     it("a host neither pull-through cache nor HealthOmics copy can serve is unservable", () => {
