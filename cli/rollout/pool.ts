@@ -5,12 +5,12 @@ export async function runBounded<T, R>(items: readonly T[], limit: number, task:
     if (!Number.isInteger(limit) || limit < 1) {
         throw new Error(`concurrency must be a whole number of at least 1, not ${limit}`);
     }
-    const results: R[] = new Array(items.length);
+    const results = new Array<R>(items.length);
     let next = 0;
     const worker = async (): Promise<void> => {
         while (next < items.length) {
             const index = next++;
-            results[index] = await task(items[index] as T, index);
+            results[index] = await task(items[index], index);
         }
     };
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

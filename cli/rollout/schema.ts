@@ -97,7 +97,9 @@ export function describePath(instancePath: string, document: unknown): string {
     for (const part of parts) {
         text += /^\d+$/.test(part) ? `[${part}]` : text === "" ? part : `.${part}`;
     }
-    const targetIndex = parts[0] === "targets" && parts[1] !== undefined ? Number(parts[1]) : undefined;
+    // A path of the whole list ("/targets") has no index part.
+    const indexPart = parts.at(1);
+    const targetIndex = parts.at(0) === "targets" && indexPart !== undefined ? Number(indexPart) : undefined;
     const targets = (document as { targets?: unknown } | null)?.targets;
     const alias = targetIndex !== undefined && Array.isArray(targets)
         ? (targets[targetIndex] as { alias?: unknown } | undefined)?.alias

@@ -35,7 +35,7 @@ function fourStackRollout(): Record<string, unknown> {
 interface Project {
     dir: string;
     logDir: string;
-    args(...extra: string[]): string[];
+    args: (...extra: string[]) => string[];
 }
 
 function project(rolloutDocument: unknown, fake?: StandInPulumi): Project {
@@ -144,10 +144,11 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
         assert.deepStrictEqual(sequence, [
             "version", "stack select", "stack init", "config set-all", "config set", "up --yes", "stack output", "stack output", "stack history",
         ]);
-        const up = fake.callsOf("up")[0];
-        assert.ok(up?.args.includes("--skip-preview"));
-        assert.strictEqual(up?.args[up.args.indexOf("--policy-pack") + 1], path.join(dir, "policy-pack"));
-        assert.strictEqual(up?.args[up.args.indexOf("--stack") + 1], "alpha-eu-west-1");
+        const up = fake.callsOf("up").at(0);
+        assert.ok(up, "no up call");
+        assert.ok(up.args.includes("--skip-preview"));
+        assert.strictEqual(up.args[up.args.indexOf("--policy-pack") + 1], path.join(dir, "policy-pack"));
+        assert.strictEqual(up.args[up.args.indexOf("--stack") + 1], "alpha-eu-west-1");
         assert.match(run.stdout, /^alpha-eu-west-1\s+succeeded\s+create 5\s+1 \(0 mandatory, 1 advisory\)/m);
         assert.strictEqual(run.stdout.split("\n").filter(line => line.startsWith("alpha") || line.startsWith("beta")).length, 1);
         assert.deepStrictEqual(fs.readdirSync(logDir), ["alpha-eu-west-1.log"]);
@@ -177,8 +178,9 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
         const { args } = project(fourStackRollout(), fake);
         const run = await runCli(args("--only", "beta-us-east-1"), HUB_ENV);
         assert.strictEqual(run.code, 0, run.stderr);
-        const preview = fake.callsOf("preview")[0];
-        assert.match(preview?.args[(preview?.args.indexOf("--event-log") ?? 0) + 1] ?? "", /eventlog\.txt$/);
+        const preview = fake.callsOf("preview").at(0);
+        assert.ok(preview, "no preview call");
+        assert.match(preview.args[preview.args.indexOf("--event-log") + 1] ?? "", /eventlog\.txt$/);
         assert.match(run.stdout, /^beta-us-east-1\s+succeeded\s+create 5\s+1 \(0 mandatory, 1 advisory\)/m);
     });
 
@@ -270,7 +272,7 @@ describe("rollout refusals and dry run (real CLI entry; the stand-in must never 
         const code = await rollout({
             file: path.join(dir, "rollout.yaml"), workDir: dir, operation: "destroy", only: "beta", concurrency: 4, logDir,
             dryRun: false, policyPack: "policy-pack", pulumiRoot: fake.root, env: HUB_ENV,
-            askConfirmation: async question => { questions.push(question); return "beta-us-east-1"; },
+            askConfirmation: question => { questions.push(question); return Promise.resolve("beta-us-east-1"); },
             stdout: () => undefined, stderr: text => { stderr += text; },
         });
         assert.strictEqual(code, 2);

@@ -50,8 +50,11 @@ describe("rollout plan (unit, no Pulumi)", () => {
     });
 
     it("merges shared config with the target's keys (a target key replaces the shared key whole) and adds the AWS settings", () => {
-        const [research, , clinical] = planStacks(validateRolloutDocument(twoTargets()), PROJECT);
-        assert.deepStrictEqual(research?.config, {
+        const stacks = planStacks(validateRolloutDocument(twoTargets()), PROJECT);
+        const research = stacks.at(0);
+        const clinical = stacks.at(2);
+        assert.ok(research && clinical, "expected three stacks");
+        assert.deepStrictEqual(research.config, {
             "omics-registry-maps:registries": [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" }],
             "omics-registry-maps:workflowBuckets": ["research-bucket"],
             "omics-registry-maps:tags": { project: "maps" },
@@ -60,10 +63,10 @@ describe("rollout plan (unit, no Pulumi)", () => {
             "aws:allowedAccountIds": ["111122223333"],
             "aws:profile": "research",
         });
-        assert.deepStrictEqual(clinical?.config["omics-registry-maps:tags"], { team: "clinical" });
-        assert.deepStrictEqual(clinical?.config["omics-registry-maps:workflowBuckets"], ["shared-bucket"]);
-        assert.deepStrictEqual(clinical?.config["aws:assumeRoles"], [{ roleArn: "arn:aws:iam::444455556666:role/deployer", externalId: "ext-1" }]);
-        assert.strictEqual(clinical?.config["aws:profile"], undefined);
+        assert.deepStrictEqual(clinical.config["omics-registry-maps:tags"], { team: "clinical" });
+        assert.deepStrictEqual(clinical.config["omics-registry-maps:workflowBuckets"], ["shared-bucket"]);
+        assert.deepStrictEqual(clinical.config["aws:assumeRoles"], [{ roleArn: "arn:aws:iam::444455556666:role/deployer", externalId: "ext-1" }]);
+        assert.strictEqual(clinical.config["aws:profile"], undefined);
     });
 
     it("--only picks by alias (all regions) or by stack name, and refuses unknown names", () => {
@@ -170,7 +173,9 @@ describe("rollout plan (unit, no Pulumi)", () => {
     });
 
     it("regionConfig gives one region's stack its own keys; a region the target does not deploy to is refused", () => {
-        const [researchUs, researchEu] = planStacks(validateRolloutDocument(twoTargets()), PROJECT);
+        const stacks = planStacks(validateRolloutDocument(twoTargets()), PROJECT);
+        const researchUs = stacks.at(0);
+        const researchEu = stacks.at(1);
         assert.deepStrictEqual(researchUs?.config["omics-registry-maps:workflowBuckets"], ["research-bucket"]);
         assert.deepStrictEqual(researchEu?.config["omics-registry-maps:workflowBuckets"], ["research-bucket-eu"]);
         const document = twoTargets();
@@ -226,7 +231,7 @@ describe("rollout bounded pool and closing table (unit)", () => {
     });
 
     it("refuses a concurrency below 1", async () => {
-        await assert.rejects(runBounded([1], 0, async item => item), /at least 1/);
+        await assert.rejects(runBounded([1], 0, item => Promise.resolve(item)), /at least 1/);
     });
 
     it("the closing table has one row per stack: result, changes, policy violations, duration; and failure lines", () => {

@@ -71,7 +71,7 @@ describe("workflow-parsers: scanWorkflow", () => {
     });
 
     it("reports progress once per workflow file, ending at the total", async () => {
-        const calls: Array<[number, number]> = [];
+        const calls: [number, number][] = [];
         await scanWorkflow(writeTree(MIXED), { onProgress: (done, total) => calls.push([done, total]) });
         // 5 candidates: 3 scanners' files plus cwl/docker.yml, which is looked at and found not to be a CWL document
         assert.deepEqual(calls, [[1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]);

@@ -30,6 +30,13 @@ export interface RecordedCall {
     runningSeen?: number;
 }
 
+/** One key of the JSON document `config set-all --json` receives. */
+export interface StoredConfigValue {
+    value: string;
+    objectValue?: unknown;
+    secret: boolean;
+}
+
 export class StandInPulumi {
     readonly root: string;
 
@@ -59,9 +66,10 @@ export class StandInPulumi {
         return this.calls().filter(call => words.every((word, index) => call.args[index] === word));
     }
 
-    /** The JSON document `config set-all --json` received for a stack. */
-    storedConfig(stack: string): Record<string, { value: string; objectValue?: unknown; secret: boolean }> {
-        return JSON.parse(fs.readFileSync(path.join(this.root, "config", `${stack}.json`), "utf8"));
+    /** The JSON document `config set-all --json` received for a stack; a key the rollout did not set is undefined. */
+    storedConfig(stack: string): Partial<Record<string, StoredConfigValue>> {
+        const file = path.join(this.root, "config", `${stack}.json`);
+        return JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Record<string, StoredConfigValue>>;
     }
 
     /** The ESC environments `config env add` attached to a stack, in order. */
@@ -96,6 +104,9 @@ export interface CliRun {
 
 /** Runs the real CLI entry in this process, capturing its output; restores process.exitCode afterwards. */
 export async function runCli(argv: string[], env: Record<string, string> = {}): Promise<CliRun> {
+    // The streams' own write methods, kept only to be put back on the same streams afterwards (never called from
+    // here, so never called unbound); a bound copy would not be the method the streams had.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
     const savedExitCode = process.exitCode;
     const savedEnv = Object.fromEntries(Object.keys(env).map(key => [key, process.env[key]]));
@@ -119,7 +130,9 @@ export async function runCli(argv: string[], env: Record<string, string> = {}): 
         stdin.isTTY = savedIsTTY;
         for (const [key, value] of Object.entries(savedEnv)) {
             if (value === undefined) {
-                delete process.env[key];
+                // Unsetting a variable is deleting it from Node's process.env (assigning undefined stores "undefined");
+                // it is not a map of ours that could be a Map instead.
+                Reflect.deleteProperty(process.env, key);
             } else {
                 process.env[key] = value;
             }
