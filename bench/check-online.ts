@@ -110,9 +110,7 @@ async function run(context: BenchContext): Promise<BenchmarkReport> {
             "in-process, concurrency 32": inProcess(32),
             "CLI check --online end to end (spawned, concurrency 8)": () => cliRun(dir, mapFile, registry.url),
         };
-        const samples = await interleave(modes, context.runs, line => {
-            context.log(line);
-        });
+        const samples = await interleave(modes, context.runs, context.log);
         const names = Object.keys(modes) as (keyof typeof modes)[];
         const rate = (name: keyof typeof modes) => IMAGES / (median(samples[name]) / 1000);
         return {

@@ -52,7 +52,7 @@ async function run(context: BenchContext): Promise<BenchmarkReport> {
         const typescript = median(samples["this pack as TypeScript (before the build step)"]);
         const ratio = shipped / empty;
         return {
-            figures: Object.entries(samples).map(([label, values]) => ({ label, unit: "ms", samples: values as number[] })),
+            figures: Object.entries(samples).map(([label, values]) => ({ label, unit: "ms", samples: values })),
             summary: [
                 `shipped pack / empty pack: ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x): ${ratio <= TARGET_RATIO ? "met" : "MISSED"}`,
                 `TypeScript pack / shipped pack: ${(typescript / shipped).toFixed(2)}x (${((typescript - shipped) / 1000).toFixed(1)} s saved per engine start)`,

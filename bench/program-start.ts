@@ -21,11 +21,12 @@ const STACK = "dev";
 interface ProjectFile {
     name: string;
     runtime: string | { name: string; options?: { typescript?: boolean; tsconfig?: string } };
-    config?: Record<string, { default?: unknown }>;
+    /** A key declared without a body (`key:`) reads as null. */
+    config?: Record<string, { default?: unknown } | null>;
 }
 
-function readYaml<T>(file: string): T {
-    return yaml.load(fs.readFileSync(file, "utf8")) as T;
+function readYaml(file: string): unknown {
+    return yaml.load(fs.readFileSync(file, "utf8"));
 }
 
 /** The config the engine hands the program: Pulumi.yaml defaults, Pulumi.dev.yaml, a placeholder for each secret key. */
@@ -37,7 +38,7 @@ function stackConfig(project: ProjectFile): { config: Record<string, string>; se
             plain[`${project.name}:${key}`] = encode(declared.default);
         }
     }
-    const stackFile = readYaml<{ config?: Record<string, unknown> }>(path.join(PROJECT_ROOT, `Pulumi.${STACK}.yaml`));
+    const stackFile = readYaml(path.join(PROJECT_ROOT, `Pulumi.${STACK}.yaml`)) as { config?: Record<string, unknown> };
     for (const [key, value] of Object.entries(stackFile.config ?? {})) {
         plain[key] = encode(value);
     }
@@ -89,8 +90,9 @@ function launcher(engine: StubEngine, ecr: StubEcr, project: ProjectFile, progra
                 "--project", project.name, "--root-directory", programDir, "--stack", STACK, "--pwd", programDir, "--dry-run",
                 "--parallel", "48", "."],
             options: { cwd: programDir, env },
-        }).catch((error: Error) => {
-            throw new Error(`${error.message}\nprogram errors:\n${engine.errors.join("\n")}`);
+        }).catch((error: unknown) => {
+            const message = error instanceof Error ? error.message : String(error);
+            throw new Error(`${message}\nprogram errors:\n${engine.errors.join("\n")}`);
         });
         if (engine.errors.length > 0) {
             throw new Error(`the program logged errors: ${engine.errors.join("\n")}`);
@@ -100,7 +102,7 @@ function launcher(engine: StubEngine, ecr: StubEcr, project: ProjectFile, progra
 }
 
 async function run(context: BenchContext): Promise<BenchmarkReport> {
-    const project = readYaml<ProjectFile>(path.join(PROJECT_ROOT, "Pulumi.yaml"));
+    const project = readYaml(path.join(PROJECT_ROOT, "Pulumi.yaml")) as ProjectFile;
     const shippedTsconfig = typeof project.runtime === "object" ? project.runtime.options?.tsconfig : undefined;
     const engine = await startStubEngine(project.name, STACK);
     const ecr = await startStubEcr();
@@ -118,7 +120,7 @@ async function run(context: BenchContext): Promise<BenchmarkReport> {
         const asShipped = median(samples["this program, as shipped"]);
         const typeChecked = median(samples["this program, type-checked per run (no tsconfig option)"]);
         return {
-            figures: Object.entries(samples).map(([label, values]) => ({ label, unit: "ms", samples: values as number[] })),
+            figures: Object.entries(samples).map(([label, values]) => ({ label, unit: "ms", samples: values })),
             summary: [
                 `Pulumi.yaml runtime.options.tsconfig: ${shippedTsconfig ?? "(none)"}; the program registered ${resources} resources (preview of stack ${STACK}); ECR calls answered by the stand-in: ${ecr.calls.length}`,
                 `this program / empty program: ${(asShipped / empty).toFixed(2)}x`,

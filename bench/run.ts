@@ -38,7 +38,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(`runs per mode: ${runs} (BENCH_RUNS), modes interleaved, one warm-up round not counted`);
     let allMet = true;
     for (const file of files) {
-        const loaded = require(path.join(__dirname, file)) as { benchmark?: Benchmark };
+        const loaded = (await import(path.join(__dirname, file))) as { benchmark?: Benchmark };
         if (!loaded.benchmark) {
             continue;
         }

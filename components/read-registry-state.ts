@@ -9,13 +9,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MAX_REGISTRY_POLICY_CHARACTERS } from "../policy-pack/rules/service-limits";
 import { ConfigProblem, OmicsRegistryConfig } from "../config/types";
-import {
-    AssumeRoleSettings,
-    AwsProviderSettings,
-    ecrRegistryStateReader,
-    providerEcrClient,
-    RegistryStateReader,
-} from "./live-registry-reader";
+import { AwsProviderSettings, PROVIDER_STRING_KEYS, providerSettingsFrom } from "../aws/provider-credentials";
+import { ecrRegistryStateReader, providerEcrClient, RegistryStateReader } from "./live-registry-reader";
 import {
     LiveRegistryState,
     mergedRegistryPolicy,
@@ -27,23 +22,8 @@ import { stackDocuments } from "./stack-documents";
 /** The default provider's `aws:` settings, as the stack's Pulumi config holds them. */
 export function awsProviderSettings(region: string): AwsProviderSettings {
     const aws = new pulumi.Config("aws");
-    const settings: AwsProviderSettings = { region };
-    const strings = ["profile", "accessKey", "secretKey", "token"] as const;
-    for (const key of strings) {
-        const value = aws.get(key);
-        if (value !== undefined) {
-            settings[key] = value;
-        }
-    }
-    const files = ["sharedCredentialsFiles", "sharedConfigFiles"] as const;
-    for (const key of files) {
-        const value = aws.getObject<string[]>(key);
-        if (value !== undefined) {
-            settings[key] = value;
-        }
-    }
-    const assumeRoles = aws.getObject<AssumeRoleSettings[]>("assumeRoles");
-    return assumeRoles !== undefined ? { ...settings, assumeRoles } : settings;
+    const strings: readonly string[] = PROVIDER_STRING_KEYS;
+    return providerSettingsFrom(region, key => (strings.includes(key) ? aws.get(key) : aws.getObject<unknown>(key)));
 }
 
 function reason(error: unknown): string {

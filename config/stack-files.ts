@@ -39,6 +39,8 @@ export interface StackFiles {
     escRead?: boolean;
     /** Fully qualified keys the stack file itself sets (not Pulumi.yaml defaults, not ESC). */
     stackKeys?: string[];
+    /** The stack's config values by fully qualified key (Pulumi.yaml defaults, ESC when read, the stack file). */
+    values?: ReadonlyMap<string, unknown>;
 }
 
 function readYaml(file: string): unknown {
@@ -189,7 +191,7 @@ export function readStackFiles(projectDir: string, stack: string, options: ReadS
         stackKeys.push(fullKey(key, namespace));
         values.set(fullKey(key, namespace), value);
     }
-    return { projectDir, namespace, stackFile, environments, escRead, stackKeys, ...rawConfigFromValues(namespace, values) };
+    return { projectDir, namespace, stackFile, environments, escRead, stackKeys, values, ...rawConfigFromValues(namespace, values) };
 }
 
 /** Notes and hints for a stack file that imports ESC environments, which an offline evaluation cannot read. */

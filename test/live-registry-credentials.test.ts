@@ -8,25 +8,12 @@ import * as path from "path";
 import { mockClient } from "aws-sdk-client-mock";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/nested-clients/sts";
 import * as pulumi from "@pulumi/pulumi";
-import { durationSeconds, providerCredentials, providerEcrClient } from "../components/live-registry-reader";
+import { durationSeconds, providerCredentials } from "../aws/provider-credentials";
+import { providerEcrClient } from "../components/live-registry-reader";
 import { awsProviderSettings } from "../components/read-registry-state";
+import { assumedRole } from "./helpers/sts-responses";
 
 const sts = mockClient(STSClient);
-
-function assumed(n: number) {
-    return {
-        Credentials: {
-            AccessKeyId: `ASIAROLE${n}`,
-            SecretAccessKey: `secret-${n}`,
-            SessionToken: `token-${n}`,
-            Expiration: new Date(Date.now() + 3600_000),
-        },
-        AssumedRoleUser: {
-            AssumedRoleId: `AROA${n}:omics-registry-maps`,
-            Arn: `arn:aws:sts::123456789012:assumed-role/role-${n}/omics-registry-maps`,
-        },
-    };
-}
 
 describe("live-registry reader credentials from the aws: provider settings (real fromIni, STS via aws-sdk-client-mock)", () => {
     let dir: string;
@@ -42,8 +29,8 @@ describe("live-registry reader credentials from the aws: provider settings (real
     beforeEach(() => sts.reset());
 
     it("uses aws:profile from aws:sharedCredentialsFiles, then assumes each aws:assumeRoles role in turn with its settings", async () => {
-        sts.on(AssumeRoleCommand, { RoleArn: "arn:aws:iam::111122223333:role/hub" }).resolves(assumed(1));
-        sts.on(AssumeRoleCommand, { RoleArn: "arn:aws:iam::123456789012:role/deploy" }).resolves(assumed(2));
+        sts.on(AssumeRoleCommand, { RoleArn: "arn:aws:iam::111122223333:role/hub" }).resolves(assumedRole(1));
+        sts.on(AssumeRoleCommand, { RoleArn: "arn:aws:iam::123456789012:role/deploy" }).resolves(assumedRole(2));
         const credentials = await providerCredentials({
             region: "us-east-1",
             profile: "ci",

@@ -9,8 +9,8 @@ export const WORK_DIR = path.join(PROJECT_ROOT, "bench", ".work");
 export interface BenchContext {
     /** Measured runs per mode (BENCH_RUNS, default 5); modes are interleaved run by run. */
     readonly runs: number;
-    /** Progress line on stderr. */
-    log(line: string): void;
+    /** Progress line on stderr (a function property: benchmarks pass it on as a callback). */
+    readonly log: (line: string) => void;
 }
 
 /** One measured quantity: the samples of one mode, in `unit`. */

@@ -23,7 +23,7 @@ export function timeUntilLine(launch: Launch, ready: RegExp, timeoutMs = 120_000
         const output = collect(child);
         const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`no ready line after ${timeoutMs} ms: ${output.stderr()}`)); }, timeoutMs);
         const isReady = () => output.stdout().split("\n").some(line => ready.test(line.trim()));
-        child.stdout?.on("data", () => {
+        child.stdout.on("data", () => {
             if (isReady()) {
                 const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
                 clearTimeout(timer);

@@ -13,7 +13,7 @@ import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 /** Monitor features the Pulumi CLI 3.248 reports; the rest (transforms, hooks, parameterization) are unused here. */
 const SUPPORTED_FEATURES = new Set(["secrets", "resourceReferences", "outputValues", "deletedWith", "aliasSpecs"]);
 
-const INVOKE_RESULTS: Record<string, Record<string, string>> = {
+const INVOKE_RESULTS: Partial<Record<string, Record<string, string>>> = {
     "aws:index/getCallerIdentity:getCallerIdentity": { accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/bench", userId: "AIDABENCH", id: "123456789012" },
     "aws:index/getPartition:getPartition": { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" },
 };
@@ -45,7 +45,7 @@ export async function startStubEngine(project: string, stack: string): Promise<S
         }
         callback(null, new emptyproto.Empty());
     };
-    server.addService(enginerpc.EngineService as unknown as grpc.ServiceDefinition, {
+    server.addService(enginerpc.EngineService, {
         log,
         getRootResource: ((_call, callback) => callback(null, new engineproto.GetRootResourceResponse())) as Unary<unknown, engineproto.GetRootResourceResponse>,
         setRootResource: ((_call, callback) => callback(null, new engineproto.SetRootResourceResponse())) as Unary<unknown, engineproto.SetRootResourceResponse>,
@@ -65,7 +65,7 @@ export async function startStubEngine(project: string, stack: string): Promise<S
     };
     const invoke: Unary<resproto.ResourceInvokeRequest, providerproto.InvokeResponse> = (call, callback) => {
         const result = INVOKE_RESULTS[call.request.getTok()];
-        if (!result) {
+        if (result === undefined) {
             callback(unimplemented(), null);
             return;
         }
@@ -73,7 +73,7 @@ export async function startStubEngine(project: string, stack: string): Promise<S
         response.setReturn(structproto.Struct.fromJavaScript(result));
         callback(null, response);
     };
-    server.addService(resrpc.ResourceMonitorService as unknown as grpc.ServiceDefinition, {
+    server.addService(resrpc.ResourceMonitorService, {
         supportsFeature: ((call, callback) => {
             const response = new resproto.SupportsFeatureResponse();
             response.setHassupport(SUPPORTED_FEATURES.has(call.request.getId()));

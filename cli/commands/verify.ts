@@ -2,7 +2,7 @@
 // a mismatch or an unanswered call, 2 on bad usage or without AWS credentials).
 import { Command, Option } from "commander";
 import { VerifyOutputs, VerifyReport } from "../../aws/verify-stack";
-import { requireAwsCredentials, stackForAws } from "./aws-command";
+import { requireAwsCredentials, stackForAws, stackProviderSettings } from "./aws-command";
 import { EXIT_BAD_INPUT } from "./render";
 import { readStackOutputs } from "./stack-outputs";
 
@@ -44,7 +44,11 @@ export function formatVerify(report: VerifyReport): string {
 }
 
 async function verify(flags: VerifyFlags): Promise<number> {
-    if (!requireAwsCredentials("verify", flags.profile)) {
+    const provider = await stackProviderSettings("verify", flags.stack, flags.project, flags.profile);
+    if (!provider.ok) {
+        return provider.code;
+    }
+    if (!requireAwsCredentials("verify", provider.settings)) {
         return EXIT_BAD_INPUT;
     }
     const { findProjectDir } = await import("../../config/stack-files");
@@ -69,7 +73,8 @@ async function verify(flags: VerifyFlags): Promise<number> {
         import("../../aws/verify-stack"),
         import("../../aws/clients"),
     ]);
-    const report = await verifyStack(flags.stack, config, outputs, awsClients(config.target.region, flags.profile));
+    const clients = await awsClients({ ...provider.settings, region: config.target.region });
+    const report = await verifyStack(flags.stack, config, outputs, clients);
     process.stdout.write(flags.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : formatVerify(report));
     return report.summary.mismatch + report.summary.error > 0 ? 1 : 0;
 }
@@ -86,7 +91,7 @@ export function registerVerify(program: Command): void {
             "--outputs <file.json>",
             "the stack's outputs as `pulumi stack output --json` prints them (default: ask the Pulumi CLI)",
         )
-        .option("--profile <name>", "AWS profile (default: the SDK's default credential chain)")
+        .option("--profile <name>", "AWS profile replacing the stack's aws:profile or static keys (its aws:assumeRoles still apply)")
         .option("--project <dir>", "the Pulumi project directory (default: the nearest with Pulumi.yaml)")
         .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
         .action(async (flags: VerifyFlags) => {

@@ -5,7 +5,7 @@ import { Command, Option } from "commander";
 import { registryHost } from "../../policy-pack/rules/ecr-naming";
 import { WarmReport } from "../../aws/warm-cache";
 import { checkWorkflow } from "../../workflow-check/check-workflow";
-import { requireAwsCredentials, stackForAws } from "./aws-command";
+import { requireAwsCredentials, stackForAws, stackProviderSettings } from "./aws-command";
 import { checkAccountOption, EXIT_BAD_INPUT, loadStackDocuments, PLACEHOLDER_ACCOUNT } from "./render";
 
 interface WarmFlags {
@@ -57,7 +57,11 @@ async function warm(workflow: string, flags: WarmFlags): Promise<number> {
         problems.forEach(p => process.stderr.write(`${p}\n`));
         return EXIT_BAD_INPUT;
     }
-    if (!requireAwsCredentials("warm", flags.profile)) {
+    const provider = await stackProviderSettings("warm", flags.stack, flags.project, flags.profile);
+    if (!provider.ok) {
+        return provider.code;
+    }
+    if (!requireAwsCredentials("warm", provider.settings)) {
         return EXIT_BAD_INPUT;
     }
     if (!fs.existsSync(workflow)) {
@@ -84,7 +88,7 @@ async function warm(workflow: string, flags: WarmFlags): Promise<number> {
         import("../../aws/warm-cache"),
         import("../../aws/clients"),
     ]);
-    const { ecr } = awsClients(config.target.region, flags.profile);
+    const { ecr } = await awsClients({ ...provider.settings, region: config.target.region });
     process.stderr.write(
         `note: warming through ${flags.account !== undefined ? registryHost(config.target) : "the caller's registry"}` +
             ` in ${config.target.region}\n`,
@@ -108,7 +112,7 @@ export function registerWarm(program: Command): void {
         .argument("<workflow>", "workflow directory, or a .zip as given to aws omics create-workflow --definition-zip")
         .requiredOption("--stack <name>", "the stack whose default map resolves the images, in its region")
         .option("--account <id>", "12-digit account of the registry (default: the caller's)")
-        .option("--profile <name>", "AWS profile (default: the SDK's default credential chain)")
+        .option("--profile <name>", "AWS profile replacing the stack's aws:profile or static keys (its aws:assumeRoles still apply)")
         .option("--project <dir>", "the Pulumi project directory (default: the nearest with Pulumi.yaml)")
         .option("--concurrency <n>", "images warmed at once", "4")
         .option("--timeout <seconds>", "longest wait for one image, retries included", "300")

@@ -1,6 +1,7 @@
 // Runs the Pulumi program under Pulumi's mock runtime and records every resource it declares.
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramOptions, runOmicsRegistryMaps, StackOutputs } from "../../components/omics-registry-maps";
+import { isRecord } from "../../config/problems";
 import { ConfigMap, PROJECT } from "./stack-config";
 
 export const ACCOUNT = "123456789012";
@@ -65,6 +66,14 @@ export function mockInvoke(token: string, args: Record<string, unknown>, account
     }
 }
 
+/** A mocked resource's or call's inputs, which @pulumi/pulumi's mock interfaces type as `any`: always an object. */
+function inputsOf(inputs: unknown, what: string): Record<string, unknown> {
+    if (!isRecord(inputs)) {
+        throw new Error(`the mock runtime passed ${what} inputs that are not an object`);
+    }
+    return inputs;
+}
+
 /** Runs the program with `config` (secret keys listed in `secretKeys`); never throws, the error is returned. */
 export async function runProgram(config: ConfigMap, secretKeys: string[] = [], programOptions: ProgramOptions = {}): Promise<ProgramRun> {
     const resources: MockedResource[] = [];
@@ -72,15 +81,16 @@ export async function runProgram(config: ConfigMap, secretKeys: string[] = [], p
     const region = config["aws:region"] ?? "us-east-1";
     await pulumi.runtime.setMocks({
         newResource(args) {
-            const { id, state: computedState } = computed(args.type, args.name, args.inputs, region);
-            const state = { ...args.inputs, ...computedState };
+            const inputs = inputsOf(args.inputs, `${args.type} ${args.name}`);
+            const { id, state: computedState } = computed(args.type, args.name, inputs, region);
+            const state = { ...inputs, ...computedState };
             if (args.type !== "pulumi:pulumi:Stack") {
-                resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, id, inputs: args.inputs, state, options: options.get(`${args.type}::${args.name}`) ?? {} });
+                resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, id, inputs, state, options: options.get(`${args.type}::${args.name}`) ?? {} });
             }
             return { id, state };
         },
         call(args) {
-            return mockInvoke(args.token, args.inputs);
+            return mockInvoke(args.token, inputsOf(args.inputs, args.token));
         },
     }, PROJECT, "dev", false);
     pulumi.runtime.setAllConfig(config, secretKeys);

@@ -72,6 +72,9 @@ export async function runPolicy(policy: StackValidationPolicy, resources: Policy
     await policy.validateStack({
         resources,
         stackTags: new Map(),
+        // @pulumi/policy declares `getConfig<T extends object>(): T` (the policy names the type of its own config, as
+        // the SDK's makeGetConfigFun returns it untyped); an implementation of that signature has T only once.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
         getConfig: <T extends object>() => properties as T,
         notApplicable: (reason?: string): never => {
             throw new Error(`not applicable: ${reason}`);

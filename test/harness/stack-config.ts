@@ -46,13 +46,11 @@ export function devStackConfig(): { config: ConfigMap; secretKeys: string[] } {
 /** A copy of `config` with `key` (without namespace) replaced by `value`, or removed when undefined. */
 export function withConfig(config: ConfigMap, key: string, value: unknown): ConfigMap {
     const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
-    const copy = { ...config };
     if (value === undefined) {
-        delete copy[fullKey];
-    } else {
-        copy[fullKey] = encode(value);
+        const { [fullKey]: _removed, ...rest } = config;
+        return rest;
     }
-    return copy;
+    return { ...config, [fullKey]: encode(value) };
 }
 
 /** The gatk stack's copy-registry credentials, set as secrets the way its stack file says. */

@@ -1,12 +1,13 @@
 // Template custom role, tag mutability, lifecycle policy and scanning coverage on hand-made stacks
 // (policies called directly, SDK unknown-value proxy).
 import { pullThroughTagsMutable, pullThroughTemplateHasLifecyclePolicy, scanningCoversPrefixes, templateHasCustomRole } from "../../policy-pack/policies";
-import { edit, editJson, programLikeStack, T, urn, without } from "./fixtures/stacks";
+import { mappingFor, scanningRules } from "./fixtures/documents";
+import { edit, editMap, programLikeStack, T, urn, without } from "./fixtures/stacks";
 import { everythingUnknown, expectNone, expectOne } from "./helpers";
 
 const TEMPLATE = "template-docker-hub";
-const template = (change: (props: Record<string, any>) => void) => edit(programLikeStack(), TEMPLATE, change);
-const scanning = (change: (props: Record<string, any>) => void) => edit(programLikeStack(), "registry-scanning", change);
+const template = (change: (props: Record<string, unknown>) => void) => edit(programLikeStack(), TEMPLATE, change);
+const scanning = (change: (props: Record<string, unknown>) => void) => edit(programLikeStack(), "registry-scanning", change);
 
 describe("creation-template-has-custom-role", () => {
     it("passes templates with tags and a custom role, also in previews", async () => {
@@ -72,21 +73,25 @@ describe("scanning-covers-prefixes (advisory)", () => {
     });
 
     it("names a copy prefix that no rule scans", async () => {
-        const missing = scanning(p => { p.rules[0].repositoryFilters = p.rules[0].repositoryFilters.filter((f: any) => f.filter !== "us-gcr/*"); });
+        const missing = scanning(p => {
+            const [onPush] = scanningRules(p);
+            onPush.repositoryFilters = onPush.repositoryFilters.filter(f => f.filter !== "us-gcr/*");
+        });
         await expectOne(scanningCoversPrefixes, missing, ["does not scan prefix 'us-gcr'"], urn(T.scanning, "registry-scanning"));
     });
 
     it("does not count MANUAL rules, and counts a '*' filter as covering everything", async () => {
-        await expectOne(scanningCoversPrefixes, scanning(p => { p.rules[0].scanFrequency = "MANUAL"; }), ["prefixes 'docker-hub', 'ecr-public', 'quay', 'seqera-community', 'us-gcr'"]);
+        await expectOne(scanningCoversPrefixes, scanning(p => { scanningRules(p)[0].scanFrequency = "MANUAL"; }), ["prefixes 'docker-hub', 'ecr-public', 'quay', 'seqera-community', 'us-gcr'"]);
         await expectNone(scanningCoversPrefixes, scanning(p => { p.rules = [{ scanFrequency: "CONTINUOUS_SCAN", repositoryFilters: [{ filter: "*", filterType: "WILDCARD" }] }]; }));
     });
 
     it("accepts the program's filter for a '--' prefix ECR's filter pattern refuses (seqera-*community/*), and names a filter that misses it", async () => {
-        const renamed = editJson(programLikeStack(), "map-default-3f2a", "content", d => {
-            d.registryMappings.find((e: any) => e.upstreamRegistryUrl === "community.wave.seqera.io").ecrRepositoryPrefix = "seqera--community";
+        const renamed = editMap(programLikeStack(), "map-default-3f2a", d => {
+            mappingFor(d, "community.wave.seqera.io").ecrRepositoryPrefix = "seqera--community";
         });
         const withFilter = (filter: string) => edit(renamed, "registry-scanning", p => {
-            p.rules[0].repositoryFilters = p.rules[0].repositoryFilters.map((f: any) => (f.filter === "seqera-community/*" ? { ...f, filter } : f));
+            const [onPush] = scanningRules(p);
+            onPush.repositoryFilters = onPush.repositoryFilters.map(f => (f.filter === "seqera-community/*" ? { ...f, filter } : f));
         });
         await expectNone(scanningCoversPrefixes, withFilter("seqera-*community/*"));
         await expectOne(scanningCoversPrefixes, withFilter("seqera-*other/*"), ["does not scan prefix 'seqera--community'"]);

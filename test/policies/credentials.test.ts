@@ -6,7 +6,8 @@ import { copyRegistryCredentials, credentialSecretNames } from "../../policy-pac
 import { UNKNOWN_WIRE } from "../harness/engine-stack";
 import { handMadePreview } from "../harness/hand-made-program";
 import { HandMadeResource } from "../harness/policy-stack";
-import { ACCOUNT, edit, editJson, guideStep6Stack, programLikeStack, secretArn, T, urn } from "./fixtures/stacks";
+import { listOf, mappingFor, PolicyDocument, RegistryMapping, Statement, statementWithSid } from "./fixtures/documents";
+import { ACCOUNT, edit, editMap, editPolicy, guideStep6Stack, programLikeStack, secretArn, T, urn } from "./fixtures/stacks";
 import { expectNone, expectOne, everythingUnknown, violationsOf } from "./helpers";
 
 const SECRET = "ptc-secret-docker-hub";
@@ -55,8 +56,10 @@ describe("credential-secret-name-prefix through the SecretVersion", () => {
 
 describe("copy-registry-credentials-readable", () => {
     const MAP = "map-default-3f2a";
-    const mapEntry = (host: string, change: (entry: any) => void) => editJson(programLikeStack(), MAP, "content", d => change(d.registryMappings.find((e: any) => e.upstreamRegistryUrl === host)));
-    const permissions = (change: (statement: any, d: any) => void) => editJson(programLikeStack(), "omics-run-permissions", "policy", d => change(d.Statement.find((s: any) => s.Sid === "CopyRegistryCredentials"), d));
+    const mapEntry = (host: string, change: (entry: RegistryMapping) => void) =>
+        editMap(programLikeStack(), MAP, d => change(mappingFor(d, host)));
+    const permissions = (change: (statement: Statement, d: PolicyDocument) => void) =>
+        editPolicy(programLikeStack(), "omics-run-permissions", d => change(statementWithSid(d, "CopyRegistryCredentials"), d));
 
     it("passes the program-like stack, also with every property unknown", async () => {
         await expectNone(copyRegistryCredentials, programLikeStack());
@@ -70,9 +73,9 @@ describe("copy-registry-credentials-readable", () => {
 
     it("judges a credentialArn without its 6-character suffix by the secret's real ARN: <arn>-?????? passes, the partial ARN alone is no grant", async () => {
         const partial = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:team/seqera`;
-        const stack = (grant: string) => editJson(
-            editJson(programLikeStack(), MAP, "content", d => { d.registryMappings.find((e: any) => e.upstreamRegistryUrl === "community.wave.seqera.io").credentialArn = partial; }),
-            "omics-run-permissions", "policy", d => { d.Statement.find((s: any) => s.Sid === "CopyRegistryCredentials").Resource.push(grant); },
+        const stack = (grant: string) => editPolicy(
+            editMap(programLikeStack(), MAP, d => { mappingFor(d, "community.wave.seqera.io").credentialArn = partial; }),
+            "omics-run-permissions", d => { listOf(statementWithSid(d, "CopyRegistryCredentials"), "Resource").push(grant); },
         );
         await expectNone(copyRegistryCredentials, stack(`${partial}-??????`));
         await expectOne(copyRegistryCredentials, stack(partial), [`(community.wave.seqera.io) credentialArn '${partial}' is not readable by HealthOmics role`], urn(T.object, MAP));

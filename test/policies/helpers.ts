@@ -5,6 +5,12 @@ import { enginePolicyResources } from "../harness/engine-stack";
 import { handMadePreview } from "../harness/hand-made-program";
 import { HandMadeResource, handMadeResources, PolicyConfigEntry, runPolicy, UnknownProps, Violation } from "../harness/policy-stack";
 
+/** `value`, failing the test with "expected <what>" when it is undefined or null. */
+export function must<T>(value: T | undefined | null, what: string): T {
+    assert.ok(value !== undefined && value !== null, `expected ${what}`);
+    return value;
+}
+
 export interface RunOptions {
     unknown?: UnknownProps[];
     /** Judge the stack's first preview, made the way the engine makes it (the stack declared under mocks). */

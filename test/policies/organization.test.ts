@@ -2,7 +2,8 @@
 // policy's configSchema and applies its defaults, as the engine does before Configure.
 import * as assert from "assert/strict";
 import { organizationConventions } from "../../policy-pack/policies";
-import { ACCOUNT, edit, editJson, programLikeStack, T, urn } from "./fixtures/stacks";
+import { listOf } from "./fixtures/documents";
+import { ACCOUNT, edit, editPolicy, programLikeStack, T, urn } from "./fixtures/stacks";
 import { expectNone, expectOne, violationsOf } from "./helpers";
 
 const messages = async (stack = programLikeStack(), config?: Record<string, unknown>) => (await violationsOf(organizationConventions, stack, { config })).map(v => v.message);
@@ -42,7 +43,7 @@ describe("organization-conventions", () => {
     it("allowedAccounts: rejects the stack's own account, and an account its documents name, also in a preview", async () => {
         const stackAccount = await messages(programLikeStack(), { allowedAccounts: ["999999999999"] });
         assert.ok(stackAccount[0].startsWith("This stack deploys to account 111122223333, which is not an allowed account (allowed: 999999999999)"), stackAccount.join("\n"));
-        const placeholder = editJson(programLikeStack(), "registry-policy", "policy", d => { d.Statement[0].Resource[0] = "arn:aws:ecr:us-east-1:123456789012:repository/docker-hub/*"; });
+        const placeholder = editPolicy(programLikeStack(), "registry-policy", d => { listOf(d.Statement[0], "Resource")[0] = "arn:aws:ecr:us-east-1:123456789012:repository/docker-hub/*"; });
         const stackWide = [...new Set(programLikeStack().map(r => r.type))].map(type => ({ type, props: ["registryId", "arn", "id"] }));
         await expectOne(organizationConventions, placeholder, ["Registry policy 'registry-policy' resource 'arn:aws:ecr:us-east-1:123456789012:repository/docker-hub/*' names account 123456789012, which is not an allowed account"],
             urn(T.registryPolicy, "registry-policy"), { unknown: stackWide, config: { allowedAccounts: [ACCOUNT] } });

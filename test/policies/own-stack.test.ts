@@ -16,6 +16,20 @@ import {
 import { changeProperties, EngineStack, enginePolicyResources, removeResource, runOmicsStack, UNKNOWN_WIRE } from "../harness/engine-stack";
 import { runPolicy, Violation } from "../harness/policy-stack";
 import { devStackConfig, gatkStackConfig } from "../harness/stack-config";
+import {
+    DocumentReader,
+    hasAction,
+    imageMappingsOf,
+    jsonObject,
+    listOf,
+    PolicyDocument,
+    policyDocument,
+    principalOf,
+    RegistryMap,
+    registryMap,
+    rewriteJson,
+    statementWithAction,
+} from "./fixtures/documents";
 
 const T = {
     rule: "aws:ecr/pullThroughCacheRule:PullThroughCacheRule",
@@ -52,8 +66,8 @@ before(async () => {
 });
 
 /** Where in a map's registryMappings the entry for `upstream` is. */
-function entryIndex(document: any, upstream: string): number {
-    const index = (document.registryMappings as { upstreamRegistryUrl: string }[]).findIndex(e => e.upstreamRegistryUrl === upstream);
+function entryIndex(document: RegistryMap, upstream: string): number {
+    const index = document.registryMappings.findIndex(e => e.upstreamRegistryUrl === upstream);
     assert.ok(index >= 0, `the map has an entry for ${upstream}`);
     return index;
 }
@@ -91,13 +105,17 @@ function everythingUnknown(stack: EngineStack): EngineStack {
     };
 }
 
-function editJson(prop: string, edit: (document: any) => void): (state: Record<string, unknown>) => Record<string, unknown> {
-    return state => {
-        const document = JSON.parse(state[prop] as string);
-        edit(document);
-        return { ...state, [prop]: JSON.stringify(document) };
-    };
+/** A change of a resource's state: its JSON text property `prop`, read by `read`, edited by `edit`. */
+function editJson<D>(
+    prop: string,
+    read: DocumentReader<D>,
+    edit: (document: D) => void,
+): (state: Record<string, unknown>) => Record<string, unknown> {
+    return state => ({ ...state, [prop]: rewriteJson(state[prop], prop, read, edit) });
 }
+
+/** The Resource list of the role's statement that lets runs pull cached images. */
+const ecrResources = (d: PolicyDocument) => listOf(statementWithAction(d, "ecr:BatchGetImage"), "Resource");
 
 describe("policy pack on the program's own resources", () => {
     it("keeps the six mandatory stack policies of the first release, by name and in order, then the new ones", () => {
@@ -151,25 +169,26 @@ describe("pull-through-rule-has-creation-template", () => {
 });
 
 describe("registry-policy-matches-pull-through-rules", () => {
-    const registryPolicy = (edit: (document: any) => void) => changeProperties(own, T.registryPolicy, "omics-pull-through-cache", editJson("policy", edit));
+    const registryPolicy = (edit: (document: PolicyDocument) => void) =>
+        changeProperties(own, T.registryPolicy, "omics-pull-through-cache", editJson("policy", policyDocument, edit));
 
     it("fails a prefix that no rule declares", async () => {
-        const extra = registryPolicy(d => d.Statement[0].Resource.push(`${REGISTRY}/biocontainers/*`));
+        const extra = registryPolicy(d => listOf(d.Statement[0], "Resource").push(`${REGISTRY}/biocontainers/*`));
         await expectOne(registryPolicyMatchesRules, extra, ["covers prefix 'biocontainers', which no pull-through cache rule declares"], urnOf(T.registryPolicy, "omics-pull-through-cache"));
     });
 
     it("fails a rule's prefix that the policy does not cover", async () => {
-        const missing = registryPolicy(d => d.Statement[0].Resource.pop());
+        const missing = registryPolicy(d => listOf(d.Statement[0], "Resource").pop());
         await expectOne(registryPolicyMatchesRules, missing, ["does not cover prefix 'ecr-public'"]);
     });
 
     it("fails a grant wider than a prefix", async () => {
-        const wide = registryPolicy(d => d.Statement[0].Resource.push(`${REGISTRY}/*`));
+        const wide = registryPolicy(d => listOf(d.Statement[0], "Resource").push(`${REGISTRY}/*`));
         await expectOne(registryPolicyMatchesRules, wide, [`grants on '${REGISTRY}/*', which is not limited to one pull-through cache prefix`]);
     });
 
     it("fails actions beyond CreateRepository and BatchImportUpstreamImage", async () => {
-        const more = registryPolicy(d => d.Statement[0].Action.push("ecr:PutImage"));
+        const more = registryPolicy(d => listOf(d.Statement[0], "Action").push("ecr:PutImage"));
         await expectOne(registryPolicyMatchesRules, more, ["allows ecr:putimage to omics.amazonaws.com"]);
     });
 
@@ -180,12 +199,11 @@ describe("registry-policy-matches-pull-through-rules", () => {
 });
 
 describe("omics-role-ecr-matches-pull-through-rules", () => {
-    const rolePolicy = (edit: (document: any) => void, stack: EngineStack = own) => changeProperties(stack, T.rolePolicy, "omics-run-permissions", editJson("policy", edit));
-    // the statement that lets runs pull cached images
-    const ecrResources = (d: any) => d.Statement.find((s: any) => [s.Action].flat().includes("ecr:BatchGetImage")).Resource as string[];
+    const rolePolicy = (edit: (document: PolicyDocument) => void, stack: EngineStack = own) =>
+        changeProperties(stack, T.rolePolicy, "omics-run-permissions", editJson("policy", policyDocument, edit));
 
     it("fails a role that misses a rule's prefix, also in a preview", async () => {
-        const withoutQuay = (d: any) => ecrResources(d).splice(ecrResources(d).findIndex(r => r.endsWith("/quay/*")), 1);
+        const withoutQuay = (d: PolicyDocument) => ecrResources(d).splice(ecrResources(d).findIndex(r => r.endsWith("/quay/*")), 1);
         const message = ["HealthOmics role 'omics-service-role' (ECR statements) does not cover prefix 'quay'"];
         await expectOne(omicsRoleMatchesRules, rolePolicy(withoutQuay), message, urnOf(T.role, "omics-service-role"));
         await expectOne(omicsRoleMatchesRules, rolePolicy(withoutQuay, ownPreview), message, urnOf(T.role, "omics-service-role"));
@@ -202,18 +220,19 @@ describe("omics-role-ecr-matches-pull-through-rules", () => {
     });
 
     it("fails when no role trusts omics.amazonaws.com", async () => {
-        const untrusted = changeProperties(own, T.role, "omics-service-role", editJson("assumeRolePolicy", d => { d.Statement[0].Principal.Service = "ec2.amazonaws.com"; }));
+        const untrusted = changeProperties(own, T.role, "omics-service-role", editJson("assumeRolePolicy", policyDocument, d => { principalOf(d.Statement[0]).Service = "ec2.amazonaws.com"; }));
         await expectOne(omicsRoleMatchesRules, untrusted, ["No IAM role trusts omics.amazonaws.com"]);
     });
 });
 
 describe("registry-map-matches-pull-through-rules", () => {
-    const map = (edit: (document: any) => void, stack: EngineStack = own) => changeProperties(stack, T.object, mapObject, editJson("content", edit));
+    const map = (edit: (document: RegistryMap) => void, stack: EngineStack = own) =>
+        changeProperties(stack, T.object, mapObject, editJson("content", registryMap, edit));
     let quay = -1;
     before(() => { map(d => { quay = entryIndex(d, "quay.io"); }); });
 
     it("fails a prefix typo in registryMappings, also in a preview", async () => {
-        const typo = (d: any) => { d.registryMappings[entryIndex(d, "quay.io")].ecrRepositoryPrefix = "qauy"; };
+        const typo = (d: RegistryMap) => { d.registryMappings[entryIndex(d, "quay.io")].ecrRepositoryPrefix = "qauy"; };
         const message = [`registryMappings[${quay}] names ecrRepositoryPrefix 'qauy', which no pull-through cache rule declares (declared: docker-hub, ecr-public, quay)`];
         await expectOne(registryMapMatchesRules, map(typo), message, urnOf(T.object, mapObject));
         await expectOne(registryMapMatchesRules, map(typo, ownPreview), message, urnOf(T.object, mapObject));
@@ -225,13 +244,17 @@ describe("registry-map-matches-pull-through-rules", () => {
     });
 
     it("ignores S3 objects that are not registry maps", async () => {
-        const other = map(d => { delete d.registryMappings; delete d.imageMappings; d.unrelated = true; });
+        const other = changeProperties(own, T.object, mapObject, editJson("content", jsonObject, d => {
+            delete d.registryMappings;
+            delete d.imageMappings;
+            d.unrelated = true;
+        }));
         assert.deepEqual(await violations(registryMapMatchesRules, other), []);
     });
 });
 
 describe("image-mappings-inside-pull-through-prefixes", () => {
-    const destination = (value: string) => changeProperties(own, T.object, mapObject, editJson("content", d => { d.imageMappings[0].destinationImage = value; }));
+    const destination = (value: string) => changeProperties(own, T.object, mapObject, editJson("content", registryMap, d => { imageMappingsOf(d)[0].destinationImage = value; }));
 
     it("fails a destination outside the declared prefixes", async () => {
         await expectOne(imageMappingsInsidePrefixes, destination(`${HOST}/dockerhub/library/ubuntu:latest`),
@@ -292,15 +315,15 @@ describe("policy pack on the program's gatk stack (HealthOmics-copy registries u
     }
 
     it("in that preview, a grant on a prefix declared nowhere is still reported, with the copy prefixes unknown", async () => {
-        const extra = changeProperties(gatkPreview, T.rolePolicy, "omics-run-permissions", editJson("policy", d => {
-            d.Statement.find((s: any) => [s.Action].flat().includes("ecr:BatchGetImage")).Resource.push(`${REGISTRY}/*`);
+        const extra = changeProperties(gatkPreview, T.rolePolicy, "omics-run-permissions", editJson("policy", policyDocument, d => {
+            ecrResources(d).push(`${REGISTRY}/*`);
         }));
         await expectOne(omicsRoleMatchesRules, extra, [`grants on '${REGISTRY}/*'`], urnOf(T.role, "omics-service-role"));
     });
 
     it("the program's copy secrets are what the copy-registry check reads: dropping the role's grant is reported", async () => {
-        const unreadable = changeProperties(gatk, T.rolePolicy, "omics-run-permissions", editJson("policy", d => {
-            d.Statement = d.Statement.filter((s: any) => ![s.Action].flat().includes("secretsmanager:GetSecretValue"));
+        const unreadable = changeProperties(gatk, T.rolePolicy, "omics-run-permissions", editJson("policy", policyDocument, d => {
+            d.Statement = d.Statement.filter(s => !hasAction(s, "secretsmanager:GetSecretValue"));
         }));
         const found = await violations(copyRegistryCredentials, unreadable);
         assert.deepEqual(found.map(v => /\((.+?)\) credentialArn/.exec(v.message)?.[1]).sort(), ["community.wave.seqera.io", "us.gcr.io"], found.map(v => v.message).join("\n"));

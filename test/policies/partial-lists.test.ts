@@ -10,7 +10,8 @@ import {
     registryPolicyMatchesRules,
 } from "../../policy-pack/policies";
 import { UnknownProps } from "../harness/policy-stack";
-import { editJson, HOST, programLikeStack, REGISTRY_ARN, T, urn } from "./fixtures/stacks";
+import { imageMappingsOf, Statement } from "./fixtures/documents";
+import { editMap, editPolicy, HOST, programLikeStack, REGISTRY_ARN, T, urn } from "./fixtures/stacks";
 import { expectNone, expectOne, violationsOf } from "./helpers";
 
 const DEFAULT_MAP = "map-default-3f2a";
@@ -18,23 +19,11 @@ const QUAY_MAP = "map-quay-only-9c1d";
 /** The default map (the one naming the copy registries' secrets) not known yet, as in a first preview. */
 const DEFAULT_MAP_UNKNOWN: UnknownProps[] = [{ type: `${T.object}::${DEFAULT_MAP}`, props: ["content"] }];
 /** The same stack with the default map's content known to declare no copy registry at all. */
-interface PolicyDocument {
-    Statement: unknown[];
-}
-interface MapDocument {
-    imageMappings: { destinationImage: string }[];
-}
-
 const withoutCopies = () =>
-    editJson(
-        programLikeStack(),
-        DEFAULT_MAP,
-        "content",
-        (d: { registryMappings: { credentialArn?: string }[]; imageMappings: { destinationImage: string }[] }) => {
-            d.registryMappings = d.registryMappings.filter(e => e.credentialArn === undefined);
-            d.imageMappings = d.imageMappings.filter(m => !m.destinationImage.includes("/us-gcr/"));
-        },
-    );
+    editMap(programLikeStack(), DEFAULT_MAP, d => {
+        d.registryMappings = d.registryMappings.filter(e => e.credentialArn === undefined);
+        d.imageMappings = imageMappingsOf(d).filter(m => !m.destinationImage.includes("/us-gcr/"));
+    });
 
 describe("no policy treats a partial list of prefixes as complete (hand-made stacks)", () => {
     it("the program-like stack passes every policy with the copy registries' map unknown, and in its engine-style preview", async () => {
@@ -58,7 +47,7 @@ describe("no policy treats a partial list of prefixes as complete (hand-made sta
     });
 
     it("omics-role-ecr-matches-pull-through-rules still rejects a grant wider than a prefix while the map is unknown", async () => {
-        const wide = editJson(programLikeStack(), "omics-run-permissions", "policy", (d: PolicyDocument) => {
+        const wide = editPolicy(programLikeStack(), "omics-run-permissions", d => {
             d.Statement.push({ Effect: "Allow", Action: "ecr:*", Resource: `${REGISTRY_ARN}/*` });
         });
         await expectOne(
@@ -71,13 +60,13 @@ describe("no policy treats a partial list of prefixes as complete (hand-made sta
     });
 
     it("image-mappings-inside-pull-through-prefixes: a known map's destination under a copy prefix of the unknown map is not judged", async () => {
-        const underCopy = editJson(programLikeStack(), QUAY_MAP, "content", (d: MapDocument) => {
-            d.imageMappings[0].destinationImage = `${HOST}/us-gcr/broad-gatk/gatk:4.6.0.2`;
+        const underCopy = editMap(programLikeStack(), QUAY_MAP, d => {
+            imageMappingsOf(d)[0].destinationImage = `${HOST}/us-gcr/broad-gatk/gatk:4.6.0.2`;
         });
         await expectNone(imageMappingsInsidePrefixes, underCopy, { unknown: DEFAULT_MAP_UNKNOWN });
         await expectNone(imageMappingsInsidePrefixes, underCopy);
-        const outside = editJson(programLikeStack(), QUAY_MAP, "content", (d: MapDocument) => {
-            d.imageMappings[0].destinationImage = `${HOST}/eu-gcr/broad-gatk/gatk:4.6.0.2`;
+        const outside = editMap(programLikeStack(), QUAY_MAP, d => {
+            imageMappingsOf(d)[0].destinationImage = `${HOST}/eu-gcr/broad-gatk/gatk:4.6.0.2`;
         });
         await expectOne(
             imageMappingsInsidePrefixes,
@@ -88,7 +77,7 @@ describe("no policy treats a partial list of prefixes as complete (hand-made sta
     });
 
     it("registry-policy-matches-pull-through-rules: a kept statement on a copy prefix is not judged while the map is unknown", async () => {
-        const kept = {
+        const kept: Statement = {
             Sid: "TeamCopies",
             Effect: "Allow",
             Principal: { AWS: "444455556666" },
@@ -96,7 +85,7 @@ describe("no policy treats a partial list of prefixes as complete (hand-made sta
             Resource: `${REGISTRY_ARN}/us-gcr/*`,
         };
         const withKept = (stack: ReturnType<typeof programLikeStack>) =>
-            editJson(stack, "registry-policy", "policy", (d: PolicyDocument) => {
+            editPolicy(stack, "registry-policy", d => {
                 d.Statement.push(kept);
             });
         await expectNone(registryPolicyMatchesRules, withKept(programLikeStack()), { unknown: DEFAULT_MAP_UNKNOWN });

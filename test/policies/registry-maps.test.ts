@@ -2,13 +2,14 @@
 // on hand-made stacks with several map objects, copy registries and alias hosts (policies called directly).
 import * as assert from "assert/strict";
 import { imageMappingsInsidePrefixes, imageMappingsPinned, registryMapMatchesRules } from "../../policy-pack/policies";
-import { editJson, HOST, programLikeStack, T, urn } from "./fixtures/stacks";
+import { imageMappingsOf, mappingFor, RegistryMap } from "./fixtures/documents";
+import { editMap, editPolicy, HOST, programLikeStack, T, urn } from "./fixtures/stacks";
 import { everythingUnknown, expectNone, expectOne, violationsOf } from "./helpers";
 
 const MAP = "map-default-3f2a";
 const SECOND = "map-quay-only-9c1d";
-const map = (name: string, change: (d: any) => void) => editJson(programLikeStack(), name, "content", change);
-const destination = (value: string, name = MAP) => map(name, d => { d.imageMappings[0].destinationImage = value; });
+const map = (name: string, change: (d: RegistryMap) => void) => editMap(programLikeStack(), name, change);
+const destination = (value: string, name = MAP) => map(name, d => { imageMappingsOf(d)[0].destinationImage = value; });
 
 describe("registry-map-matches-pull-through-rules with copy registries and alias hosts", () => {
     it("passes maps with copy-registry entries (no rule needed) and docker.io mapped to Docker Hub's prefix", async () => {
@@ -22,17 +23,17 @@ describe("registry-map-matches-pull-through-rules with copy registries and alias
     });
 
     it("rejects a copy-registry entry without credentialArn", async () => {
-        await expectOne(registryMapMatchesRules, map(MAP, d => { delete d.registryMappings.find((e: any) => e.upstreamRegistryUrl === "us.gcr.io").credentialArn; }),
+        await expectOne(registryMapMatchesRules, map(MAP, d => { delete mappingFor(d, "us.gcr.io").credentialArn; }),
             ["maps HealthOmics-copy registry 'us.gcr.io' to prefix 'us-gcr' without a credentialArn"]);
     });
 
     it("rejects a copy-registry entry that reuses a pull-through prefix", async () => {
-        await expectOne(registryMapMatchesRules, map(MAP, d => { d.registryMappings.find((e: any) => e.upstreamRegistryUrl === "us.gcr.io").ecrRepositoryPrefix = "quay"; }),
+        await expectOne(registryMapMatchesRules, map(MAP, d => { mappingFor(d, "us.gcr.io").ecrRepositoryPrefix = "quay"; }),
             ["maps HealthOmics-copy registry 'us.gcr.io' to prefix 'quay', which the pull-through cache rule for 'quay.io' already uses"]);
     });
 
     it("rejects an alias host mapped to another upstream's rule", async () => {
-        await expectOne(registryMapMatchesRules, map(MAP, d => { d.registryMappings.find((e: any) => e.upstreamRegistryUrl === "docker.io").ecrRepositoryPrefix = "quay"; }),
+        await expectOne(registryMapMatchesRules, map(MAP, d => { mappingFor(d, "docker.io").ecrRepositoryPrefix = "quay"; }),
             ["maps prefix 'quay' to upstreamRegistryUrl 'docker.io', but the pull-through cache rule for 'quay' pulls from 'quay.io'"]);
     });
 });
@@ -66,7 +67,7 @@ describe("image-mappings-inside-pull-through-prefixes: partition host, Docker Hu
     });
 
     it("knows the stack's registry from the provider's values when the registry policy says nothing", async () => {
-        const noPolicyPrefixes = editJson(destination(`999999999999.dkr.ecr.us-east-1.amazonaws.com/docker-hub/library/ubuntu:22.04`), "registry-policy", "policy", d => { d.Statement = d.Statement.slice(1); });
+        const noPolicyPrefixes = editPolicy(destination(`999999999999.dkr.ecr.us-east-1.amazonaws.com/docker-hub/library/ubuntu:22.04`), "registry-policy", d => { d.Statement = d.Statement.slice(1); });
         const found = await violationsOf(imageMappingsInsidePrefixes, noPolicyPrefixes);
         assert.ok(found.some(v => v.message.includes("points into account 999999999999 in us-east-1, but this stack's registry is account 111122223333 in us-east-1")), found.map(v => v.message).join("\n"));
     });

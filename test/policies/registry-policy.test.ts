@@ -2,12 +2,13 @@
 // (policies called directly, SDK unknown-value proxy); what a fixture lets a principal do is confirmed with iam-simulate.
 import * as assert from "assert/strict";
 import { registryPolicyMatchesRules, registryPolicyNamesOwnRegistry } from "../../policy-pack/policies";
-import { ACCOUNT, editJson, programLikeStack, REGISTRY_ARN, T, urn, without } from "./fixtures/stacks";
+import { listOf, Statement } from "./fixtures/documents";
+import { ACCOUNT, editPolicy, programLikeStack, REGISTRY_ARN, T, urn, without } from "./fixtures/stacks";
 import { expectNone, expectOne, everythingUnknown, violationsOf } from "./helpers";
 import { callerFor, registryPolicyAllows } from "./iam-simulator";
 
 const POLICY = "registry-policy";
-const withStatement = (statement: Record<string, unknown>) => editJson(programLikeStack(), POLICY, "policy", d => d.Statement.push(statement));
+const withStatement = (statement: Statement) => editPolicy(programLikeStack(), POLICY, d => d.Statement.push(statement));
 
 describe("registry-policy-matches-pull-through-rules (hand-made stacks)", () => {
     it("keeps other teams' statements that do not create or import repositories (cross-account pulls, replication)", async () => {
@@ -17,26 +18,26 @@ describe("registry-policy-matches-pull-through-rules (hand-made stacks)", () => 
     });
 
     it("rejects Principal '*' creating repositories anywhere, naming the Sid and resource (the evaluator confirms the grant)", async () => {
-        const statement = { Sid: "OpenCreate", Effect: "Allow", Principal: "*", Action: "ecr:CreateRepository", Resource: "*" };
+        const statement: Statement = { Sid: "OpenCreate", Effect: "Allow", Principal: "*", Action: "ecr:CreateRepository", Resource: "*" };
         assert.equal(await registryPolicyAllows([statement], callerFor("*"), "ecr:CreateRepository", `${REGISTRY_ARN}/anything/x`, ACCOUNT), true);
         await expectOne(registryPolicyMatchesRules, withStatement(statement), ["Registry policy 'registry-policy'", "Statement 'OpenCreate' lets any principal (*) ecr:CreateRepository on '*'"], urn(T.registryPolicy, POLICY));
     });
 
     it("rejects another account importing upstream images through ecr:* on repository/*", async () => {
-        const statement = { Sid: "TeamAll", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "ecr:*", Resource: `${REGISTRY_ARN}/*` };
+        const statement: Statement = { Sid: "TeamAll", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "ecr:*", Resource: `${REGISTRY_ARN}/*` };
         assert.equal(await registryPolicyAllows([statement], callerFor(statement.Principal), "ecr:BatchImportUpstreamImage", `${REGISTRY_ARN}/other/x`, ACCOUNT), true);
         await expectOne(registryPolicyMatchesRules, withStatement(statement), ["Statement 'TeamAll' lets AWS arn:aws:iam::444455556666:root ecr:CreateRepository and ecr:BatchImportUpstreamImage", `'${REGISTRY_ARN}/*'`]);
     });
 
     it("declared prefixes include the HealthOmics-copy prefixes of the maps", async () => {
-        const inside = { Sid: "TeamCopies", Effect: "Allow", Principal: { AWS: "444455556666" }, Action: "ecr:CreateRepository", Resource: `${REGISTRY_ARN}/us-gcr/*` };
+        const inside: Statement = { Sid: "TeamCopies", Effect: "Allow", Principal: { AWS: "444455556666" }, Action: "ecr:CreateRepository", Resource: `${REGISTRY_ARN}/us-gcr/*` };
         await expectNone(registryPolicyMatchesRules, withStatement(inside));
         const outside = { ...inside, Resource: `${REGISTRY_ARN}/eu-gcr/*` };
         await expectOne(registryPolicyMatchesRules, withStatement(outside), ["declared prefixes (docker-hub, ecr-public, quay, seqera-community, us-gcr)"]);
     });
 
     it("rejects an omics statement with NotResource", async () => {
-        const notResource = editJson(programLikeStack(), POLICY, "policy", d => {
+        const notResource = editPolicy(programLikeStack(), POLICY, d => {
             d.Statement[0].NotResource = d.Statement[0].Resource;
             delete d.Statement[0].Resource;
         });
@@ -56,8 +57,8 @@ describe("registry-policy-names-own-registry", () => {
     });
 
     it("rejects the guide's placeholder account copied into a real stack, naming both accounts", async () => {
-        const placeholder = editJson(programLikeStack(), POLICY, "policy", d => {
-            d.Statement[0].Resource = (d.Statement[0].Resource as string[]).map(r => r.replace(ACCOUNT, "123456789012"));
+        const placeholder = editPolicy(programLikeStack(), POLICY, d => {
+            d.Statement[0].Resource = listOf(d.Statement[0], "Resource").map(r => r.replace(ACCOUNT, "123456789012"));
         });
         const found = await violationsOf(registryPolicyNamesOwnRegistry, placeholder);
         assert.equal(found.length, 3, found.map(v => v.message).join("\n"));
@@ -66,12 +67,12 @@ describe("registry-policy-names-own-registry", () => {
     });
 
     it("rejects a resource in another region", async () => {
-        const otherRegion = editJson(programLikeStack(), POLICY, "policy", d => { d.Statement[1].Resource = `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/*`; });
+        const otherRegion = editPolicy(programLikeStack(), POLICY, d => { d.Statement[1].Resource = `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/*`; });
         await expectOne(registryPolicyNamesOwnRegistry, otherRegion, ["Statement 'CrossAccountPull'", "in region eu-west-1, but this stack's registry is in region us-east-1"]);
     });
 
     it("says nothing when the stack's account and region are unknown (first preview)", async () => {
-        const placeholder = editJson(programLikeStack(), POLICY, "policy", d => { d.Statement[1].Resource = "arn:aws:ecr:eu-west-1:123456789012:repository/*"; });
+        const placeholder = editPolicy(programLikeStack(), POLICY, d => { d.Statement[1].Resource = "arn:aws:ecr:eu-west-1:123456789012:repository/*"; });
         const stackWide = [...new Set(programLikeStack().map(r => r.type))].map(type => ({ type, props: ["registryId", "arn", "id", "region"] }));
         await expectNone(registryPolicyNamesOwnRegistry, placeholder, { unknown: stackWide });
     });

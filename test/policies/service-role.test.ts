@@ -3,19 +3,24 @@
 import * as assert from "assert/strict";
 import { omicsRoleMatchesRules } from "../../policy-pack/policies";
 import { HandMadeResource } from "../harness/policy-stack";
-import { ACCOUNT, edit, editJson, guideStep6Stack, programLikeStack, REGISTRY_ARN, T, urn, without } from "./fixtures/stacks";
-import { expectNone, expectOne, violationsOf } from "./helpers";
+import { listOf, PolicyDocument, policyDocument, statementWithAction, statementWithSid } from "./fixtures/documents";
+import { ACCOUNT, edit, editPolicy, guideStep6Stack, programLikeStack, REGISTRY_ARN, T, urn, without } from "./fixtures/stacks";
+import { expectNone, expectOne, must, violationsOf } from "./helpers";
 import { identityPolicyAllows } from "./iam-simulator";
 
 const ROLE = "HealthOmicsWorkflowRole";
 const POLICY = "HealthOmicsWorkflowPolicy";
-const ecrStatement = (d: any) => d.Statement.find((s: any) => (s.Action as string[]).includes("ecr:BatchGetImage"));
-const widen = (stack: HandMadeResource[]) => editJson(stack, POLICY, "policy", d => { ecrStatement(d).Resource.push(`${REGISTRY_ARN}/*`); });
+/** The Resource list of the statement that lets runs pull images. */
+const ecrResources = (d: PolicyDocument) => listOf(statementWithAction(d, "ecr:BatchGetImage"), "Resource");
+const widen = (stack: HandMadeResource[]) => editPolicy(stack, POLICY, d => { ecrResources(d).push(`${REGISTRY_ARN}/*`); });
+const resource = (stack: readonly HandMadeResource[], name: string) =>
+    must(stack.find(r => r.name === name), `resource ${name}`);
 
 /** The same role with the policy listed in managedPolicyArns instead of a RolePolicyAttachment. */
 function managedPolicyArnsLayout(): HandMadeResource[] {
     const stack = without(guideStep6Stack(), "HealthOmicsWorkflowPolicyAttachment");
-    const policyArn = stack.find(r => r.name === POLICY)!.props.arn as string;
+    const policyArn = resource(stack, POLICY).props.arn;
+    assert.ok(typeof policyArn === "string", `${POLICY} has an ARN`);
     return edit(stack, ROLE, props => { props.managedPolicyArns = [policyArn]; })
         .map(r => r.name === ROLE ? { ...r, dependsOn: { managedPolicyArns: [POLICY] } } : r);
 }
@@ -23,7 +28,7 @@ function managedPolicyArnsLayout(): HandMadeResource[] {
 /** The same document as a separate aws.iam.RolePolicy. */
 function rolePolicyLayout(): HandMadeResource[] {
     const stack = without(without(guideStep6Stack(), "HealthOmicsWorkflowPolicyAttachment"), POLICY);
-    const document = guideStep6Stack().find(r => r.name === POLICY)!.props.policy;
+    const document = resource(guideStep6Stack(), POLICY).props.policy;
     return [...stack, { type: T.rolePolicy, name: "workflow-permissions", props: { role: ROLE, name: "workflow-permissions", policy: document }, dependsOn: { role: [ROLE] } }];
 }
 
@@ -34,7 +39,7 @@ describe("omics-role-ecr-matches-pull-through-rules (hand-made stacks)", () => {
 
     it("rejects a role whose attached managed policy grants ECR on repository/* (the evaluator confirms it reaches other repositories)", async () => {
         const wide = widen(guideStep6Stack());
-        const document = JSON.parse(wide.find(r => r.name === POLICY)!.props.policy as string);
+        const document = policyDocument(resource(wide, POLICY).props.policy, `${POLICY}.policy`);
         assert.equal(await identityPolicyAllows(document.Statement, "ecr:BatchGetImage", `${REGISTRY_ARN}/private/app`, ACCOUNT), true);
         await expectOne(omicsRoleMatchesRules, wide, [`HealthOmics role '${ROLE}' (ECR statements) grants on '${REGISTRY_ARN}/*', which is not limited to one pull-through cache prefix`], urn(T.role, ROLE));
     });
@@ -52,12 +57,12 @@ describe("omics-role-ecr-matches-pull-through-rules (hand-made stacks)", () => {
 
     it("reads a separate RolePolicy", async () => {
         await expectNone(omicsRoleMatchesRules, rolePolicyLayout());
-        const missing = editJson(rolePolicyLayout(), "workflow-permissions", "policy", d => { ecrStatement(d).Resource.splice(1, 1); });
+        const missing = editPolicy(rolePolicyLayout(), "workflow-permissions", d => { ecrResources(d).splice(1, 1); });
         await expectOne(omicsRoleMatchesRules, missing, ["does not cover prefix 'quay'"]);
     });
 
     it("rejects an attached policy that misses a rule's prefix", async () => {
-        const missing = editJson(guideStep6Stack(), POLICY, "policy", d => { ecrStatement(d).Resource.pop(); });
+        const missing = editPolicy(guideStep6Stack(), POLICY, d => { ecrResources(d).pop(); });
         await expectOne(omicsRoleMatchesRules, missing, ["does not cover prefix 'ecr-public' of its pull-through cache rule"]);
     });
 
@@ -69,7 +74,7 @@ describe("omics-role-ecr-matches-pull-through-rules (hand-made stacks)", () => {
 });
 
 describe("omics-role-ecr-matches-pull-through-rules with HealthOmics-copy prefixes", () => {
-    const permissions = (edit: (d: any) => void) => editJson(programLikeStack(), "omics-run-permissions", "policy", edit);
+    const permissions = (edit: (d: PolicyDocument) => void) => editPolicy(programLikeStack(), "omics-run-permissions", edit);
 
     it("counts copy prefixes as covered, and accepts ecr:GetAuthorizationToken on *", async () => {
         await expectNone(omicsRoleMatchesRules, programLikeStack());
@@ -79,7 +84,7 @@ describe("omics-role-ecr-matches-pull-through-rules with HealthOmics-copy prefix
         const missing = permissions(d => {
             for (const statement of d.Statement) {
                 if (Array.isArray(statement.Resource)) {
-                    statement.Resource = statement.Resource.filter((r: string) => !r.includes("/us-gcr/"));
+                    statement.Resource = statement.Resource.filter(r => !r.includes("/us-gcr/"));
                 }
             }
         });
@@ -87,7 +92,7 @@ describe("omics-role-ecr-matches-pull-through-rules with HealthOmics-copy prefix
     });
 
     it("still rejects GetAuthorizationToken bundled with repository actions on *", async () => {
-        const bundled = permissions(d => { d.Statement.find((s: any) => s.Sid === "EcrAuthorization").Action = ["ecr:GetAuthorizationToken", "ecr:BatchGetImage"]; });
+        const bundled = permissions(d => { statementWithSid(d, "EcrAuthorization").Action = ["ecr:GetAuthorizationToken", "ecr:BatchGetImage"]; });
         await expectOne(omicsRoleMatchesRules, bundled, ["grants on '*'"]);
     });
 });
