@@ -3,7 +3,12 @@ import { stringify } from "yaml";
 import { CREDENTIAL_SECRET_NAME_PREFIX, registryHost, RegistryLocation } from "../policy-pack/rules/ecr-naming";
 import { ImageMappingEntry, SuggestedRegistry } from "../policy-pack/rules/image-resolution";
 import {
-    COPY_CREDENTIAL_SECRET_NAME_PREFIX, credentialSecretShape, lookupUpstream, SecretField, UNDOCUMENTED_OPT_IN, UpstreamRegistry,
+    COPY_CREDENTIAL_SECRET_NAME_PREFIX,
+    credentialSecretShape,
+    lookupUpstream,
+    SecretField,
+    UNDOCUMENTED_OPT_IN,
+    UpstreamRegistry,
 } from "../policy-pack/rules/registry-catalogue";
 import { FixStyle, RegistryFix } from "./types";
 
@@ -66,11 +71,15 @@ export function registryFixDetails(registry: SuggestedRegistry, context: FixCont
     }
     if (registry.additionalHost !== undefined && registry.upstreamAlreadyMapped) {
         const entry = { upstreamRegistryUrl: registry.upstreamRegistryUrl, additionalHosts: [registry.additionalHost] };
-        const text = `in ${target(context)}, add ${registry.additionalHost} to the additionalHosts of the ${context.namespace}:registries entry for ${registry.upstreamRegistryUrl}:\n` +
+        const text =
+            `in ${target(context)}, add ${registry.additionalHost} to the additionalHosts of the ${context.namespace}:registries entry for ${registry.upstreamRegistryUrl}:\n` +
             `  additionalHosts:\n    - ${registry.additionalHost}`;
         return { servedBy, style: "stack-yaml", entry, text };
     }
-    const entry: Record<string, unknown> = { upstreamRegistryUrl: registry.upstreamRegistryUrl, ecrRepositoryPrefix: registry.ecrRepositoryPrefix };
+    const entry: Record<string, unknown> = {
+        upstreamRegistryUrl: registry.upstreamRegistryUrl,
+        ecrRepositoryPrefix: registry.ecrRepositoryPrefix,
+    };
     const key = credentialKeyFor(registry.ecrRepositoryPrefix);
     if (registry.credentials === "required") {
         entry.credentials = { secretConfigKey: key };
@@ -79,12 +88,23 @@ export function registryFixDetails(registry: SuggestedRegistry, context: FixCont
         entry.additionalHosts = [registry.additionalHost];
     }
     Object.assign(entry, registry.entryFields);
-    const secretNote = registry.credentials === "required"
-        ? `\nthen set the secret, ${secretShapeWords(shape)}:\n` +
-            shape.map(field => `  pulumi config set --secret --path '${key}.${field.key}' ${secretValueArgument(field)}`).join("\n")
-        : "";
+    const secretNote =
+        registry.credentials === "required"
+            ? `\nthen set the secret, ${secretShapeWords(shape)}:\n` +
+              shape
+                  .map(
+                      field =>
+                          `  pulumi config set --secret --path '${key}.${field.key}' ${secretValueArgument(field)}`,
+                  )
+                  .join("\n")
+            : "";
     const yaml = yamlUnder(`${context.namespace}:registries`, [entry]);
-    return { servedBy, style: "stack-yaml", entry, text: `add to ${target(context)}:\n${yaml}${secretNote}${undocumentedNote(upstream)}` };
+    return {
+        servedBy,
+        style: "stack-yaml",
+        entry,
+        text: `add to ${target(context)}:\n${yaml}${secretNote}${undocumentedNote(upstream)}`,
+    };
 }
 
 /** Why a host's entry must opt in (no AWS source documents it), as a line of its own; empty otherwise. */
@@ -92,7 +112,12 @@ function undocumentedNote(upstream: UpstreamRegistry | undefined): string {
     return upstream?.undocumented !== undefined ? `\n${UNDOCUMENTED_OPT_IN}: ${upstream.undocumented}` : "";
 }
 
-function mapEntryFix(registry: SuggestedRegistry, servedBy: RegistryFix["servedBy"], shape: readonly SecretField[], context: FixContext): Pick<RegistryFix, "entry" | "text"> {
+function mapEntryFix(
+    registry: SuggestedRegistry,
+    servedBy: RegistryFix["servedBy"],
+    shape: readonly SecretField[],
+    context: FixContext,
+): Pick<RegistryFix, "entry" | "text"> {
     const { account, region, partition } = context.location;
     const host = registry.additionalHost ?? registry.upstreamRegistryUrl;
     const prefix = registry.ecrRepositoryPrefix;
@@ -101,10 +126,15 @@ function mapEntryFix(registry: SuggestedRegistry, servedBy: RegistryFix["servedB
         // (HealthOmics User Guide containers-non-ptc-registries.html; containers-workflow-creation.html: mappings
         // for registries HealthOmics copies from must include credentialArn).
         const secretName = `${COPY_CREDENTIAL_SECRET_NAME_PREFIX}${prefix}`;
-        const entry = { upstreamRegistryUrl: host, ecrRepositoryPrefix: prefix, credentialArn: `arn:${partition}:secretsmanager:${region}:${account}:secret:${secretName}` };
+        const entry = {
+            upstreamRegistryUrl: host,
+            ecrRepositoryPrefix: prefix,
+            credentialArn: `arn:${partition}:secretsmanager:${region}:${account}:secret:${secretName}`,
+        };
         return {
             entry,
-            text: `add to registryMappings in the map:\n${JSON.stringify(entry, null, 2)}\n` +
+            text:
+                `add to registryMappings in the map:\n${JSON.stringify(entry, null, 2)}\n` +
                 `HealthOmics copies images from ${host} itself (no ECR pull-through cache rule can serve it). credentialArn is ` +
                 `the full ARN of a Secrets Manager secret (here named ${secretName}) in account ${account}, ${region}, holding ` +
                 `${secretShapeWords(shape)}, which the run's HealthOmics role may read (secretsmanager:GetSecretValue).` +
@@ -115,9 +145,9 @@ function mapEntryFix(registry: SuggestedRegistry, servedBy: RegistryFix["servedB
     const rule = registry.upstreamAlreadyMapped
         ? ""
         : `\nand an ECR pull-through cache rule for prefix ${prefix} from ${registry.upstreamRegistryUrl}` +
-            (registry.credentials === "required"
-                ? `, with a Secrets Manager secret named ${CREDENTIAL_SECRET_NAME_PREFIX}${prefix} holding ${secretShapeWords(shape)}`
-                : "") +
-            " (with its repository creation template and registry policy; a stack of this project declares them all)";
+          (registry.credentials === "required"
+              ? `, with a Secrets Manager secret named ${CREDENTIAL_SECRET_NAME_PREFIX}${prefix} holding ${secretShapeWords(shape)}`
+              : "") +
+          " (with its repository creation template and registry policy; a stack of this project declares them all)";
     return { entry, text: `add to registryMappings in the map:\n${JSON.stringify(entry, null, 2)}${rule}` };
 }
