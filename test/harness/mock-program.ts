@@ -38,7 +38,8 @@ function computed(
             return { id: arn, state: { arn } };
         }
         case "aws:secretsmanager/secretVersion:SecretVersion":
-            // The version's ARN outputs are the secret's ARN (its secretId here, since a mocked secret's id is its ARN).
+            // The version's ARN outputs are the secret's ARN (its secretId here, since a mocked secret's id is its
+            // ARN).
             return {
                 id: `${String(inputs.secretId)}|version-1`,
                 state: { arn: inputs.secretId, secretArn: inputs.secretId, versionId: "version-1" },
@@ -128,7 +129,8 @@ export async function runProgram(
     pulumi.runtime.setAllConfig(config, secretKeys);
     try {
         let outputs: StackOutputs | undefined;
-        // Inside a root stack, as `pulumi up` runs a program, so that a stack transformation sees every resource's options.
+        // Inside a root stack, as `pulumi up` runs a program, so that a stack transformation sees every resource's
+        // options.
         await pulumi.runtime.runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation(args => {
                 options.set(`${args.type}::${args.name}`, args.opts);

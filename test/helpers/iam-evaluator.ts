@@ -47,7 +47,10 @@ export function combinedDecision(
     return simulate(request, policies);
 }
 
-/** The default KMS key policy: the key's account may use IAM policies to grant access (KMS Developer Guide key-policy-default.html). */
+/**
+ * The default KMS key policy: the key's account may use IAM policies to grant access (KMS Developer Guide
+ * key-policy-default.html).
+ */
 export function defaultKeyPolicy(account: string): unknown {
     return {
         Version: "2012-10-17",
