@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
+import * as tsutilsModule from "@pulumi/pulumi/tsutils";
 import * as ts from "typescript";
 
 const ROOT = path.join(__dirname, "..");
@@ -25,12 +26,12 @@ function typeScriptSources(dir: string, base = dir): string[] {
 
 const compiledName = (source: string): string => source.replace(/\.ts$/, ".js");
 
-function readJson<T>(file: string): T {
-    return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+function readJson(file: string): unknown {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
 }
 
 describe("policy pack build (real tsc output, real npm pack, real run-policy-pack)", () => {
-    const manifest = readJson<{ main: string }>(path.join(PACK, "package.json"));
+    const manifest = readJson(path.join(PACK, "package.json")) as { main: string };
 
     it("points package.json `main` at compiled JavaScript that the build produced", () => {
         assert.match(manifest.main, /\.js$/);
@@ -109,7 +110,7 @@ process.stdout.write = (chunk, ...rest) => {
 });
 
 describe("CLI bin (real compiled CLI, real node)", () => {
-    const manifest = readJson<{ bin: Record<string, string> }>(path.join(ROOT, "package.json"));
+    const manifest = readJson(path.join(ROOT, "package.json")) as { bin: Record<string, string> };
     const shim = path.join(ROOT, manifest.bin["omics-registry-maps"]);
 
     it("declares an executable node script as the omics-registry-maps command", () => {
@@ -146,7 +147,8 @@ describe(
             runtime: { options?: Record<string, unknown> };
         };
         const tsconfigOption = project.runtime.options?.tsconfig;
-        const tsutils = require("@pulumi/pulumi/tsutils") as {
+        // tsutils.d.ts declares nothing (`export {}`), hence the cast to what tsutils.js exports.
+        const tsutils = tsutilsModule as unknown as {
             loadTypeScriptCompilerOptions(file: string): Record<string, unknown>;
         };
 
@@ -163,7 +165,7 @@ describe(
 
         /** What tsc resolves from a tsconfig, `extends` included. */
         function effectiveOptions(tsconfig: string): ts.CompilerOptions {
-            const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
+            const read = ts.readConfigFile(tsconfig, file => ts.sys.readFile(file));
             return ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(tsconfig)).options;
         }
 

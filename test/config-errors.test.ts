@@ -1,7 +1,7 @@
 // Every kind of bad configuration is reported by entry and field, all at once, before anything is declared.
 import * as assert from "assert/strict";
 import { ContainerRegistryMap } from "../components/registry-map";
-import { ProgramRun, runProgram, valueOf } from "./harness/mock-program";
+import { outputsOf, ProgramRun, runProgram, valueOf } from "./harness/mock-program";
 import { ConfigMap, devStackConfig, PROJECT, withConfig } from "./harness/stack-config";
 
 const DEV = devStackConfig();
@@ -775,7 +775,7 @@ describe("configurations that are accepted", () => {
             .map(r => r.inputs.name)
             .sort();
         assert.deepEqual(secrets, ["ecr-pullthroughcache/azure/team", "ecr-pullthroughcache/quay"]);
-        assert.deepEqual(((await valueOf(run.outputs!.containerRegistryMap)) as ContainerRegistryMap).imageMappings, [
+        assert.deepEqual(((await valueOf(outputsOf(run).containerRegistryMap)) as ContainerRegistryMap).imageMappings, [
             {
                 sourceImage: "myteam.azurecr.io/tools/samtools:1.19",
                 destinationImage: "123456789012.dkr.ecr.us-east-1.amazonaws.com/azure/team/tools/samtools:1.19",
@@ -787,7 +787,7 @@ describe("configurations that are accepted", () => {
         const run = await runProgram(withConfig(DEV.config, "aws:region", "eu-west-1"), DEV.secretKeys);
         assert.equal(run.error, undefined, run.error?.message);
         assert.deepEqual(
-            ((await valueOf(run.outputs!.containerRegistryMap)) as ContainerRegistryMap).imageMappings?.map(
+            ((await valueOf(outputsOf(run).containerRegistryMap)) as ContainerRegistryMap).imageMappings?.map(
                 m => m.destinationImage,
             ),
             [
@@ -800,7 +800,7 @@ describe("configurations that are accepted", () => {
     it("leaves imageMappings out of the map when none are configured", async () => {
         const run = await runProgram(withConfig(DEV.config, "imageMappings", []), DEV.secretKeys);
         assert.equal(run.error, undefined, run.error?.message);
-        assert.deepEqual(Object.keys((await valueOf(run.outputs!.containerRegistryMap)) as ContainerRegistryMap), [
+        assert.deepEqual(Object.keys((await valueOf(outputsOf(run).containerRegistryMap)) as ContainerRegistryMap), [
             "registryMappings",
         ]);
     });

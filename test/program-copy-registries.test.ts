@@ -42,8 +42,8 @@ function runRole(run: ProgramRun) {
 
 describe("program with an existing copy-registry secret (mock runtime, IAM evaluated)", () => {
     afterEach(() => {
-        Reflect.deleteProperty(SECRET_KMS_KEYS, PARTIAL_ARN);
-        Reflect.deleteProperty(SECRET_KMS_KEYS, REAL_ARN);
+        SECRET_KMS_KEYS.delete(PARTIAL_ARN);
+        SECRET_KMS_KEYS.delete(REAL_ARN);
     });
 
     it(
@@ -102,7 +102,7 @@ describe("program with an existing copy-registry secret (mock runtime, IAM evalu
         "refuses a copy secret under a customer key the config does not name, naming the key and the fix, " +
             "declaring nothing",
         async () => {
-            SECRET_KMS_KEYS[REAL_ARN] = KMS_KEY;
+            SECRET_KMS_KEYS.set(REAL_ARN, KMS_KEY);
             const run = await runProgram(copyStack({ secretArn: REAL_ARN }), DEV.secretKeys);
             assert.match(
                 run.error?.message ?? "",
@@ -116,7 +116,7 @@ describe("program with an existing copy-registry secret (mock runtime, IAM evalu
     );
 
     it("refuses a configured key that is not the one encrypting the secret", async () => {
-        SECRET_KMS_KEYS[REAL_ARN] = KMS_KEY.replace("1234abcd", "99999999");
+        SECRET_KMS_KEYS.set(REAL_ARN, KMS_KEY.replace("1234abcd", "99999999"));
         const run = await runProgram(copyStack({ secretArn: REAL_ARN, kmsKeyArn: KMS_KEY }), DEV.secretKeys);
         assert.match(
             run.error?.message ?? "",
@@ -128,7 +128,7 @@ describe("program with an existing copy-registry secret (mock runtime, IAM evalu
     });
 
     it("with the customer key configured, lets the run role decrypt with it through Secrets Manager only", async () => {
-        SECRET_KMS_KEYS[REAL_ARN] = "1234abcd-12ab-34cd-56ef-1234567890ab";
+        SECRET_KMS_KEYS.set(REAL_ARN, "1234abcd-12ab-34cd-56ef-1234567890ab");
         const ask = runRole(await runOk(copyStack({ secretArn: REAL_ARN, kmsKeyArn: KMS_KEY })));
         assert.equal(
             await ask("kms:Decrypt", KMS_KEY, { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" }),

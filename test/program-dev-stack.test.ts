@@ -2,11 +2,11 @@
 // stack: what it declares, exactly, and what its IAM documents allow (evaluated by a real IAM policy evaluator).
 import * as assert from "assert/strict";
 import { createHash } from "crypto";
-import { customResources, MockedResource, ProgramRun, runProgram, valueOf } from "./harness/mock-program";
+import { customResources, MockedResource, outputsOf, ProgramRun, runProgram, valueOf } from "./harness/mock-program";
 import { json, only } from "./helpers/mocked-resources";
 import { devStackConfig, DOCKER_HUB_SECRET } from "./harness/stack-config";
 import { identityPolicyDecision, resourcePolicyDecision } from "./helpers/iam-evaluator";
-import seedGuideMap = require("./fixtures/seed-guide-combined-map.json");
+import seedGuideMap from "./fixtures/seed-guide-combined-map.json";
 
 const ACCOUNT = "123456789012";
 const REGISTRY = `arn:aws:ecr:us-east-1:${ACCOUNT}:repository`;
@@ -356,6 +356,8 @@ describe("program with the Pulumi.dev.yaml stack (mock runtime)", () => {
 
     it("keeps the map bucket private, encrypted, versioned and TLS-only", () => {
         const bucket = only(run, "aws:s3/bucket:Bucket");
+        const bucketArn = bucket.state.arn;
+        assert.ok(typeof bucketArn === "string", "the mocked bucket has an ARN");
         assert.deepEqual(bucket.inputs, { forceDestroy: true, tags: TAGS });
         assert.deepEqual(only(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs, {
             bucket: bucket.id,
@@ -385,7 +387,7 @@ describe("program with the Pulumi.dev.yaml stack (mock runtime)", () => {
                     Effect: "Deny",
                     Principal: { AWS: "*" },
                     Action: "s3:*",
-                    Resource: [bucket.state.arn, `${bucket.state.arn}/*`],
+                    Resource: [bucketArn, `${bucketArn}/*`],
                     Condition: { Bool: { "aws:SecureTransport": "false" } },
                 },
             ],
@@ -419,7 +421,7 @@ describe("program with the Pulumi.dev.yaml stack (mock runtime)", () => {
     );
 
     it("exports the role ARN, the maps, their s3:// URIs, the prefixes and the aws command lines", async () => {
-        const outputs = run.outputs!;
+        const outputs = outputsOf(run);
         const key = only(run, "aws:s3/bucketObjectv2:BucketObjectv2").inputs.key as string;
         const uri = `s3://registry-map-4d5e6f/${key}`;
         const roleArn = `arn:aws:iam::${ACCOUNT}:role/omics-service-role-1a2b3c`;
@@ -450,7 +452,7 @@ describe("program with the Pulumi.dev.yaml stack (mock runtime)", () => {
     });
 
     it("never lets the credential into an output or a non-secret input", async () => {
-        const outputs = run.outputs!;
+        const outputs = outputsOf(run);
         const resolved = {
             ...outputs,
             omicsServiceRoleArn: await valueOf(outputs.omicsServiceRoleArn),

@@ -1,7 +1,7 @@
 // The program under Pulumi's mock runtime with the Pulumi.gatk.yaml stack: registries HealthOmics copies from
 // (us.gcr.io, community.wave.seqera.io) beside the pull-through cache ones. IAM documents are evaluated.
 import * as assert from "assert/strict";
-import { customResources, ProgramRun, runProgram, valueOf } from "./harness/mock-program";
+import { customResources, outputsOf, ProgramRun, runProgram, valueOf } from "./harness/mock-program";
 import { DOCKER_HUB_SECRET, GATK_SECRETS, gatkStackConfig } from "./harness/stack-config";
 import { identityPolicyDecision } from "./helpers/iam-evaluator";
 import { json, only } from "./helpers/mocked-resources";
@@ -147,7 +147,7 @@ describe("program with the Pulumi.gatk.yaml stack (mock runtime)", () => {
     });
 
     it("never lets any credential into an output or a non-secret input", async () => {
-        const outputs = run.outputs!;
+        const outputs = outputsOf(run);
         const text = JSON.stringify({
             map: await valueOf(outputs.containerRegistryMap),
             uri: await valueOf(outputs.containerRegistryMapUri),

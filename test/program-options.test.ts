@@ -1,7 +1,7 @@
 // The program under Pulumi's mock runtime with one setting changed from the dev stack at a time: template role,
 // KMS, kept registry-policy statements, hosts, named maps, scanning, lifecycle, audit trail, existing secrets.
 import * as assert from "assert/strict";
-import { customResources, ProgramRun, runProgram, SECRET_KMS_KEYS, valueOf } from "./harness/mock-program";
+import { customResources, outputsOf, ProgramRun, runProgram, SECRET_KMS_KEYS, valueOf } from "./harness/mock-program";
 import { expectPackPasses } from "./harness/pack-check";
 import { ConfigMap, devStackConfig, withConfig } from "./harness/stack-config";
 import { combinedDecision, defaultKeyPolicy, resourcePolicyDecision } from "./helpers/iam-evaluator";
@@ -159,7 +159,7 @@ describe("program settings, one change from the dev stack at a time (mock runtim
                 "ca-central-1",
             ]),
         );
-        assert.match(await valueOf(run.outputs!.createWorkflowCommand), /--region ca-central-1 /);
+        assert.match(await valueOf(outputsOf(run).createWorkflowCommand), /--region ca-central-1 /);
     });
 
     it(
@@ -263,7 +263,7 @@ describe("program settings, one change from the dev stack at a time (mock runtim
                 { name: "nextflow", registries: ["quay"] },
             ]);
             const run = await runWith(config);
-            assert.deepEqual(Object.keys(run.outputs!.containerRegistryMapUris), ["wdl", "nextflow"]);
+            assert.deepEqual(Object.keys(outputsOf(run).containerRegistryMapUris), ["wdl", "nextflow"]);
             const wdl = only(run, "aws:s3/bucketObjectv2:BucketObjectv2", "map-wdl");
             const nextflow = only(run, "aws:s3/bucketObjectv2:BucketObjectv2", "map-nextflow");
             assert.match(wdl.inputs.key as string, /^container-registry-maps\/wdl\/[0-9a-f]{64}\.json$/);
@@ -274,8 +274,8 @@ describe("program settings, one change from the dev stack at a time (mock runtim
             assert.equal(json(wdl.inputs.content).imageMappings !== undefined, true);
             assert.equal(json(nextflow.inputs.content).imageMappings, undefined);
             assert.equal(
-                await valueOf(run.outputs!.containerRegistryMapUri),
-                await valueOf(run.outputs!.containerRegistryMapUris.wdl),
+                await valueOf(outputsOf(run).containerRegistryMapUri),
+                await valueOf(outputsOf(run).containerRegistryMapUris.wdl),
                 "the first map is the default",
             );
         },
@@ -400,7 +400,7 @@ describe("program settings, one change from the dev stack at a time (mock runtim
         const config = withConfig(withConfig(DEV.config, "imageMappings", []), "registries", [
             { upstreamRegistryUrl: "ghcr.io", ecrRepositoryPrefix: "ghcr", credentials: { secretArn } },
         ]);
-        afterEach(() => delete SECRET_KMS_KEYS[secretArn]);
+        afterEach(() => SECRET_KMS_KEYS.delete(secretArn));
 
         it("are accepted when encrypted with the default aws/secretsmanager key", async () => {
             await runWith(config);
@@ -410,7 +410,7 @@ describe("program settings, one change from the dev stack at a time (mock runtim
             "are still declared when the key cannot be looked up (DescribeSecret denied): ECR reports an " +
                 "unreadable secret itself",
             async () => {
-                SECRET_KMS_KEYS[secretArn] = "<lookup fails>";
+                SECRET_KMS_KEYS.set(secretArn, "<lookup fails>");
                 const run = await runWith(config);
                 assert.equal(
                     only(run, "aws:ecr/pullThroughCacheRule:PullThroughCacheRule").inputs.credentialArn,
@@ -423,7 +423,7 @@ describe("program settings, one change from the dev stack at a time (mock runtim
             "are refused, naming the key, when encrypted with a customer-managed key ECR cannot use, and " +
                 "nothing is declared",
             async () => {
-                SECRET_KMS_KEYS[secretArn] = KMS_KEY;
+                SECRET_KMS_KEYS.set(secretArn, KMS_KEY);
                 const run = await runProgram(config, DEV.secretKeys);
                 assert.match(
                     run.error?.message ?? "",

@@ -27,13 +27,13 @@ async function simulate(request: Request, policies: { identity?: unknown[]; reso
             serviceControlPolicies: [],
             resourceControlPolicies: [],
             ...(policies.resource !== undefined ? { resourcePolicy: policies.resource } : {}),
-        } as Parameters<typeof runSimulation>[0],
+        },
         {},
     );
     if (response.resultType === "error") {
         throw new Error(`the IAM evaluator rejected the request or a policy: ${JSON.stringify(response.errors)}`);
     }
-    return response.overallResult as Decision;
+    return response.overallResult;
 }
 
 /**
