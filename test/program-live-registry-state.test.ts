@@ -12,7 +12,7 @@ import {
     RegistryPolicyNotFoundException,
 } from "@aws-sdk/client-ecr";
 import { ecrRegistryStateReader } from "../components/live-registry-reader";
-import { customResources, ProgramRun, runProgram } from "./harness/mock-program";
+import { customResources, ProgramRun, runProgram, SECRET_KMS_KEYS } from "./harness/mock-program";
 import { devStackConfig, withConfig } from "./harness/stack-config";
 import { resourcePolicyDecision } from "./helpers/iam-evaluator";
 import { json, only } from "./helpers/mocked-resources";
@@ -184,6 +184,32 @@ describe("program reading the live registry state (aws-sdk-client-mock at the EC
             /omics-registry-maps:registryPolicyStatements: could not read the live registry policy .* it will not write over what it cannot read/,
         );
         assert.deepEqual(run.resources, []);
+    });
+
+    it("reports an unreadable live state together with the other problems that need AWS, in one round", async () => {
+        const secretArn = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:omics-registry/nvcr-Ab12Cd`;
+        SECRET_KMS_KEYS[secretArn] = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+        ecr.on(GetRegistryScanningConfigurationCommand).rejects(
+            Object.assign(new Error("not authorized to perform: ecr:GetRegistryScanningConfiguration"), {
+                name: "AccessDeniedException",
+            }),
+        );
+        try {
+            const registries = JSON.parse(DEV.config["omics-registry-maps:registries"] ?? "[]") as unknown[];
+            const run = await runLive(
+                withConfig(DEV.config, "registries", [
+                    ...registries,
+                    { upstreamRegistryUrl: "nvcr.io", ecrRepositoryPrefix: "nvcr", credentials: { secretArn } },
+                ]),
+            );
+            assert.ok(run.error);
+            assert.match(run.error.message, /^2 configuration errors/);
+            assert.match(run.error.message, /credentials\.secretArn: is encrypted with customer KMS key/);
+            assert.match(run.error.message, /cachedRepositories\.scanning: could not read the live registry scanning/);
+            assert.deepEqual(run.resources, []);
+        } finally {
+            Reflect.deleteProperty(SECRET_KMS_KEYS, secretArn);
+        }
     });
 
     it("does not read what it does not write: scanning off, or no registry policy", async () => {
