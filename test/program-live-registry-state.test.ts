@@ -69,6 +69,7 @@ function reader() {
             region: "us-east-1",
             credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "not-a-real-key" },
         }),
+        ACCOUNT,
     );
 }
 
@@ -210,6 +211,27 @@ describe("program reading the live registry state (aws-sdk-client-mock at the EC
         } finally {
             Reflect.deleteProperty(SECRET_KMS_KEYS, secretArn);
         }
+    });
+
+    it("refuses live state ECR gives for another account (credentials not the provider's), declaring nothing", async () => {
+        const other = "210987654321";
+        ecr.on(GetRegistryScanningConfigurationCommand).resolves({ ...ENHANCED_ACCOUNT, registryId: other });
+        ecr.on(GetRegistryPolicyCommand).resolves({ ...LIVE_POLICY, registryId: other });
+        const run = await runLive();
+        assert.ok(run.error);
+        for (const [path, call] of [
+            ["cachedRepositories\\.scanning", "GetRegistryScanningConfiguration"],
+            ["registryPolicyStatements", "GetRegistryPolicy"],
+        ]) {
+            assert.match(
+                run.error.message,
+                new RegExp(
+                    `omics-registry-maps:${path}: the live .* was read with other credentials than the stack's AWS ` +
+                        `provider \\(${call} answered for account ${other}, not ${ACCOUNT}\\); it will not merge`,
+                ),
+            );
+        }
+        assert.deepEqual(run.resources, []);
     });
 
     it("does not read what it does not write: scanning off, or no registry policy", async () => {
