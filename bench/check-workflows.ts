@@ -39,9 +39,15 @@ function runCli(workflow: string, mapFile: string, preload: string): Promise<Cli
     const main = path.join(PROJECT_ROOT, "dist", "cli", "main.js");
     return new Promise((resolve, reject) => {
         const start = process.hrtime.bigint();
-        const child = spawn(process.execPath, ["--require", preload, main, "check", workflow, "--map", mapFile, "--format", "json"], { stdio: ["ignore", "ignore", "pipe"] });
+        const child = spawn(
+            process.execPath,
+            ["--require", preload, main, "check", workflow, "--map", mapFile, "--format", "json"],
+            { stdio: ["ignore", "ignore", "pipe"] },
+        );
         let stderr = "";
-        child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
+        child.stderr.on("data", (chunk: Buffer) => {
+            stderr += chunk.toString();
+        });
         child.once("error", reject);
         child.once("exit", code => {
             const ms = Number(process.hrtime.bigint() - start) / 1e6;

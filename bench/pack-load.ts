@@ -18,8 +18,14 @@ function writeEmptyPack(): string {
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(path.join(PACK_DIR, "PulumiPolicy.yaml"), path.join(dir, "PulumiPolicy.yaml"));
     fs.copyFileSync(path.join(PACK_DIR, "tsconfig.json"), path.join(dir, "tsconfig.json"));
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "empty-pack", version: "0.0.0", main: "index.js" }, null, 2));
-    fs.writeFileSync(path.join(dir, "index.js"), `"use strict";\nconst { PolicyPack } = require("@pulumi/policy");\nnew PolicyPack("empty", { policies: [] });\n`);
+    fs.writeFileSync(
+        path.join(dir, "package.json"),
+        JSON.stringify({ name: "empty-pack", version: "0.0.0", main: "index.js" }, null, 2),
+    );
+    fs.writeFileSync(
+        path.join(dir, "index.js"),
+        `"use strict";\nconst { PolicyPack } = require("@pulumi/policy");\nnew PolicyPack("empty", { policies: [] });\n`,
+    );
     return dir;
 }
 
@@ -36,11 +42,19 @@ function writeTypeScriptPack(): string {
 async function run(context: BenchContext): Promise<BenchmarkReport> {
     const engine = await startStubEngine("bench", "bench");
     try {
-        const launch = (packDir: string) => () => timeUntilLine({
-            command: process.execPath,
-            args: [require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] }), engine.engineAddress, packDir],
-            options: { cwd: packDir, env: { ...process.env, PULUMI_NODEJS_TYPESCRIPT: "true" } },
-        }, /^\d+$/);
+        const launch = (packDir: string) => () =>
+            timeUntilLine(
+                {
+                    command: process.execPath,
+                    args: [
+                        require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] }),
+                        engine.engineAddress,
+                        packDir,
+                    ],
+                    options: { cwd: packDir, env: { ...process.env, PULUMI_NODEJS_TYPESCRIPT: "true" } },
+                },
+                /^\d+$/,
+            );
         const modes = {
             "empty pack (JS, no policies)": launch(writeEmptyPack()),
             "this pack, as shipped (compiled JS)": launch(PACK_DIR),

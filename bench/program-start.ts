@@ -43,16 +43,22 @@ function stackConfig(project: ProjectFile): { config: Record<string, string>; se
         plain[key] = encode(value);
     }
     const secretKeys: string[] = [];
-    const registries = JSON.parse(plain[`${project.name}:registries`] ?? "[]") as { credentials?: { secretConfigKey?: string } }[];
-    for (const secretKey of registries.map(r => r.credentials?.secretConfigKey).filter((k): k is string => typeof k === "string")) {
+    const registries = JSON.parse(plain[`${project.name}:registries`] ?? "[]") as {
+        credentials?: { secretConfigKey?: string };
+    }[];
+    for (const secretKey of registries
+        .map(r => r.credentials?.secretConfigKey)
+        .filter((k): k is string => typeof k === "string")) {
         plain[`${project.name}:${secretKey}`] = JSON.stringify({ username: "bench", accessToken: "not-a-real-token" });
         secretKeys.push(`${project.name}:${secretKey}`);
     }
     // main.go constructConfig: "<namespace>:<name>" becomes "<namespace>:config:<name>".
-    const config = Object.fromEntries(Object.entries(plain).map(([key, value]) => {
-        const [namespace, ...name] = key.split(":");
-        return [`${namespace}:config:${name.join(":")}`, value];
-    }));
+    const config = Object.fromEntries(
+        Object.entries(plain).map(([key, value]) => {
+            const [namespace, ...name] = key.split(":");
+            return [`${namespace}:config:${name.join(":")}`, value];
+        }),
+    );
     return { config, secretKeys };
 }
 
@@ -61,18 +67,38 @@ function writeEmptyProgram(): string {
     const dir = path.join(WORK_DIR, "empty-program");
     fs.mkdirSync(dir, { recursive: true });
     for (const file of ["tsconfig.json", "tsconfig.pulumi.json"]) {
-        fs.writeFileSync(path.join(dir, file), fs.readFileSync(path.join(PROJECT_ROOT, file)).toString().replace(/"types":\s*\[[^\]]*\]/, "\"types\": [\"node\"]"));
+        fs.writeFileSync(
+            path.join(dir, file),
+            fs
+                .readFileSync(path.join(PROJECT_ROOT, file))
+                .toString()
+                .replace(/"types":\s*\[[^\]]*\]/, '"types": ["node"]'),
+        );
     }
     fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "empty-program", version: "0.0.0", main: "index.ts" }, null, 2));
+    fs.writeFileSync(
+        path.join(dir, "package.json"),
+        JSON.stringify({ name: "empty-program", version: "0.0.0", main: "index.ts" }, null, 2),
+    );
     fs.writeFileSync(path.join(dir, "index.ts"), "// Declares nothing.\nexport {};\n");
     return dir;
 }
 
-function launcher(engine: StubEngine, ecr: StubEcr, project: ProjectFile, programDir: string, tsconfig: string | undefined) {
+function launcher(
+    engine: StubEngine,
+    ecr: StubEcr,
+    project: ProjectFile,
+    programDir: string,
+    tsconfig: string | undefined,
+) {
     const { config, secretKeys } = stackConfig(project);
-    const options = typeof project.runtime === "object" ? project.runtime.options ?? {} : {};
-    const env: NodeJS.ProcessEnv = { ...process.env, ...ecr.env, PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeys) };
+    const options = typeof project.runtime === "object" ? (project.runtime.options ?? {}) : {};
+    const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        ...ecr.env,
+        PULUMI_CONFIG: JSON.stringify(config),
+        PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeys),
+    };
     delete env.PULUMI_NODEJS_TRANSPILE_ONLY;
     delete env.PULUMI_NODEJS_TSCONFIG_PATH;
     if (options.typescript !== false) {
@@ -86,9 +112,27 @@ function launcher(engine: StubEngine, ecr: StubEcr, project: ProjectFile, progra
         engine.reset();
         const elapsed = await timeUntilExit({
             command: process.execPath,
-            args: [runPath, "--monitor", engine.monitorAddress, "--engine", engine.engineAddress, "--organization", "organization",
-                "--project", project.name, "--root-directory", programDir, "--stack", STACK, "--pwd", programDir, "--dry-run",
-                "--parallel", "48", "."],
+            args: [
+                runPath,
+                "--monitor",
+                engine.monitorAddress,
+                "--engine",
+                engine.engineAddress,
+                "--organization",
+                "organization",
+                "--project",
+                project.name,
+                "--root-directory",
+                programDir,
+                "--stack",
+                STACK,
+                "--pwd",
+                programDir,
+                "--dry-run",
+                "--parallel",
+                "48",
+                ".",
+            ],
             options: { cwd: programDir, env },
         }).catch((error: unknown) => {
             const message = error instanceof Error ? error.message : String(error);
@@ -112,8 +156,18 @@ async function run(context: BenchContext): Promise<BenchmarkReport> {
         const shipped = launcher(engine, ecr, project, PROJECT_ROOT, shippedTsconfig);
         const modes = {
             "empty program": launcher(engine, ecr, project, emptyDir, shippedTsconfig),
-            "this program, as shipped": async () => { const ms = await shipped(); resources = engine.registered.length; return ms; },
-            "this program, type-checked per run (no tsconfig option)": launcher(engine, ecr, project, PROJECT_ROOT, undefined),
+            "this program, as shipped": async () => {
+                const ms = await shipped();
+                resources = engine.registered.length;
+                return ms;
+            },
+            "this program, type-checked per run (no tsconfig option)": launcher(
+                engine,
+                ecr,
+                project,
+                PROJECT_ROOT,
+                undefined,
+            ),
         };
         const samples = await interleave(modes, context.runs, context.log);
         const empty = median(samples["empty program"]);
@@ -132,4 +186,7 @@ async function run(context: BenchContext): Promise<BenchmarkReport> {
     }
 }
 
-export const benchmark: Benchmark = { title: "program start (cmd/run as the language host launches it, preview, until exit)", run };
+export const benchmark: Benchmark = {
+    title: "program start (cmd/run as the language host launches it, preview, until exit)",
+    run,
+};

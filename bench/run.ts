@@ -6,7 +6,8 @@ import { describeMachine } from "./lib/machine";
 import { median } from "./lib/stats";
 
 function benchmarkFiles(filter: readonly string[]): string[] {
-    return fs.readdirSync(__dirname)
+    return fs
+        .readdirSync(__dirname)
         .filter(file => file.endsWith(".ts") && file !== "run.ts" && !file.endsWith(".d.ts"))
         .filter(file => filter.length === 0 || filter.includes(path.basename(file, ".ts")))
         .sort();
@@ -18,7 +19,9 @@ function printReport(title: string, report: BenchmarkReport): void {
     for (const figure of report.figures) {
         const sorted = [...figure.samples].sort((a, b) => a - b);
         const range = `${sorted[0].toFixed(0)}-${sorted[sorted.length - 1].toFixed(0)}`;
-        console.log(`${figure.label.padEnd(width)}  median ${median(figure.samples).toFixed(0)} ${figure.unit}  (${figure.samples.length} runs, ${range})`);
+        console.log(
+            `${figure.label.padEnd(width)}  median ${median(figure.samples).toFixed(0)} ${figure.unit}  (${figure.samples.length} runs, ${range})`,
+        );
     }
     for (const line of report.summary) {
         console.log(line);
@@ -50,7 +53,12 @@ async function main(argv: readonly string[]): Promise<number> {
     return allMet ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(code => { process.exitCode = code; }, (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-    process.exitCode = 1;
-});
+main(process.argv.slice(2)).then(
+    code => {
+        process.exitCode = code;
+    },
+    (error: unknown) => {
+        process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        process.exitCode = 1;
+    },
+);

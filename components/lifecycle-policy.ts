@@ -14,7 +14,12 @@ import { LifecycleSettings } from "../config/types";
 export interface LifecycleRule {
     rulePriority: number;
     description: string;
-    selection: { tagStatus: "untagged" | "any"; countType: "sinceImagePushed" | "sinceImagePulled"; countUnit: "days"; countNumber: number };
+    selection: {
+        tagStatus: "untagged" | "any";
+        countType: "sinceImagePushed" | "sinceImagePulled";
+        countUnit: "days";
+        countNumber: number;
+    };
     action: { type: "expire" };
 }
 
@@ -27,12 +32,22 @@ export function lifecyclePolicyDocument(settings: LifecycleSettings): LifecycleP
     if (!settings.enabled) {
         return undefined;
     }
-    const untagged: LifecycleRule[] = settings.expireUntaggedAfterDays === undefined ? [] : [{
-        rulePriority: 1,
-        description: `Expire untagged images ${settings.expireUntaggedAfterDays} days after they were cached (opt-in: may expire the platform manifests of a multi-architecture image)`,
-        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: settings.expireUntaggedAfterDays },
-        action: { type: "expire" },
-    }];
+    const untagged: LifecycleRule[] =
+        settings.expireUntaggedAfterDays === undefined
+            ? []
+            : [
+                  {
+                      rulePriority: 1,
+                      description: `Expire untagged images ${settings.expireUntaggedAfterDays} days after they were cached (opt-in: may expire the platform manifests of a multi-architecture image)`,
+                      selection: {
+                          tagStatus: "untagged",
+                          countType: "sinceImagePushed",
+                          countUnit: "days",
+                          countNumber: settings.expireUntaggedAfterDays,
+                      },
+                      action: { type: "expire" },
+                  },
+              ];
     return {
         rules: [
             ...untagged,
@@ -40,7 +55,12 @@ export function lifecyclePolicyDocument(settings: LifecycleSettings): LifecycleP
                 // A rule with tagStatus "any" must have the highest rulePriority (lifecycle_policy_parameters.html).
                 rulePriority: 2,
                 description: `Expire images not pulled for ${settings.expireNotPulledForDays} days; the cache fetches them again on the next pull`,
-                selection: { tagStatus: "any", countType: "sinceImagePulled", countUnit: "days", countNumber: settings.expireNotPulledForDays },
+                selection: {
+                    tagStatus: "any",
+                    countType: "sinceImagePulled",
+                    countUnit: "days",
+                    countNumber: settings.expireNotPulledForDays,
+                },
                 action: { type: "expire" },
             },
         ],

@@ -37,48 +37,95 @@ export interface StackOutputs {
 export class OmicsRegistryMaps extends pulumi.ComponentResource {
     readonly outputs: StackOutputs;
 
-    constructor(name: string, config: OmicsRegistryConfig, namespace: string, live: LiveRegistryState, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        config: OmicsRegistryConfig,
+        namespace: string,
+        live: LiveRegistryState,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super("omics-registry-maps:index:OmicsRegistryMaps", name, {}, opts);
         const parent = { parent: this };
         const { target, registries, tags } = config;
         const documents = stackDocuments(config);
         // Where the first release declared what moved since, so `pulumi up` moves it instead of replacing it.
-        const previous = (component: string, type: string) => ({ aliases: [{ parent: pulumi.createUrn(component, `omics-registry-maps:index:${type}`, this) }] });
-        const credentials = new RegistryCredentials("credentials", { registries, namespace, tags }, { parent: this, aliases: [{ type: "omics-registry-maps:index:CredentialSecrets" }] });
-        const templateRole = documents.templateRole && templatesNeedRole(config)
-            ? new TemplateRole("ecr-template-role", { ...documents.templateRole, tags }, parent)
-            : undefined;
+        const previous = (component: string, type: string) => ({
+            aliases: [{ parent: pulumi.createUrn(component, `omics-registry-maps:index:${type}`, this) }],
+        });
+        const credentials = new RegistryCredentials(
+            "credentials",
+            { registries, namespace, tags },
+            { parent: this, aliases: [{ type: "omics-registry-maps:index:CredentialSecrets" }] },
+        );
+        const templateRole =
+            documents.templateRole && templatesNeedRole(config)
+                ? new TemplateRole("ecr-template-role", { ...documents.templateRole, tags }, parent)
+                : undefined;
         const repositoryPolicy = JSON.stringify(documents.templateRepositoryPolicy);
-        const lifecyclePolicy = documents.templateLifecyclePolicy ? JSON.stringify(documents.templateLifecyclePolicy) : undefined;
-        const prefixes = pullThroughRegistries(config).map(registry => new PullThroughPrefix(registry.ecrRepositoryPrefix, {
-            registry,
-            credentialArn: credentials.credentialArns[registry.ecrRepositoryPrefix],
-            repositoryPolicy,
-            lifecyclePolicy,
-            tags,
-            kmsKeyArn: config.cachedRepositories.kmsKeyArn,
-            customRoleArn: templateRole?.role.arn,
-            previousRuleParent: previous("pull-through-cache", "PullThroughCacheRules"),
-            previousTemplateParent: previous("omics-ecr-access", "OmicsEcrAccess"),
-        }, { parent: this, dependsOn: templateRole ? [templateRole.policy] : [] }));
-        const settings = new RegistrySettings("registry-settings", {
-            registryPolicy: documents.registryPolicy,
-            scanning: config.cachedRepositories.scanning,
-            prefixes: registries.map(r => r.ecrRepositoryPrefix),
-            live,
-            previousPolicyParent: previous("omics-ecr-access", "OmicsEcrAccess"),
-        }, parent);
-        const role = new OmicsServiceRole("omics-service-role", { trust: documents.omicsTrustPolicy, policy: documents.omicsRolePolicy, tags }, parent);
-        const copyArns = pulumi.all(Object.fromEntries(registries.filter(r => r.servedBy === "healthomics-copy" && credentials.credentialArns[r.ecrRepositoryPrefix] !== undefined)
-            .map(r => [r.ecrRepositoryPrefix, credentials.credentialArns[r.ecrRepositoryPrefix]])));
+        const lifecyclePolicy = documents.templateLifecyclePolicy
+            ? JSON.stringify(documents.templateLifecyclePolicy)
+            : undefined;
+        const prefixes = pullThroughRegistries(config).map(
+            registry =>
+                new PullThroughPrefix(
+                    registry.ecrRepositoryPrefix,
+                    {
+                        registry,
+                        credentialArn: credentials.credentialArns[registry.ecrRepositoryPrefix],
+                        repositoryPolicy,
+                        lifecyclePolicy,
+                        tags,
+                        kmsKeyArn: config.cachedRepositories.kmsKeyArn,
+                        customRoleArn: templateRole?.role.arn,
+                        previousRuleParent: previous("pull-through-cache", "PullThroughCacheRules"),
+                        previousTemplateParent: previous("omics-ecr-access", "OmicsEcrAccess"),
+                    },
+                    { parent: this, dependsOn: templateRole ? [templateRole.policy] : [] },
+                ),
+        );
+        const settings = new RegistrySettings(
+            "registry-settings",
+            {
+                registryPolicy: documents.registryPolicy,
+                scanning: config.cachedRepositories.scanning,
+                prefixes: registries.map(r => r.ecrRepositoryPrefix),
+                live,
+                previousPolicyParent: previous("omics-ecr-access", "OmicsEcrAccess"),
+            },
+            parent,
+        );
+        const role = new OmicsServiceRole(
+            "omics-service-role",
+            { trust: documents.omicsTrustPolicy, policy: documents.omicsRolePolicy, tags },
+            parent,
+        );
+        const copyArns = pulumi.all(
+            Object.fromEntries(
+                registries
+                    .filter(
+                        r =>
+                            r.servedBy === "healthomics-copy" &&
+                            credentials.credentialArns[r.ecrRepositoryPrefix] !== undefined,
+                    )
+                    .map(r => [r.ecrRepositoryPrefix, credentials.credentialArns[r.ecrRepositoryPrefix]]),
+            ),
+        );
         const maps = copyArns.apply(arns => renderMaps(config, arns));
-        const mapObjects = new RegistryMapObjects("registry-maps", {
-            maps,
-            mapNames: config.maps.map(m => m.name),
-            tags,
-            publishAfter: [...prefixes.flatMap(p => [p.rule, p.template]), ...(settings.registryPolicy ? [settings.registryPolicy] : []), role],
-            previousBucketParent: { type: "omics-registry-maps:index:RegistryMapObject", parent: this },
-        }, parent);
+        const mapObjects = new RegistryMapObjects(
+            "registry-maps",
+            {
+                maps,
+                mapNames: config.maps.map(m => m.name),
+                tags,
+                publishAfter: [
+                    ...prefixes.flatMap(p => [p.rule, p.template]),
+                    ...(settings.registryPolicy ? [settings.registryPolicy] : []),
+                    role,
+                ],
+                previousBucketParent: { type: "omics-registry-maps:index:RegistryMapObject", parent: this },
+            },
+            parent,
+        );
         if (config.auditTrail.enabled) {
             new AuditTrail("omics-registry-maps-audit", { target, tags }, parent);
         }
@@ -94,8 +141,12 @@ export class OmicsRegistryMaps extends pulumi.ComponentResource {
             createWorkflowCommand: pulumi.interpolate`aws omics create-workflow --region ${region} --name <workflow-name> --engine <WDL|WDL_LENIENT|NEXTFLOW|CWL> --definition-zip fileb://<workflow.zip> --container-registry-map-uri ${defaultUri}`,
             createWorkflowVersionCommand: pulumi.interpolate`aws omics create-workflow-version --region ${region} --workflow-id <workflow-id> --version-name <version> --engine <WDL|WDL_LENIENT|NEXTFLOW|CWL> --definition-zip fileb://<workflow.zip> --container-registry-map-uri ${defaultUri}`,
             startRunCommand: pulumi.interpolate`aws omics start-run --region ${region} --workflow-id <workflow-id> --role-arn ${role.role.arn} --output-uri s3://${config.workflowBuckets[0]}/<output-prefix>/`,
-            validatePullThroughCacheRuleCommands: pullThroughRegistries(config).filter(r => r.credentials !== undefined)
-                .map(r => `aws ecr validate-pull-through-cache-rule --region ${region} --ecr-repository-prefix ${r.ecrRepositoryPrefix}`),
+            validatePullThroughCacheRuleCommands: pullThroughRegistries(config)
+                .filter(r => r.credentials !== undefined)
+                .map(
+                    r =>
+                        `aws ecr validate-pull-through-cache-rule --region ${region} --ecr-repository-prefix ${r.ecrRepositoryPrefix}`,
+                ),
         };
         this.registerOutputs(this.outputs);
     }
@@ -110,7 +161,10 @@ const lookupSecretKey: SecretKeyLookup = async arn => (await aws.secretsmanager.
 
 /** Checks that need AWS or the file system, run once the config itself is valid. */
 async function checkBeforeDeclaring(config: OmicsRegistryConfig, namespace: string): Promise<ConfigProblem[]> {
-    const [secretProblems, workflows] = await Promise.all([checkExistingSecretKeys(config, lookupSecretKey, message => void pulumi.log.warn(message)), checkListedWorkflows(config, namespace)]);
+    const [secretProblems, workflows] = await Promise.all([
+        checkExistingSecretKeys(config, lookupSecretKey, message => void pulumi.log.warn(message)),
+        checkListedWorkflows(config, namespace),
+    ]);
     for (const warning of workflows.warnings) {
         void pulumi.log.warn(`workflowChecks: ${warning}`);
     }

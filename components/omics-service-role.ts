@@ -21,35 +21,62 @@ class ServiceRole extends pulumi.ComponentResource {
 
     constructor(type: string, name: string, args: ServiceRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super(type, name, {}, opts);
-        this.role = new aws.iam.Role(name, {
-            description: args.description,
-            assumeRolePolicy: JSON.stringify(args.trust),
-            tags: args.tags,
-        }, { parent: this });
-        this.policy = new aws.iam.RolePolicy(args.policyName, {
-            role: this.role.id,
-            policy: JSON.stringify(args.policy),
-        }, { parent: this });
+        this.role = new aws.iam.Role(
+            name,
+            {
+                description: args.description,
+                assumeRolePolicy: JSON.stringify(args.trust),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        this.policy = new aws.iam.RolePolicy(
+            args.policyName,
+            {
+                role: this.role.id,
+                policy: JSON.stringify(args.policy),
+            },
+            { parent: this },
+        );
         this.registerOutputs({ roleArn: this.role.arn });
     }
 }
 
 export class OmicsServiceRole extends ServiceRole {
-    constructor(name: string, args: Omit<ServiceRoleArgs, "description" | "policyName">, opts?: pulumi.ComponentResourceOptions) {
-        super("omics-registry-maps:index:OmicsServiceRole", name, {
-            ...args,
-            description: "Service role for AWS HealthOmics workflow runs using the ECR pull-through cache",
-            policyName: "omics-run-permissions",
-        }, opts);
+    constructor(
+        name: string,
+        args: Omit<ServiceRoleArgs, "description" | "policyName">,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        super(
+            "omics-registry-maps:index:OmicsServiceRole",
+            name,
+            {
+                ...args,
+                description: "Service role for AWS HealthOmics workflow runs using the ECR pull-through cache",
+                policyName: "omics-run-permissions",
+            },
+            opts,
+        );
     }
 }
 
 export class TemplateRole extends ServiceRole {
-    constructor(name: string, args: Omit<ServiceRoleArgs, "description" | "policyName">, opts?: pulumi.ComponentResourceOptions) {
-        super("omics-registry-maps:index:TemplateRole", name, {
-            ...args,
-            description: "Assumed by Amazon ECR to create pull-through cache repositories with tags or KMS encryption",
-            policyName: "ecr-template-permissions",
-        }, opts);
+    constructor(
+        name: string,
+        args: Omit<ServiceRoleArgs, "description" | "policyName">,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        super(
+            "omics-registry-maps:index:TemplateRole",
+            name,
+            {
+                ...args,
+                description:
+                    "Assumed by Amazon ECR to create pull-through cache repositories with tags or KMS encryption",
+                policyName: "ecr-template-permissions",
+            },
+            opts,
+        );
     }
 }

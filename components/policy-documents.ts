@@ -2,7 +2,12 @@
 // Sources: HealthOmics User Guide permissions-service.html (service role), cross-service-confused-deputy-prevention.html
 // (trust condition), workflows-ecr.html (registry and repository policies); ECR User Guide
 // repository-creation-templates-custom.html and -create-iam.html (template role).
-import { ECR_SERVICE_PRINCIPAL, OMICS_SERVICE_PRINCIPAL, prefixRepositoriesArn, RegistryLocation } from "../policy-pack/rules/ecr-naming";
+import {
+    ECR_SERVICE_PRINCIPAL,
+    OMICS_SERVICE_PRINCIPAL,
+    prefixRepositoriesArn,
+    RegistryLocation,
+} from "../policy-pack/rules/ecr-naming";
 import { DeploymentTarget, PolicyStatementJson } from "../config/types";
 
 export interface PolicyStatement {
@@ -34,14 +39,23 @@ export const OMICS_REGISTRY_POLICY_SID = "OmicsPullThroughCache";
  * ECR registry policy: HealthOmics may create and fill pull-through cache repositories, on these prefixes only,
  * followed by the statements others need in the account's one registry policy (`registryPolicyStatements`).
  */
-export function registryPolicyDocument(target: DeploymentTarget, prefixes: readonly string[], kept: readonly PolicyStatementJson[] = []): PolicyDocument {
-    const own: PolicyStatement[] = prefixes.length === 0 ? [] : [{
-        Sid: OMICS_REGISTRY_POLICY_SID,
-        Effect: "Allow",
-        Principal: { Service: OMICS_SERVICE_PRINCIPAL },
-        Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"],
-        Resource: prefixArns(target, prefixes),
-    }];
+export function registryPolicyDocument(
+    target: DeploymentTarget,
+    prefixes: readonly string[],
+    kept: readonly PolicyStatementJson[] = [],
+): PolicyDocument {
+    const own: PolicyStatement[] =
+        prefixes.length === 0
+            ? []
+            : [
+                  {
+                      Sid: OMICS_REGISTRY_POLICY_SID,
+                      Effect: "Allow",
+                      Principal: { Service: OMICS_SERVICE_PRINCIPAL },
+                      Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"],
+                      Resource: prefixArns(target, prefixes),
+                  },
+              ];
     return { Version: "2012-10-17", Statement: [...own, ...kept] };
 }
 
@@ -49,12 +63,14 @@ export function registryPolicyDocument(target: DeploymentTarget, prefixes: reado
 export function repositoryPolicyDocument(): PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "OmicsPullImages",
-            Effect: "Allow",
-            Principal: { Service: OMICS_SERVICE_PRINCIPAL },
-            Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-        }],
+        Statement: [
+            {
+                Sid: "OmicsPullImages",
+                Effect: "Allow",
+                Principal: { Service: OMICS_SERVICE_PRINCIPAL },
+                Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            },
+        ],
     };
 }
 
@@ -62,16 +78,20 @@ export function repositoryPolicyDocument(): PolicyDocument {
 export function omicsTrustPolicyDocument(target: DeploymentTarget): PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "OmicsOfThisAccount",
-            Effect: "Allow",
-            Principal: { Service: OMICS_SERVICE_PRINCIPAL },
-            Action: "sts:AssumeRole",
-            Condition: {
-                StringEquals: { "aws:SourceAccount": target.account },
-                StringLike: { "aws:SourceArn": `arn:${target.partition}:omics:${target.region}:${target.account}:*` },
+        Statement: [
+            {
+                Sid: "OmicsOfThisAccount",
+                Effect: "Allow",
+                Principal: { Service: OMICS_SERVICE_PRINCIPAL },
+                Action: "sts:AssumeRole",
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": target.account },
+                    StringLike: {
+                        "aws:SourceArn": `arn:${target.partition}:omics:${target.region}:${target.account}:*`,
+                    },
+                },
             },
-        }],
+        ],
     };
 }
 
@@ -85,7 +105,12 @@ export interface CopyAccess {
 }
 
 /** What a HealthOmics run needs: its buckets, its workflow logs, images under the prefixes, and copying where it copies. */
-export function omicsRunPolicyDocument(target: DeploymentTarget, prefixes: readonly string[], buckets: readonly string[], copy: CopyAccess): PolicyDocument {
+export function omicsRunPolicyDocument(
+    target: DeploymentTarget,
+    prefixes: readonly string[],
+    buckets: readonly string[],
+    copy: CopyAccess,
+): PolicyDocument {
     const logGroup = `arn:${target.partition}:logs:${target.region}:${target.account}:log-group:/aws/omics/WorkflowLog`;
     const statements: PolicyStatement[] = [
         {
@@ -127,15 +152,26 @@ export function omicsRunPolicyDocument(target: DeploymentTarget, prefixes: reado
                 // Repository-policy rights as AWS's HealthOmics agent guide gives the run role for registries HealthOmics
                 // copies from (kirodotdev/powers aws-healthomics/steering/image-staging.md, "Step 1").
                 Action: [
-                    "ecr:CreateRepository", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
-                    "ecr:DescribeImages", "ecr:GetRepositoryPolicy", "ecr:SetRepositoryPolicy",
+                    "ecr:CreateRepository",
+                    "ecr:InitiateLayerUpload",
+                    "ecr:UploadLayerPart",
+                    "ecr:CompleteLayerUpload",
+                    "ecr:PutImage",
+                    "ecr:DescribeImages",
+                    "ecr:GetRepositoryPolicy",
+                    "ecr:SetRepositoryPolicy",
                 ],
                 Resource: prefixArns(target, copy.prefixes),
             },
             { Sid: "EcrAuthorization", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
         );
         if (copy.secretArns.length > 0) {
-            statements.push({ Sid: "CopyRegistryCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...copy.secretArns] });
+            statements.push({
+                Sid: "CopyRegistryCredentials",
+                Effect: "Allow",
+                Action: ["secretsmanager:GetSecretValue"],
+                Resource: [...copy.secretArns],
+            });
         }
         const keys = [...new Set(copy.kmsKeyArns ?? [])];
         if (keys.length > 0) {
@@ -146,7 +182,9 @@ export function omicsRunPolicyDocument(target: DeploymentTarget, prefixes: reado
                 Effect: "Allow",
                 Action: ["kms:Decrypt"],
                 Resource: keys,
-                Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${target.region}.${target.dnsSuffix}` } },
+                Condition: {
+                    StringEquals: { "kms:ViaService": `secretsmanager.${target.region}.${target.dnsSuffix}` },
+                },
             });
         }
     }
@@ -160,25 +198,38 @@ export function omicsRunPolicyDocument(target: DeploymentTarget, prefixes: reado
 export function templateRoleTrustPolicyDocument(): PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "EcrCreatesCachedRepositories",
-            Effect: "Allow",
-            Principal: { Service: ECR_SERVICE_PRINCIPAL },
-            Action: "sts:AssumeRole",
-        }],
+        Statement: [
+            {
+                Sid: "EcrCreatesCachedRepositories",
+                Effect: "Allow",
+                Principal: { Service: ECR_SERVICE_PRINCIPAL },
+                Action: "sts:AssumeRole",
+            },
+        ],
     };
 }
 
 /** What ECR needs to create tagged or KMS-encrypted repositories under the prefixes. */
-export function templateRolePolicyDocument(target: DeploymentTarget, prefixes: readonly string[], kmsKeyArn: string | undefined): PolicyDocument {
-    const statements: PolicyStatement[] = [{
-        Sid: "CreateCachedRepositories",
-        Effect: "Allow",
-        Action: ["ecr:CreateRepository", "ecr:TagResource"],
-        Resource: prefixArns(target, prefixes),
-    }];
+export function templateRolePolicyDocument(
+    target: DeploymentTarget,
+    prefixes: readonly string[],
+    kmsKeyArn: string | undefined,
+): PolicyDocument {
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "CreateCachedRepositories",
+            Effect: "Allow",
+            Action: ["ecr:CreateRepository", "ecr:TagResource"],
+            Resource: prefixArns(target, prefixes),
+        },
+    ];
     if (kmsKeyArn !== undefined) {
-        statements.push({ Sid: "EncryptCachedRepositories", Effect: "Allow", Action: ["kms:CreateGrant", "kms:RetireGrant", "kms:DescribeKey"], Resource: kmsKeyArn });
+        statements.push({
+            Sid: "EncryptCachedRepositories",
+            Effect: "Allow",
+            Action: ["kms:CreateGrant", "kms:RetireGrant", "kms:DescribeKey"],
+            Resource: kmsKeyArn,
+        });
     }
     return { Version: "2012-10-17", Statement: statements };
 }
@@ -187,13 +238,15 @@ export function templateRolePolicyDocument(target: DeploymentTarget, prefixes: r
 export function tlsOnlyBucketPolicyDocument(bucketArn: string): PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: { AWS: "*" },
-            Action: "s3:*",
-            Resource: [bucketArn, `${bucketArn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }],
+        Statement: [
+            {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: { AWS: "*" },
+                Action: "s3:*",
+                Resource: [bucketArn, `${bucketArn}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ],
     };
 }

@@ -23,28 +23,51 @@ export class PrivateBucket extends pulumi.ComponentResource {
         const parent = { parent: this };
         this.bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy, tags: args.tags }, parent);
         const bucket = this.bucket.id;
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(name, {
-            bucket,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, parent);
-        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(name, {
-            bucket,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-        }, parent);
-        const versioning = new aws.s3.BucketVersioning(name, {
-            bucket,
-            versioningConfiguration: { status: "Enabled" },
-        }, parent);
-        const policy = new aws.s3.BucketPolicy(`${name}-policy`, {
-            bucket,
-            policy: this.bucket.arn.apply(arn => {
-                const document = tlsOnlyBucketPolicyDocument(arn);
-                return JSON.stringify({ ...document, Statement: [...document.Statement, ...(args.extraStatements?.(arn) ?? [])] });
-            }),
-        }, { parent: this, dependsOn: [publicAccessBlock], aliases: args.previousPolicyName ? [{ name: args.previousPolicyName }] : [] });
+        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+            name,
+            {
+                bucket,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            parent,
+        );
+        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+            name,
+            {
+                bucket,
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+            },
+            parent,
+        );
+        const versioning = new aws.s3.BucketVersioning(
+            name,
+            {
+                bucket,
+                versioningConfiguration: { status: "Enabled" },
+            },
+            parent,
+        );
+        const policy = new aws.s3.BucketPolicy(
+            `${name}-policy`,
+            {
+                bucket,
+                policy: this.bucket.arn.apply(arn => {
+                    const document = tlsOnlyBucketPolicyDocument(arn);
+                    return JSON.stringify({
+                        ...document,
+                        Statement: [...document.Statement, ...(args.extraStatements?.(arn) ?? [])],
+                    });
+                }),
+            },
+            {
+                parent: this,
+                dependsOn: [publicAccessBlock],
+                aliases: args.previousPolicyName ? [{ name: args.previousPolicyName }] : [],
+            },
+        );
         this.ready = [publicAccessBlock, encryption, versioning, policy];
         this.registerOutputs({});
     }

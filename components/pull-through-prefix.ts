@@ -28,24 +28,36 @@ export class PullThroughPrefix extends pulumi.ComponentResource {
         const prefix = args.registry.ecrRepositoryPrefix;
         // A prefix is unique per registry: a replacement must delete the old rule or template before creating the new one.
         const unique = { parent: this, deleteBeforeReplace: true };
-        this.rule = new aws.ecr.PullThroughCacheRule(prefix, {
-            ecrRepositoryPrefix: prefix,
-            upstreamRegistryUrl: args.registry.upstreamRegistryUrl,
-            credentialArn: args.credentialArn,
-        }, { ...unique, ...args.previousRuleParent });
-        const tagged = Object.keys(args.tags).length > 0;
-        this.template = new aws.ecr.RepositoryCreationTemplate(prefix, {
+        this.rule = new aws.ecr.PullThroughCacheRule(
             prefix,
-            appliedFors: ["PULL_THROUGH_CACHE"],
-            description: `Repositories the pull-through cache creates under ${prefix}/, readable by HealthOmics`,
-            repositoryPolicy: args.repositoryPolicy,
-            // HealthOmics: the cache stays synchronized with upstream only while tags are mutable.
-            imageTagMutability: "MUTABLE",
-            lifecyclePolicy: args.lifecyclePolicy,
-            encryptionConfigurations: [args.kmsKeyArn !== undefined ? { encryptionType: "KMS", kmsKey: args.kmsKeyArn } : { encryptionType: "AES256" }],
-            ...(tagged ? { resourceTags: args.tags } : {}),
-            customRoleArn: args.customRoleArn,
-        }, { ...unique, ...args.previousTemplateParent });
+            {
+                ecrRepositoryPrefix: prefix,
+                upstreamRegistryUrl: args.registry.upstreamRegistryUrl,
+                credentialArn: args.credentialArn,
+            },
+            { ...unique, ...args.previousRuleParent },
+        );
+        const tagged = Object.keys(args.tags).length > 0;
+        this.template = new aws.ecr.RepositoryCreationTemplate(
+            prefix,
+            {
+                prefix,
+                appliedFors: ["PULL_THROUGH_CACHE"],
+                description: `Repositories the pull-through cache creates under ${prefix}/, readable by HealthOmics`,
+                repositoryPolicy: args.repositoryPolicy,
+                // HealthOmics: the cache stays synchronized with upstream only while tags are mutable.
+                imageTagMutability: "MUTABLE",
+                lifecyclePolicy: args.lifecyclePolicy,
+                encryptionConfigurations: [
+                    args.kmsKeyArn !== undefined
+                        ? { encryptionType: "KMS", kmsKey: args.kmsKeyArn }
+                        : { encryptionType: "AES256" },
+                ],
+                ...(tagged ? { resourceTags: args.tags } : {}),
+                customRoleArn: args.customRoleArn,
+            },
+            { ...unique, ...args.previousTemplateParent },
+        );
         this.registerOutputs({});
     }
 }

@@ -42,21 +42,39 @@ export class RegistryCredentials extends pulumi.ComponentResource {
             if (credentials?.kind === "existing-secret") {
                 this.credentialArns[prefix] = pulumi.output(credentials.secretArn);
             } else if (credentials?.kind === "pulumi-secret") {
-                const user = registry.servedBy === "pull-through-cache" ? `the ECR pull-through cache rule '${prefix}'` : `HealthOmics copies under '${prefix}'`;
-                const secret = new aws.secretsmanager.Secret(prefix, {
-                    name: credentialSecretName(registry.servedBy, prefix),
-                    description: `Credentials for ${registry.upstreamRegistryUrl}, used by ${user}`,
-                    // The value lives in Pulumi config, so the secret can be recreated at once after a destroy.
-                    recoveryWindowInDays: 0,
-                    tags: args.tags,
-                }, { parent: this });
-                const secretString = config.requireSecretObject<UpstreamCredential>(credentials.configKey)
-                    .apply(value => JSON.stringify(value.username === undefined ? { accessToken: value.accessToken } : { username: value.username, accessToken: value.accessToken }));
-                const version = new aws.secretsmanager.SecretVersion(prefix, {
-                    secretId: secret.id,
-                    secretStringWo: secretString,
-                    secretStringWoVersion: secretString.apply(writeOnlyVersion),
-                }, { parent: this });
+                const user =
+                    registry.servedBy === "pull-through-cache"
+                        ? `the ECR pull-through cache rule '${prefix}'`
+                        : `HealthOmics copies under '${prefix}'`;
+                const secret = new aws.secretsmanager.Secret(
+                    prefix,
+                    {
+                        name: credentialSecretName(registry.servedBy, prefix),
+                        description: `Credentials for ${registry.upstreamRegistryUrl}, used by ${user}`,
+                        // The value lives in Pulumi config, so the secret can be recreated at once after a destroy.
+                        recoveryWindowInDays: 0,
+                        tags: args.tags,
+                    },
+                    { parent: this },
+                );
+                const secretString = config
+                    .requireSecretObject<UpstreamCredential>(credentials.configKey)
+                    .apply(value =>
+                        JSON.stringify(
+                            value.username === undefined
+                                ? { accessToken: value.accessToken }
+                                : { username: value.username, accessToken: value.accessToken },
+                        ),
+                    );
+                const version = new aws.secretsmanager.SecretVersion(
+                    prefix,
+                    {
+                        secretId: secret.id,
+                        secretStringWo: secretString,
+                        secretStringWoVersion: secretString.apply(writeOnlyVersion),
+                    },
+                    { parent: this },
+                );
                 // Whoever reads the secret (ECR, while creating the rule) must wait for the value: take the ARN from the version.
                 this.credentialArns[prefix] = version.secretArn;
             }

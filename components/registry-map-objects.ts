@@ -24,10 +24,14 @@ export class RegistryMapObjects extends pulumi.ComponentResource {
 
     constructor(name: string, args: RegistryMapObjectsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("omics-registry-maps:index:RegistryMapObjects", name, {}, opts);
-        const storage = new PrivateBucket("registry-map", { tags: args.tags, forceDestroy: true, previousPolicyName: "registry-map-tls-only" }, {
-            parent: this,
-            aliases: args.previousBucketParent ? [args.previousBucketParent] : [],
-        });
+        const storage = new PrivateBucket(
+            "registry-map",
+            { tags: args.tags, forceDestroy: true, previousPolicyName: "registry-map-tls-only" },
+            {
+                parent: this,
+                aliases: args.previousBucketParent ? [args.previousBucketParent] : [],
+            },
+        );
         this.bucket = storage.bucket;
         for (const mapName of args.mapNames) {
             const rendered = args.maps.apply(maps => {
@@ -37,17 +41,21 @@ export class RegistryMapObjects extends pulumi.ComponentResource {
                 }
                 return found;
             });
-            const object = new aws.s3.BucketObjectv2(`map-${mapName}`, {
-                bucket: this.bucket.id,
-                key: rendered.objectKey,
-                content: rendered.content,
-                contentType: "application/json",
-            }, {
-                parent: this,
-                dependsOn: [...storage.ready, ...args.publishAfter],
-                // A new revision has a new key: the old object stays, for the workflows created from it.
-                retainOnDelete: true,
-            });
+            const object = new aws.s3.BucketObjectv2(
+                `map-${mapName}`,
+                {
+                    bucket: this.bucket.id,
+                    key: rendered.objectKey,
+                    content: rendered.content,
+                    contentType: "application/json",
+                },
+                {
+                    parent: this,
+                    dependsOn: [...storage.ready, ...args.publishAfter],
+                    // A new revision has a new key: the old object stays, for the workflows created from it.
+                    retainOnDelete: true,
+                },
+            );
             this.uris[mapName] = pulumi.interpolate`s3://${object.bucket}/${object.key}`;
         }
         this.registerOutputs({ uris: this.uris });

@@ -19,9 +19,10 @@ export interface ContainerRegistryMap {
 export type CopyCredentialArns = Readonly<Record<string, string>>;
 
 function mappingsOf(registry: RegistryConfig, credentialArns: CopyCredentialArns): RegistryMapping[] {
-    const credential = registry.servedBy === "healthomics-copy" && credentialArns[registry.ecrRepositoryPrefix] !== undefined
-        ? { credentialArn: credentialArns[registry.ecrRepositoryPrefix] }
-        : {};
+    const credential =
+        registry.servedBy === "healthomics-copy" && credentialArns[registry.ecrRepositoryPrefix] !== undefined
+            ? { credentialArn: credentialArns[registry.ecrRepositoryPrefix] }
+            : {};
     // One mapping per host workflows write for the registry: HealthOmics matches the host exactly.
     return [registry.upstreamRegistryUrl, ...registry.additionalHosts].map(host => ({
         upstreamRegistryUrl: host,
@@ -30,7 +31,11 @@ function mappingsOf(registry: RegistryConfig, credentialArns: CopyCredentialArns
     }));
 }
 
-export function buildRegistryMap(config: Pick<OmicsRegistryConfig, "registries">, map: MapConfig, credentialArns: CopyCredentialArns): ContainerRegistryMap {
+export function buildRegistryMap(
+    config: Pick<OmicsRegistryConfig, "registries">,
+    map: MapConfig,
+    credentialArns: CopyCredentialArns,
+): ContainerRegistryMap {
     const registryMappings = config.registries
         .filter(r => map.registryPrefixes.includes(r.ecrRepositoryPrefix))
         .flatMap(r => mappingsOf(r, credentialArns));
@@ -39,7 +44,10 @@ export function buildRegistryMap(config: Pick<OmicsRegistryConfig, "registries">
     }
     return {
         registryMappings,
-        imageMappings: map.imageMappings.map(m => ({ sourceImage: m.sourceImage, destinationImage: m.destinationImage })),
+        imageMappings: map.imageMappings.map(m => ({
+            sourceImage: m.sourceImage,
+            destinationImage: m.destinationImage,
+        })),
     };
 }
 

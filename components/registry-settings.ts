@@ -29,19 +29,29 @@ export class RegistrySettings extends pulumi.ComponentResource {
         const singleton = { parent: this, retainOnDelete: true };
         // ECR refuses a policy without statements.
         if (args.registryPolicy.Statement.length > 0) {
-            this.registryPolicy = new aws.ecr.RegistryPolicy("omics-pull-through-cache", {
-                policy: JSON.stringify(mergedRegistryPolicy(args.registryPolicy, args.live.registryPolicyText).document),
-            }, { ...singleton, ...args.previousPolicyParent });
+            this.registryPolicy = new aws.ecr.RegistryPolicy(
+                "omics-pull-through-cache",
+                {
+                    policy: JSON.stringify(
+                        mergedRegistryPolicy(args.registryPolicy, args.live.registryPolicyText).document,
+                    ),
+                },
+                { ...singleton, ...args.previousPolicyParent },
+            );
         }
         if (args.scanning.enabled && args.prefixes.length > 0) {
             const configuration = scanningConfiguration(args.scanning, args.prefixes, args.live.scanning);
-            this.scanning = new aws.ecr.RegistryScanningConfiguration("registry-scanning", {
-                scanType: configuration.scanType,
-                rules: configuration.rules.map(rule => ({
-                    scanFrequency: rule.scanFrequency,
-                    repositoryFilters: rule.filters.map(filter => ({ filter, filterType: "WILDCARD" })),
-                })),
-            }, singleton);
+            this.scanning = new aws.ecr.RegistryScanningConfiguration(
+                "registry-scanning",
+                {
+                    scanType: configuration.scanType,
+                    rules: configuration.rules.map(rule => ({
+                        scanFrequency: rule.scanFrequency,
+                        repositoryFilters: rule.filters.map(filter => ({ filter, filterType: "WILDCARD" })),
+                    })),
+                },
+                singleton,
+            );
         }
         this.registerOutputs({});
     }

@@ -5,10 +5,21 @@ import { credentialSecretName } from "../config/validate-credentials";
 import { secretGrantResource } from "../policy-pack/rules/ecr-naming";
 import { LifecyclePolicy, lifecyclePolicyDocument } from "./lifecycle-policy";
 import {
-    omicsRunPolicyDocument, omicsTrustPolicyDocument, PolicyDocument, registryPolicyDocument, repositoryPolicyDocument,
-    templateRolePolicyDocument, templateRoleTrustPolicyDocument,
+    omicsRunPolicyDocument,
+    omicsTrustPolicyDocument,
+    PolicyDocument,
+    registryPolicyDocument,
+    repositoryPolicyDocument,
+    templateRolePolicyDocument,
+    templateRoleTrustPolicyDocument,
 } from "./policy-documents";
-import { buildRegistryMap, ContainerRegistryMap, CopyCredentialArns, registryMapObjectKey, serializeRegistryMap } from "./registry-map";
+import {
+    buildRegistryMap,
+    ContainerRegistryMap,
+    CopyCredentialArns,
+    registryMapObjectKey,
+    serializeRegistryMap,
+} from "./registry-map";
 
 export interface RenderedMap {
     name: string;
@@ -51,16 +62,25 @@ export function templatesNeedRole(config: Pick<OmicsRegistryConfig, "tags" | "ca
  * 6-character suffix, see secretGrantResource), or for a secret this stack creates the `<name>-??????` pattern IAM
  * documents for Secrets Manager (its random suffix is known only after creation).
  */
-export function copySecretArnPattern(config: Pick<OmicsRegistryConfig, "target">, registry: RegistryConfig): string | undefined {
+export function copySecretArnPattern(
+    config: Pick<OmicsRegistryConfig, "target">,
+    registry: RegistryConfig,
+): string | undefined {
     const credentials = registry.credentials;
     if (credentials === undefined) {
         return undefined;
     }
-    return credentials.kind === "existing-secret" ? secretGrantResource(credentials.secretArn) : createdSecretArn(config, registry, "??????");
+    return credentials.kind === "existing-secret"
+        ? secretGrantResource(credentials.secretArn)
+        : createdSecretArn(config, registry, "??????");
 }
 
 /** The ARN of a secret this stack creates for `registry`, with `suffix` standing for the 6 characters AWS appends. */
-function createdSecretArn(config: Pick<OmicsRegistryConfig, "target">, registry: RegistryConfig, suffix: string): string {
+function createdSecretArn(
+    config: Pick<OmicsRegistryConfig, "target">,
+    registry: RegistryConfig,
+    suffix: string,
+): string {
     const { partition, region, account } = config.target;
     return `arn:${partition}:secretsmanager:${region}:${account}:secret:${credentialSecretName(registry.servedBy, registry.ecrRepositoryPrefix)}-${suffix}`;
 }
@@ -76,13 +96,20 @@ export function stackDocuments(config: OmicsRegistryConfig): StackDocuments {
         templateRepositoryPolicy: repositoryPolicyDocument(),
         ...(lifecycle ? { templateLifecyclePolicy: lifecycle } : {}),
         ...(templatesNeedRole(config) && ptcPrefixes.length > 0
-            ? { templateRole: { trust: templateRoleTrustPolicyDocument(), policy: templateRolePolicyDocument(target, ptcPrefixes, config.cachedRepositories.kmsKeyArn) } }
+            ? {
+                  templateRole: {
+                      trust: templateRoleTrustPolicyDocument(),
+                      policy: templateRolePolicyDocument(target, ptcPrefixes, config.cachedRepositories.kmsKeyArn),
+                  },
+              }
             : {}),
         omicsTrustPolicy: omicsTrustPolicyDocument(target),
         omicsRolePolicy: omicsRunPolicyDocument(target, allPrefixes, config.workflowBuckets, {
             prefixes: copy.map(r => r.ecrRepositoryPrefix),
             secretArns: copy.map(r => copySecretArnPattern(config, r)).filter((a): a is string => a !== undefined),
-            kmsKeyArns: copy.map(r => (r.credentials?.kind === "existing-secret" ? r.credentials.kmsKeyArn : undefined)).filter((k): k is string => k !== undefined),
+            kmsKeyArns: copy
+                .map(r => (r.credentials?.kind === "existing-secret" ? r.credentials.kmsKeyArn : undefined))
+                .filter((k): k is string => k !== undefined),
         }),
     };
 }
@@ -92,7 +119,12 @@ export function renderMaps(config: OmicsRegistryConfig, credentialArns: CopyCred
     return config.maps.map(mapConfig => {
         const map = buildRegistryMap(config, mapConfig, credentialArns);
         const content = serializeRegistryMap(map);
-        return { name: mapConfig.name, map, content, objectKey: registryMapObjectKey(config.mapObjectPrefix, mapConfig.name, content) };
+        return {
+            name: mapConfig.name,
+            map,
+            content,
+            objectKey: registryMapObjectKey(config.mapObjectPrefix, mapConfig.name, content),
+        };
     });
 }
 
@@ -110,7 +142,9 @@ export function renderStack(config: OmicsRegistryConfig): RenderedStack & { plac
         } else if (credentials?.kind === "pulumi-secret") {
             const arn = createdSecretArn(config, registry, "XXXXXX");
             credentialArns[registry.ecrRepositoryPrefix] = arn;
-            placeholders.push(`${arn} (the secret this stack creates; its 6-character suffix is known after pulumi up)`);
+            placeholders.push(
+                `${arn} (the secret this stack creates; its 6-character suffix is known after pulumi up)`,
+            );
         }
     }
     return { maps: renderMaps(config, credentialArns), documents: stackDocuments(config), placeholders };

@@ -8,7 +8,10 @@ export interface WorkflowCheckOutcome {
     warnings: string[];
 }
 
-export async function checkListedWorkflows(config: OmicsRegistryConfig, namespace: string): Promise<WorkflowCheckOutcome> {
+export async function checkListedWorkflows(
+    config: OmicsRegistryConfig,
+    namespace: string,
+): Promise<WorkflowCheckOutcome> {
     if (config.workflowChecks.length === 0) {
         return { problems: [], warnings: [] };
     }
@@ -20,7 +23,12 @@ export async function checkListedWorkflows(config: OmicsRegistryConfig, namespac
     const warnings: string[] = [];
     for (const [index, workflow] of config.workflowChecks.entries()) {
         const findings = await checkWorkflowsForPreview([workflow], map, config.target, { namespace });
-        problems.push(...findings.errors.map(message => ({ path: `workflowChecks[${index}]`, message: `would not resolve in a run: ${message}` })));
+        problems.push(
+            ...findings.errors.map(message => ({
+                path: `workflowChecks[${index}]`,
+                message: `would not resolve in a run: ${message}`,
+            })),
+        );
         warnings.push(...findings.warnings);
     }
     return { problems, warnings };

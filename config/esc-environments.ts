@@ -32,7 +32,9 @@ export function stackEnvironments(value: unknown): StackEnvironments {
     }
     const imports = Array.isArray(value.imports) ? value.imports : [];
     return {
-        imports: imports.flatMap(entry => (typeof entry === "string" ? [entry] : isRecord(entry) ? Object.keys(entry) : [])),
+        imports: imports.flatMap(entry =>
+            typeof entry === "string" ? [entry] : isRecord(entry) ? Object.keys(entry) : [],
+        ),
         inlineValues: value.values !== undefined,
     };
 }
@@ -71,21 +73,36 @@ function mergeValues(earlier: unknown, later: unknown): unknown {
  * The `pulumiConfig` of each environment, merged in import order, by config key as written in the environment
  * (`registries`, `aws:region`); secret values become `{secure}` placeholders. Needs a Pulumi CLI on PATH and a login.
  */
-export function readEscPulumiConfig(imports: readonly string[], env: NodeJS.ProcessEnv = process.env, command = "pulumi"): Map<string, unknown> {
+export function readEscPulumiConfig(
+    imports: readonly string[],
+    env: NodeJS.ProcessEnv = process.env,
+    command = "pulumi",
+): Map<string, unknown> {
     let merged: Record<string, unknown> = {};
     for (const name of imports) {
         const result = spawnSync(command, ["env", "open", name, "pulumiConfig", "--format", "detailed"], {
-            encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"],
+            encoding: "utf8",
+            env,
+            maxBuffer: 64 * 1024 * 1024,
+            stdio: ["ignore", "pipe", "pipe"],
         });
         if (result.error !== undefined) {
             const missing = (result.error as NodeJS.ErrnoException).code === "ENOENT";
-            throw new EscReadError(missing
-                ? "--esc needs the Pulumi CLI on PATH (install: https://www.pulumi.com/docs/install/) and `pulumi login`"
-                : `pulumi env open ${name}: ${result.error.message}`);
+            throw new EscReadError(
+                missing
+                    ? "--esc needs the Pulumi CLI on PATH (install: https://www.pulumi.com/docs/install/) and `pulumi login`"
+                    : `pulumi env open ${name}: ${result.error.message}`,
+            );
         }
         if (result.status !== 0) {
-            const firstLine = result.stderr.split("\n").map(line => line.trim()).find(line => line !== "") ?? `exit code ${String(result.status)}`;
-            throw new EscReadError(`pulumi env open ${name} failed: ${firstLine} (is \`pulumi login\` done, and is the name org/project/env?)`);
+            const firstLine =
+                result.stderr
+                    .split("\n")
+                    .map(line => line.trim())
+                    .find(line => line !== "") ?? `exit code ${String(result.status)}`;
+            throw new EscReadError(
+                `pulumi env open ${name} failed: ${firstLine} (is \`pulumi login\` done, and is the name org/project/env?)`,
+            );
         }
         let parsed: unknown;
         try {

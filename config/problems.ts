@@ -25,7 +25,12 @@ export function describeType(value: unknown): string {
 }
 
 /** Reports each field of `entry` that is not in `allowed` (catches typos such as `ecrRepositoryPrefx`). */
-export function checkKnownFields(entry: Record<string, unknown>, allowed: readonly string[], path: string, problems: Problems): void {
+export function checkKnownFields(
+    entry: Record<string, unknown>,
+    allowed: readonly string[],
+    path: string,
+    problems: Problems,
+): void {
     for (const field of Object.keys(entry)) {
         if (!allowed.includes(field)) {
             problems.add(`${path}.${field}`, `is not a known field; allowed fields: ${allowed.join(", ")}`);
@@ -34,14 +39,23 @@ export function checkKnownFields(entry: Record<string, unknown>, allowed: readon
 }
 
 /** The field as a non-empty string, or undefined after reporting why it is not one. */
-export function requireString(entry: Record<string, unknown>, field: string, path: string, what: string, problems: Problems): string | undefined {
+export function requireString(
+    entry: Record<string, unknown>,
+    field: string,
+    path: string,
+    what: string,
+    problems: Problems,
+): string | undefined {
     const value = entry[field];
     if (value === undefined) {
         problems.add(`${path}.${field}`, `is required: ${what}`);
         return undefined;
     }
     if (typeof value !== "string" || value.trim() === "") {
-        problems.add(`${path}.${field}`, `must be a non-empty string (${what}), got ${typeof value === "string" ? "an empty string" : describeType(value)}`);
+        problems.add(
+            `${path}.${field}`,
+            `must be a non-empty string (${what}), got ${typeof value === "string" ? "an empty string" : describeType(value)}`,
+        );
         return undefined;
     }
     return value;

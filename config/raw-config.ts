@@ -16,18 +16,32 @@ export function parseConfigValue(text: string | undefined): unknown {
 
 /** The project config keys the program reads (besides the secret keys registries name). */
 export const CONFIG_KEYS = [
-    "registries", "imageMappings", "maps", "workflowBuckets", "mapObjectPrefix", "tags", "registryPolicyStatements",
-    "cachedRepositories", "auditTrail", "workflowChecks", "additionalHealthOmicsRegions",
+    "registries",
+    "imageMappings",
+    "maps",
+    "workflowBuckets",
+    "mapObjectPrefix",
+    "tags",
+    "registryPolicyStatements",
+    "cachedRepositories",
+    "auditTrail",
+    "workflowChecks",
+    "additionalHealthOmicsRegions",
 ] as const;
 
 /** Keys an earlier release read, with what replaced them: set in a stack, they are reported, never silently ignored. */
 export const RETIRED_KEYS: Readonly<Record<string, string>> = {
-    mapObjectKey: "was replaced by mapObjectPrefix: each map revision is now stored at <mapObjectPrefix>/<map name>/<content hash>.json, so a workflow's map URI never changes meaning; remove mapObjectKey (and set mapObjectPrefix for another prefix than container-registry-maps)",
+    mapObjectKey:
+        "was replaced by mapObjectPrefix: each map revision is now stored at <mapObjectPrefix>/<map name>/<content hash>.json, so a workflow's map URI never changes meaning; remove mapObjectKey (and set mapObjectPrefix for another prefix than container-registry-maps)",
 };
 
 /** Builds a RawConfig from a lookup of project keys (plain text as Pulumi passes it) and a secret-entry lookup. */
-export function rawConfigFrom(region: string | undefined, get: (key: string) => string | undefined, secretConfig: (key: string) => SecretConfigEntry | undefined): RawConfig {
-    const value = (key: typeof CONFIG_KEYS[number]) => parseConfigValue(get(key));
+export function rawConfigFrom(
+    region: string | undefined,
+    get: (key: string) => string | undefined,
+    secretConfig: (key: string) => SecretConfigEntry | undefined,
+): RawConfig {
+    const value = (key: (typeof CONFIG_KEYS)[number]) => parseConfigValue(get(key));
     return {
         region,
         registries: value("registries"),
@@ -45,4 +59,3 @@ export function rawConfigFrom(region: string | undefined, get: (key: string) => 
         secretConfig,
     };
 }
-

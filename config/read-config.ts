@@ -8,16 +8,24 @@ const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret?: (fu
 
 function isSecretKey(fullKey: string): boolean {
     if (typeof runtime.isConfigSecret !== "function") {
-        throw new Error("this version of @pulumi/pulumi cannot tell secret config from plain config; use the version in package.json");
+        throw new Error(
+            "this version of @pulumi/pulumi cannot tell secret config from plain config; use the version in package.json",
+        );
     }
     return runtime.isConfigSecret(fullKey);
 }
 
 export function readRawConfig(namespace: string): RawConfig {
     const config = new pulumi.Config(namespace);
-    return rawConfigFrom(new pulumi.Config("aws").get("region"), key => config.get(key), key => {
-        // Read in plain text only to validate its shape; resources get it through `requireSecretObject`.
-        const text = config.get(key);
-        return text === undefined ? undefined : { isSecret: isSecretKey(`${namespace}:${key}`), value: parseConfigValue(text), readable: true };
-    });
+    return rawConfigFrom(
+        new pulumi.Config("aws").get("region"),
+        key => config.get(key),
+        key => {
+            // Read in plain text only to validate its shape; resources get it through `requireSecretObject`.
+            const text = config.get(key);
+            return text === undefined
+                ? undefined
+                : { isSecret: isSecretKey(`${namespace}:${key}`), value: parseConfigValue(text), readable: true };
+        },
+    );
 }

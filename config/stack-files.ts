@@ -48,7 +48,9 @@ function readYaml(file: string): unknown {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (error) {
-        throw new StackFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+        throw new StackFileError(
+            `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
+        );
     }
     try {
         return parse(text);
@@ -125,11 +127,16 @@ export function readProjectFile(projectDir: string): ProjectFile {
     if (!isRecord(project) || typeof project.name !== "string") {
         throw new StackFileError(`${path.join(projectDir, "Pulumi.yaml")} has no project name`);
     }
-    const dir = typeof project.stackConfigDir === "string" ? project.stackConfigDir
-        : typeof project.config === "string" ? project.config : undefined;
+    const dir =
+        typeof project.stackConfigDir === "string"
+            ? project.stackConfigDir
+            : typeof project.config === "string"
+              ? project.config
+              : undefined;
     return {
         namespace: project.name,
-        defaults: typeof project.config === "string" ? new Map<string, unknown>() : projectDefaults(project, project.name),
+        defaults:
+            typeof project.config === "string" ? new Map<string, unknown>() : projectDefaults(project, project.name),
         stackConfigDir: dir !== undefined ? path.join(projectDir, dir) : projectDir,
     };
 }
@@ -138,21 +145,28 @@ export function readProjectFile(projectDir: string): ProjectFile {
  * The RawConfig of a stack whose config values (fully qualified keys, values as in a stack file) are given. A value
  * holding `{secure: ...}` anywhere is a secret whose value cannot be read here.
  */
-export function rawConfigFromValues(namespace: string, values: ReadonlyMap<string, unknown>): { raw: RawConfig; encryptedKeys: string[] } {
+export function rawConfigFromValues(
+    namespace: string,
+    values: ReadonlyMap<string, unknown>,
+): { raw: RawConfig; encryptedKeys: string[] } {
     const encryptedKeys = [...values.entries()].filter(([, value]) => containsSecure(value)).map(([key]) => key);
     const plainText = (key: string): string | undefined => {
         const value = values.get(key);
         return value === undefined || value === null || containsSecure(value) ? undefined : asConfigText(value);
     };
-    const raw = rawConfigFrom(plainText("aws:region"), key => plainText(`${namespace}:${key}`), (key): SecretConfigEntry | undefined => {
-        const value = values.get(`${namespace}:${key}`);
-        if (value === undefined || value === null) {
-            return undefined;
-        }
-        return containsSecure(value)
-            ? { isSecret: true, value: undefined, readable: false }
-            : { isSecret: false, value: parseConfigValue(asConfigText(value)), readable: true };
-    });
+    const raw = rawConfigFrom(
+        plainText("aws:region"),
+        key => plainText(`${namespace}:${key}`),
+        (key): SecretConfigEntry | undefined => {
+            const value = values.get(`${namespace}:${key}`);
+            if (value === undefined || value === null) {
+                return undefined;
+            }
+            return containsSecure(value)
+                ? { isSecret: true, value: undefined, readable: false }
+                : { isSecret: false, value: parseConfigValue(asConfigText(value)), readable: true };
+        },
+    );
     return { raw, encryptedKeys };
 }
 
@@ -191,7 +205,16 @@ export function readStackFiles(projectDir: string, stack: string, options: ReadS
         stackKeys.push(fullKey(key, namespace));
         values.set(fullKey(key, namespace), value);
     }
-    return { projectDir, namespace, stackFile, environments, escRead, stackKeys, values, ...rawConfigFromValues(namespace, values) };
+    return {
+        projectDir,
+        namespace,
+        stackFile,
+        environments,
+        escRead,
+        stackKeys,
+        values,
+        ...rawConfigFromValues(namespace, values),
+    };
 }
 
 /** Notes and hints for a stack file that imports ESC environments, which an offline evaluation cannot read. */
@@ -203,11 +226,17 @@ function escNotes(files: StackFiles): string[] {
     const file = path.basename(files.stackFile);
     const names = environments.imports.join(", ");
     if (files.escRead === true) {
-        return [`${file}: values of ESC environment(s) ${names} were read with pulumi env open (secrets not shown)` +
-            (environments.inlineValues ? "; its inline environment values were not (pulumi env open opens named environments only)" : "")];
+        return [
+            `${file}: values of ESC environment(s) ${names} were read with pulumi env open (secrets not shown)` +
+                (environments.inlineValues
+                    ? "; its inline environment values were not (pulumi env open opens named environments only)"
+                    : ""),
+        ];
     }
-    return [`${file} imports Pulumi ESC environment(s) ${names || "(inline definition)"}: their values come from Pulumi ESC, ` +
-        "which this offline evaluation cannot read; pass --esc to read them with pulumi env open (Pulumi CLI and login needed)"];
+    return [
+        `${file} imports Pulumi ESC environment(s) ${names || "(inline definition)"}: their values come from Pulumi ESC, ` +
+            "which this offline evaluation cannot read; pass --esc to read them with pulumi env open (Pulumi CLI and login needed)",
+    ];
 }
 
 /** "is required" problems of keys the stack file does not set, when ESC environments could set them. */
@@ -220,7 +249,10 @@ function withEscHints(files: StackFiles, problems: readonly ConfigProblem[]): Co
     return problems.map(problem => {
         const key = fullKey(problem.path.split(/[.[]/)[0] ?? problem.path, files.namespace);
         return problem.message.startsWith("is required") && !setKeys.has(key)
-            ? { ...problem, message: `${problem.message}; it may come from ESC environment ${imports.join(" or ")}, which offline evaluation cannot read (pass --esc to read it)` }
+            ? {
+                  ...problem,
+                  message: `${problem.message}; it may come from ESC environment ${imports.join(" or ")}, which offline evaluation cannot read (pass --esc to read it)`,
+              }
             : problem;
     });
 }
@@ -240,7 +272,11 @@ export type OfflineStack =
     | { ok: false; files: StackFiles; message: string };
 
 /** Validates the stack files with the program's own `validateConfig`, for the given account. */
-export function evaluateStackOffline(projectDir: string, stack: string, options: OfflineStackOptions & ReadStackOptions): OfflineStack {
+export function evaluateStackOffline(
+    projectDir: string,
+    stack: string,
+    options: OfflineStackOptions & ReadStackOptions,
+): OfflineStack {
     return evaluateStackFiles(readStackFiles(projectDir, stack, options), options);
 }
 
@@ -248,17 +284,21 @@ export function evaluateStackOffline(projectDir: string, stack: string, options:
 export function evaluateStackFiles(files: StackFiles, options: OfflineStackOptions): OfflineStack {
     const notes: string[] = escNotes(files);
     const secretConfig = files.raw.secretConfig;
-    const raw: RawConfig = !options.assumeUnsetSecrets ? files.raw : {
-        ...files.raw,
-        secretConfig(key: string): SecretConfigEntry | undefined {
-            const entry = secretConfig(key);
-            if (entry !== undefined) {
-                return entry;
-            }
-            notes.push(`${files.namespace}:${key} is not set in ${path.basename(files.stackFile)}; pulumi up will need it; this offline evaluation does not (neither the map nor the IAM documents depend on its value)`);
-            return { isSecret: true, value: undefined, readable: false };
-        },
-    };
+    const raw: RawConfig = !options.assumeUnsetSecrets
+        ? files.raw
+        : {
+              ...files.raw,
+              secretConfig(key: string): SecretConfigEntry | undefined {
+                  const entry = secretConfig(key);
+                  if (entry !== undefined) {
+                      return entry;
+                  }
+                  notes.push(
+                      `${files.namespace}:${key} is not set in ${path.basename(files.stackFile)}; pulumi up will need it; this offline evaluation does not (neither the map nor the IAM documents depend on its value)`,
+                  );
+                  return { isSecret: true, value: undefined, readable: false };
+              },
+          };
     const region = raw.region;
     const partition = region !== undefined ? partitionOfRegion(region) : "aws";
     const caller: CallerIdentity | undefined = isUsableRegion(region)

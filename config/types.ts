@@ -4,7 +4,11 @@ import { ServedBy } from "../policy-pack/rules/registry-catalogue";
 /** Where a registry's credentials come from. */
 export type RegistryCredentials =
     | { kind: "pulumi-secret"; configKey: string }
-    | { kind: "existing-secret"; secretArn: string; /** Customer KMS key encrypting it (copy registries only). */ kmsKeyArn?: string };
+    | {
+          kind: "existing-secret";
+          secretArn: string;
+          /** Customer KMS key encrypting it (copy registries only). */ kmsKeyArn?: string;
+      };
 
 export interface RegistryConfig {
     upstreamRegistryUrl: string;

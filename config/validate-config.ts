@@ -8,22 +8,30 @@ import { validateMaps } from "./validate-maps";
 import { validateRegistries } from "./validate-registries";
 import { validateRegistryPolicyStatements } from "./validate-registry-policy-statements";
 import {
-    checkHealthOmicsRegion, validateAuditTrail, validateExtraRegions, validateMapObjectPrefix, validateRegion, validateTags,
-    validateWorkflowBuckets, validateWorkflowChecks,
+    checkHealthOmicsRegion,
+    validateAuditTrail,
+    validateExtraRegions,
+    validateMapObjectPrefix,
+    validateRegion,
+    validateTags,
+    validateWorkflowBuckets,
+    validateWorkflowChecks,
 } from "./validate-stack-settings";
 
 /** What `aws.getCallerIdentity` and `aws.getPartition` tell about the credentials in use. */
 export type CallerIdentity = Omit<DeploymentTarget, "region">;
 
-export type ValidationResult =
-    | { ok: true; config: OmicsRegistryConfig }
-    | { ok: false; problems: ConfigProblem[] };
+export type ValidationResult = { ok: true; config: OmicsRegistryConfig } | { ok: false; problems: ConfigProblem[] };
 
 /**
  * `caller` is undefined when aws:region is unusable (AWS cannot be asked who we are); the region problem is
  * then reported together with every check that does not need the account.
  */
-export function validateConfig(namespace: string, raw: RawConfig, caller: CallerIdentity | undefined): ValidationResult {
+export function validateConfig(
+    namespace: string,
+    raw: RawConfig,
+    caller: CallerIdentity | undefined,
+): ValidationResult {
     const problems = new Problems();
     for (const key of raw.retiredKeys) {
         problems.add(key, RETIRED_KEYS[key]);
@@ -33,11 +41,21 @@ export function validateConfig(namespace: string, raw: RawConfig, caller: Caller
     if (region !== undefined) {
         checkHealthOmicsRegion(region, extraRegions, problems);
     }
-    const target: DeploymentTarget | undefined = region !== undefined && caller !== undefined ? { ...caller, region } : undefined;
-    const { registries, prefixes, dockerHubPrefixes } = validateRegistries(raw.registries, { namespace, target, secretConfig: raw.secretConfig }, problems);
+    const target: DeploymentTarget | undefined =
+        region !== undefined && caller !== undefined ? { ...caller, region } : undefined;
+    const { registries, prefixes, dockerHubPrefixes } = validateRegistries(
+        raw.registries,
+        { namespace, target, secretConfig: raw.secretConfig },
+        problems,
+    );
     const maps = validateMaps(raw.maps, raw.imageMappings, { prefixes, dockerHubPrefixes, target }, problems);
     // Kept statements may create or import under any declared prefix (the policy pack draws the same line).
-    const registryPolicyStatements = validateRegistryPolicyStatements(raw.registryPolicyStatements, prefixes, target, problems);
+    const registryPolicyStatements = validateRegistryPolicyStatements(
+        raw.registryPolicyStatements,
+        prefixes,
+        target,
+        problems,
+    );
     const config: Omit<OmicsRegistryConfig, "target"> = {
         registries,
         maps,

@@ -31,17 +31,29 @@ export function credentialSecretName(servedBy: UpstreamRegistry["servedBy"], pre
 
 /** Fields the secret value must have: Seqera takes an access token alone. */
 function requiredValueFields(subject: CredentialSubject): readonly string[] {
-    return subject.servedBy === "healthomics-copy" && subject.upstreamUrl.endsWith("seqera.io") ? ["accessToken"] : SECRET_VALUE_FIELDS;
+    return subject.servedBy === "healthomics-copy" && subject.upstreamUrl.endsWith("seqera.io")
+        ? ["accessToken"]
+        : SECRET_VALUE_FIELDS;
 }
 
-export function validateCredentials(raw: unknown, subject: CredentialSubject, path: string, context: CredentialContext, problems: Problems): RegistryCredentials | undefined {
+export function validateCredentials(
+    raw: unknown,
+    subject: CredentialSubject,
+    path: string,
+    context: CredentialContext,
+    problems: Problems,
+): RegistryCredentials | undefined {
     const label = `${subject.name} (${subject.upstreamUrl})`;
     if (raw === undefined) {
         if (subject.credentials === "required") {
-            const why = subject.servedBy === "healthomics-copy"
-                ? "HealthOmics requires a credentialArn on every mapping of a registry it copies from"
-                : "ECR refuses a pull-through cache rule for it without a secret";
-            problems.add(path, `${label} requires credentials (${why}); set credentials.secretConfigKey to a Pulumi secret config key holding {${requiredValueFields(subject).join(", ")}}, or credentials.secretArn to an existing Secrets Manager secret`);
+            const why =
+                subject.servedBy === "healthomics-copy"
+                    ? "HealthOmics requires a credentialArn on every mapping of a registry it copies from"
+                    : "ECR refuses a pull-through cache rule for it without a secret";
+            problems.add(
+                path,
+                `${label} requires credentials (${why}); set credentials.secretConfigKey to a Pulumi secret config key holding {${requiredValueFields(subject).join(", ")}}, or credentials.secretArn to an existing Secrets Manager secret`,
+            );
         }
         return undefined;
     }
@@ -50,44 +62,73 @@ export function validateCredentials(raw: unknown, subject: CredentialSubject, pa
         return undefined;
     }
     if (!isRecord(raw)) {
-        problems.add(path, `must be an object with exactly one of ${CREDENTIAL_FIELDS.join(" or ")}, got ${describeType(raw)}`);
+        problems.add(
+            path,
+            `must be an object with exactly one of ${CREDENTIAL_FIELDS.join(" or ")}, got ${describeType(raw)}`,
+        );
         return undefined;
     }
     checkKnownFields(raw, [...CREDENTIAL_FIELDS, KMS_KEY_FIELD], path, problems);
     const given = CREDENTIAL_FIELDS.filter(field => raw[field] !== undefined);
     if (given.length !== 1) {
-        problems.add(path, `must set exactly one of ${CREDENTIAL_FIELDS.join(" or ")}, ${given.length === 0 ? "found neither" : "found both"}`);
+        problems.add(
+            path,
+            `must set exactly one of ${CREDENTIAL_FIELDS.join(" or ")}, ${given.length === 0 ? "found neither" : "found both"}`,
+        );
         return undefined;
     }
     if (raw[KMS_KEY_FIELD] !== undefined && (given[0] !== "secretArn" || subject.servedBy !== "healthomics-copy")) {
-        problems.add(`${path}.${KMS_KEY_FIELD}`, subject.servedBy === "healthomics-copy"
-            ? "is only for an existing secret (credentials.secretArn): secrets this stack creates use the default aws/secretsmanager key"
-            : "is only for registries HealthOmics copies from: ECR pull-through cache can only read secrets encrypted with the default aws/secretsmanager key");
+        problems.add(
+            `${path}.${KMS_KEY_FIELD}`,
+            subject.servedBy === "healthomics-copy"
+                ? "is only for an existing secret (credentials.secretArn): secrets this stack creates use the default aws/secretsmanager key"
+                : "is only for registries HealthOmics copies from: ECR pull-through cache can only read secrets encrypted with the default aws/secretsmanager key",
+        );
         return undefined;
     }
     if (given[0] === "secretConfigKey") {
         return validateSecretConfigKey(raw.secretConfigKey, subject, `${path}.secretConfigKey`, context, problems);
     }
     const existing = validateSecretArn(raw.secretArn, subject, `${path}.secretArn`, context, problems);
-    const kmsKeyArn = validateKmsKey(raw[KMS_KEY_FIELD], `${path}.${KMS_KEY_FIELD}`, "Secrets Manager encrypts with keys of the secret's region", context.target, problems);
+    const kmsKeyArn = validateKmsKey(
+        raw[KMS_KEY_FIELD],
+        `${path}.${KMS_KEY_FIELD}`,
+        "Secrets Manager encrypts with keys of the secret's region",
+        context.target,
+        problems,
+    );
     return existing !== undefined && kmsKeyArn !== undefined ? { ...existing, kmsKeyArn } : existing;
 }
 
-function validateSecretConfigKey(raw: unknown, subject: CredentialSubject, path: string, context: CredentialContext, problems: Problems): RegistryCredentials | undefined {
+function validateSecretConfigKey(
+    raw: unknown,
+    subject: CredentialSubject,
+    path: string,
+    context: CredentialContext,
+    problems: Problems,
+): RegistryCredentials | undefined {
     if (typeof raw !== "string" || !CONFIG_KEY.test(raw)) {
-        problems.add(path, `must be the name of a config key of this project (letters, digits, '_' or '-', starting with a letter), got ${typeof raw === "string" ? JSON.stringify(raw) : describeType(raw)}`);
+        problems.add(
+            path,
+            `must be the name of a config key of this project (letters, digits, '_' or '-', starting with a letter), got ${typeof raw === "string" ? JSON.stringify(raw) : describeType(raw)}`,
+        );
         return undefined;
     }
     const fields = requiredValueFields(subject);
     const fullKey = `${context.namespace}:${raw}`;
-    const setCommand = fields.map(field => `pulumi config set --secret --path '${raw}.${field}' <${field}>`).join(" && ");
+    const setCommand = fields
+        .map(field => `pulumi config set --secret --path '${raw}.${field}' <${field}>`)
+        .join(" && ");
     const entry = context.secretConfig(raw);
     if (entry === undefined) {
         problems.add(path, `names ${fullKey}, which is not set; set it with: ${setCommand}`);
         return undefined;
     }
     if (!entry.isSecret) {
-        problems.add(path, `names ${fullKey}, which is stored in plain text; remove it from the stack file and set it as a secret with: ${setCommand}`);
+        problems.add(
+            path,
+            `names ${fullKey}, which is stored in plain text; remove it from the stack file and set it as a secret with: ${setCommand}`,
+        );
         return undefined;
     }
     if (!entry.readable) {
@@ -97,33 +138,56 @@ function validateSecretConfigKey(raw: unknown, subject: CredentialSubject, path:
     const allowed = fields.includes("username") ? SECRET_VALUE_FIELDS : [...fields, "username"];
     const wrongFields = isRecord(value)
         ? [
-            ...fields.filter(field => typeof value[field] !== "string" || (value[field] as string).trim() === "")
-                .map(field => `'${field}' must be a non-empty string`),
-            ...Object.keys(value).filter(field => !(allowed as readonly string[]).includes(field))
-                .map(field => `'${field}' is not allowed`),
-        ]
+              ...fields
+                  .filter(field => typeof value[field] !== "string" || (value[field] as string).trim() === "")
+                  .map(field => `'${field}' must be a non-empty string`),
+              ...Object.keys(value)
+                  .filter(field => !(allowed as readonly string[]).includes(field))
+                  .map(field => `'${field}' is not allowed`),
+          ]
         : [`it must be an object, got ${describeType(value)}`];
     if (wrongFields.length > 0) {
-        problems.add(path, `names ${fullKey}, whose secret value must be an object with ${fields.map(f => `'${f}'`).join(" and ")} (${wrongFields.join("; ")}); set it with: ${setCommand}`);
+        problems.add(
+            path,
+            `names ${fullKey}, whose secret value must be an object with ${fields.map(f => `'${f}'`).join(" and ")} (${wrongFields.join("; ")}); set it with: ${setCommand}`,
+        );
         return undefined;
     }
     return { kind: "pulumi-secret", configKey: raw };
 }
 
-function validateSecretArn(raw: unknown, subject: CredentialSubject, path: string, context: CredentialContext, problems: Problems): Extract<RegistryCredentials, { kind: "existing-secret" }> | undefined {
+function validateSecretArn(
+    raw: unknown,
+    subject: CredentialSubject,
+    path: string,
+    context: CredentialContext,
+    problems: Problems,
+): Extract<RegistryCredentials, { kind: "existing-secret" }> | undefined {
     const parsed = typeof raw === "string" ? parseSecretArn(raw) : undefined;
     const requiredPrefix = subject.servedBy === "pull-through-cache" ? CREDENTIAL_SECRET_NAME_PREFIX : undefined;
     if (typeof raw !== "string" || parsed === undefined) {
-        problems.add(path, `must be the ARN of a Secrets Manager secret, arn:<partition>:secretsmanager:<region>:<account>:secret:${requiredPrefix ?? ""}<name>[-<6 characters>]`);
+        problems.add(
+            path,
+            `must be the ARN of a Secrets Manager secret, arn:<partition>:secretsmanager:<region>:<account>:secret:${requiredPrefix ?? ""}<name>[-<6 characters>]`,
+        );
         return undefined;
     }
     const { target } = context;
-    const user = subject.servedBy === "pull-through-cache" ? "a pull-through cache rule" : "a HealthOmics registry mapping";
+    const user =
+        subject.servedBy === "pull-through-cache" ? "a pull-through cache rule" : "a HealthOmics registry mapping";
     const mismatches = [
-        target && parsed.partition !== target.partition ? `partition ${parsed.partition} is not ${target.partition}` : undefined,
-        target && parsed.region !== target.region ? `region ${parsed.region} is not this stack's region ${target.region}` : undefined,
-        target && parsed.account !== target.account ? `account ${parsed.account} is not this stack's account ${target.account}` : undefined,
-        requiredPrefix === undefined || parsed.name.startsWith(requiredPrefix) ? undefined : `secret name '${parsed.name}' does not start with '${requiredPrefix}', which ECR requires`,
+        target && parsed.partition !== target.partition
+            ? `partition ${parsed.partition} is not ${target.partition}`
+            : undefined,
+        target && parsed.region !== target.region
+            ? `region ${parsed.region} is not this stack's region ${target.region}`
+            : undefined,
+        target && parsed.account !== target.account
+            ? `account ${parsed.account} is not this stack's account ${target.account}`
+            : undefined,
+        requiredPrefix === undefined || parsed.name.startsWith(requiredPrefix)
+            ? undefined
+            : `secret name '${parsed.name}' does not start with '${requiredPrefix}', which ECR requires`,
     ].filter((m): m is string => m !== undefined);
     if (mismatches.length > 0) {
         problems.add(path, `cannot be used by ${user} of this stack: ${mismatches.join("; ")}`);

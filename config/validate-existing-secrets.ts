@@ -9,7 +9,12 @@ import { ConfigProblem, OmicsRegistryConfig } from "./types";
 export type SecretKeyLookup = (arn: string) => Promise<string | undefined>;
 
 function isDefaultKey(kmsKeyId: string | undefined): boolean {
-    return kmsKeyId === undefined || kmsKeyId === "" || kmsKeyId === "alias/aws/secretsmanager" || kmsKeyId.endsWith(":alias/aws/secretsmanager");
+    return (
+        kmsKeyId === undefined ||
+        kmsKeyId === "" ||
+        kmsKeyId === "alias/aws/secretsmanager" ||
+        kmsKeyId.endsWith(":alias/aws/secretsmanager")
+    );
 }
 
 /**
@@ -26,22 +31,42 @@ function namesKey(kmsKeyId: string, keyArn: string): boolean | undefined {
 }
 
 /** The problem of a copy registry's existing secret under `kmsKeyId`, or undefined. */
-function copySecretKeyProblem(path: string, arn: string, kmsKeyId: string | undefined, configured: string | undefined, warn: (message: string) => void): ConfigProblem | undefined {
+function copySecretKeyProblem(
+    path: string,
+    arn: string,
+    kmsKeyId: string | undefined,
+    configured: string | undefined,
+    warn: (message: string) => void,
+): ConfigProblem | undefined {
     if (isDefaultKey(kmsKeyId) || kmsKeyId === undefined) {
         return undefined;
     }
     if (configured === undefined) {
-        return { path, message: `is encrypted with customer KMS key ${kmsKeyId}; HealthOmics reads it with the run role, which then needs kms:Decrypt on that key: set credentials.kmsKeyArn to the key's ARN (and let the key policy allow the account's IAM policies)` };
+        return {
+            path,
+            message: `is encrypted with customer KMS key ${kmsKeyId}; HealthOmics reads it with the run role, which then needs kms:Decrypt on that key: set credentials.kmsKeyArn to the key's ARN (and let the key policy allow the account's IAM policies)`,
+        };
     }
     const same = namesKey(kmsKeyId, configured);
     if (same === undefined) {
-        warn(`${path}: ${arn} is encrypted with ${kmsKeyId}, which cannot be compared with credentials.kmsKeyArn ${configured}; make sure the alias names that key`);
+        warn(
+            `${path}: ${arn} is encrypted with ${kmsKeyId}, which cannot be compared with credentials.kmsKeyArn ${configured}; make sure the alias names that key`,
+        );
         return undefined;
     }
-    return same ? undefined : { path, message: `is encrypted with KMS key ${kmsKeyId}, not with credentials.kmsKeyArn ${configured}: set credentials.kmsKeyArn to the key that encrypts it` };
+    return same
+        ? undefined
+        : {
+              path,
+              message: `is encrypted with KMS key ${kmsKeyId}, not with credentials.kmsKeyArn ${configured}: set credentials.kmsKeyArn to the key that encrypts it`,
+          };
 }
 
-export async function checkExistingSecretKeys(config: OmicsRegistryConfig, lookup: SecretKeyLookup, warn: (message: string) => void): Promise<ConfigProblem[]> {
+export async function checkExistingSecretKeys(
+    config: OmicsRegistryConfig,
+    lookup: SecretKeyLookup,
+    warn: (message: string) => void,
+): Promise<ConfigProblem[]> {
     const checks = config.registries.map(async (registry, index): Promise<ConfigProblem | undefined> => {
         const credentials = registry.credentials;
         if (credentials?.kind !== "existing-secret") {
@@ -53,10 +78,15 @@ export async function checkExistingSecretKeys(config: OmicsRegistryConfig, looku
         try {
             kmsKeyId = await lookup(credentials.secretArn);
         } catch (error) {
-            const reason = error instanceof Error && error.message !== "" ? error.message.split("\n")[0] : "no reason given";
-            warn(`${path}: could not check which KMS key encrypts ${credentials.secretArn} (${reason}); ${copy
-                ? "if it is a customer key, set credentials.kmsKeyArn so the run role may decrypt it"
-                : "ECR can only read secrets encrypted with the default aws/secretsmanager key"}`);
+            const reason =
+                error instanceof Error && error.message !== "" ? error.message.split("\n")[0] : "no reason given";
+            warn(
+                `${path}: could not check which KMS key encrypts ${credentials.secretArn} (${reason}); ${
+                    copy
+                        ? "if it is a customer key, set credentials.kmsKeyArn so the run role may decrypt it"
+                        : "ECR can only read secrets encrypted with the default aws/secretsmanager key"
+                }`,
+            );
             return undefined;
         }
         if (copy) {
@@ -64,7 +94,10 @@ export async function checkExistingSecretKeys(config: OmicsRegistryConfig, looku
         }
         return isDefaultKey(kmsKeyId)
             ? undefined
-            : { path, message: `is encrypted with KMS key ${kmsKeyId}; ECR pull-through cache can only read secrets encrypted with the default aws/secretsmanager key: re-encrypt it (aws secretsmanager update-secret --kms-key-id alias/aws/secretsmanager) or let this stack create the secret with credentials.secretConfigKey` };
+            : {
+                  path,
+                  message: `is encrypted with KMS key ${kmsKeyId}; ECR pull-through cache can only read secrets encrypted with the default aws/secretsmanager key: re-encrypt it (aws secretsmanager update-secret --kms-key-id alias/aws/secretsmanager) or let this stack create the secret with credentials.secretConfigKey`,
+              };
     });
     return (await Promise.all(checks)).filter((p): p is ConfigProblem => p !== undefined);
 }

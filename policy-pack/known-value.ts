@@ -17,7 +17,7 @@ function isUnknownValueError(error: unknown): boolean {
 export function readProp(props: Record<string, unknown>, name: string): Known<unknown> {
     try {
         const value = props[name];
-        return value === undefined ? undefined : JSON.parse(JSON.stringify(value)) as unknown;
+        return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
     } catch (error) {
         if (isUnknownValueError(error)) {
             return UNKNOWN;

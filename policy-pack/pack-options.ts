@@ -25,12 +25,17 @@ export function packSetup(options: OmicsRegistryMapsPolicyOptions = {}): PackSet
     const names = policies.map(p => p.name);
     const unknown = Object.keys(options).filter(k => k !== "all" && !names.includes(k));
     if (unknown.length > 0) {
-        throw new Error(`Unknown policy name${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; the pack's policies are ${names.join(", ")}`);
+        throw new Error(
+            `Unknown policy name${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; the pack's policies are ${names.join(", ")}`,
+        );
     }
     const initialConfig: PolicyPackConfig = {};
     const configured = policies.map(policy => {
         const setting = options[policy.name];
-        const level = typeof setting === "string" ? setting : setting?.enforcementLevel ?? options.all ?? policy.enforcementLevel;
+        const level =
+            typeof setting === "string"
+                ? setting
+                : (setting?.enforcementLevel ?? options.all ?? policy.enforcementLevel);
         if (typeof setting === "object") {
             initialConfig[policy.name] = { ...setting, enforcementLevel: level };
         } else if (level !== policy.enforcementLevel) {
@@ -42,7 +47,8 @@ export function packSetup(options: OmicsRegistryMapsPolicyOptions = {}): PackSet
 }
 
 export const PACK_NAME = "omics-registry-maps";
-export const PACK_DESCRIPTION = "ECR pull-through cache for AWS HealthOmics: rules, creation templates, registry policy, service role, credential secrets, scanning and container registry maps agree on their prefixes.";
+export const PACK_DESCRIPTION =
+    "ECR pull-through cache for AWS HealthOmics: rules, creation templates, registry policy, service role, credential secrets, scanning and container registry maps agree on their prefixes.";
 
 /**
  * The pack, AWSGuard style: `new OmicsRegistryMapsPolicies({ all: "advisory", "image-mappings-pinned": "mandatory",
@@ -52,6 +58,10 @@ export const PACK_DESCRIPTION = "ECR pull-through cache for AWS HealthOmics: rul
 export class OmicsRegistryMapsPolicies extends PolicyPack {
     constructor(options: OmicsRegistryMapsPolicyOptions = {}, name: string = PACK_NAME) {
         const { policies: configured, initialConfig } = packSetup(options);
-        super(name, { description: PACK_DESCRIPTION, enforcementLevel: "mandatory", policies: configured }, initialConfig);
+        super(
+            name,
+            { description: PACK_DESCRIPTION, enforcementLevel: "mandatory", policies: configured },
+            initialConfig,
+        );
     }
 }

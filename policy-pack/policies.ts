@@ -1,6 +1,11 @@
 // Every policy of the pack, exported so that tests call them directly; `policies` is the pack's list, in order.
 import { StackValidationPolicy } from "@pulumi/policy";
-import { pullThroughTagsMutable, pullThroughTemplateHasLifecyclePolicy, scanningCoversPrefixes, templateHasCustomRole } from "./policies/cached-repositories";
+import {
+    pullThroughTagsMutable,
+    pullThroughTemplateHasLifecyclePolicy,
+    scanningCoversPrefixes,
+    templateHasCustomRole,
+} from "./policies/cached-repositories";
 import { copyRegistryCredentials, credentialSecretNames } from "./policies/credentials";
 import { organizationConventions } from "./policies/organization";
 import { ruleHasCreationTemplate } from "./policies/pull-through-cache";

@@ -18,7 +18,8 @@ export const ORGANIZATION_CONFIG_SCHEMA: PolicyConfigSchema = {
     properties: {
         upstreamPrefixes: {
             type: "object",
-            description: "The ECR repository prefix each upstream registry host must use across the organization, e.g. {\"registry-1.docker.io\": \"docker-hub\"}.",
+            description:
+                'The ECR repository prefix each upstream registry host must use across the organization, e.g. {"registry-1.docker.io": "docker-hub"}.',
             additionalProperties: { type: "string", minLength: 2, maxLength: 30 },
         },
         allowedUpstreamHosts: {
@@ -28,7 +29,8 @@ export const ORGANIZATION_CONFIG_SCHEMA: PolicyConfigSchema = {
         },
         allowedAccounts: {
             type: "array",
-            description: "12-digit AWS account ids the stack may deploy to and its registry policy, image mappings and secrets may name.",
+            description:
+                "12-digit AWS account ids the stack may deploy to and its registry policy, image mappings and secrets may name.",
             items: { type: "string", pattern: "^\\d{12}$" },
         },
         allowedRegions: {
@@ -50,7 +52,8 @@ export const PINNING_CONFIG_SCHEMA: PolicyConfigSchema = {
         requireDigest: {
             type: "boolean",
             default: false,
-            description: "Accept only image mappings pinned by digest (@sha256:...); by default an explicit tag other than 'latest' is enough.",
+            description:
+                "Accept only image mappings pinned by digest (@sha256:...); by default an explicit tag other than 'latest' is enough.",
         },
     },
 };
@@ -61,11 +64,16 @@ function stringList(value: unknown): string[] | undefined {
 
 /** The organization settings in `raw` (what getConfig returned), ignoring anything malformed. */
 export function readOrganizationConfig(raw: unknown): OrganizationConfig {
-    const config = typeof raw === "object" && raw !== null ? raw as Record<string, unknown> : {};
+    const config = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
     const prefixes = config.upstreamPrefixes;
-    const upstreamPrefixes = typeof prefixes === "object" && prefixes !== null && !Array.isArray(prefixes)
-        ? Object.fromEntries(Object.entries(prefixes).filter((e): e is [string, string] => typeof e[1] === "string").map(([h, p]) => [h.toLowerCase(), p]))
-        : undefined;
+    const upstreamPrefixes =
+        typeof prefixes === "object" && prefixes !== null && !Array.isArray(prefixes)
+            ? Object.fromEntries(
+                  Object.entries(prefixes)
+                      .filter((e): e is [string, string] => typeof e[1] === "string")
+                      .map(([h, p]) => [h.toLowerCase(), p]),
+              )
+            : undefined;
     const allowedUpstreamHosts = stringList(config.allowedUpstreamHosts)?.map(h => h.toLowerCase());
     const allowedAccounts = stringList(config.allowedAccounts);
     const allowedRegions = stringList(config.allowedRegions);
@@ -78,6 +86,6 @@ export function readOrganizationConfig(raw: unknown): OrganizationConfig {
 }
 
 export function readPinningConfig(raw: unknown): PinningConfig {
-    const config = typeof raw === "object" && raw !== null ? raw as Record<string, unknown> : {};
+    const config = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
     return { requireDigest: config.requireDigest === true };
 }

@@ -13,7 +13,7 @@ export interface PrefixCoverage {
 
 export function prefixCoverage(statements: readonly Statement[]): PrefixCoverage {
     const coverage: PrefixCoverage = { prefixes: [], wider: [], locations: [] };
-    for (const resource of statements.flatMap(s => s.resources.length > 0 ? s.resources : ["(no Resource)"])) {
+    for (const resource of statements.flatMap(s => (s.resources.length > 0 ? s.resources : ["(no Resource)"]))) {
         const parsed = parsePrefixArn(resource);
         if (parsed === undefined) {
             coverage.wider.push(resource);
@@ -56,21 +56,35 @@ export function reportCoverage(check: CoverageCheck, report: ReportViolation): v
     const copyPrefixes = (check.copyPrefixes ?? []).filter(p => !rulePrefixes.includes(p));
     if (check.statementsComplete) {
         for (const prefix of rulePrefixes.filter(p => !coverage.prefixes.includes(p))) {
-            report(`${subject} does not cover prefix '${prefix}' of its pull-through cache rule (expected a Resource arn:<partition>:ecr:<region>:<account>:repository/${prefix}/*)`, urn);
+            report(
+                `${subject} does not cover prefix '${prefix}' of its pull-through cache rule (expected a Resource arn:<partition>:ecr:<region>:<account>:repository/${prefix}/*)`,
+                urn,
+            );
         }
         for (const prefix of copyPrefixes.filter(p => !coverage.prefixes.includes(p))) {
-            report(`${subject} does not cover prefix '${prefix}' of its HealthOmics-copy registry mapping (expected a Resource arn:<partition>:ecr:<region>:<account>:repository/${prefix}/*)`, urn);
+            report(
+                `${subject} does not cover prefix '${prefix}' of its HealthOmics-copy registry mapping (expected a Resource arn:<partition>:ecr:<region>:<account>:repository/${prefix}/*)`,
+                urn,
+            );
         }
     }
     if (check.rulesComplete) {
         const allowedRules = [...(check.allowed?.rules ?? rulePrefixes)].sort();
-        const allowedCopies = [...(check.allowed?.copies ?? copyPrefixes)].filter(p => !allowedRules.includes(p)).sort();
+        const allowedCopies = [...(check.allowed?.copies ?? copyPrefixes)]
+            .filter(p => !allowedRules.includes(p))
+            .sort();
         const declared = `${allowedRules.join(", ") || "none"}${allowedCopies.length > 0 ? `; HealthOmics-copy prefixes: ${allowedCopies.join(", ")}` : ""}`;
         for (const prefix of coverage.prefixes.filter(p => !allowedRules.includes(p) && !allowedCopies.includes(p))) {
-            report(`${subject} covers prefix '${prefix}', which no pull-through cache rule declares (declared: ${declared})`, urn);
+            report(
+                `${subject} covers prefix '${prefix}', which no pull-through cache rule declares (declared: ${declared})`,
+                urn,
+            );
         }
     }
     for (const resource of coverage.wider) {
-        report(`${subject} grants on '${resource}', which is not limited to one pull-through cache prefix (use arn:<partition>:ecr:<region>:<account>:repository/<prefix>/*)`, urn);
+        report(
+            `${subject} grants on '${resource}', which is not limited to one pull-through cache prefix (use arn:<partition>:ecr:<region>:<account>:repository/<prefix>/*)`,
+            urn,
+        );
     }
 }

@@ -28,17 +28,22 @@ export interface RuleFact {
 }
 
 export function pullThroughCacheRules(resources: readonly PolicyResource[]): RuleFact[] {
-    return resources.filter(r => r.type === TYPES.pullThroughCacheRule).map(resource => ({
-        resource,
-        prefix: readString(resource.props, "ecrRepositoryPrefix"),
-        upstreamUrl: readString(resource.props, "upstreamRegistryUrl"),
-        credentialArn: readString(resource.props, "credentialArn"),
-    }));
+    return resources
+        .filter(r => r.type === TYPES.pullThroughCacheRule)
+        .map(resource => ({
+            resource,
+            prefix: readString(resource.props, "ecrRepositoryPrefix"),
+            upstreamUrl: readString(resource.props, "upstreamRegistryUrl"),
+            credentialArn: readString(resource.props, "credentialArn"),
+        }));
 }
 
 /** The rules' prefixes, sorted; `complete` is false when some rule's prefix is not known yet. */
 export function rulePrefixes(rules: readonly RuleFact[]): { prefixes: string[]; complete: boolean } {
-    const prefixes = rules.map(r => r.prefix).filter((p): p is string => isKnown(p) && p !== undefined).sort();
+    const prefixes = rules
+        .map(r => r.prefix)
+        .filter((p): p is string => isKnown(p) && p !== undefined)
+        .sort();
     return { prefixes, complete: prefixes.length === rules.length };
 }
 
@@ -49,7 +54,12 @@ export function documentStatements(resource: PolicyResource, prop: string): Know
 }
 
 /** Whether `resource`'s property `prop` refers to `target`: by engine dependency, or by an equal known value. */
-export function refersTo(resource: PolicyResource, prop: string, target: PolicyResource, targetValueProps: readonly string[]): boolean {
+export function refersTo(
+    resource: PolicyResource,
+    prop: string,
+    target: PolicyResource,
+    targetValueProps: readonly string[],
+): boolean {
     if ((resource.propertyDependencies[prop] ?? []).some(d => d.urn === target.urn)) {
         return true;
     }
@@ -69,7 +79,12 @@ export interface OmicsRoleFact {
 }
 
 /** Whether `resource`'s list property `prop` names `target` (by dependency, or an element equal to one of the target's values). */
-function listRefersTo(resource: PolicyResource, prop: string, target: PolicyResource, targetValueProps: readonly string[]): Known<boolean> {
+function listRefersTo(
+    resource: PolicyResource,
+    prop: string,
+    target: PolicyResource,
+    targetValueProps: readonly string[],
+): Known<boolean> {
     if ((resource.propertyDependencies[prop] ?? []).some(d => d.urn === target.urn)) {
         return true;
     }
@@ -77,7 +92,9 @@ function listRefersTo(resource: PolicyResource, prop: string, target: PolicyReso
     if (!isKnown(values)) {
         return UNKNOWN;
     }
-    const targetValues = targetValueProps.map(p => readString(target.props, p)).filter((v): v is string => isKnown(v) && v !== undefined);
+    const targetValues = targetValueProps
+        .map(p => readString(target.props, p))
+        .filter((v): v is string => isKnown(v) && v !== undefined);
     return Array.isArray(values) && values.some(v => typeof v === "string" && targetValues.includes(v));
 }
 
@@ -86,17 +103,24 @@ function listRefersTo(resource: PolicyResource, prop: string, target: PolicyReso
  * or the role's `managedPolicyArns`. A policy ARN that names no policy of the stack (an AWS managed policy, or one
  * made elsewhere) cannot be read and is left out.
  */
-function managedPolicyDocuments(resources: readonly PolicyResource[], role: PolicyResource): Known<Statement[] | undefined>[] {
+function managedPolicyDocuments(
+    resources: readonly PolicyResource[],
+    role: PolicyResource,
+): Known<Statement[] | undefined>[] {
     const policies = resources.filter(r => r.type === TYPES.managedPolicy);
     const attached = new Set<PolicyResource>();
     const attachments = [
         ...resources.filter(r => r.type === TYPES.rolePolicyAttachment && refersTo(r, "role", role, ["name", "id"])),
-        ...resources.filter(r => r.type === TYPES.policyAttachment && listRefersTo(r, "roles", role, ["name", "id"]) === true),
+        ...resources.filter(
+            r => r.type === TYPES.policyAttachment && listRefersTo(r, "roles", role, ["name", "id"]) === true,
+        ),
     ];
     for (const attachment of attachments) {
         policies.filter(p => refersTo(attachment, "policyArn", p, ["arn", "id"])).forEach(p => attached.add(p));
     }
-    policies.filter(p => listRefersTo(role, "managedPolicyArns", p, ["arn", "id"]) === true).forEach(p => attached.add(p));
+    policies
+        .filter(p => listRefersTo(role, "managedPolicyArns", p, ["arn", "id"]) === true)
+        .forEach(p => attached.add(p));
     return [...attached].map(p => documentStatements(p, "policy"));
 }
 
@@ -106,8 +130,12 @@ function managedPolicyDocuments(resources: readonly PolicyResource[], role: Poli
  */
 export function omicsRoles(resources: readonly PolicyResource[]): { roles: OmicsRoleFact[]; complete: boolean } {
     const rolePolicies = resources.filter(r => r.type === TYPES.rolePolicy);
-    const trusts = resources.filter(r => r.type === TYPES.role)
-        .map((role): { role: PolicyResource; trust: Known<Statement[] | undefined> } => ({ role, trust: documentStatements(role, "assumeRolePolicy") }));
+    const trusts = resources
+        .filter(r => r.type === TYPES.role)
+        .map((role): { role: PolicyResource; trust: Known<Statement[] | undefined> } => ({
+            role,
+            trust: documentStatements(role, "assumeRolePolicy"),
+        }));
     const roles = trusts
         .filter(({ trust }) => isKnown(trust) && (trust ?? []).some(s => grantsToService(s, OMICS_SERVICE_PRINCIPAL)))
         .map(({ role }) => {
@@ -116,10 +144,18 @@ export function omicsRoles(resources: readonly PolicyResource[]): { roles: Omics
             // reading that as "no inline policies" keeps the prefix checks useful in preview.
             // After an update it also lists the RolePolicy documents, and `{name: "", policy: ""}` when empty.
             const inline = readProp(role.props, "inlinePolicies");
-            const inlineDocuments = (isKnown(inline) && Array.isArray(inline) ? inline as { name?: unknown; policy?: unknown }[] : [])
+            const inlineDocuments = (
+                isKnown(inline) && Array.isArray(inline) ? (inline as { name?: unknown; policy?: unknown }[]) : []
+            )
                 .filter(p => p.policy !== undefined && p.policy !== "")
                 // the same document as a RolePolicy of the stack is counted once
-                .filter(p => !attached.some(rp => readString(rp.props, "name") === p.name && readString(rp.props, "policy") === p.policy))
+                .filter(
+                    p =>
+                        !attached.some(
+                            rp =>
+                                readString(rp.props, "name") === p.name && readString(rp.props, "policy") === p.policy,
+                        ),
+                )
                 .map(p => parsePolicyDocument(p.policy));
             // a RolePolicy or attachment whose role is unknown and not linked by the engine's dependencies may be this role's
             const unresolved = [...rolePolicies, ...resources.filter(r => r.type === TYPES.rolePolicyAttachment)]
@@ -127,7 +163,12 @@ export function omicsRoles(resources: readonly PolicyResource[]): { roles: Omics
                 .map((): Known<Statement[] | undefined> => UNKNOWN);
             return {
                 resource: role,
-                documents: [...attached.map(p => documentStatements(p, "policy")), ...inlineDocuments, ...managedPolicyDocuments(resources, role), ...unresolved],
+                documents: [
+                    ...attached.map(p => documentStatements(p, "policy")),
+                    ...inlineDocuments,
+                    ...managedPolicyDocuments(resources, role),
+                    ...unresolved,
+                ],
             };
         });
     return { roles, complete: trusts.every(({ trust }) => isKnown(trust)) };
@@ -143,7 +184,7 @@ export interface RegistryMapFact {
 }
 
 function asEntry(value: unknown): MapEntry {
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value as MapEntry : {};
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as MapEntry) : {};
 }
 
 function entries(value: unknown): MapEntry[] {
@@ -166,7 +207,11 @@ export function registryMaps(resources: readonly PolicyResource[]): RegistryMapF
         }
         const map = asEntry(parsed);
         if (Array.isArray(map.registryMappings) || Array.isArray(map.imageMappings)) {
-            maps.push({ resource, registryMappings: entries(map.registryMappings), imageMappings: entries(map.imageMappings) });
+            maps.push({
+                resource,
+                registryMappings: entries(map.registryMappings),
+                imageMappings: entries(map.imageMappings),
+            });
         }
     }
     return maps;
@@ -188,7 +233,11 @@ export function secretName(secret: PolicyResource): Known<string | undefined> {
  * whose `secretId` names the secret (`credentialArn: version.arn`). Links are followed by engine property
  * dependency first, then by equal known values (a SecretVersion's `arn` is its secret's ARN).
  */
-export function linkedSecrets(resources: readonly PolicyResource[], resource: PolicyResource, prop: string): PolicyResource[] {
+export function linkedSecrets(
+    resources: readonly PolicyResource[],
+    resource: PolicyResource,
+    prop: string,
+): PolicyResource[] {
     const secrets = resources.filter(r => r.type === TYPES.secret);
     const versions = resources.filter(r => r.type === TYPES.secretVersion);
     const found = new Set<PolicyResource>(secrets.filter(s => refersTo(resource, prop, s, ["arn", "id"])));
@@ -210,8 +259,14 @@ export function canonicalUpstream(host: string): string {
 
 /** Prefixes the stack's registry maps give to HealthOmics-copy registries (entries whose host HealthOmics copies from). */
 export function copyPrefixes(maps: readonly RegistryMapFact[]): string[] {
-    const prefixes = maps.flatMap(m => m.registryMappings)
-        .filter(e => typeof e.upstreamRegistryUrl === "string" && isCopyHost(e.upstreamRegistryUrl) && typeof e.ecrRepositoryPrefix === "string")
+    const prefixes = maps
+        .flatMap(m => m.registryMappings)
+        .filter(
+            e =>
+                typeof e.upstreamRegistryUrl === "string" &&
+                isCopyHost(e.upstreamRegistryUrl) &&
+                typeof e.ecrRepositoryPrefix === "string",
+        )
         .map(e => e.ecrRepositoryPrefix as string);
     return [...new Set(prefixes)].sort();
 }
@@ -219,7 +274,9 @@ export function copyPrefixes(maps: readonly RegistryMapFact[]): string[] {
 /** Whether every S3 object that may hold a registry map has known content. False in a first preview of a stack whose
  *  maps name what does not exist yet (copy-registry secret ARNs): then the maps' entries are not all known. */
 export function registryMapsComplete(resources: readonly PolicyResource[]): boolean {
-    return resources.filter(r => (TYPES.bucketObjects as readonly string[]).includes(r.type)).every(r => isKnown(readString(r.props, "content")));
+    return resources
+        .filter(r => (TYPES.bucketObjects as readonly string[]).includes(r.type))
+        .every(r => isKnown(readString(r.props, "content")));
 }
 
 export interface DeclaredPrefixes {
@@ -232,7 +289,11 @@ export interface DeclaredPrefixes {
 /** Prefixes the rules and HealthOmics-copy registry mappings among `resources` declare. */
 export function declaredPrefixes(resources: readonly PolicyResource[]): DeclaredPrefixes {
     const { prefixes, complete } = rulePrefixes(pullThroughCacheRules(resources));
-    return { rules: prefixes, copies: copyPrefixes(registryMaps(resources)), complete: complete && registryMapsComplete(resources) };
+    return {
+        rules: prefixes,
+        copies: copyPrefixes(registryMaps(resources)),
+        complete: complete && registryMapsComplete(resources),
+    };
 }
 
 export interface TemplateFact {
@@ -242,14 +303,18 @@ export interface TemplateFact {
 }
 
 export function creationTemplates(resources: readonly PolicyResource[]): TemplateFact[] {
-    return resources.filter(r => r.type === TYPES.repositoryCreationTemplate).map(resource => ({
-        resource,
-        prefix: readProp(resource.props, "prefix"),
-        appliedFor: readProp(resource.props, "appliedFors"),
-    }));
+    return resources
+        .filter(r => r.type === TYPES.repositoryCreationTemplate)
+        .map(resource => ({
+            resource,
+            prefix: readProp(resource.props, "prefix"),
+            appliedFor: readProp(resource.props, "appliedFors"),
+        }));
 }
 
 /** Whether a template applies to PULL_THROUGH_CACHE; UNKNOWN when `appliedFors` is unknown. */
 export function appliesToPullThroughCache(template: TemplateFact): Known<boolean> {
-    return isKnown(template.appliedFor) ? Array.isArray(template.appliedFor) && template.appliedFor.includes("PULL_THROUGH_CACHE") : UNKNOWN;
+    return isKnown(template.appliedFor)
+        ? Array.isArray(template.appliedFor) && template.appliedFor.includes("PULL_THROUGH_CACHE")
+        : UNKNOWN;
 }

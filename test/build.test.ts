@@ -50,7 +50,9 @@ describe("policy pack build (real tsc output, real npm pack, real run-policy-pac
         // resolved from the pack dir, argv [engineAddress, packDir], cwd = pack dir. A --require probe reports the
         // pack's loaded modules when the pack prints its port, then ends the process.
         const probe = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pack-probe-")), "probe.js");
-        fs.writeFileSync(probe, `
+        fs.writeFileSync(
+            probe,
+            `
 const write = process.stdout.write.bind(process.stdout);
 process.stdout.write = (chunk, ...rest) => {
     if (/^\\d+\\s*$/.test(String(chunk))) {
@@ -59,7 +61,8 @@ process.stdout.write = (chunk, ...rest) => {
         process.exit(0);
     }
     return write(chunk, ...rest);
-};`);
+};`,
+        );
         const launcher = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [PACK] });
         const result = spawnSync(process.execPath, [launcher, "127.0.0.1:1", PACK], {
             cwd: PACK,
@@ -71,19 +74,31 @@ process.stdout.write = (chunk, ...rest) => {
         assert.ok(line, `the pack never printed its port: ${result.stderr}`);
         const loaded = (JSON.parse(line.slice("LOADED ".length)) as string[]).map(f => path.relative(PACK, f));
         assert.ok(loaded.includes(path.normalize(manifest.main)), `loaded: ${loaded.join(", ")}`);
-        assert.deepEqual(loaded.filter(f => f.endsWith(".ts")), [], "TypeScript sources went through ts-node");
+        assert.deepEqual(
+            loaded.filter(f => f.endsWith(".ts")),
+            [],
+            "TypeScript sources went through ts-node",
+        );
     });
 
     it("packs for `pulumi policy publish` with the compiled pack and no TypeScript (npm pack builds it: prepack)", () => {
         // `pulumi policy publish` runs `npm pack` in the pack dir (sdk/nodejs/npm/npm.go Pack); consumers install
         // the tarball as is, so it must carry the JavaScript.
-        const result = spawnSync("npm", ["pack", "--dry-run", "--json", "--loglevel=error"], { cwd: PACK, encoding: "utf8", timeout: 50_000 });
+        const result = spawnSync("npm", ["pack", "--dry-run", "--json", "--loglevel=error"], {
+            cwd: PACK,
+            encoding: "utf8",
+            timeout: 50_000,
+        });
         assert.equal(result.status, 0, result.stderr);
         const jsonStart = result.stdout.indexOf("[");
         const [packed] = JSON.parse(result.stdout.slice(jsonStart)) as [{ files: { path: string }[] }];
         const files = packed.files.map(f => f.path).sort();
         const outDir = path.dirname(manifest.main);
-        const expected = ["PulumiPolicy.yaml", "package.json", ...typeScriptSources(PACK).map(s => path.posix.join(outDir, compiledName(s).split(path.sep).join("/")))].sort();
+        const expected = [
+            "PulumiPolicy.yaml",
+            "package.json",
+            ...typeScriptSources(PACK).map(s => path.posix.join(outDir, compiledName(s).split(path.sep).join("/"))),
+        ].sort();
         assert.deepEqual(files, expected);
     });
 });
@@ -99,7 +114,9 @@ describe("CLI bin (real compiled CLI, real node)", () => {
     });
 
     it("compiles every CLI source the build reaches (cli/**/*.ts) into dist/", () => {
-        const missing = typeScriptSources(path.join(ROOT, "cli")).filter(s => !fs.existsSync(path.join(ROOT, "dist", "cli", compiledName(s))));
+        const missing = typeScriptSources(path.join(ROOT, "cli")).filter(
+            s => !fs.existsSync(path.join(ROOT, "dist", "cli", compiledName(s))),
+        );
         assert.deepEqual(missing, []);
     });
 
@@ -117,13 +134,23 @@ describe("Pulumi program start without a per-run type-check (real @pulumi/pulumi
     // The language host turns Pulumi.yaml runtime.options.tsconfig into PULUMI_NODEJS_TSCONFIG_PATH (pulumi v3.248.0
     // sdk/nodejs/cmd/pulumi-language-nodejs/main.go:303-308 and :905-907); cmd/run reads that file's compilerOptions
     // with tsutils.loadTypeScriptCompilerOptions and takes transpileOnly from `noCheck` (run.ts:313-331).
-    const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { runtime: { options?: Record<string, unknown> } };
+    const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+        runtime: { options?: Record<string, unknown> };
+    };
     const tsconfigOption = project.runtime.options?.tsconfig;
-    const tsutils = require("@pulumi/pulumi/tsutils") as { loadTypeScriptCompilerOptions(file: string): Record<string, unknown> };
+    const tsutils = require("@pulumi/pulumi/tsutils") as {
+        loadTypeScriptCompilerOptions(file: string): Record<string, unknown>;
+    };
 
     /** What cmd/run hands ts-node as compilerOptions (run.ts:392-397, TypeScript >= 4.7). */
     function runCompilerOptions(tsconfig: string): Record<string, unknown> {
-        return { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...tsutils.loadTypeScriptCompilerOptions(tsconfig) };
+        return {
+            target: "ES2020",
+            module: "nodenext",
+            moduleResolution: "nodenext",
+            sourceMap: "true",
+            ...tsutils.loadTypeScriptCompilerOptions(tsconfig),
+        };
     }
 
     /** What tsc resolves from a tsconfig, `extends` included. */
@@ -144,7 +171,10 @@ describe("Pulumi program start without a per-run type-check (real @pulumi/pulumi
     });
 
     it("runs the program with the same target and module settings as tsconfig.json", () => {
-        const asRun = ts.convertCompilerOptionsFromJson(runCompilerOptions(path.join(ROOT, tsconfigOption as string)), ROOT).options;
+        const asRun = ts.convertCompilerOptionsFromJson(
+            runCompilerOptions(path.join(ROOT, tsconfigOption as string)),
+            ROOT,
+        ).options;
         const checked = effectiveOptions(path.join(ROOT, "tsconfig.json"));
         for (const key of ["target", "module", "moduleResolution"] as const) {
             assert.equal(asRun[key], checked[key], key);
@@ -157,7 +187,7 @@ describe("Pulumi program start without a per-run type-check (real @pulumi/pulumi
         // TypeScript file holding a type error.
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "build-test-"));
         try {
-            fs.writeFileSync(path.join(dir, "bad.ts"), "const n: number = \"not a number\";\nexport = n;\n");
+            fs.writeFileSync(path.join(dir, "bad.ts"), 'const n: number = "not a number";\nexport = n;\n');
             const runner = `
 const tsutils = require("@pulumi/pulumi/tsutils");
 const tsConfigPath = process.env.PULUMI_NODEJS_TSCONFIG_PATH ?? "tsconfig.json";
@@ -172,12 +202,13 @@ console.log("LOADED");`;
             const env = { ...process.env };
             delete env.PULUMI_NODEJS_TRANSPILE_ONLY;
             delete env.TS_NODE_TRANSPILE_ONLY;
-            const run = (tsconfig: string) => spawnSync(process.execPath, ["-e", runner], {
-                cwd: ROOT,
-                env: { ...env, PULUMI_NODEJS_TYPESCRIPT: "true", PULUMI_NODEJS_TSCONFIG_PATH: tsconfig },
-                encoding: "utf8",
-                timeout: 110_000,
-            });
+            const run = (tsconfig: string) =>
+                spawnSync(process.execPath, ["-e", runner], {
+                    cwd: ROOT,
+                    env: { ...env, PULUMI_NODEJS_TYPESCRIPT: "true", PULUMI_NODEJS_TSCONFIG_PATH: tsconfig },
+                    encoding: "utf8",
+                    timeout: 110_000,
+                });
             const asPulumiRuns = run(tsconfigOption as string);
             assert.equal(asPulumiRuns.status, 0, asPulumiRuns.stderr);
             assert.match(asPulumiRuns.stdout, /LOADED/);

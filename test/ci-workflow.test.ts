@@ -61,7 +61,7 @@ describe("CI workflow .github/workflows/pulumi.yml", () => {
     it("the schema check does reject a broken workflow (a job without runs-on, an unknown job key)", () => {
         const broken = loadWorkflow() as unknown as { jobs: Record<string, Record<string, unknown>> };
         delete broken.jobs.test?.["runs-on"];
-        (broken.jobs.preview)["run-on"] = "ubuntu-latest";
+        broken.jobs.preview["run-on"] = "ubuntu-latest";
         assert.strictEqual(validateWorkflow(broken), false);
     });
 
@@ -73,7 +73,9 @@ describe("CI workflow .github/workflows/pulumi.yml", () => {
     });
 
     it("tests first: npm ci, the local OCI registry the online tests start, then npm test", () => {
-        const runs = loadWorkflow().jobs.test?.steps.map(step => step.run).filter(run => run !== undefined);
+        const runs = loadWorkflow()
+            .jobs.test?.steps.map(step => step.run)
+            .filter(run => run !== undefined);
         assert.deepStrictEqual(runs, [
             "npm ci",
             "sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry",
@@ -82,7 +84,10 @@ describe("CI workflow .github/workflows/pulumi.yml", () => {
     });
 
     // Issue 14: the stacks come from rollout.yaml through `rollout plan --format github-matrix` (no hard-coded list).
-    for (const [jobName, command, event] of [["preview", "rollout", "pull_request"], ["up", "rollout --up", "push"]] as const) {
+    for (const [jobName, command, event] of [
+        ["preview", "rollout", "pull_request"],
+        ["up", "rollout --up", "push"],
+    ] as const) {
         it(`${jobName}: after the tests and the plan, on ${event} only, \`${command}\` per stack of the planned matrix, AWS through OIDC`, () => {
             const job = loadWorkflow().jobs[jobName];
             assert.ok(job, `no ${jobName} job`);
@@ -99,12 +104,24 @@ describe("CI workflow .github/workflows/pulumi.yml", () => {
             assert.strictEqual(aws.with?.["role-to-assume"], "${{ vars.AWS_ROLE_ARN }}");
             assert.ok(!("aws-access-key-id" in (aws.with ?? {})), "OIDC, not stored keys");
             const pulumi = stepUsing(job, "pulumi/actions");
-            assert.strictEqual(pulumi.with?.command, undefined, "the action only installs the CLI; the rollout runs it");
+            assert.strictEqual(
+                pulumi.with?.command,
+                undefined,
+                "the action only installs the CLI; the rollout runs it",
+            );
             assert.strictEqual(pulumi.with?.["pulumi-version"], "3.248.0");
-            const rollout = job.steps.find(step => step.run?.startsWith("npx --no-install omics-registry-maps rollout"));
-            assert.strictEqual(rollout?.run, `npx --no-install omics-registry-maps ${command} --only \${{ matrix.stack }} --format json`);
+            const rollout = job.steps.find(step =>
+                step.run?.startsWith("npx --no-install omics-registry-maps rollout"),
+            );
+            assert.strictEqual(
+                rollout?.run,
+                `npx --no-install omics-registry-maps ${command} --only \${{ matrix.stack }} --format json`,
+            );
             assert.strictEqual(rollout.env?.PULUMI_ACCESS_TOKEN, "${{ secrets.PULUMI_ACCESS_TOKEN }}");
-            assert.ok(runsBefore(job, "npm ci", "pulumi/actions"), "npm ci must install the program and the pack before Pulumi runs");
+            assert.ok(
+                runsBefore(job, "npm ci", "pulumi/actions"),
+                "npm ci must install the program and the pack before Pulumi runs",
+            );
             assert.ok(job.steps.indexOf(aws) < job.steps.indexOf(rollout), "credentials before the rollout");
             assert.ok(job.steps.indexOf(pulumi) < job.steps.indexOf(rollout), "the CLI before the rollout");
         });
@@ -116,7 +133,10 @@ describe("CI workflow .github/workflows/pulumi.yml", () => {
         assert.ok(plan, "no plan job");
         const step = plan.steps.find(candidate => candidate.run?.includes("rollout plan --format github-matrix"));
         assert.ok(step?.run, "no plan step");
-        assert.strictEqual((plan as { outputs?: Record<string, string> }).outputs?.matrix, "${{ steps.plan.outputs.matrix }}");
+        assert.strictEqual(
+            (plan as { outputs?: Record<string, string> }).outputs?.matrix,
+            "${{ steps.plan.outputs.matrix }}",
+        );
         const command = /\$\(npx --no-install omics-registry-maps ([^)]*)\)/.exec(step.run)?.[1];
         assert.ok(command, step.run);
         assert.match(step.run, />> "\$GITHUB_OUTPUT"$/);
@@ -125,7 +145,9 @@ describe("CI workflow .github/workflows/pulumi.yml", () => {
         assert.strictEqual(run.stdout.trim().split("\n").length, 1, "one line for $GITHUB_OUTPUT");
         const matrix = JSON.parse(run.stdout) as { include: Record<string, string>[] };
         assert.ok(matrix.include.length >= 1);
-        const used = new Set([...JSON.stringify(workflow).matchAll(/\$\{\{ matrix\.(\w+) \}\}/g)].map(match => match[1]));
+        const used = new Set(
+            [...JSON.stringify(workflow).matchAll(/\$\{\{ matrix\.(\w+) \}\}/g)].map(match => match[1]),
+        );
         for (const entry of matrix.include) {
             for (const key of used) {
                 assert.ok(typeof entry[key] === "string", `matrix entry ${JSON.stringify(entry)} has no ${key}`);
@@ -134,7 +156,9 @@ describe("CI workflow .github/workflows/pulumi.yml", () => {
     });
 
     it("pins every action to a release version (vMAJOR.MINOR.PATCH), never a branch", () => {
-        const uses = Object.values(loadWorkflow().jobs).flatMap(job => job.steps.map(step => step.uses).filter((ref): ref is string => ref !== undefined));
+        const uses = Object.values(loadWorkflow().jobs).flatMap(job =>
+            job.steps.map(step => step.uses).filter((ref): ref is string => ref !== undefined),
+        );
         assert.ok(uses.length >= 8);
         for (const ref of uses) {
             assert.match(ref, /^[\w.-]+\/[\w.-]+@v\d+\.\d+\.\d+$/, ref);

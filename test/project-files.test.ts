@@ -36,44 +36,76 @@ describe("Pulumi.yaml", () => {
     it("declares every key the program reads, with the program's defaults", () => {
         assert.deepEqual(Object.keys(project.config).sort(), [...CONFIG_KEYS].sort());
         assert.equal(project.config.mapObjectPrefix.default, DEFAULT_MAP_OBJECT_PREFIX);
-        for (const key of ["imageMappings", "maps", "registryPolicyStatements", "workflowChecks", "additionalHealthOmicsRegions"]) {
-            assert.deepEqual(project.config[key].default, [], `${key}: the CLI requires every declared key without a default`);
+        for (const key of [
+            "imageMappings",
+            "maps",
+            "registryPolicyStatements",
+            "workflowChecks",
+            "additionalHealthOmicsRegions",
+        ]) {
+            assert.deepEqual(
+                project.config[key].default,
+                [],
+                `${key}: the CLI requires every declared key without a default`,
+            );
         }
         assert.deepEqual(project.config.tags.default, {});
         assert.deepEqual(project.config.cachedRepositories.default, {});
         assert.deepEqual(project.config.auditTrail.default, { enabled: false });
         assert.equal(project.config.registries.default, undefined, "registries is required");
-        assert.deepEqual(project.config.workflowBuckets, { ...project.config.workflowBuckets, type: "array", items: { type: "string" } });
+        assert.deepEqual(project.config.workflowBuckets, {
+            ...project.config.workflowBuckets,
+            type: "array",
+            items: { type: "string" },
+        });
     });
 
     it("uses only the config types Pulumi.yaml supports (string, integer, boolean, array)", () => {
         for (const [key, declared] of Object.entries(project.config)) {
-            assert.ok(declared.type === undefined || ["string", "integer", "boolean", "array"].includes(declared.type), `${key}: ${declared.type}`);
+            assert.ok(
+                declared.type === undefined || ["string", "integer", "boolean", "array"].includes(declared.type),
+                `${key}: ${declared.type}`,
+            );
             assert.ok(declared.description, `${key} has no description`);
         }
     });
 });
 
 describe("policy pack folder", () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(PACK, "package.json"), "utf8")) as { version?: string; dependencies: Record<string, string> };
+    const manifest = JSON.parse(fs.readFileSync(path.join(PACK, "package.json"), "utf8")) as {
+        version?: string;
+        dependencies: Record<string, string>;
+    };
 
     it("imports nothing from outside its folder, and only packages its package.json lists", () => {
         for (const file of typeScriptFiles(PACK)) {
-            const specifiers = [...fs.readFileSync(file, "utf8").matchAll(/(?:from\s+|require\()\s*"([^"]+)"/g)].map(m => m[1]);
+            const specifiers = [...fs.readFileSync(file, "utf8").matchAll(/(?:from\s+|require\()\s*"([^"]+)"/g)].map(
+                m => m[1],
+            );
             for (const specifier of specifiers) {
                 if (specifier.startsWith(".")) {
                     const resolved = path.resolve(path.dirname(file), specifier);
-                    assert.ok(resolved.startsWith(PACK + path.sep), `${path.relative(ROOT, file)} imports ${specifier} from outside policy-pack/`);
+                    assert.ok(
+                        resolved.startsWith(PACK + path.sep),
+                        `${path.relative(ROOT, file)} imports ${specifier} from outside policy-pack/`,
+                    );
                 } else {
-                    const name = specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0];
-                    assert.ok(name in manifest.dependencies || builtinModules.includes(name), `${path.relative(ROOT, file)} imports ${name}, which policy-pack/package.json does not list`);
+                    const name = specifier.startsWith("@")
+                        ? specifier.split("/").slice(0, 2).join("/")
+                        : specifier.split("/")[0];
+                    assert.ok(
+                        name in manifest.dependencies || builtinModules.includes(name),
+                        `${path.relative(ROOT, file)} imports ${name}, which policy-pack/package.json does not list`,
+                    );
                 }
             }
         }
     });
 
     it("has the manifest `pulumi policy publish` needs", () => {
-        const policyYaml = yaml.load(fs.readFileSync(path.join(PACK, "PulumiPolicy.yaml"), "utf8")) as { runtime?: string };
+        const policyYaml = yaml.load(fs.readFileSync(path.join(PACK, "PulumiPolicy.yaml"), "utf8")) as {
+            runtime?: string;
+        };
         assert.equal(policyYaml.runtime, "nodejs");
         assert.match(manifest.version ?? "", /^\d+\.\d+\.\d+$/);
     });
@@ -87,7 +119,10 @@ describe("policy pack folder", () => {
 describe("dependencies", () => {
     it("are pinned to exact versions, with a lockfile", () => {
         for (const file of ["package.json", "policy-pack/package.json"]) {
-            const manifest = JSON.parse(read(file)) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+            const manifest = JSON.parse(read(file)) as {
+                dependencies?: Record<string, string>;
+                devDependencies?: Record<string, string>;
+            };
             for (const [name, version] of Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })) {
                 assert.match(version, /^\d+\.\d+\.\d+$/, `${file}: ${name}@${version} is not pinned`);
             }
@@ -101,8 +136,14 @@ describe("README and CI", () => {
         const readme = read("README.md");
         const block = /## Set-up\s+```(?:sh|bash)?\n([\s\S]*?)```/.exec(readme);
         assert.ok(block, "README.md needs a ## Set-up section with a code block");
-        const readmeCommands = block[1].split("\n").map(l => l.trim()).filter(l => l !== "" && !l.startsWith("#"));
-        const ciCommands = read(".ci/run").split("\n").map(l => l.trim()).filter(l => l !== "" && !l.startsWith("#") && !/^(set|cd)\b/.test(l));
+        const readmeCommands = block[1]
+            .split("\n")
+            .map(l => l.trim())
+            .filter(l => l !== "" && !l.startsWith("#"));
+        const ciCommands = read(".ci/run")
+            .split("\n")
+            .map(l => l.trim())
+            .filter(l => l !== "" && !l.startsWith("#") && !/^(set|cd)\b/.test(l));
         assert.deepEqual(ciCommands, readmeCommands);
     });
 });

@@ -23,12 +23,23 @@ function section(heading: string): string {
 }
 
 describe("README", () => {
-    const cliLines = codeBlocks("sh").flatMap(block => block.split("\n")).map(l => l.trim()).filter(l => l.startsWith("npx --no-install omics-registry-maps "));
+    const cliLines = codeBlocks("sh")
+        .flatMap(block => block.split("\n"))
+        .map(l => l.trim())
+        .filter(l => l.startsWith("npx --no-install omics-registry-maps "));
 
     it("shows the CLI's commands, the workflow check first after install", () => {
         assert.ok(cliLines.length >= 4);
-        const setUp = /## Set-up\s+```sh\n([\s\S]*?)```/.exec(README)?.[1].split("\n").map(l => l.trim()).filter(Boolean) ?? [];
-        assert.deepEqual(setUp.slice(0, 2), ["npm ci", "npx --no-install omics-registry-maps check examples/genomics-workflow --stack dev"]);
+        const setUp =
+            /## Set-up\s+```sh\n([\s\S]*?)```/
+                .exec(README)?.[1]
+                .split("\n")
+                .map(l => l.trim())
+                .filter(Boolean) ?? [];
+        assert.deepEqual(setUp.slice(0, 2), [
+            "npm ci",
+            "npx --no-install omics-registry-maps check examples/genomics-workflow --stack dev",
+        ]);
     });
 
     for (const line of [...new Set(cliLines)]) {
@@ -43,7 +54,15 @@ describe("README", () => {
                 const run = await runCli(argv, REPO_ROOT);
                 assert.equal(run.code, 0, `${run.stderr}\n${run.stdout}`);
                 if (argv.includes("json") && argv[0] === "check") {
-                    assert.deepEqual((JSON.parse(run.stdout) as { summary: unknown }).summary, { images: 2, mapped: 2, unmapped: 0, unresolvable: 0, unpinned: 0 });
+                    assert.deepEqual((JSON.parse(run.stdout) as { summary: unknown }).summary, {
+                        images: 2,
+                        distinct: 2,
+                        excluded: 0,
+                        mapped: 2,
+                        unmapped: 0,
+                        unresolvable: 0,
+                        unpinned: 0,
+                    });
                 }
             } finally {
                 fs.rmSync(scratch, { recursive: true, force: true });
@@ -59,8 +78,15 @@ describe("README", () => {
             const policy = policies.find(p => p.name === name);
             assert.ok(policy, `README configures ${name}, which is not a policy of the pack`);
             const { enforcementLevel, ...config } = value;
-            assert.ok(enforcementLevel === undefined || ["advisory", "mandatory", "remediate", "disabled"].includes(enforcementLevel as string));
-            const schema = { type: "object", additionalProperties: false, properties: policy.configSchema?.properties ?? {} };
+            assert.ok(
+                enforcementLevel === undefined ||
+                    ["advisory", "mandatory", "remediate", "disabled"].includes(enforcementLevel as string),
+            );
+            const schema = {
+                type: "object",
+                additionalProperties: false,
+                properties: policy.configSchema?.properties ?? {},
+            };
             const validate = new Ajv().compile(schema);
             assert.ok(validate(config), `${name}: ${JSON.stringify(validate.errors)}`);
         }
@@ -74,7 +100,16 @@ describe("README", () => {
     });
 
     it("has a section per part of the product: set-up, deploying, config, CLI, rollout, CI, pack settings, benchmarks", () => {
-        for (const heading of ["Set-up", "Deploying, one stack per region", "Configuration reference", "The CLI", "Rollout to many accounts and regions", "CI", "Policy pack (`policy-pack/`)", "Benchmarks"]) {
+        for (const heading of [
+            "Set-up",
+            "Deploying, one stack per region",
+            "Configuration reference",
+            "The CLI",
+            "Rollout to many accounts and regions",
+            "CI",
+            "Policy pack (`policy-pack/`)",
+            "Benchmarks",
+        ]) {
             section(heading);
         }
         assert.match(section("Benchmarks"), /2 vCPU AMD EPYC/);

@@ -1,10 +1,13 @@
 // The check engine: scan a workflow (directory or .zip), resolve every container reference through a map, report.
 import { RegistryLocation } from "../policy-pack/rules/ecr-naming";
 import { ContainerRegistryMapJson } from "../policy-pack/rules/image-resolution";
-import { ParseProblem, scanWorkflow } from "../workflow-parsers";
-import { evaluateReference } from "./evaluate-reference";
+import { ParseProblem, scanWorkflow, WorkflowScan } from "../workflow-parsers";
+import { evaluate } from "./evaluate-reference";
 import { FixContext } from "./fix-text";
-import { CheckProblem, CheckReport, CheckSummary, FixStyle, ImageResult } from "./types";
+import { groupImages, registryFixes, summarize } from "./group-images";
+import { CheckInputs, CheckProblem, CheckReport, FixStyle } from "./types";
+
+export { summarize };
 
 export interface CheckOptions {
     /** How fixes are written (default: stack-file YAML). */
@@ -14,43 +17,60 @@ export interface CheckOptions {
     /** The stack file fixes go into, for the wording. */
     stackFile?: string;
     onProgress?: (filesDone: number, filesTotal: number) => void;
+    /** Nextflow profiles whose profile-only images count in the verdict (`--profile`), as `nextflow run -profile`. */
+    profiles?: readonly string[];
+    /** Recorded in the report as `inputs`. */
+    inputs?: CheckInputs;
 }
 
 export const DEFAULT_NAMESPACE = "omics-registry-maps";
 
 /** Throws when `root` is not a readable directory or .zip (bad input); problems inside files are reported. */
-export async function checkWorkflow(root: string, map: ContainerRegistryMapJson, location: RegistryLocation, options: CheckOptions = {}): Promise<CheckReport> {
+export async function checkWorkflow(
+    root: string,
+    map: ContainerRegistryMapJson,
+    location: RegistryLocation,
+    options: CheckOptions = {},
+): Promise<CheckReport> {
     const scan = await scanWorkflow(root, options.onProgress !== undefined ? { onProgress: options.onProgress } : {});
+    return reportFromScan(root, scan, map, location, options);
+}
+
+/** The report for references already found (what checkWorkflow does after scanning). */
+export function reportFromScan(
+    root: string,
+    scan: Pick<WorkflowScan, "references" | "problems"> & Partial<Pick<WorkflowScan, "warnings" | "outsideRoot">>,
+    map: ContainerRegistryMapJson,
+    location: RegistryLocation,
+    options: CheckOptions = {},
+): CheckReport {
     const fix: FixContext = {
         style: options.fixStyle ?? "stack-yaml",
         namespace: options.namespace ?? DEFAULT_NAMESPACE,
         location,
         ...(options.stackFile !== undefined ? { stackFile: options.stackFile } : {}),
     };
-    const images = scan.references.map(reference => evaluateReference(reference, { map, location, fix }));
+    const evaluations = scan.references.map(reference =>
+        evaluate(reference, { map, location, fix, profiles: options.profiles ?? [] }),
+    );
+    const images = evaluations.map(e => e.result);
     return {
         workflow: root,
         images,
+        groups: groupImages(images),
+        fixes: registryFixes(evaluations),
         summary: summarize(images),
         problems: scan.problems.map(asCheckProblem),
-        warnings: scan.warnings.map(asCheckProblem),
-        importsOutsideRoot: scan.outsideRoot,
+        warnings: (scan.warnings ?? []).map(asCheckProblem),
+        importsOutsideRoot: scan.outsideRoot ?? [],
+        ...(options.inputs !== undefined ? { inputs: options.inputs } : {}),
     };
 }
 
 function asCheckProblem(p: ParseProblem): CheckProblem {
-    return p.line !== undefined ? { file: p.file, line: p.line, message: p.message } : { file: p.file, message: p.message };
-}
-
-export function summarize(images: readonly ImageResult[]): CheckSummary {
-    const count = (predicate: (image: ImageResult) => boolean) => images.filter(predicate).length;
-    return {
-        images: images.length,
-        mapped: count(i => i.status === "mapped"),
-        unmapped: count(i => i.status === "unmapped"),
-        unresolvable: count(i => i.status === "unresolvable"),
-        unpinned: count(i => i.pinned === "unpinned"),
-    };
+    return p.line !== undefined
+        ? { file: p.file, line: p.line, message: p.message }
+        : { file: p.file, message: p.message };
 }
 
 export interface FindingCounts {
@@ -58,9 +78,13 @@ export interface FindingCounts {
     warnings: number;
 }
 
+/** Findings of the verdict's images (profile-only and test-only ones are left out unless selected). */
 export function countFindings(report: CheckReport): FindingCounts {
-    const all = report.images.flatMap(image => image.findings);
-    return { errors: all.filter(f => f.severity === "error").length, warnings: all.filter(f => f.severity === "warning").length };
+    const all = report.images.filter(image => image.inVerdict).flatMap(image => image.findings);
+    return {
+        errors: all.filter(f => f.severity === "error").length,
+        warnings: all.filter(f => f.severity === "warning").length,
+    };
 }
 
 /**

@@ -18,8 +18,11 @@ const MAP_SCHEMA = {
                 additionalProperties: false,
                 required: ["upstreamRegistryUrl", "ecrRepositoryPrefix"],
                 properties: {
-                    upstreamRegistryUrl: NON_EMPTY, ecrRepositoryPrefix: NON_EMPTY, credentialArn: NON_EMPTY,
-                    upstreamRepositoryPrefix: NON_EMPTY, ecrAccountId: { type: "string", pattern: "^\\d{12}$" },
+                    upstreamRegistryUrl: NON_EMPTY,
+                    ecrRepositoryPrefix: NON_EMPTY,
+                    credentialArn: NON_EMPTY,
+                    upstreamRepositoryPrefix: NON_EMPTY,
+                    ecrAccountId: { type: "string", pattern: "^\\d{12}$" },
                 },
             },
         },
@@ -44,7 +47,10 @@ export function readMapFile(file: string): MapFile {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (error) {
-        return { ok: false, message: `--map ${file}: cannot be read: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}` };
+        return {
+            ok: false,
+            message: `--map ${file}: cannot be read: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
+        };
     }
     let value: unknown;
     try {
@@ -53,18 +59,26 @@ export function readMapFile(file: string): MapFile {
         return { ok: false, message: `--map ${file}: not valid JSON: ${(error as Error).message}` };
     }
     if (!validateMap(value)) {
-        const problems = (validateMap.errors ?? []).map(e => `  - ${e.instancePath || "(the map)"} ${e.message ?? "is invalid"}${e.params && "additionalProperty" in e.params ? `: ${String(e.params.additionalProperty)}` : ""}`);
-        return { ok: false, message: `--map ${file}: not a container registry map ({registryMappings?: [{upstreamRegistryUrl, ecrRepositoryPrefix}], imageMappings?: [{sourceImage, destinationImage}]}):\n${problems.join("\n")}` };
+        const problems = (validateMap.errors ?? []).map(
+            e =>
+                `  - ${e.instancePath || "(the map)"} ${e.message ?? "is invalid"}${e.params && "additionalProperty" in e.params ? `: ${String(e.params.additionalProperty)}` : ""}`,
+        );
+        return {
+            ok: false,
+            message: `--map ${file}: not a container registry map ({registryMappings?: [{upstreamRegistryUrl, ecrRepositoryPrefix}], imageMappings?: [{sourceImage, destinationImage}]}):\n${problems.join("\n")}`,
+        };
     }
     return { ok: true, map: value };
 }
 
 /** The account and region of the map's ECR destinations, when its image mappings name exactly one. */
 export function locationFromMap(map: ContainerRegistryMapJson): { account: string; region: string } | undefined {
-    const places = new Set((map.imageMappings ?? [])
-        .map(m => parseEcrImageUri(m.destinationImage))
-        .filter(uri => uri !== undefined)
-        .map(uri => `${uri.account} ${uri.region}`));
+    const places = new Set(
+        (map.imageMappings ?? [])
+            .map(m => parseEcrImageUri(m.destinationImage))
+            .filter(uri => uri !== undefined)
+            .map(uri => `${uri.account} ${uri.region}`),
+    );
     if (places.size !== 1) {
         return undefined;
     }

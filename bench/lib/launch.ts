@@ -10,8 +10,12 @@ export interface Launch {
 function collect(child: ChildProcess): { stdout: () => string; stderr: () => string } {
     let stdout = "";
     let stderr = "";
-    child.stdout?.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr?.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout?.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+    });
     return { stdout: () => stdout, stderr: () => stderr };
 }
 
@@ -21,8 +25,15 @@ export function timeUntilLine(launch: Launch, ready: RegExp, timeoutMs = 120_000
         const start = process.hrtime.bigint();
         const child = spawn(launch.command, [...launch.args], { ...launch.options, stdio: ["ignore", "pipe", "pipe"] });
         const output = collect(child);
-        const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`no ready line after ${timeoutMs} ms: ${output.stderr()}`)); }, timeoutMs);
-        const isReady = () => output.stdout().split("\n").some(line => ready.test(line.trim()));
+        const timer = setTimeout(() => {
+            child.kill("SIGKILL");
+            reject(new Error(`no ready line after ${timeoutMs} ms: ${output.stderr()}`));
+        }, timeoutMs);
+        const isReady = () =>
+            output
+                .stdout()
+                .split("\n")
+                .some(line => ready.test(line.trim()));
         child.stdout.on("data", () => {
             if (isReady()) {
                 const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
@@ -46,7 +57,10 @@ export function timeUntilExit(launch: Launch, timeoutMs = 180_000): Promise<numb
         const start = process.hrtime.bigint();
         const child = spawn(launch.command, [...launch.args], { ...launch.options, stdio: ["ignore", "pipe", "pipe"] });
         const output = collect(child);
-        const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`still running after ${timeoutMs} ms`)); }, timeoutMs);
+        const timer = setTimeout(() => {
+            child.kill("SIGKILL");
+            reject(new Error(`still running after ${timeoutMs} ms`));
+        }, timeoutMs);
         child.once("exit", code => {
             clearTimeout(timer);
             const elapsed = Number(process.hrtime.bigint() - start) / 1e6;

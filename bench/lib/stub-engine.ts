@@ -14,8 +14,18 @@ import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 const SUPPORTED_FEATURES = new Set(["secrets", "resourceReferences", "outputValues", "deletedWith", "aliasSpecs"]);
 
 const INVOKE_RESULTS: Partial<Record<string, Record<string, string>>> = {
-    "aws:index/getCallerIdentity:getCallerIdentity": { accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/bench", userId: "AIDABENCH", id: "123456789012" },
-    "aws:index/getPartition:getPartition": { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" },
+    "aws:index/getCallerIdentity:getCallerIdentity": {
+        accountId: "123456789012",
+        arn: "arn:aws:iam::123456789012:user/bench",
+        userId: "AIDABENCH",
+        id: "123456789012",
+    },
+    "aws:index/getPartition:getPartition": {
+        partition: "aws",
+        dnsSuffix: "amazonaws.com",
+        reverseDnsPrefix: "com.amazonaws",
+        id: "aws",
+    },
 };
 
 export interface StubEngine {
@@ -31,7 +41,11 @@ export interface StubEngine {
 type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
 
 function unimplemented(): grpc.ServiceError {
-    return Object.assign(new Error("not implemented by the bench stub"), { code: grpc.status.UNIMPLEMENTED, details: "not implemented", metadata: new grpc.Metadata() });
+    return Object.assign(new Error("not implemented by the bench stub"), {
+        code: grpc.status.UNIMPLEMENTED,
+        details: "not implemented",
+        metadata: new grpc.Metadata(),
+    });
 }
 
 export async function startStubEngine(project: string, stack: string): Promise<StubEngine> {
@@ -47,13 +61,29 @@ export async function startStubEngine(project: string, stack: string): Promise<S
     };
     server.addService(enginerpc.EngineService, {
         log,
-        getRootResource: ((_call, callback) => callback(null, new engineproto.GetRootResourceResponse())) as Unary<unknown, engineproto.GetRootResourceResponse>,
-        setRootResource: ((_call, callback) => callback(null, new engineproto.SetRootResourceResponse())) as Unary<unknown, engineproto.SetRootResourceResponse>,
-        startDebugging: ((_call, callback) => callback(null, new emptyproto.Empty())) as Unary<unknown, emptyproto.Empty>,
-        requirePulumiVersion: ((_call, callback) => callback(null, new engineproto.RequirePulumiVersionResponse())) as Unary<unknown, engineproto.RequirePulumiVersionResponse>,
+        getRootResource: ((_call, callback) => callback(null, new engineproto.GetRootResourceResponse())) as Unary<
+            unknown,
+            engineproto.GetRootResourceResponse
+        >,
+        setRootResource: ((_call, callback) => callback(null, new engineproto.SetRootResourceResponse())) as Unary<
+            unknown,
+            engineproto.SetRootResourceResponse
+        >,
+        startDebugging: ((_call, callback) => callback(null, new emptyproto.Empty())) as Unary<
+            unknown,
+            emptyproto.Empty
+        >,
+        requirePulumiVersion: ((_call, callback) =>
+            callback(null, new engineproto.RequirePulumiVersionResponse())) as Unary<
+            unknown,
+            engineproto.RequirePulumiVersionResponse
+        >,
     });
 
-    const registerResource: Unary<resproto.RegisterResourceRequest, resproto.RegisterResourceResponse> = (call, callback) => {
+    const registerResource: Unary<resproto.RegisterResourceRequest, resproto.RegisterResourceResponse> = (
+        call,
+        callback,
+    ) => {
         const request = call.request;
         const urn = `urn:pulumi:${stack}::${project}::${request.getType()}::${request.getName()}`;
         registered.push(urn);
@@ -80,20 +110,32 @@ export async function startStubEngine(project: string, stack: string): Promise<S
             callback(null, response);
         }) as Unary<resproto.SupportsFeatureRequest, resproto.SupportsFeatureResponse>,
         registerResource,
-        registerResourceOutputs: ((_call, callback) => callback(null, new emptyproto.Empty())) as Unary<unknown, emptyproto.Empty>,
+        registerResourceOutputs: ((_call, callback) => callback(null, new emptyproto.Empty())) as Unary<
+            unknown,
+            emptyproto.Empty
+        >,
         invoke,
-        signalAndWaitForShutdown: ((_call, callback) => callback(null, new emptyproto.Empty())) as Unary<unknown, emptyproto.Empty>,
+        signalAndWaitForShutdown: ((_call, callback) => callback(null, new emptyproto.Empty())) as Unary<
+            unknown,
+            emptyproto.Empty
+        >,
     });
 
     const port = await new Promise<number>((resolve, reject) =>
-        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
+        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+            error ? reject(error) : resolve(bound),
+        ),
+    );
     const address = `127.0.0.1:${port}`;
     return {
         engineAddress: address,
         monitorAddress: address,
         registered,
         errors,
-        reset() { registered.length = 0; errors.length = 0; },
+        reset() {
+            registered.length = 0;
+            errors.length = 0;
+        },
         stop: () => new Promise(resolve => server.tryShutdown(() => resolve())),
     };
 }

@@ -65,25 +65,40 @@ function baseOptions(flags: CommonFlags): Omit<RolloutOptions, "operation" | "co
         policyPack: flags.policyPack,
         ...(flags.pulumiRoot !== undefined ? { pulumiRoot: flags.pulumiRoot } : {}),
         env: process.env,
-        stdout: text => { process.stdout.write(text); },
-        stderr: text => { process.stderr.write(text); },
+        stdout: text => {
+            process.stdout.write(text);
+        },
+        stderr: text => {
+            process.stderr.write(text);
+        },
     };
 }
 
 export function registerRollout(program: Command): void {
     // Positional options: `rollout --format json` is the summary's format, `rollout plan --format github-matrix` the plan's.
-    const rollout = withCommonOptions(program.command("rollout")
-        .description("Preview (default), update (--up) or destroy (--destroy) one stack per target and region of rollout.yaml, with the policy pack")
-        .enablePositionalOptions())
+    const rollout = withCommonOptions(
+        program
+            .command("rollout")
+            .description(
+                "Preview (default), update (--up) or destroy (--destroy) one stack per target and region of rollout.yaml, with the policy pack",
+            )
+            .enablePositionalOptions(),
+    )
         .addOption(new Option("--up", "run `pulumi up` instead of a preview").conflicts("destroy"))
         .option("--destroy", "destroy the stacks' resources (also needs the stack list typed back)")
         .option("--confirm <stacks>", "for --destroy: the stacks to destroy, comma-separated, exactly as planned")
         .option("--concurrency <n>", "stacks run at once", positiveInteger, 4)
         .option("--log-dir <dir>", "one log file per stack goes here", ".rollout-logs")
         .option("--dry-run", "check everything, print the plan and stop; Pulumi is not run")
-        .option("--remote <git-url>", "run the stacks on Pulumi Deployments from this Git repository (Automation API RemoteWorkspace)")
+        .option(
+            "--remote <git-url>",
+            "run the stacks on Pulumi Deployments from this Git repository (Automation API RemoteWorkspace)",
+        )
         .option("--remote-branch <branch>", "with --remote: the branch to deploy")
-        .option("--remote-project-path <dir>", "with --remote: the project's folder in the repository (default: its root)")
+        .option(
+            "--remote-project-path <dir>",
+            "with --remote: the project's folder in the repository (default: its root)",
+        )
         .option("--remote-org <org>", "with --remote: the Pulumi Cloud organization of the stacks")
         .addOption(new Option("--format <format>", "the closing summary").choices(["table", "json"]).default("table"))
         .action(async (flags: RolloutFlags) => {
@@ -92,11 +107,15 @@ export function registerRollout(program: Command): void {
                 process.exitCode = 2;
                 return;
             }
-            const remoteOnly = [flags.remoteBranch, flags.remoteProjectPath, flags.remoteOrg].some(value => value !== undefined);
+            const remoteOnly = [flags.remoteBranch, flags.remoteProjectPath, flags.remoteOrg].some(
+                value => value !== undefined,
+            );
             if (flags.remote === undefined ? remoteOnly : flags.remoteBranch === undefined) {
-                process.stderr.write(flags.remote === undefined
-                    ? "rollout: --remote-branch, --remote-project-path and --remote-org go with --remote <git-url>\n"
-                    : "rollout: --remote needs --remote-branch <branch> (the branch Pulumi Deployments checks out)\n");
+                process.stderr.write(
+                    flags.remote === undefined
+                        ? "rollout: --remote-branch, --remote-project-path and --remote-org go with --remote <git-url>\n"
+                        : "rollout: --remote needs --remote-branch <branch> (the branch Pulumi Deployments checks out)\n",
+                );
                 process.exitCode = 2;
                 return;
             }
@@ -110,21 +129,32 @@ export function registerRollout(program: Command): void {
                 logDir: flags.logDir,
                 dryRun: flags.dryRun === true,
                 format: flags.format,
-                ...(flags.remote !== undefined && flags.remoteBranch !== undefined ? {
-                    remote: {
-                        url: flags.remote,
-                        branch: flags.remoteBranch,
-                        ...(flags.remoteProjectPath !== undefined ? { projectPath: flags.remoteProjectPath } : {}),
-                        ...(flags.remoteOrg !== undefined ? { organization: flags.remoteOrg } : {}),
-                    },
-                } : {}),
+                ...(flags.remote !== undefined && flags.remoteBranch !== undefined
+                    ? {
+                          remote: {
+                              url: flags.remote,
+                              branch: flags.remoteBranch,
+                              ...(flags.remoteProjectPath !== undefined
+                                  ? { projectPath: flags.remoteProjectPath }
+                                  : {}),
+                              ...(flags.remoteOrg !== undefined ? { organization: flags.remoteOrg } : {}),
+                          },
+                      }
+                    : {}),
                 ...(flags.confirm !== undefined ? { confirm: flags.confirm } : {}),
                 ...(process.stdin.isTTY ? { askConfirmation: askOnTerminal } : {}),
             });
         });
-    withCommonOptions(rollout.command("plan")
-        .description("check rollout.yaml as --dry-run does and print the plan: yaml, json, or a GitHub Actions matrix"))
-        .addOption(new Option("--format <format>", "output format").choices(["yaml", "json", "github-matrix"]).default("yaml"))
+    withCommonOptions(
+        rollout
+            .command("plan")
+            .description(
+                "check rollout.yaml as --dry-run does and print the plan: yaml, json, or a GitHub Actions matrix",
+            ),
+    )
+        .addOption(
+            new Option("--format <format>", "output format").choices(["yaml", "json", "github-matrix"]).default("yaml"),
+        )
         .action(async (flags: PlanFlags) => {
             const { rolloutPlan } = await import("../rollout/orchestrate");
             process.exitCode = rolloutPlan({

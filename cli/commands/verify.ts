@@ -91,7 +91,10 @@ export function registerVerify(program: Command): void {
             "--outputs <file.json>",
             "the stack's outputs as `pulumi stack output --json` prints them (default: ask the Pulumi CLI)",
         )
-        .option("--profile <name>", "AWS profile replacing the stack's aws:profile or static keys (its aws:assumeRoles still apply)")
+        .option(
+            "--profile <name>",
+            "AWS profile replacing the stack's aws:profile or static keys (its aws:assumeRoles still apply)",
+        )
         .option("--project <dir>", "the Pulumi project directory (default: the nearest with Pulumi.yaml)")
         .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
         .action(async (flags: VerifyFlags) => {

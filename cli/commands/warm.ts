@@ -112,7 +112,10 @@ export function registerWarm(program: Command): void {
         .argument("<workflow>", "workflow directory, or a .zip as given to aws omics create-workflow --definition-zip")
         .requiredOption("--stack <name>", "the stack whose default map resolves the images, in its region")
         .option("--account <id>", "12-digit account of the registry (default: the caller's)")
-        .option("--profile <name>", "AWS profile replacing the stack's aws:profile or static keys (its aws:assumeRoles still apply)")
+        .option(
+            "--profile <name>",
+            "AWS profile replacing the stack's aws:profile or static keys (its aws:assumeRoles still apply)",
+        )
         .option("--project <dir>", "the Pulumi project directory (default: the nearest with Pulumi.yaml)")
         .option("--concurrency <n>", "images warmed at once", "4")
         .option("--timeout <seconds>", "longest wait for one image, retries included", "300")

@@ -16,9 +16,10 @@ export function configJsonOf(config: ConfigMap, env: NodeJS.ProcessEnv): Record<
     for (const [key, raw] of Object.entries(config)) {
         const secret = secretEnvNames(raw).length > 0;
         const value = resolveSecrets(raw, env);
-        result[key] = typeof value === "string"
-            ? { value, secret }
-            : { value: JSON.stringify(value), objectValue: value, secret };
+        result[key] =
+            typeof value === "string"
+                ? { value, secret }
+                : { value: JSON.stringify(value), objectValue: value, secret };
     }
     return result;
 }

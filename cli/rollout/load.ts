@@ -29,10 +29,14 @@ function configProblems(config: ConfigMap | undefined, where: string): string[] 
     const problems: string[] = [];
     for (const [key, value] of Object.entries(config ?? {})) {
         if ((RESERVED_CONFIG_KEYS as readonly string[]).includes(key)) {
-            problems.push(`${where}.${key}: set by the rollout from the target (region, profile or roleArn, accountId); remove it here`);
+            problems.push(
+                `${where}.${key}: set by the rollout from the target (region, profile or roleArn, accountId); remove it here`,
+            );
         }
         for (const path of malformedMarkerPaths(value)) {
-            problems.push(`${where}.${key}${path}: secretFromEnv must be the only field of its object, e.g. {secretFromEnv: DOCKER_HUB_CREDENTIALS}`);
+            problems.push(
+                `${where}.${key}${path}: secretFromEnv must be the only field of its object, e.g. {secretFromEnv: DOCKER_HUB_CREDENTIALS}`,
+            );
         }
     }
     return problems;
@@ -44,7 +48,9 @@ function targetProblems(target: RawTarget, index: number, document: unknown): st
     for (const [region, config] of Object.entries(target.regionConfig ?? {})) {
         problems.push(...configProblems(config, `${where}.regionConfig.${region}`));
         if (!target.regions.includes(region)) {
-            problems.push(`${where}.regionConfig.${region}: ${region} is not one of the target's regions (${target.regions.join(", ")})`);
+            problems.push(
+                `${where}.regionConfig.${region}: ${region} is not one of the target's regions (${target.regions.join(", ")})`,
+            );
         }
     }
     const hasProfile = target.profile !== undefined;
@@ -57,7 +63,9 @@ function targetProblems(target: RawTarget, index: number, document: unknown): st
     }
     const roleAccount = target.roleArn?.split(":")[4];
     if (roleAccount !== undefined && roleAccount !== target.accountId) {
-        problems.push(`${where}.roleArn: the role is in account ${roleAccount}, not in the target's account ${target.accountId}`);
+        problems.push(
+            `${where}.roleArn: the role is in account ${roleAccount}, not in the target's account ${target.accountId}`,
+        );
     }
     return problems;
 }
@@ -72,7 +80,9 @@ function duplicateAliasProblems(targets: readonly unknown[]): string[] {
         }
         const first = seen.get(alias);
         if (first !== undefined) {
-            problems.push(`targets[${index}].alias: "${alias}" is already the alias of targets[${first}]; aliases name stacks and must be unique`);
+            problems.push(
+                `targets[${index}].alias: "${alias}" is already the alias of targets[${first}]; aliases name stacks and must be unique`,
+            );
         } else {
             seen.set(alias, index);
         }
@@ -108,12 +118,17 @@ export interface CheckedRolloutFile {
  */
 export function checkRolloutDocument(document: unknown): CheckedRolloutFile {
     const schema = schemaReport(document);
-    const root = (typeof document === "object" && document !== null && !Array.isArray(document) ? document : {}) as Partial<RawRolloutFile>;
+    const root = (
+        typeof document === "object" && document !== null && !Array.isArray(document) ? document : {}
+    ) as Partial<RawRolloutFile>;
     const rawTargets: unknown[] = Array.isArray(root.targets) ? root.targets : [];
     const validTargets = rawTargets
         .map((target, index) => ({ target: target as RawTarget, index }))
         .filter(({ index }) => !schema.invalidTargets.has(index));
-    const targetRuleProblems = validTargets.map(({ target, index }) => ({ index, problems: targetProblems(target, index, document) }));
+    const targetRuleProblems = validTargets.map(({ target, index }) => ({
+        index,
+        problems: targetProblems(target, index, document),
+    }));
     const sharedProblems = schema.invalidShared ? [] : configProblems(root.config, "config");
     const problems = [
         ...schema.problems,
@@ -122,21 +137,23 @@ export function checkRolloutDocument(document: unknown): CheckedRolloutFile {
         ...duplicateAliasProblems(rawTargets),
     ];
     const passing = new Set(targetRuleProblems.filter(entry => entry.problems.length === 0).map(entry => entry.index));
-    const shared = schema.invalidShared ? {} : root.config ?? {};
-    const sharedEnvironments = schema.invalidShared ? [] : root.environments ?? [];
+    const shared = schema.invalidShared ? {} : (root.config ?? {});
+    const sharedEnvironments = schema.invalidShared ? [] : (root.environments ?? []);
     return {
         file: {
             config: shared,
             environments: [...sharedEnvironments],
-            targets: validTargets.filter(({ index }) => passing.has(index)).map(({ target }): RolloutTarget => ({
-                alias: target.alias,
-                accountId: target.accountId,
-                credentials: credentialsOf(target),
-                regions: [...target.regions],
-                config: target.config ?? {},
-                regionConfig: target.regionConfig ?? {},
-                environments: [...new Set([...sharedEnvironments, ...(target.environments ?? [])])],
-            })),
+            targets: validTargets
+                .filter(({ index }) => passing.has(index))
+                .map(({ target }): RolloutTarget => ({
+                    alias: target.alias,
+                    accountId: target.accountId,
+                    credentials: credentialsOf(target),
+                    regions: [...target.regions],
+                    config: target.config ?? {},
+                    regionConfig: target.regionConfig ?? {},
+                    environments: [...new Set([...sharedEnvironments, ...(target.environments ?? [])])],
+                })),
         },
         problems,
         sharedValid: !schema.invalidShared && sharedProblems.length === 0,

@@ -55,7 +55,9 @@ function projectNameOf(workDir: string): string {
     try {
         name = (parse(fs.readFileSync(file, "utf8")) as { name?: unknown } | null)?.name;
     } catch (error) {
-        throw new RolloutRefusal([`${file}: cannot read the Pulumi project (${(error as Error).message}); use --work-dir`]);
+        throw new RolloutRefusal([
+            `${file}: cannot read the Pulumi project (${(error as Error).message}); use --work-dir`,
+        ]);
     }
     if (typeof name !== "string") {
         throw new RolloutRefusal([`${file}: no project name`]);
@@ -78,30 +80,50 @@ function showable(value: unknown): unknown {
 }
 
 function describePlan(stacks: PlannedStack[], options: RolloutOptions, policyPackDir: string): string {
-    const pack = options.remote !== undefined ? ", policy pack: the stacks' Pulumi Cloud policy group (not passed per run)" : `, policy pack ${policyPackDir}`;
-    const where = options.remote !== undefined ? `, on Pulumi Deployments from ${options.remote.url} (${options.remote.branch})` : "";
-    const header = `Plan: ${options.operation} of ${stacks.length} stack(s), at most ${options.concurrency} at once${where}` +
-        (options.operation === "destroy" ? "" : pack) + `, logs in ${options.logDir}\n`;
-    return header + stringify({
-        stacks: stacks.map(stack => ({
-            stack: stack.stackName,
-            account: stack.accountId,
-            region: stack.region,
-            credentials: stack.credentials.kind === "profile" ? { profile: stack.credentials.profile } : { roleArn: stack.credentials.roleArn },
-            ...(stack.environments.length > 0 ? { environments: stack.environments } : {}),
-            config: showable(stack.config),
-        })),
-    }, { lineWidth: 0 });
+    const pack =
+        options.remote !== undefined
+            ? ", policy pack: the stacks' Pulumi Cloud policy group (not passed per run)"
+            : `, policy pack ${policyPackDir}`;
+    const where =
+        options.remote !== undefined
+            ? `, on Pulumi Deployments from ${options.remote.url} (${options.remote.branch})`
+            : "";
+    const header =
+        `Plan: ${options.operation} of ${stacks.length} stack(s), at most ${options.concurrency} at once${where}` +
+        (options.operation === "destroy" ? "" : pack) +
+        `, logs in ${options.logDir}\n`;
+    return (
+        header +
+        stringify(
+            {
+                stacks: stacks.map(stack => ({
+                    stack: stack.stackName,
+                    account: stack.accountId,
+                    region: stack.region,
+                    credentials:
+                        stack.credentials.kind === "profile"
+                            ? { profile: stack.credentials.profile }
+                            : { roleArn: stack.credentials.roleArn },
+                    ...(stack.environments.length > 0 ? { environments: stack.environments } : {}),
+                    config: showable(stack.config),
+                })),
+            },
+            { lineWidth: 0 },
+        )
+    );
 }
 
 async function confirmDestroy(stacks: PlannedStack[], options: RolloutOptions): Promise<void> {
     let typed = options.confirm;
     if (typed === undefined && options.askConfirmation !== undefined) {
         typed = await options.askConfirmation(
-            `This destroys every resource of ${stacks.length} stack(s). Type their names, comma-separated, to go on:\n  ${stacks.map(stack => stack.stackName).join(",")}\n> `);
+            `This destroys every resource of ${stacks.length} stack(s). Type their names, comma-separated, to go on:\n  ${stacks.map(stack => stack.stackName).join(",")}\n> `,
+        );
     }
     if (typed === undefined) {
-        throw new RolloutRefusal([`destroy refused: type the stacks back with --confirm ${stacks.map(stack => stack.stackName).join(",")} (or run on an interactive terminal to be asked)`]);
+        throw new RolloutRefusal([
+            `destroy refused: type the stacks back with --confirm ${stacks.map(stack => stack.stackName).join(",")} (or run on an interactive terminal to be asked)`,
+        ]);
     }
     const problems = destroyConfirmationProblems(stacks, typed);
     if (problems.length > 0) {
@@ -109,14 +131,17 @@ async function confirmDestroy(stacks: PlannedStack[], options: RolloutOptions): 
     }
 }
 
-const INSTALL_PULUMI = "install it (https://www.pulumi.com/docs/install/, e.g. `curl -fsSL https://get.pulumi.com | sh`) " +
+const INSTALL_PULUMI =
+    "install it (https://www.pulumi.com/docs/install/, e.g. `curl -fsSL https://get.pulumi.com | sh`) " +
     "or pass --pulumi-root <dir> of an installation";
 
 /** The Pulumi CLI's path, found without running it (as a shell would), or a problem saying how to install it. */
 function findPulumi(options: RolloutOptions): { command: string } | { problem: string } {
     if (options.pulumiRoot !== undefined) {
         const command = path.join(path.resolve(options.pulumiRoot), "bin", "pulumi");
-        return fs.existsSync(command) ? { command } : { problem: `the Pulumi CLI was not found: ${command} does not exist; ${INSTALL_PULUMI}` };
+        return fs.existsSync(command)
+            ? { command }
+            : { problem: `the Pulumi CLI was not found: ${command} does not exist; ${INSTALL_PULUMI}` };
     }
     const pathVariable = options.env.PATH ?? process.env.PATH ?? "";
     for (const dir of pathVariable.split(path.delimiter).filter(entry => entry !== "")) {
@@ -133,19 +158,35 @@ function findPulumi(options: RolloutOptions): { command: string } | { problem: s
 
 /** Runs `pulumi version` through the Automation API (it checks the minimum version); a refusal when that fails. */
 async function pulumiCommandOf(options: RolloutOptions): Promise<PulumiCommand> {
-    const where = options.pulumiRoot !== undefined ? `${path.resolve(options.pulumiRoot)}/bin/pulumi` : "pulumi on PATH";
+    const where =
+        options.pulumiRoot !== undefined ? `${path.resolve(options.pulumiRoot)}/bin/pulumi` : "pulumi on PATH";
     try {
-        return await PulumiCommand.get(options.pulumiRoot !== undefined ? { root: path.resolve(options.pulumiRoot) } : undefined);
+        return await PulumiCommand.get(
+            options.pulumiRoot !== undefined ? { root: path.resolve(options.pulumiRoot) } : undefined,
+        );
     } catch (error) {
-        throw new RolloutRefusal([`the Pulumi CLI (${where}) cannot be run: ${(error as Error).message.split("\n")[0] ?? ""}`]);
+        throw new RolloutRefusal([
+            `the Pulumi CLI (${where}) cannot be run: ${(error as Error).message.split("\n")[0] ?? ""}`,
+        ]);
     }
 }
 
-async function runAll(stacks: PlannedStack[], options: RolloutOptions, policyPackDir: string, pulumiCommand: PulumiCommand, remote?: RemoteSource): Promise<StackRunResult[]> {
+async function runAll(
+    stacks: PlannedStack[],
+    options: RolloutOptions,
+    policyPackDir: string,
+    pulumiCommand: PulumiCommand,
+    remote?: RemoteSource,
+): Promise<StackRunResult[]> {
     const secretNames = stacks.flatMap(stack => Object.values(stack.config).flatMap(secretEnvNames));
     const redactor = new Redactor(secretStrings(options.env, secretNames));
     const context = {
-        pulumiCommand, workDir: options.workDir, policyPackDir, env: options.env, redactor, setupLock: new Mutex(),
+        pulumiCommand,
+        workDir: options.workDir,
+        policyPackDir,
+        env: options.env,
+        redactor,
+        setupLock: new Mutex(),
         ...(remote !== undefined ? { remote } : {}),
     };
     let done = 0;
@@ -155,7 +196,9 @@ async function runAll(stacks: PlannedStack[], options: RolloutOptions, policyPac
         try {
             const result = await runStack(stack, options.operation, context, log);
             done++;
-            options.stderr(`${result.succeeded ? "succeeded" : "failed   "} ${stack.stackName} [${done}/${stacks.length}]\n`);
+            options.stderr(
+                `${result.succeeded ? "succeeded" : "failed   "} ${stack.stackName} [${done}/${stacks.length}]\n`,
+            );
             return result;
         } finally {
             log.close();
@@ -170,21 +213,29 @@ function remoteProblems(stacks: readonly PlannedStack[], options: RolloutOptions
     }
     const problems: string[] = [];
     if (options.remote.organization === undefined) {
-        problems.push("--remote: give the Pulumi Cloud organization of the stacks with --remote-org <org> (remote stack names are org/project/stack)");
+        problems.push(
+            "--remote: give the Pulumi Cloud organization of the stacks with --remote-org <org> (remote stack names are org/project/stack)",
+        );
     }
     if (options.pulumiRoot !== undefined) {
-        problems.push("--remote runs the pulumi on PATH (the Automation API's RemoteWorkspace takes no CLI path); leave out --pulumi-root");
+        problems.push(
+            "--remote runs the pulumi on PATH (the Automation API's RemoteWorkspace takes no CLI path); leave out --pulumi-root",
+        );
     }
     for (const stack of stacks) {
         for (const [key, value] of Object.entries(stack.config)) {
             if (secretEnvNames(value).length > 0) {
-                problems.push(`${stack.stackName}: config ${key} takes a secret from the environment (secretFromEnv); with --remote, keep it in ` +
-                    "an ESC environment and name it in the target's environments (a secret passed to a remote run would be on the command line)");
+                problems.push(
+                    `${stack.stackName}: config ${key} takes a secret from the environment (secretFromEnv); with --remote, keep it in ` +
+                        "an ESC environment and name it in the target's environments (a secret passed to a remote run would be on the command line)",
+                );
             }
         }
         if (stack.credentials.kind === "profile") {
-            problems.push(`${stack.stackName}: profile "${stack.credentials.profile}" names credentials on this machine, which Pulumi Deployments ` +
-                "does not have; with --remote use roleArn, with base AWS credentials from an ESC environment (aws-login OIDC) or the stack's Deployments OIDC settings");
+            problems.push(
+                `${stack.stackName}: profile "${stack.credentials.profile}" names credentials on this machine, which Pulumi Deployments ` +
+                    "does not have; with --remote use roleArn, with base AWS credentials from an ESC environment (aws-login OIDC) or the stack's Deployments OIDC settings",
+            );
         }
     }
     return [...new Set(problems)];
@@ -217,20 +268,33 @@ function checkRollout(options: RolloutOptions): { stacks: PlannedStack[]; policy
             // With a Pulumi CLI, the stacks' ESC environments are read (pulumi env open) so that their values are validated too.
             // Read once per list of environments: many stacks usually share the same few.
             const read = new Map<string, Map<string, unknown>>();
-            const readEsc: EscReader | undefined = pulumiPath === undefined ? undefined : environments => {
-                const key = environments.join("\n");
-                const cached = read.get(key) ?? readEscPulumiConfig(environments, { ...process.env, ...options.env }, pulumiPath);
-                read.set(key, cached);
-                return cached;
-            };
+            const readEsc: EscReader | undefined =
+                pulumiPath === undefined
+                    ? undefined
+                    : environments => {
+                          const key = environments.join("\n");
+                          const cached =
+                              read.get(key) ??
+                              readEscPulumiConfig(environments, { ...process.env, ...options.env }, pulumiPath);
+                          read.set(key, cached);
+                          return cached;
+                      };
             const configProblems = stackConfigProblems(stacks, options.workDir, readEsc);
             if (configProblems.length > 0) {
-                problems.push("the config of these stacks would fail before anything is declared (the program's own validation):", ...configProblems);
+                problems.push(
+                    "the config of these stacks would fail before anything is declared (the program's own validation):",
+                    ...configProblems,
+                );
             }
         }
-        if (options.remote === undefined && !(fs.existsSync(policyPackDir) && fs.existsSync(path.join(policyPackDir, "PulumiPolicy.yaml")))) {
-            problems.push(`--policy-pack: ${policyPackDir} is not a policy pack folder (no PulumiPolicy.yaml there); ` +
-                "give the pack's folder, relative to --work-dir (default: policy-pack)");
+        if (
+            options.remote === undefined &&
+            !(fs.existsSync(policyPackDir) && fs.existsSync(path.join(policyPackDir, "PulumiPolicy.yaml")))
+        ) {
+            problems.push(
+                `--policy-pack: ${policyPackDir} is not a policy pack folder (no PulumiPolicy.yaml there); ` +
+                    "give the pack's folder, relative to --work-dir (default: policy-pack)",
+            );
         }
     }
     problems.push(...remoteProblems(stacks, options));
@@ -253,11 +317,18 @@ async function rolloutOrRefuse(options: RolloutOptions): Promise<number> {
         await confirmDestroy(stacks, options);
     }
     const pulumiCommand = await pulumiCommandOf(options);
-    const remote = options.remote !== undefined
-        ? { ...options.remote, organization: options.remote.organization ?? "", projectName: projectNameOf(options.workDir) }
-        : undefined;
+    const remote =
+        options.remote !== undefined
+            ? {
+                  ...options.remote,
+                  organization: options.remote.organization ?? "",
+                  projectName: projectNameOf(options.workDir),
+              }
+            : undefined;
     const where = remote !== undefined ? ` on Pulumi Deployments (${remoteStackName(remote, "<stack>")})` : "";
-    options.stderr(`${options.operation}: ${stacks.length} stack(s)${where}, at most ${options.concurrency} at once; logs in ${options.logDir}\n`);
+    options.stderr(
+        `${options.operation}: ${stacks.length} stack(s)${where}, at most ${options.concurrency} at once; logs in ${options.logDir}\n`,
+    );
     const results = await runAll(stacks, options, policyPackDir, pulumiCommand, remote);
     options.stdout(options.format === "json" ? summaryJson(results, options.operation) : summaryTable(results));
     return results.every(result => result.succeeded) ? EXIT_OK : EXIT_TARGET_FAILED;
@@ -270,20 +341,35 @@ export type PlanFormat = "yaml" | "json" | "github-matrix";
  * `strategy.matrix: ${{ fromJSON(needs.<job>.outputs.<name>) }}` (GitHub Actions: "Using a matrix for your jobs", a
  * matrix may be given as JSON with `include`); `json` is every planned stack with its config (secrets as names).
  */
-export function formatPlan(stacks: PlannedStack[], format: PlanFormat, options: RolloutOptions, policyPackDir: string): string {
+export function formatPlan(
+    stacks: PlannedStack[],
+    format: PlanFormat,
+    options: RolloutOptions,
+    policyPackDir: string,
+): string {
     if (format === "github-matrix") {
         return `${JSON.stringify({ include: stacks.map(stack => ({ stack: stack.stackName, alias: stack.alias, account: stack.accountId, region: stack.region })) })}\n`;
     }
     if (format === "json") {
-        return `${JSON.stringify({
-            operation: options.operation,
-            stacks: stacks.map(stack => ({
-                stack: stack.stackName, alias: stack.alias, account: stack.accountId, region: stack.region,
-                credentials: stack.credentials.kind === "profile" ? { profile: stack.credentials.profile } : { roleArn: stack.credentials.roleArn },
-                environments: stack.environments,
-                config: showable(stack.config),
-            })),
-        }, null, 2)}\n`;
+        return `${JSON.stringify(
+            {
+                operation: options.operation,
+                stacks: stacks.map(stack => ({
+                    stack: stack.stackName,
+                    alias: stack.alias,
+                    account: stack.accountId,
+                    region: stack.region,
+                    credentials:
+                        stack.credentials.kind === "profile"
+                            ? { profile: stack.credentials.profile }
+                            : { roleArn: stack.credentials.roleArn },
+                    environments: stack.environments,
+                    config: showable(stack.config),
+                })),
+            },
+            null,
+            2,
+        )}\n`;
     }
     return describePlan(stacks, options, policyPackDir);
 }

@@ -26,11 +26,13 @@ export function awsConfigOf(accountId: string, region: string, credentials: Targ
         config["aws:profile"] = credentials.profile;
     } else {
         const { roleArn, externalId, sessionName } = credentials;
-        config["aws:assumeRoles"] = [{
-            roleArn,
-            ...(externalId !== undefined ? { externalId } : {}),
-            ...(sessionName !== undefined ? { sessionName } : {}),
-        }];
+        config["aws:assumeRoles"] = [
+            {
+                roleArn,
+                ...(externalId !== undefined ? { externalId } : {}),
+                ...(sessionName !== undefined ? { sessionName } : {}),
+            },
+        ];
     }
     return config;
 }
@@ -39,7 +41,12 @@ export function awsConfigOf(accountId: string, region: string, credentials: Targ
  * The stack config of one target in one region: shared config, then the target's own keys, then its `regionConfig` for
  * the region (each replaces the key before it whole), then AWS settings.
  */
-export function stackConfigOf(shared: ConfigMap, target: RolloutTarget, region: string, projectName: string): ConfigMap {
+export function stackConfigOf(
+    shared: ConfigMap,
+    target: RolloutTarget,
+    region: string,
+    projectName: string,
+): ConfigMap {
     return {
         ...qualify(shared, projectName),
         ...qualify(target.config, projectName),
@@ -58,8 +65,8 @@ function sameAccountRegionProblems(stacks: PlannedStack[]): string[] {
         if (first !== undefined) {
             problems.push(
                 `targets "${first.alias}" and "${stack.alias}" both deploy to account ${stack.accountId} in ${stack.region} ` +
-                `(stacks ${first.stackName} and ${stack.stackName}); the ECR registry policy and registry scanning configuration ` +
-                "are one per account and region, so only one stack may own them: keep one target there and merge the other's registries into it",
+                    `(stacks ${first.stackName} and ${stack.stackName}); the ECR registry policy and registry scanning configuration ` +
+                    "are one per account and region, so only one stack may own them: keep one target there and merge the other's registries into it",
             );
         } else {
             byPlace.set(place, stack);
@@ -79,31 +86,42 @@ export function bucketRegionProblems(stacks: readonly PlannedStack[], projectNam
     const byBucket = new Map<string, Map<string, string[]>>();
     for (const stack of stacks) {
         const buckets = stack.config[qualifyKey("workflowBuckets", projectName)];
-        for (const bucket of Array.isArray(buckets) ? buckets.filter((item): item is string => typeof item === "string") : []) {
+        for (const bucket of Array.isArray(buckets)
+            ? buckets.filter((item): item is string => typeof item === "string")
+            : []) {
             const regions = byBucket.get(bucket) ?? new Map<string, string[]>();
             regions.set(stack.region, [...(regions.get(stack.region) ?? []), stack.stackName]);
             byBucket.set(bucket, regions);
         }
     }
-    return [...byBucket.entries()].filter(([, regions]) => regions.size > 1).map(([bucket, regions]) =>
-        `workflowBuckets: bucket "${bucket}" is granted in ${regions.size} regions (` +
-        [...regions.entries()].map(([region, names]) => `${region}: ${names.join(", ")}`).join("; ") +
-        "); an S3 bucket is in one region and HealthOmics reads run inputs and writes outputs only in the run's own Region " +
-        "(HealthOmics User Guide, workflow definition requirements): give each region's stack a bucket of that region " +
-        "(a target's regionConfig.<region>.workflowBuckets)");
+    return [...byBucket.entries()]
+        .filter(([, regions]) => regions.size > 1)
+        .map(
+            ([bucket, regions]) =>
+                `workflowBuckets: bucket "${bucket}" is granted in ${regions.size} regions (` +
+                [...regions.entries()].map(([region, names]) => `${region}: ${names.join(", ")}`).join("; ") +
+                "); an S3 bucket is in one region and HealthOmics reads run inputs and writes outputs only in the run's own Region " +
+                "(HealthOmics User Guide, workflow definition requirements): give each region's stack a bucket of that region " +
+                "(a target's regionConfig.<region>.workflowBuckets)",
+        );
 }
 
 /** Every stack of the rollout file, in file order, with the problems of the plan (same account and region, buckets). */
-export function planStacksChecked(file: RolloutFile, projectName: string): { stacks: PlannedStack[]; problems: string[] } {
-    const stacks = file.targets.flatMap(target => target.regions.map((region): PlannedStack => ({
-        stackName: stackNameOf(target.alias, region),
-        alias: target.alias,
-        accountId: target.accountId,
-        region,
-        credentials: target.credentials,
-        config: stackConfigOf(file.config, target, region, projectName),
-        environments: [...target.environments],
-    })));
+export function planStacksChecked(
+    file: RolloutFile,
+    projectName: string,
+): { stacks: PlannedStack[]; problems: string[] } {
+    const stacks = file.targets.flatMap(target =>
+        target.regions.map((region): PlannedStack => ({
+            stackName: stackNameOf(target.alias, region),
+            alias: target.alias,
+            accountId: target.accountId,
+            region,
+            credentials: target.credentials,
+            config: stackConfigOf(file.config, target, region, projectName),
+            environments: [...target.environments],
+        })),
+    );
     return { stacks, problems: [...sameAccountRegionProblems(stacks), ...bucketRegionProblems(stacks, projectName)] };
 }
 
@@ -121,15 +139,22 @@ export function selectStacks(stacks: PlannedStack[], only: string | undefined): 
     if (only === undefined) {
         return stacks;
     }
-    const wanted = only.split(",").map(item => item.trim()).filter(item => item !== "");
+    const wanted = only
+        .split(",")
+        .map(item => item.trim())
+        .filter(item => item !== "");
     if (wanted.length === 0) {
         throw new RolloutRefusal(["--only: give target aliases or stack names, comma-separated"]);
     }
     const known = new Set(stacks.flatMap(stack => [stack.alias, stack.stackName]));
     const unknown = wanted.filter(item => !known.has(item));
     if (unknown.length > 0) {
-        throw new RolloutRefusal(unknown.map(item =>
-            `--only: "${item}" is neither a target alias nor a stack name; known: ${[...known].sort().join(", ")}`));
+        throw new RolloutRefusal(
+            unknown.map(
+                item =>
+                    `--only: "${item}" is neither a target alias nor a stack name; known: ${[...known].sort().join(", ")}`,
+            ),
+        );
     }
     return stacks.filter(stack => wanted.includes(stack.alias) || wanted.includes(stack.stackName));
 }
@@ -141,7 +166,9 @@ export function missingSecretProblems(stacks: PlannedStack[], env: NodeJS.Proces
         for (const [key, value] of Object.entries(stack.config)) {
             for (const name of secretEnvNames(value)) {
                 if (env[name] === undefined || env[name] === "") {
-                    problems.push(`${stack.stackName}: config ${key} takes a secret from environment variable ${name}, which is not set`);
+                    problems.push(
+                        `${stack.stackName}: config ${key} takes a secret from environment variable ${name}, which is not set`,
+                    );
                 }
             }
         }
@@ -152,9 +179,18 @@ export function missingSecretProblems(stacks: PlannedStack[], env: NodeJS.Proces
 /** Destroy runs only when the typed-back list is exactly the selected stacks (any order). */
 export function destroyConfirmationProblems(stacks: PlannedStack[], typed: string): string[] {
     const expected = stacks.map(stack => stack.stackName).sort();
-    const given = [...new Set(typed.split(",").map(item => item.trim()).filter(item => item !== ""))].sort();
+    const given = [
+        ...new Set(
+            typed
+                .split(",")
+                .map(item => item.trim())
+                .filter(item => item !== ""),
+        ),
+    ].sort();
     if (expected.join(",") === given.join(",")) {
         return [];
     }
-    return [`destroy refused: the confirmation "${given.join(",")}" does not list exactly the stacks to destroy: ${expected.join(",")}`];
+    return [
+        `destroy refused: the confirmation "${given.join(",")}" does not list exactly the stacks to destroy: ${expected.join(",")}`,
+    ];
 }

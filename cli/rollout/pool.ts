@@ -1,7 +1,11 @@
 // Runs tasks with at most `limit` of them under way at once, in list order. Tasks should turn their failures into
 // results (as runStack does): a task that throws rejects the whole run once the other workers finish their current task.
 
-export async function runBounded<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function runBounded<T, R>(
+    items: readonly T[],
+    limit: number,
+    task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
     if (!Number.isInteger(limit) || limit < 1) {
         throw new Error(`concurrency must be a whole number of at least 1, not ${limit}`);
     }
@@ -24,7 +28,9 @@ export class Mutex {
     async run<R>(body: () => Promise<R>): Promise<R> {
         const previous = this.tail;
         let release!: () => void;
-        this.tail = new Promise<void>(resolve => { release = resolve; });
+        this.tail = new Promise<void>(resolve => {
+            release = resolve;
+        });
         await previous;
         try {
             return await body();

@@ -3,7 +3,14 @@
 // through RemoteWorkspace: its config and environments are written by pre-run commands in the deployment (the
 // Deployments "pre-run commands" setting: "Generate configuration files", pulumi.com/docs/deployments/concepts/settings/
 // pre-run-commands/), and only plain values go there. Turns every outcome into a StackRunResult; writes the log.
-import { EngineEvent, LocalWorkspace, PulumiCommand, RemoteStack, RemoteWorkspace, Stack } from "@pulumi/pulumi/automation";
+import {
+    EngineEvent,
+    LocalWorkspace,
+    PulumiCommand,
+    RemoteStack,
+    RemoteWorkspace,
+    Stack,
+} from "@pulumi/pulumi/automation";
 import { configJsonOf } from "./config-json";
 import { setSecretConfig } from "./secret-config";
 import { Mutex } from "./pool";
@@ -59,7 +66,9 @@ export function remotePreRunCommands(planned: PlannedStack, remote: RemoteSource
     return [
         `pulumi config set-all --stack ${shellQuote(name)} --json ${shellQuote(JSON.stringify(config))}`,
         ...(planned.environments.length > 0
-            ? [`pulumi config env add ${planned.environments.map(shellQuote).join(" ")} --stack ${shellQuote(name)} --yes`]
+            ? [
+                  `pulumi config env add ${planned.environments.map(shellQuote).join(" ")} --stack ${shellQuote(name)} --yes`,
+              ]
             : []),
     ];
 }
@@ -93,10 +102,17 @@ async function attachEnvironments(stack: Stack, planned: PlannedStack, log: Stac
     if (missing.length > 0) {
         await stack.addEnvironments(...missing);
     }
-    log.line(`ESC environments: ${planned.environments.join(", ")}${missing.length > 0 ? ` (attached now: ${missing.join(", ")})` : " (already attached)"}`);
+    log.line(
+        `ESC environments: ${planned.environments.join(", ")}${missing.length > 0 ? ` (attached now: ${missing.join(", ")})` : " (already attached)"}`,
+    );
 }
 
-async function openRemoteStack(planned: PlannedStack, operation: Operation, context: StackRunContext & { remote: RemoteSource }, log: StackLog): Promise<RemoteStack> {
+async function openRemoteStack(
+    planned: PlannedStack,
+    operation: Operation,
+    context: StackRunContext & { remote: RemoteSource },
+    log: StackLog,
+): Promise<RemoteStack> {
     const { remote } = context;
     const args = {
         stackName: remoteStackName(remote, planned.stackName),
@@ -105,27 +121,48 @@ async function openRemoteStack(planned: PlannedStack, operation: Operation, cont
         ...(remote.projectPath !== undefined ? { projectPath: remote.projectPath } : {}),
     };
     const options = { preRunCommands: remotePreRunCommands(planned, remote, context.env) };
-    const stack = operation === "destroy"
-        ? await RemoteWorkspace.selectStack(args, options)
-        : await RemoteWorkspace.createOrSelectStack(args, options);
-    log.line(`remote stack ${args.stackName} from ${remote.url} (${remote.branch}${remote.projectPath !== undefined ? `, ${remote.projectPath}` : ""}); ` +
-        `config (${Object.keys(planned.config).length} keys) and ESC environments are written by pre-run commands on Pulumi Deployments`);
+    const stack =
+        operation === "destroy"
+            ? await RemoteWorkspace.selectStack(args, options)
+            : await RemoteWorkspace.createOrSelectStack(args, options);
+    log.line(
+        `remote stack ${args.stackName} from ${remote.url} (${remote.branch}${remote.projectPath !== undefined ? `, ${remote.projectPath}` : ""}); ` +
+            `config (${Object.keys(planned.config).length} keys) and ESC environments are written by pre-run commands on Pulumi Deployments`,
+    );
     return stack;
 }
 
-async function openStack(planned: PlannedStack, operation: Operation, context: StackRunContext, log: StackLog): Promise<Stack> {
+async function openStack(
+    planned: PlannedStack,
+    operation: Operation,
+    context: StackRunContext,
+    log: StackLog,
+): Promise<Stack> {
     return context.setupLock.run(async () => {
-        const workspace = await LocalWorkspace.create({ workDir: context.workDir, pulumiCommand: context.pulumiCommand });
+        const workspace = await LocalWorkspace.create({
+            workDir: context.workDir,
+            pulumiCommand: context.pulumiCommand,
+        });
         // Destroy never creates a stack: a stack that does not exist has nothing to destroy.
-        const stack = operation === "destroy"
-            ? await Stack.select(planned.stackName, workspace)
-            : await Stack.createOrSelect(planned.stackName, workspace);
+        const stack =
+            operation === "destroy"
+                ? await Stack.select(planned.stackName, workspace)
+                : await Stack.createOrSelect(planned.stackName, workspace);
         log.line(`stack ${planned.stackName} selected; writing ${Object.keys(planned.config).length} config keys`);
         const config = Object.entries(configJsonOf(planned.config, context.env));
         // Plain values in one call; each secret through standard input, so no secret is ever in a command line.
         await stack.setAllConfigJson(JSON.stringify(Object.fromEntries(config.filter(([, entry]) => !entry.secret))));
         for (const [key, entry] of config.filter(([, item]) => item.secret)) {
-            await setSecretConfig({ pulumiCommand: context.pulumiCommand, workDir: context.workDir, stackName: planned.stackName, env: context.env }, key, entry.value);
+            await setSecretConfig(
+                {
+                    pulumiCommand: context.pulumiCommand,
+                    workDir: context.workDir,
+                    stackName: planned.stackName,
+                    env: context.env,
+                },
+                key,
+                entry.value,
+            );
         }
         await attachEnvironments(stack, planned, log);
         return stack;
@@ -133,7 +170,12 @@ async function openStack(planned: PlannedStack, operation: Operation, context: S
 }
 
 /** A remote operation: RemoteStack takes only output and event callbacks (remoteStack.d.ts of 3.248.0: no policyPacks). */
-async function runRemoteOperation(stack: RemoteStack, operation: Operation, log: StackLog, tally: EventTally): Promise<void> {
+async function runRemoteOperation(
+    stack: RemoteStack,
+    operation: Operation,
+    log: StackLog,
+    tally: EventTally,
+): Promise<void> {
     const streams = { onOutput: log.output, onEvent: tally.onEvent };
     switch (operation) {
         case "preview":
@@ -148,7 +190,13 @@ async function runRemoteOperation(stack: RemoteStack, operation: Operation, log:
     }
 }
 
-async function runOperation(stack: Stack, operation: Operation, context: StackRunContext, log: StackLog, tally: EventTally): Promise<void> {
+async function runOperation(
+    stack: Stack,
+    operation: Operation,
+    context: StackRunContext,
+    log: StackLog,
+    tally: EventTally,
+): Promise<void> {
     const streams = { onOutput: log.output, onError: log.output, onEvent: tally.onEvent, color: "never" as const };
     switch (operation) {
         case "preview":
@@ -166,12 +214,22 @@ async function runOperation(stack: Stack, operation: Operation, context: StackRu
 /** First meaningful line of an Automation API error (its message repeats the whole command output). */
 function summarizeError(error: unknown, redactor: Redactor): string {
     const text = redactor.redact(error instanceof Error ? error.message : String(error));
-    const lines = text.split("\n").map(line => line.trim()).filter(line => line !== "");
-    const meaningful = lines.find(line => /^error:/i.test(line)) ?? lines.find(line => !/^(code|stdout|stderr|err\?):?\s*-?\d*$/.test(line));
+    const lines = text
+        .split("\n")
+        .map(line => line.trim())
+        .filter(line => line !== "");
+    const meaningful =
+        lines.find(line => /^error:/i.test(line)) ??
+        lines.find(line => !/^(code|stdout|stderr|err\?):?\s*-?\d*$/.test(line));
     return (meaningful ?? "failed").replace(/^(stderr|stdout):\s*/, "").slice(0, 300);
 }
 
-export async function runStack(planned: PlannedStack, operation: Operation, context: StackRunContext, log: StackLog): Promise<StackRunResult> {
+export async function runStack(
+    planned: PlannedStack,
+    operation: Operation,
+    context: StackRunContext,
+    log: StackLog,
+): Promise<StackRunResult> {
     const started = Date.now();
     const tally = new EventTally();
     let error: string | undefined;
@@ -179,7 +237,9 @@ export async function runStack(planned: PlannedStack, operation: Operation, cont
     try {
         const remote = context.remote;
         if (remote !== undefined) {
-            const stack = await context.setupLock.run(() => openRemoteStack(planned, operation, { ...context, remote }, log));
+            const stack = await context.setupLock.run(() =>
+                openRemoteStack(planned, operation, { ...context, remote }, log),
+            );
             await runRemoteOperation(stack, operation, log, tally);
         } else {
             const stack = await openStack(planned, operation, context, log);
@@ -188,7 +248,9 @@ export async function runStack(planned: PlannedStack, operation: Operation, cont
         log.line(`${operation} succeeded`);
     } catch (caught) {
         error = summarizeError(caught, context.redactor);
-        log.line(`${operation} failed: ${context.redactor.redact(caught instanceof Error ? caught.message : String(caught))}`);
+        log.line(
+            `${operation} failed: ${context.redactor.redact(caught instanceof Error ? caught.message : String(caught))}`,
+        );
     }
     return {
         stackName: planned.stackName,

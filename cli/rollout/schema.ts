@@ -7,7 +7,13 @@ const REGION_PATTERN = "^[a-z]{2}(-[a-z]+)+-[0-9]$";
 const ROLE_ARN_PATTERN = "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}$";
 
 /** Config keys whose value the rollout derives from the target; rollout.yaml may not set them. */
-export const RESERVED_CONFIG_KEYS = ["aws:region", "aws:profile", "aws:assumeRoles", "aws:assumeRole", "aws:allowedAccountIds"] as const;
+export const RESERVED_CONFIG_KEYS = [
+    "aws:region",
+    "aws:profile",
+    "aws:assumeRoles",
+    "aws:assumeRole",
+    "aws:allowedAccountIds",
+] as const;
 
 /**
  * Pulumi ESC environment names as `pulumi config env add` takes them: `[<org>/][<project>/]<env>[@<version>]`
@@ -24,7 +30,8 @@ const environmentsSchema = {
 
 const configMapSchema = {
     type: "object",
-    description: "Config keys of the project (`registries`, or fully qualified `project:registries`, `aws:...`) to values.",
+    description:
+        "Config keys of the project (`registries`, or fully qualified `project:registries`, `aws:...`) to values.",
     propertyNames: { pattern: "^[A-Za-z][\\w.-]*(:[A-Za-z][\\w.-]*)?$" },
 };
 
@@ -58,7 +65,8 @@ export const rolloutFileSchema = {
                     config: configMapSchema,
                     regionConfig: {
                         type: "object",
-                        description: "Config of one region's stack, by region: its keys replace the target's (e.g. a bucket per region).",
+                        description:
+                            "Config of one region's stack, by region: its keys replace the target's (e.g. a bucket per region).",
                         propertyNames: { pattern: REGION_PATTERN },
                         additionalProperties: configMapSchema,
                     },
@@ -71,7 +79,7 @@ export const rolloutFileSchema = {
 
 const FIELD_HINTS: Record<string, string> = {
     alias: "1-40 lowercase letters, digits or '-', starting with a letter (it names the stacks: <alias>-<region>)",
-    accountId: "the 12-digit AWS account id, quoted in YAML (\"012345678901\")",
+    accountId: 'the 12-digit AWS account id, quoted in YAML ("012345678901")',
     roleArn: "an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>",
     regions: "AWS region names such as us-east-1",
     sessionName: "2-64 characters of letters, digits and +=,.@_-",
@@ -80,7 +88,8 @@ const FIELD_HINTS: Record<string, string> = {
 
 /** What a field must be, for type errors (YAML reads an unquoted 111122223333 as a number). */
 const TYPE_HINTS: Partial<Record<string, string>> = {
-    accountId: "must be a quoted string of 12 digits, e.g. accountId: \"111122223333\" (unquoted, YAML reads a number and drops leading zeros)",
+    accountId:
+        'must be a quoted string of 12 digits, e.g. accountId: "111122223333" (unquoted, YAML reads a number and drops leading zeros)',
     alias: "must be a string: 1-40 lowercase letters, digits or '-', starting with a letter",
     regions: "must be a list of AWS region names, e.g. [us-east-1, eu-west-1]",
     profile: "must be a string: an AWS CLI profile name",
@@ -92,7 +101,10 @@ const TYPE_HINTS: Partial<Record<string, string>> = {
 
 /** `/targets/1/regions/0` -> `targets[1].regions[0]`, with the target's alias when it has one. */
 export function describePath(instancePath: string, document: unknown): string {
-    const parts = instancePath.split("/").slice(1).map(part => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const parts = instancePath
+        .split("/")
+        .slice(1)
+        .map(part => part.replace(/~1/g, "/").replace(/~0/g, "~"));
     let text = "";
     for (const part of parts) {
         text += /^\d+$/.test(part) ? `[${part}]` : text === "" ? part : `.${part}`;
@@ -101,9 +113,10 @@ export function describePath(instancePath: string, document: unknown): string {
     const indexPart = parts.at(1);
     const targetIndex = parts.at(0) === "targets" && indexPart !== undefined ? Number(indexPart) : undefined;
     const targets = (document as { targets?: unknown } | null)?.targets;
-    const alias = targetIndex !== undefined && Array.isArray(targets)
-        ? (targets[targetIndex] as { alias?: unknown } | undefined)?.alias
-        : undefined;
+    const alias =
+        targetIndex !== undefined && Array.isArray(targets)
+            ? (targets[targetIndex] as { alias?: unknown } | undefined)?.alias
+            : undefined;
     if (typeof alias === "string") {
         text = text.replace(`targets[${targetIndex}]`, `targets[${targetIndex}] (${alias})`);
     }
@@ -112,7 +125,11 @@ export function describePath(instancePath: string, document: unknown): string {
 
 function describeError(error: ErrorObject, document: unknown): string {
     const where = describePath(error.instancePath, document);
-    const field = error.instancePath.split("/").filter(part => !/^\d+$/.test(part)).pop() ?? "";
+    const field =
+        error.instancePath
+            .split("/")
+            .filter(part => !/^\d+$/.test(part))
+            .pop() ?? "";
     switch (error.keyword) {
         case "required":
             return `${where}: missing required field "${String(error.params.missingProperty)}"`;
@@ -150,7 +167,9 @@ export function schemaReport(document: unknown): SchemaReport {
         return { problems: [], invalidTargets: new Set(), invalidShared: false };
     }
     // propertyNames reports twice (the name and the pattern); keep the clearer message once.
-    const errors = (validateRolloutDocument.errors ?? []).filter(error => !(error.keyword === "pattern" && error.propertyName !== undefined));
+    const errors = (validateRolloutDocument.errors ?? []).filter(
+        error => !(error.keyword === "pattern" && error.propertyName !== undefined),
+    );
     const invalidTargets = new Set<number>();
     let invalidShared = false;
     for (const error of errors) {
@@ -161,7 +180,11 @@ export function schemaReport(document: unknown): SchemaReport {
             invalidShared = true;
         }
     }
-    return { problems: [...new Set(errors.map(error => describeError(error, document)))], invalidTargets, invalidShared };
+    return {
+        problems: [...new Set(errors.map(error => describeError(error, document)))],
+        invalidTargets,
+        invalidShared,
+    };
 }
 
 /** Schema problems of a parsed rollout.yaml, one message per problem (empty when it conforms). */

@@ -16,14 +16,24 @@ export interface SecretConfigTarget {
 export function setSecretConfig(target: SecretConfigTarget, key: string, value: string): Promise<void> {
     const args = ["config", "set", key, "--secret", "--stack", target.stackName, "--non-interactive"];
     return new Promise((resolve, reject) => {
-        const child = spawn(target.pulumiCommand.command, args, { cwd: target.workDir, env: { ...process.env, ...target.env }, stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(target.pulumiCommand.command, args, {
+            cwd: target.workDir,
+            env: { ...process.env, ...target.env },
+            stdio: ["pipe", "pipe", "pipe"],
+        });
         const output: string[] = [];
         child.stdout.on("data", (chunk: Buffer) => output.push(chunk.toString()));
         child.stderr.on("data", (chunk: Buffer) => output.push(chunk.toString()));
         child.on("error", reject);
-        child.on("close", code => code === 0
-            ? resolve()
-            : reject(new Error(`pulumi ${args.join(" ")} (value on standard input) exited with ${code}: ${output.join("").trim()}`)));
+        child.on("close", code =>
+            code === 0
+                ? resolve()
+                : reject(
+                      new Error(
+                          `pulumi ${args.join(" ")} (value on standard input) exited with ${code}: ${output.join("").trim()}`,
+                      ),
+                  ),
+        );
         child.stdin.end(value);
     });
 }

@@ -2,8 +2,13 @@
 
 /** True for a `{secretFromEnv: NAME}` marker (exactly that one field). */
 export function isSecretMarker(value: unknown): value is { secretFromEnv: string } {
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-        && Object.keys(value).length === 1 && typeof (value as { secretFromEnv?: unknown }).secretFromEnv === "string";
+    return (
+        typeof value === "object" &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.keys(value).length === 1 &&
+        typeof (value as { secretFromEnv?: unknown }).secretFromEnv === "string"
+    );
 }
 
 /** Environment variable names of every marker inside a value. */

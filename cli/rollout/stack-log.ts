@@ -9,7 +9,11 @@ export class StackLog {
     /** Output after the last line break: held back so a secret split across two chunks is still redacted whole. */
     private pending = "";
 
-    constructor(logDir: string, stackName: string, private readonly redactor: Redactor) {
+    constructor(
+        logDir: string,
+        stackName: string,
+        private readonly redactor: Redactor,
+    ) {
         fs.mkdirSync(logDir, { recursive: true });
         this.file = path.join(logDir, `${stackName}.log`);
         this.descriptor = fs.openSync(this.file, "w");

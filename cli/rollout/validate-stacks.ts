@@ -43,13 +43,24 @@ export function stackConfigProblems(stacks: readonly PlannedStack[], workDir: st
             values.set(key, asStackFileValue(value));
         }
         const files: StackFiles = {
-            projectDir: workDir, namespace, stackFile: `rollout target ${stack.stackName}`, ...rawConfigFromValues(namespace, values),
+            projectDir: workDir,
+            namespace,
+            stackFile: `rollout target ${stack.stackName}`,
+            ...rawConfigFromValues(namespace, values),
             environments: { imports: stack.environments, inlineValues: false },
             escRead: readEsc !== undefined,
             stackKeys: Object.keys(stack.config),
         };
-        const evaluated = evaluateStackFiles(files, { account: stack.accountId, assumeUnsetSecrets: hasEnvironments && readEsc === undefined });
-        return evaluated.ok ? [] : evaluated.message.split("\n").slice(1).filter(line => line.trim().startsWith("- "))
-            .map(line => `${stack.stackName}: ${line.trim().replace(/^- /, "")}`);
+        const evaluated = evaluateStackFiles(files, {
+            account: stack.accountId,
+            assumeUnsetSecrets: hasEnvironments && readEsc === undefined,
+        });
+        return evaluated.ok
+            ? []
+            : evaluated.message
+                  .split("\n")
+                  .slice(1)
+                  .filter(line => line.trim().startsWith("- "))
+                  .map(line => `${stack.stackName}: ${line.trim().replace(/^- /, "")}`);
     });
 }

@@ -33,7 +33,8 @@ function customRoleReasons(props: Record<string, unknown>): string[] {
 
 export const templateHasCustomRole: StackValidationPolicy = {
     name: "creation-template-has-custom-role",
-    description: "A repository creation template with resourceTags or KMS encryption names a customRoleArn: without one ECR's service-linked role can only ecr:CreateRepository, and pulls through the cache fail (aws/containers-roadmap#2398).",
+    description:
+        "A repository creation template with resourceTags or KMS encryption names a customRoleArn: without one ECR's service-linked role can only ecr:CreateRepository, and pulls through the cache fail (aws/containers-roadmap#2398).",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         for (const template of creationTemplates(args.resources)) {
@@ -43,7 +44,10 @@ export const templateHasCustomRole: StackValidationPolicy = {
             }
             const reasons = customRoleReasons(template.resource.props);
             if (reasons.length > 0) {
-                report(`Repository creation template for prefix '${templatePrefix(template.prefix)}' has ${reasons.join(" and ")} but no customRoleArn; ECR requires a role it can assume (trusted by ecr.amazonaws.com, with ecr:CreateRepository and ecr:TagResource${reasons.some(r => r.includes("encryption")) ? " and grants on the KMS key" : ""}) to create repositories from it`, template.resource.urn);
+                report(
+                    `Repository creation template for prefix '${templatePrefix(template.prefix)}' has ${reasons.join(" and ")} but no customRoleArn; ECR requires a role it can assume (trusted by ecr.amazonaws.com, with ecr:CreateRepository and ecr:TagResource${reasons.some(r => r.includes("encryption")) ? " and grants on the KMS key" : ""}) to create repositories from it`,
+                    template.resource.urn,
+                );
             }
         }
     },
@@ -53,13 +57,17 @@ const IMMUTABLE = ["IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"];
 
 export const pullThroughTagsMutable: StackValidationPolicy = {
     name: "pull-through-cache-tags-mutable",
-    description: "Repository creation templates applied for PULL_THROUGH_CACHE keep image tags MUTABLE: HealthOmics says the cache only stays synchronized with the upstream while tags are mutable.",
+    description:
+        "Repository creation templates applied for PULL_THROUGH_CACHE keep image tags MUTABLE: HealthOmics says the cache only stays synchronized with the upstream while tags are mutable.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         for (const template of creationTemplates(args.resources).filter(t => appliesToPullThroughCache(t) === true)) {
             const mutability = readString(template.resource.props, "imageTagMutability");
             if (isKnown(mutability) && mutability !== undefined && IMMUTABLE.includes(mutability)) {
-                report(`Repository creation template for prefix '${templatePrefix(template.prefix)}' is applied for PULL_THROUGH_CACHE with imageTagMutability ${mutability}; cached repositories must keep tags MUTABLE or they stop following the upstream`, template.resource.urn);
+                report(
+                    `Repository creation template for prefix '${templatePrefix(template.prefix)}' is applied for PULL_THROUGH_CACHE with imageTagMutability ${mutability}; cached repositories must keep tags MUTABLE or they stop following the upstream`,
+                    template.resource.urn,
+                );
             }
         }
     },
@@ -67,7 +75,8 @@ export const pullThroughTagsMutable: StackValidationPolicy = {
 
 export const pullThroughTemplateHasLifecyclePolicy: StackValidationPolicy = {
     name: "pull-through-template-has-lifecycle-policy",
-    description: "Every repository creation template applied for PULL_THROUGH_CACHE has a lifecycle policy, so cached images do not pile up in ECR storage.",
+    description:
+        "Every repository creation template applied for PULL_THROUGH_CACHE has a lifecycle policy, so cached images do not pile up in ECR storage.",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
         for (const template of creationTemplates(args.resources).filter(t => appliesToPullThroughCache(t) === true)) {
@@ -77,12 +86,18 @@ export const pullThroughTemplateHasLifecyclePolicy: StackValidationPolicy = {
             }
             let rules: unknown;
             try {
-                rules = policy === undefined || policy === "" ? undefined : (JSON.parse(policy) as { rules?: unknown }).rules;
+                rules =
+                    policy === undefined || policy === ""
+                        ? undefined
+                        : (JSON.parse(policy) as { rules?: unknown }).rules;
             } catch {
                 rules = undefined;
             }
             if (!Array.isArray(rules) || rules.length === 0) {
-                report(`Repository creation template for prefix '${templatePrefix(template.prefix)}' has no lifecycle policy with rules, so images cached under it are kept (and billed) forever`, template.resource.urn);
+                report(
+                    `Repository creation template for prefix '${templatePrefix(template.prefix)}' has no lifecycle policy with rules, so images cached under it are kept (and billed) forever`,
+                    template.resource.urn,
+                );
             }
         }
     },
@@ -96,12 +111,16 @@ const SCANNING_FREQUENCIES = ["SCAN_ON_PUSH", "CONTINUOUS_SCAN"];
  */
 function filterCoversPrefix(filter: string, prefix: string): boolean {
     const head = filter.slice(0, -1);
-    return (filter.endsWith("*") && !/[*?]/.test(head) && `${prefix}/`.startsWith(head)) || filter === scanFilterForPrefix(prefix);
+    return (
+        (filter.endsWith("*") && !/[*?]/.test(head) && `${prefix}/`.startsWith(head)) ||
+        filter === scanFilterForPrefix(prefix)
+    );
 }
 
 export const scanningCoversPrefixes: StackValidationPolicy = {
     name: "scanning-covers-prefixes",
-    description: "The ECR registry scanning configuration scans (on push or continuously) every pull-through cache and HealthOmics-copy prefix.",
+    description:
+        "The ECR registry scanning configuration scans (on push or continuously) every pull-through cache and HealthOmics-copy prefix.",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
         // ECR keeps one scanning configuration per registry: two in the same one overwrite each other on every update
@@ -109,7 +128,10 @@ export const scanningCoversPrefixes: StackValidationPolicy = {
             const scope = scopeOf(args.resources, configuration);
             const sharing = scope.surely.filter(r => r.type === TYPES.scanningConfiguration);
             if (sharing.length > 1) {
-                report(`ECR keeps one registry scanning configuration per account and region, but the stack declares ${sharing.length} for ${registryLabel(scope.registry)}: ${sharing.map(label).join(", ")}`, configuration.urn);
+                report(
+                    `ECR keeps one registry scanning configuration per account and region, but the stack declares ${sharing.length} for ${registryLabel(scope.registry)}: ${sharing.map(label).join(", ")}`,
+                    configuration.urn,
+                );
             }
         }
         // each registry's prefixes by its own configuration
@@ -122,7 +144,9 @@ export const scanningCoversPrefixes: StackValidationPolicy = {
             }
             const configurations = scope.possibly.filter(r => r.type === TYPES.scanningConfiguration);
             if (configurations.length === 0) {
-                report(`No ECR registry scanning configuration scans the prefixes ${prefixes.join(", ")}; add an aws.ecr.RegistryScanningConfiguration with a rule per prefix (filter '<prefix>/*', WILDCARD)`);
+                report(
+                    `No ECR registry scanning configuration scans the prefixes ${prefixes.join(", ")}; add an aws.ecr.RegistryScanningConfiguration with a rule per prefix (filter '<prefix>/*', WILDCARD)`,
+                );
                 continue;
             }
             checkScanning(prefixes, configurations, report);
@@ -131,21 +155,27 @@ export const scanningCoversPrefixes: StackValidationPolicy = {
 };
 
 /** Reports the prefixes that no rule of the registry's scanning configuration scans (nothing while a rule is unknown). */
-function checkScanning(prefixes: readonly string[], configurations: readonly PolicyResource[], report: ReportViolation): void {
+function checkScanning(
+    prefixes: readonly string[],
+    configurations: readonly PolicyResource[],
+    report: ReportViolation,
+): void {
     const filters: string[] = [];
     for (const configuration of configurations) {
         const scanRules = readProp(configuration.props, "rules");
         if (!isKnown(scanRules)) {
             return; // an unknown rule may cover any prefix
         }
-        for (const item of Array.isArray(scanRules) ? scanRules as unknown[] : []) {
-            const rule = typeof item === "object" && item !== null ? item as Record<string, unknown> : undefined;
+        for (const item of Array.isArray(scanRules) ? (scanRules as unknown[]) : []) {
+            const rule = typeof item === "object" && item !== null ? (item as Record<string, unknown>) : undefined;
             if (rule === undefined || !SCANNING_FREQUENCIES.includes(String(rule.scanFrequency))) {
                 continue;
             }
-            const repositoryFilters = Array.isArray(rule.repositoryFilters) ? rule.repositoryFilters as unknown[] : [];
+            const repositoryFilters = Array.isArray(rule.repositoryFilters)
+                ? (rule.repositoryFilters as unknown[])
+                : [];
             for (const entry of repositoryFilters) {
-                const filter = typeof entry === "object" && entry !== null ? entry as Record<string, unknown> : {};
+                const filter = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>) : {};
                 if (filter.filterType === "WILDCARD" && typeof filter.filter === "string") {
                     filters.push(filter.filter);
                 }
@@ -154,6 +184,9 @@ function checkScanning(prefixes: readonly string[], configurations: readonly Pol
     }
     const uncovered = prefixes.filter(p => !filters.some(f => filterCoversPrefix(f, p)));
     if (uncovered.length > 0) {
-        report(`Registry scanning configuration ${configurations.map(label).join(", ")} does not scan prefix${uncovered.length > 1 ? "es" : ""} ${uncovered.map(p => `'${p}'`).join(", ")} on push or continuously (add a rule with filter '<prefix>/*', WILDCARD)`, configurations[0].urn);
+        report(
+            `Registry scanning configuration ${configurations.map(label).join(", ")} does not scan prefix${uncovered.length > 1 ? "es" : ""} ${uncovered.map(p => `'${p}'`).join(", ")} on push or continuously (add a rule with filter '<prefix>/*', WILDCARD)`,
+            configurations[0].urn,
+        );
     }
 }

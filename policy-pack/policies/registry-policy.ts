@@ -13,7 +13,11 @@ const REQUIRED_ACTIONS = ["ecr:createrepository", "ecr:batchimportupstreamimage"
 
 /** A statement for omics.amazonaws.com alone (no other principal beside it). */
 function isOmicsOnly(statement: Statement): boolean {
-    return grantsToService(statement, OMICS_SERVICE_PRINCIPAL) && !statement.principals.any && statement.principals.aws.length === 0;
+    return (
+        grantsToService(statement, OMICS_SERVICE_PRINCIPAL) &&
+        !statement.principals.any &&
+        statement.principals.aws.length === 0
+    );
 }
 
 export const registryPolicyMatchesRules: StackValidationPolicy = {
@@ -27,7 +31,10 @@ export const registryPolicyMatchesRules: StackValidationPolicy = {
             const scope = scopeOf(args.resources, registry.resources[0]);
             const rules = pullThroughCacheRules(registry.resources);
             if (!policies.some(p => scope.possibly.includes(p))) {
-                report(`No ECR registry policy lets ${OMICS_SERVICE_PRINCIPAL} create repositories for the pull-through cache prefixes ${rulePrefixes(rules).prefixes.join(", ")}${several ? ` (${registryLabel(registry)})` : ""}`, several ? rules[0].resource.urn : undefined);
+                report(
+                    `No ECR registry policy lets ${OMICS_SERVICE_PRINCIPAL} create repositories for the pull-through cache prefixes ${rulePrefixes(rules).prefixes.join(", ")}${several ? ` (${registryLabel(registry)})` : ""}`,
+                    several ? rules[0].resource.urn : undefined,
+                );
             }
         }
         for (const policy of policies) {
@@ -39,7 +46,10 @@ export const registryPolicyMatchesRules: StackValidationPolicy = {
             const subject = `Registry policy ${label(policy)}`;
             const sharing = policies.filter(p => scope.surely.includes(p));
             if (sharing.length > 1) {
-                report(`ECR keeps one registry policy per account and region, but the stack declares ${sharing.length} for ${registryLabel(scope.registry)}: ${sharing.map(label).join(", ")}`, policy.urn);
+                report(
+                    `ECR keeps one registry policy per account and region, but the stack declares ${sharing.length} for ${registryLabel(scope.registry)}: ${sharing.map(label).join(", ")}`,
+                    policy.urn,
+                );
             }
             const document = readProp(policy.props, "policy");
             if (!isKnown(document)) {
@@ -53,21 +63,38 @@ export const registryPolicyMatchesRules: StackValidationPolicy = {
             const statements = raw.map(parseStatement);
             const omics = statements.filter(isOmicsOnly);
             const coverage = prefixCoverage(omics);
-            reportCoverage({
-                subject: `${subject} (${OMICS_SERVICE_PRINCIPAL})`, urn: policy.urn, coverage, rulePrefixes: prefixes,
-                allowed: { rules: allowed.rules, copies: [] }, rulesComplete: allowed.complete, statementsComplete: true,
-            }, report);
+            reportCoverage(
+                {
+                    subject: `${subject} (${OMICS_SERVICE_PRINCIPAL})`,
+                    urn: policy.urn,
+                    coverage,
+                    rulePrefixes: prefixes,
+                    allowed: { rules: allowed.rules, copies: [] },
+                    rulesComplete: allowed.complete,
+                    statementsComplete: true,
+                },
+                report,
+            );
             const actions = omics.flatMap(s => s.actions);
             // A stack of registries HealthOmics copies from has no rule: its registry policy may hold kept statements only.
             for (const missing of rules.length > 0 ? REQUIRED_ACTIONS.filter(a => !actions.includes(a)) : []) {
-                report(`${subject} does not allow ${missing} to ${OMICS_SERVICE_PRINCIPAL} for prefixes ${prefixes.join(", ")}`, policy.urn);
+                report(
+                    `${subject} does not allow ${missing} to ${OMICS_SERVICE_PRINCIPAL} for prefixes ${prefixes.join(", ")}`,
+                    policy.urn,
+                );
             }
             for (const extra of [...new Set(actions.filter(a => !REQUIRED_ACTIONS.includes(a)))]) {
-                report(`${subject} allows ${extra} to ${OMICS_SERVICE_PRINCIPAL}; only ecr:CreateRepository and ecr:BatchImportUpstreamImage are needed`, policy.urn);
+                report(
+                    `${subject} allows ${extra} to ${OMICS_SERVICE_PRINCIPAL}; only ecr:CreateRepository and ecr:BatchImportUpstreamImage are needed`,
+                    policy.urn,
+                );
             }
             const named = registriesOf(coverage);
             if (named.length > 1) {
-                report(`${subject} names repositories of several registries (${named.join(", ")}); it can only grant on its own`, policy.urn);
+                report(
+                    `${subject} names repositories of several registries (${named.join(", ")}); it can only grant on its own`,
+                    policy.urn,
+                );
             }
             if (allowed.complete) {
                 // Statements for other principals (replication, cross-account pulls, ...) are kept, unless they let
@@ -75,7 +102,9 @@ export const registryPolicyMatchesRules: StackValidationPolicy = {
                 const declared = [...new Set([...allowed.rules, ...allowed.copies])].sort();
                 raw.forEach((statement, index) => {
                     if (!isOmicsOnly(statements[index])) {
-                        statementOutsidePrefixes(statement, index, declared, scope.registry).forEach(problem => report(`${subject}: ${problem}`, policy.urn));
+                        statementOutsidePrefixes(statement, index, declared, scope.registry).forEach(problem =>
+                            report(`${subject}: ${problem}`, policy.urn),
+                        );
                     }
                 });
             }
@@ -93,7 +122,8 @@ const GUIDE_PLACEHOLDER_ACCOUNT = "123456789012";
 
 export const registryPolicyNamesOwnRegistry: StackValidationPolicy = {
     name: "registry-policy-names-own-registry",
-    description: "Every repository ARN in the ECR registry policy names the stack's own account and region (when the provider has told them): a registry policy can only grant on its own registry.",
+    description:
+        "Every repository ARN in the ECR registry policy names the stack's own account and region (when the provider has told them): a registry policy can only grant on its own registry.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         for (const policy of args.resources.filter(r => r.type === TYPES.registryPolicy)) {
@@ -112,10 +142,19 @@ export const registryPolicyNamesOwnRegistry: StackValidationPolicy = {
                     }
                     const where = `Registry policy ${label(policy)} ${statementLabel(statement, index)} names '${resource}'`;
                     if (scope.account !== undefined && registry.account !== scope.account) {
-                        const hint = registry.account === GUIDE_PLACEHOLDER_ACCOUNT ? " (123456789012 is the guide's placeholder account)" : "";
-                        report(`${where}, in account ${registry.account}, but this stack's registry is in account ${scope.account}${hint}`, policy.urn);
+                        const hint =
+                            registry.account === GUIDE_PLACEHOLDER_ACCOUNT
+                                ? " (123456789012 is the guide's placeholder account)"
+                                : "";
+                        report(
+                            `${where}, in account ${registry.account}, but this stack's registry is in account ${scope.account}${hint}`,
+                            policy.urn,
+                        );
                     } else if (scope.region !== undefined && registry.region !== scope.region) {
-                        report(`${where}, in region ${registry.region}, but this stack's registry is in region ${scope.region}`, policy.urn);
+                        report(
+                            `${where}, in region ${registry.region}, but this stack's registry is in region ${scope.region}`,
+                            policy.urn,
+                        );
                     }
                 }
             });

@@ -12,8 +12,10 @@ import { declaredPrefixes, label, omicsRoles, pullThroughCacheRules, rulePrefixe
 const REGISTRY_WIDE_ACTIONS = ["ecr:getauthorizationtoken"];
 
 function grantsRepositoryActions(statement: Statement): boolean {
-    return allowsEcr(statement)
-        && statement.actions.filter(a => a === "*" || a.startsWith("ecr:")).some(a => !REGISTRY_WIDE_ACTIONS.includes(a));
+    return (
+        allowsEcr(statement) &&
+        statement.actions.filter(a => a === "*" || a.startsWith("ecr:")).some(a => !REGISTRY_WIDE_ACTIONS.includes(a))
+    );
 }
 
 export const omicsRoleMatchesRules: StackValidationPolicy = {
@@ -26,7 +28,10 @@ export const omicsRoleMatchesRules: StackValidationPolicy = {
             const scope = scopeOf(args.resources, registry.resources[0]);
             const rules = pullThroughCacheRules(registry.resources);
             if (roles.every(r => !scope.possibly.includes(r.resource)) && rolesComplete) {
-                report(`No IAM role trusts ${OMICS_SERVICE_PRINCIPAL}, so no HealthOmics run can pull from the pull-through cache prefixes ${rulePrefixes(rules).prefixes.join(", ")}`, registries(args.resources).length > 1 ? rules[0].resource.urn : undefined);
+                report(
+                    `No IAM role trusts ${OMICS_SERVICE_PRINCIPAL}, so no HealthOmics run can pull from the pull-through cache prefixes ${rulePrefixes(rules).prefixes.join(", ")}`,
+                    registries(args.resources).length > 1 ? rules[0].resource.urn : undefined,
+                );
             }
         }
         for (const role of roles) {
@@ -37,19 +42,28 @@ export const omicsRoleMatchesRules: StackValidationPolicy = {
             const known = role.documents.filter(isKnown);
             const unreadable = known.filter(d => d === undefined).length;
             if (unreadable > 0) {
-                report(`HealthOmics role ${label(role.resource)} has ${unreadable} policy that is not a readable IAM policy document`, role.resource.urn);
+                report(
+                    `HealthOmics role ${label(role.resource)} has ${unreadable} policy that is not a readable IAM policy document`,
+                    role.resource.urn,
+                );
             }
-            const ecrStatements = known.filter((d): d is Statement[] => d !== undefined).flat().filter(grantsRepositoryActions);
-            reportCoverage({
-                subject: `HealthOmics role ${label(role.resource)} (ECR statements)`,
-                urn: role.resource.urn,
-                coverage: prefixCoverage(ecrStatements),
-                rulePrefixes: required.rules,
-                copyPrefixes: required.copies,
-                allowed: { rules: allowed.rules, copies: allowed.copies },
-                rulesComplete: allowed.complete,
-                statementsComplete: known.length === role.documents.length,
-            }, report);
+            const ecrStatements = known
+                .filter((d): d is Statement[] => d !== undefined)
+                .flat()
+                .filter(grantsRepositoryActions);
+            reportCoverage(
+                {
+                    subject: `HealthOmics role ${label(role.resource)} (ECR statements)`,
+                    urn: role.resource.urn,
+                    coverage: prefixCoverage(ecrStatements),
+                    rulePrefixes: required.rules,
+                    copyPrefixes: required.copies,
+                    allowed: { rules: allowed.rules, copies: allowed.copies },
+                    rulesComplete: allowed.complete,
+                    statementsComplete: known.length === role.documents.length,
+                },
+                report,
+            );
         }
     },
 };

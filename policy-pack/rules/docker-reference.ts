@@ -43,7 +43,11 @@ export function writtenHost(reference: string): string | undefined {
 /** Parses a reference as written; malformed ones (uppercase path, spaces, bad digest, ...) give the reason. */
 export function parseImageReference(written: string): ParsedImageReference {
     if (written.trim() !== written || written === "") {
-        return { ok: false, error: written === "" ? "the image reference is empty" : "the image reference has leading or trailing spaces" };
+        return {
+            ok: false,
+            error:
+                written === "" ? "the image reference is empty" : "the image reference has leading or trailing spaces",
+        };
     }
     let parsed: ReturnType<typeof parseFamiliarName>;
     try {

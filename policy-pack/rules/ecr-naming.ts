@@ -34,7 +34,11 @@ export const PREFIX_REFUSED_FORMS_REASON =
 export const PREFIX_RULE_TEXT = `${ECR_PREFIX_MIN_LENGTH}-${ECR_PREFIX_MAX_LENGTH} characters: lowercase letters and digits, separated by '.', '_', '__', one or more '-', or '/' between path segments (e.g. docker-hub)`;
 
 export function isValidPrefix(prefix: string): boolean {
-    return prefix.length >= ECR_PREFIX_MIN_LENGTH && prefix.length <= ECR_PREFIX_MAX_LENGTH && ECR_PREFIX_PATTERN.test(prefix);
+    return (
+        prefix.length >= ECR_PREFIX_MIN_LENGTH &&
+        prefix.length <= ECR_PREFIX_MAX_LENGTH &&
+        ECR_PREFIX_PATTERN.test(prefix)
+    );
 }
 
 /** True when `repository` is `prefix` itself or a repository path below it. */
@@ -49,7 +53,7 @@ export function prefixesOverlap(a: string, b: string): boolean {
 
 /** ECR registry host suffix per partition: `<account>.dkr.ecr.<region>.<suffix>`. */
 const ECR_HOST_SUFFIX: Readonly<Record<string, string>> = {
-    "aws": "amazonaws.com",
+    aws: "amazonaws.com",
     "aws-us-gov": "amazonaws.com",
     "aws-cn": "amazonaws.com.cn",
 };
@@ -110,7 +114,8 @@ export interface EcrImageUri {
     digest?: string;
 }
 
-const ECR_IMAGE_URI = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.(amazonaws\.com(?:\.cn)?)\/([^:@\s]+)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
+const ECR_IMAGE_URI =
+    /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.(amazonaws\.com(?:\.cn)?)\/([^:@\s]+)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
 
 /** Parses `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag][@sha256:digest]`. */
 export function parseEcrImageUri(uri: string): EcrImageUri | undefined {
@@ -183,7 +188,12 @@ export function secretNameFromArn(arn: string): string | undefined {
  * `library/`, which the cache never has ("For Docker Hub official images, the /library prefix must be included",
  * ECR User Guide pull-through-cache-working.html). Gives that prefix and the image name, or undefined.
  */
-export function officialImageWithoutLibrary(repository: string, dockerHubPrefixes: readonly string[]): { prefix: string; name: string } | undefined {
-    const prefix = dockerHubPrefixes.find(p => repository.startsWith(`${p}/`) && !repository.slice(p.length + 1).includes("/"));
+export function officialImageWithoutLibrary(
+    repository: string,
+    dockerHubPrefixes: readonly string[],
+): { prefix: string; name: string } | undefined {
+    const prefix = dockerHubPrefixes.find(
+        p => repository.startsWith(`${p}/`) && !repository.slice(p.length + 1).includes("/"),
+    );
     return prefix === undefined ? undefined : { prefix, name: repository.slice(prefix.length + 1) };
 }

@@ -37,7 +37,9 @@ function list(value: unknown): string[] {
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : undefined;
 }
 
 function readPrincipals(raw: Record<string, unknown>): Principals {
@@ -132,9 +134,10 @@ export function statementCoversResource(statement: Statement, arn: string): bool
 /** Whether the statements together allow `action` on `arn`: some Allow covers it and no Deny does (conditions ignored). */
 export function statementsAllow(statements: readonly Statement[], action: string, arn: string): boolean {
     const covers = (s: Statement, effect: string): boolean => {
-        const actionMatches = s.notActions !== undefined
-            ? !s.notActions.some(p => wildcardMatches(p, action, true))
-            : s.actions.some(p => wildcardMatches(p, action, true));
+        const actionMatches =
+            s.notActions !== undefined
+                ? !s.notActions.some(p => wildcardMatches(p, action, true))
+                : s.actions.some(p => wildcardMatches(p, action, true));
         return s.effect === effect && actionMatches && statementCoversResource(s, arn);
     };
     return statements.some(s => covers(s, "Allow")) && !statements.some(s => covers(s, "Deny"));

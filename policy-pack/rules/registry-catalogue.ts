@@ -37,28 +37,120 @@ export interface UpstreamRegistry {
 /** The registry-entry field that opts in to a host no AWS source documents. */
 export const UNDOCUMENTED_OPT_IN = "allowUndocumentedHost";
 
-const REGIONAL_GCR = "HealthOmics documents gcr.io and <region>-docker.pkg.dev (containers-non-ptc-registries.html), not the regional Container Registry hosts; it may refuse the mapping at create-workflow";
+const REGIONAL_GCR =
+    "HealthOmics documents gcr.io and <region>-docker.pkg.dev (containers-non-ptc-registries.html), not the regional Container Registry hosts; it may refuse the mapping at create-workflow";
 
 const PTC: Readonly<Record<string, UpstreamRegistry>> = {
     "registry-1.docker.io": {
-        name: "Docker Hub", servedBy: "pull-through-cache", credentials: "required", suggestedPrefix: "docker-hub",
-        aliases: ["docker.io", "index.docker.io"], defaultAliases: [],
+        name: "Docker Hub",
+        servedBy: "pull-through-cache",
+        credentials: "required",
+        suggestedPrefix: "docker-hub",
+        aliases: ["docker.io", "index.docker.io"],
+        defaultAliases: [],
     },
-    "quay.io": { name: "Quay", servedBy: "pull-through-cache", credentials: "optional", suggestedPrefix: "quay", aliases: [], defaultAliases: [] },
-    "public.ecr.aws": { name: "Amazon ECR Public", servedBy: "pull-through-cache", credentials: "not-accepted", suggestedPrefix: "ecr-public", aliases: [], defaultAliases: [] },
-    "ghcr.io": { name: "GitHub Container Registry", servedBy: "pull-through-cache", credentials: "required", suggestedPrefix: "ghcr", aliases: [], defaultAliases: [] },
-    "registry.k8s.io": { name: "Kubernetes container image registry", servedBy: "pull-through-cache", credentials: "not-accepted", suggestedPrefix: "k8s", aliases: [], defaultAliases: [] },
-    "registry.gitlab.com": { name: "GitLab Container Registry", servedBy: "pull-through-cache", credentials: "required", suggestedPrefix: "gitlab", aliases: [], defaultAliases: [] },
+    "quay.io": {
+        name: "Quay",
+        servedBy: "pull-through-cache",
+        credentials: "optional",
+        suggestedPrefix: "quay",
+        aliases: [],
+        defaultAliases: [],
+    },
+    "public.ecr.aws": {
+        name: "Amazon ECR Public",
+        servedBy: "pull-through-cache",
+        credentials: "not-accepted",
+        suggestedPrefix: "ecr-public",
+        aliases: [],
+        defaultAliases: [],
+    },
+    "ghcr.io": {
+        name: "GitHub Container Registry",
+        servedBy: "pull-through-cache",
+        credentials: "required",
+        suggestedPrefix: "ghcr",
+        aliases: [],
+        defaultAliases: [],
+    },
+    "registry.k8s.io": {
+        name: "Kubernetes container image registry",
+        servedBy: "pull-through-cache",
+        credentials: "not-accepted",
+        suggestedPrefix: "k8s",
+        aliases: [],
+        defaultAliases: [],
+    },
+    "registry.gitlab.com": {
+        name: "GitLab Container Registry",
+        servedBy: "pull-through-cache",
+        credentials: "required",
+        suggestedPrefix: "gitlab",
+        aliases: [],
+        defaultAliases: [],
+    },
 };
 
 const COPY: Readonly<Record<string, UpstreamRegistry>> = {
-    "community.wave.seqera.io": { name: "Seqera Containers (community)", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "seqera-community", aliases: [], defaultAliases: [] },
-    "wave.seqera.io": { name: "Seqera Containers", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "seqera", aliases: [], defaultAliases: [] },
-    "nvcr.io": { name: "NVIDIA NGC", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "nvcr", aliases: [], defaultAliases: [] },
-    "gcr.io": { name: "Google Container Registry", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "gcr", aliases: [], defaultAliases: [] },
-    "us.gcr.io": { name: "Google Container Registry (US)", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "us-gcr", aliases: [], defaultAliases: [], undocumented: REGIONAL_GCR },
-    "eu.gcr.io": { name: "Google Container Registry (EU)", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "eu-gcr", aliases: [], defaultAliases: [], undocumented: REGIONAL_GCR },
-    "asia.gcr.io": { name: "Google Container Registry (Asia)", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: "asia-gcr", aliases: [], defaultAliases: [], undocumented: REGIONAL_GCR },
+    "community.wave.seqera.io": {
+        name: "Seqera Containers (community)",
+        servedBy: "healthomics-copy",
+        credentials: "required",
+        suggestedPrefix: "seqera-community",
+        aliases: [],
+        defaultAliases: [],
+    },
+    "wave.seqera.io": {
+        name: "Seqera Containers",
+        servedBy: "healthomics-copy",
+        credentials: "required",
+        suggestedPrefix: "seqera",
+        aliases: [],
+        defaultAliases: [],
+    },
+    "nvcr.io": {
+        name: "NVIDIA NGC",
+        servedBy: "healthomics-copy",
+        credentials: "required",
+        suggestedPrefix: "nvcr",
+        aliases: [],
+        defaultAliases: [],
+    },
+    "gcr.io": {
+        name: "Google Container Registry",
+        servedBy: "healthomics-copy",
+        credentials: "required",
+        suggestedPrefix: "gcr",
+        aliases: [],
+        defaultAliases: [],
+    },
+    "us.gcr.io": {
+        name: "Google Container Registry (US)",
+        servedBy: "healthomics-copy",
+        credentials: "required",
+        suggestedPrefix: "us-gcr",
+        aliases: [],
+        defaultAliases: [],
+        undocumented: REGIONAL_GCR,
+    },
+    "eu.gcr.io": {
+        name: "Google Container Registry (EU)",
+        servedBy: "healthomics-copy",
+        credentials: "required",
+        suggestedPrefix: "eu-gcr",
+        aliases: [],
+        defaultAliases: [],
+        undocumented: REGIONAL_GCR,
+    },
+    "asia.gcr.io": {
+        name: "Google Container Registry (Asia)",
+        servedBy: "healthomics-copy",
+        credentials: "required",
+        suggestedPrefix: "asia-gcr",
+        aliases: [],
+        defaultAliases: [],
+        undocumented: REGIONAL_GCR,
+    },
 };
 
 const AZURE = /^([a-z0-9]{5,50})\.azurecr\.io$/;
@@ -67,7 +159,13 @@ const ARTIFACT_REGISTRY = /^([a-z]+-[a-z]+\d+|us|europe|asia)-docker\.pkg\.dev$/
 
 /** Every host this project can serve, in words, for messages. */
 export const PULL_THROUGH_HOSTS_TEXT = `${Object.keys(PTC).join(", ")} or <registry>.azurecr.io`;
-export const COPY_HOSTS_TEXT = `${Object.entries(COPY).filter(([, r]) => r.undocumented === undefined).map(([host]) => host).join(", ")}, <region>-docker.pkg.dev or us-, europe-, asia-docker.pkg.dev (${Object.entries(COPY).filter(([, r]) => r.undocumented !== undefined).map(([host]) => host).join(", ")} with ${UNDOCUMENTED_OPT_IN}: true)`;
+export const COPY_HOSTS_TEXT = `${Object.entries(COPY)
+    .filter(([, r]) => r.undocumented === undefined)
+    .map(([host]) => host)
+    .join(", ")}, <region>-docker.pkg.dev or us-, europe-, asia-docker.pkg.dev (${Object.entries(COPY)
+    .filter(([, r]) => r.undocumented !== undefined)
+    .map(([host]) => host)
+    .join(", ")} with ${UNDOCUMENTED_OPT_IN}: true)`;
 
 /** The upstream registry a registry host names (its upstream URL, not an alias), or undefined. */
 export function lookupUpstream(host: string): UpstreamRegistry | undefined {
@@ -79,11 +177,25 @@ export function lookupUpstream(host: string): UpstreamRegistry | undefined {
     }
     const azure = AZURE.exec(host);
     if (azure) {
-        return { name: "Azure Container Registry", servedBy: "pull-through-cache", credentials: "required", suggestedPrefix: `azure-${azure[1]}`, aliases: [], defaultAliases: [] };
+        return {
+            name: "Azure Container Registry",
+            servedBy: "pull-through-cache",
+            credentials: "required",
+            suggestedPrefix: `azure-${azure[1]}`,
+            aliases: [],
+            defaultAliases: [],
+        };
     }
     const artifact = ARTIFACT_REGISTRY.exec(host);
     if (artifact) {
-        return { name: "Google Artifact Registry", servedBy: "healthomics-copy", credentials: "required", suggestedPrefix: `gar-${artifact[1]}`, aliases: [], defaultAliases: [] };
+        return {
+            name: "Google Artifact Registry",
+            servedBy: "healthomics-copy",
+            credentials: "required",
+            suggestedPrefix: `gar-${artifact[1]}`,
+            aliases: [],
+            defaultAliases: [],
+        };
     }
     return undefined;
 }
@@ -125,8 +237,12 @@ export function upstreamUrlHint(url: string): string | undefined {
     if (url.includes("/")) {
         return "give the registry host only, without a repository path";
     }
-    const upstream = upstreamOfAlias(url) ?? (["hub.docker.com", "registry.hub.docker.com"].includes(url.toLowerCase()) ? DOCKER_HUB_UPSTREAM : undefined);
-    return upstream !== undefined ? `the upstream URL is ${upstream}; list ${url} under its additionalHosts instead` : undefined;
+    const upstream =
+        upstreamOfAlias(url) ??
+        (["hub.docker.com", "registry.hub.docker.com"].includes(url.toLowerCase()) ? DOCKER_HUB_UPSTREAM : undefined);
+    return upstream !== undefined
+        ? `the upstream URL is ${upstream}; list ${url} under its additionalHosts instead`
+        : undefined;
 }
 
 /**
@@ -135,3 +251,42 @@ export function upstreamUrlHint(url: string): string | undefined {
  * `ecr-pullthroughcache/`, no API pattern is known to require it, so existing secrets may be named otherwise.
  */
 export const COPY_CREDENTIAL_SECRET_NAME_PREFIX = "omics-registry/";
+
+/** One field of the secret value a registry's credentials hold: its key, and its value when the registry fixes it. */
+export interface SecretField {
+    key: "username" | "accessToken";
+    /** The value the registry requires (NGC's `$oauthtoken`, Google's `_json_key`), or undefined for the user's own. */
+    fixedValue?: string;
+    /** What the user puts there, for messages (`<NGC API key>`). */
+    placeholder: string;
+}
+
+/**
+ * The secret value a registry's credentials hold (Secrets Manager JSON keys). ECR pull-through cache and HealthOmics
+ * both read `username` and `accessToken` (ECR User Guide pull-through-cache-creating-secret.html). Per registry kind
+ * (docs/check-and-render.md lists the sources): Seqera Containers take an access token alone; NVIDIA NGC's username
+ * is the literal `$oauthtoken` with an NGC API key as the token; Google Container Registry and Artifact Registry take
+ * the username `_json_key` with a service account key (its JSON) as the token.
+ */
+export function credentialSecretShape(upstreamUrl: string): readonly SecretField[] {
+    const host = upstreamUrl.toLowerCase();
+    if (host === "community.wave.seqera.io" || host === "wave.seqera.io") {
+        return [{ key: "accessToken", placeholder: "<Seqera access token>" }];
+    }
+    if (host === "nvcr.io") {
+        return [
+            { key: "username", fixedValue: "$oauthtoken", placeholder: "$oauthtoken" },
+            { key: "accessToken", placeholder: "<NGC API key>" },
+        ];
+    }
+    if (/(^|\.)gcr\.io$/.test(host) || ARTIFACT_REGISTRY.test(host)) {
+        return [
+            { key: "username", fixedValue: "_json_key", placeholder: "_json_key" },
+            { key: "accessToken", placeholder: "<service account key JSON>" },
+        ];
+    }
+    return [
+        { key: "username", placeholder: "<username>" },
+        { key: "accessToken", placeholder: "<access token>" },
+    ];
+}

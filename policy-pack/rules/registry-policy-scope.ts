@@ -2,7 +2,14 @@
 // the prefixes HealthOmics uses. Pure and import-free (only ./iam-document): the policy pack checks whole registry
 // policies with it, and the program validates user-supplied extra statements with the same function.
 // Sources: ECR User Guide registry-permissions-create.html (registry policy actions), IAM wildcard rules.
-import { describePrincipals, parseStatement, Statement, statementAllowsAction, statementLabel, wildcardMatches } from "./iam-document";
+import {
+    describePrincipals,
+    parseStatement,
+    Statement,
+    statementAllowsAction,
+    statementLabel,
+    wildcardMatches,
+} from "./iam-document";
 
 /** The two registry-level actions through which a principal makes repositories appear in the registry. */
 export const CREATE_OR_IMPORT_ACTIONS = ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"] as const;
@@ -36,8 +43,13 @@ function reachesOutside(resource: string, prefixes: readonly string[], scope: Re
     }
     const [arn, partition, service, region, account] = parts;
     const rest = parts.slice(5).join(":");
-    if (arn !== "arn" || !wildcardMatches(service, "ecr") || !partMatches(partition, scope.partition)
-        || !partMatches(region, scope.region) || !partMatches(account, scope.account)) {
+    if (
+        arn !== "arn" ||
+        !wildcardMatches(service, "ecr") ||
+        !partMatches(partition, scope.partition) ||
+        !partMatches(region, scope.region) ||
+        !partMatches(account, scope.account)
+    ) {
         return false;
     }
     if (wildcardMatches(rest, `repository/${OUTSIDE_PROBE}`)) {
@@ -60,12 +72,21 @@ function reachesOutside(resource: string, prefixes: readonly string[], scope: Re
  * `scope` narrows the check to one registry: resources that literally name another account or region are skipped.
  * Deny statements and Conditions are not considered, so a Condition never excuses a grant.
  */
-export function createOrImportOutsidePrefixes(statements: readonly unknown[], prefixes: readonly string[], scope: RegistryScope = {}): string[] {
+export function createOrImportOutsidePrefixes(
+    statements: readonly unknown[],
+    prefixes: readonly string[],
+    scope: RegistryScope = {},
+): string[] {
     return statements.flatMap((statement, index) => statementOutsidePrefixes(statement, index, prefixes, scope));
 }
 
 /** The problems of one statement, the one at `index` (0-based) of its policy; see createOrImportOutsidePrefixes. */
-export function statementOutsidePrefixes(raw: unknown, index: number, prefixes: readonly string[], scope: RegistryScope = {}): string[] {
+export function statementOutsidePrefixes(
+    raw: unknown,
+    index: number,
+    prefixes: readonly string[],
+    scope: RegistryScope = {},
+): string[] {
     const statement: Statement = parseStatement(raw);
     const declared = prefixes.length > 0 ? [...prefixes].sort().join(", ") : "none";
     const actions = CREATE_OR_IMPORT_ACTIONS.filter(a => statementAllowsAction(statement, a));
@@ -74,12 +95,19 @@ export function statementOutsidePrefixes(raw: unknown, index: number, prefixes: 
     }
     const who = `${statementLabel(statement, index)} lets ${describePrincipals(statement)} ${actions.join(" and ")}`;
     if (statement.notResources !== undefined) {
-        return [`${who} on every resource except NotResource ${JSON.stringify(statement.notResources)}, which includes repositories outside the declared prefixes (${declared})`];
+        return [
+            `${who} on every resource except NotResource ${JSON.stringify(statement.notResources)}, which includes repositories outside the declared prefixes (${declared})`,
+        ];
     }
     if (statement.resources.length === 0) {
-        return [`${who} with no Resource; limit it to arn:<partition>:ecr:<region>:<account>:repository/<prefix>/* of a declared prefix (${declared})`];
+        return [
+            `${who} with no Resource; limit it to arn:<partition>:ecr:<region>:<account>:repository/<prefix>/* of a declared prefix (${declared})`,
+        ];
     }
     return statement.resources
         .filter(r => reachesOutside(r, prefixes, scope))
-        .map(resource => `${who} on '${resource}', outside the declared prefixes (${declared}); limit it to arn:<partition>:ecr:<region>:<account>:repository/<prefix>/*`);
+        .map(
+            resource =>
+                `${who} on '${resource}', outside the declared prefixes (${declared}); limit it to arn:<partition>:ecr:<region>:<account>:repository/<prefix>/*`,
+        );
 }

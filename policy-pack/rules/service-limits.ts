@@ -17,8 +17,16 @@ export const MAX_LIFECYCLE_RULES = 50;
 
 /** Regions that offer HealthOmics in the omics API model of 2026-07 (botocore endpoints.json). */
 export const HEALTHOMICS_REGIONS: readonly string[] = [
-    "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "eu-central-1", "eu-west-1",
-    "eu-west-2", "il-central-1", "us-east-1", "us-east-2", "us-west-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "eu-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "il-central-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-2",
 ];
 
 /** IAM counts policy size without whitespace. */

@@ -149,18 +149,20 @@ describe("verify and warm use the stack's aws: provider identity (real CLI, from
     }
 
     it("warm's ECR client, in the stack's region, assumes the stack's hub then deploy role from its aws:profile", async () => {
-        m().ecr.on(BatchGetImageCommand).resolves({
-            images: [
-                {
-                    registryId: ACCOUNT,
-                    repositoryName: "quay/biocontainers/samtools",
-                    imageId: { imageDigest: `sha256:${"4d".repeat(32)}`, imageTag: "1.19" },
-                    imageManifest: "{}",
-                    imageManifestMediaType: "application/vnd.oci.image.index.v1+json",
-                },
-            ],
-            failures: [],
-        });
+        m()
+            .ecr.on(BatchGetImageCommand)
+            .resolves({
+                images: [
+                    {
+                        registryId: ACCOUNT,
+                        repositoryName: "quay/biocontainers/samtools",
+                        imageId: { imageDigest: `sha256:${"4d".repeat(32)}`, imageTag: "1.19" },
+                        imageManifest: "{}",
+                        imageManifestMediaType: "application/vnd.oci.image.index.v1+json",
+                    },
+                ],
+                failures: [],
+            });
         const run = await runCli(["warm", "wf", "--stack", "prod", "--format", "json"], dir);
         assert.equal(run.code, 0, run.stderr);
         const calls = m().ecr.commandCalls(BatchGetImageCommand);

@@ -166,6 +166,7 @@ describe("warm <workflow> --stack (real CLI; ECR client mocked at send with aws-
             via: "registryMapping" as const,
             status: "mapped" as const,
             findings: [],
+            inVerdict: true,
         };
         const map = { registryMappings: [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" }] };
         let clock = 0;

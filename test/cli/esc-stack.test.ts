@@ -12,14 +12,20 @@ const EXAMPLE = path.join(REPO_ROOT, "examples", "genomics-workflow");
 const HUB_TOKEN = "dckr_pat_EscSecretValue";
 
 /** A stack file that keeps registries and buckets in ESC: only the region and tags are in the file. */
-const ESC_STACK = "environment:\n  - omics/dev\nconfig:\n  aws:region: us-east-1\n  omics-registry-maps:tags:\n    environment: dev\n";
+const ESC_STACK =
+    "environment:\n  - omics/dev\nconfig:\n  aws:region: us-east-1\n  omics-registry-maps:tags:\n    environment: dev\n";
 
 /** `pulumi env open omics/dev pulumiConfig --format detailed`: values with `secret` flags and traces. */
-const detailed = (value: unknown, secret = false): Record<string, unknown> => ({ value, ...(secret ? { secret: true } : {}), trace: { def: { environment: "omics/dev" } } });
+const detailed = (value: unknown, secret = false): Record<string, unknown> => ({
+    value,
+    ...(secret ? { secret: true } : {}),
+    trace: { def: { environment: "omics/dev" } },
+});
 const OMICS_DEV = detailed({
     registries: detailed([
         detailed({
-            upstreamRegistryUrl: detailed("registry-1.docker.io"), ecrRepositoryPrefix: detailed("docker-hub"),
+            upstreamRegistryUrl: detailed("registry-1.docker.io"),
+            ecrRepositoryPrefix: detailed("docker-hub"),
             credentials: detailed({ secretConfigKey: detailed("dockerHubCredentials") }),
         }),
         detailed({ upstreamRegistryUrl: detailed("quay.io"), ecrRepositoryPrefix: detailed("quay") }),
@@ -31,7 +37,9 @@ const OMICS_DEV = detailed({
 function withStandInOnPath<T>(fake: StandInPulumi, body: () => Promise<T>): Promise<T> {
     const saved = process.env.PATH;
     process.env.PATH = `${path.join(fake.root, "bin")}${path.delimiter}${saved ?? ""}`;
-    return body().finally(() => { process.env.PATH = saved; });
+    return body().finally(() => {
+        process.env.PATH = saved;
+    });
 }
 
 describe("stack layout and Pulumi ESC in check/render (real CLI entry; stand-in Pulumi CLI for --esc)", () => {
@@ -51,9 +59,15 @@ describe("stack layout and Pulumi ESC in check/render (real CLI entry; stand-in 
         const dir = project({ "Pulumi.dev.yaml": ESC_STACK });
         const run = await runCli(["check", EXAMPLE, "--stack", "dev", "--project", dir]);
         assert.equal(run.code, 2);
-        assert.match(run.stderr, /registries: is required[^\n]*may come from ESC environment omics\/dev, which offline evaluation cannot read \(pass --esc/);
+        assert.match(
+            run.stderr,
+            /registries: is required[^\n]*may come from ESC environment omics\/dev, which offline evaluation cannot read \(pass --esc/,
+        );
         assert.match(run.stderr, /workflowBuckets: is required[^\n]*may come from ESC environment omics\/dev/);
-        assert.match(run.stderr, /Pulumi\.dev\.yaml imports Pulumi ESC environment\(s\) omics\/dev: their values come from Pulumi ESC/);
+        assert.match(
+            run.stderr,
+            /Pulumi\.dev\.yaml imports Pulumi ESC environment\(s\) omics\/dev: their values come from Pulumi ESC/,
+        );
     });
 
     it("--esc reads the environment's pulumiConfig with pulumi env open; the secret is used as set, never printed", async () => {
@@ -70,20 +84,34 @@ describe("stack layout and Pulumi ESC in check/render (real CLI entry; stand-in 
         assert.equal(render.code, 0, render.stderr);
         const rolePolicy = fs.readFileSync(path.join(out, "omics-role-policy.json"), "utf8");
         assert.match(rolePolicy, /omics-dev-workflows/, "the bucket from ESC reaches the HealthOmics role policy");
-        for (const text of [check.stdout, check.stderr, render.stdout, render.stderr, ...fs.readdirSync(out, { recursive: true })
-            .map(String).filter(file => file.endsWith(".json")).map(file => fs.readFileSync(path.join(out, file), "utf8"))]) {
+        for (const text of [
+            check.stdout,
+            check.stderr,
+            render.stdout,
+            render.stderr,
+            ...fs
+                .readdirSync(out, { recursive: true })
+                .map(String)
+                .filter(file => file.endsWith(".json"))
+                .map(file => fs.readFileSync(path.join(out, file), "utf8")),
+        ]) {
             assert.ok(!text.includes(HUB_TOKEN), "the ESC secret is never printed or written");
         }
-        assert.deepEqual(fake.callsOf("env", "open").map(call => call.args), [
-            ["env", "open", "omics/dev", "pulumiConfig", "--format", "detailed"],
-            ["env", "open", "omics/dev", "pulumiConfig", "--format", "detailed"],
-        ]);
+        assert.deepEqual(
+            fake.callsOf("env", "open").map(call => call.args),
+            [
+                ["env", "open", "omics/dev", "pulumiConfig", "--format", "detailed"],
+                ["env", "open", "omics/dev", "pulumiConfig", "--format", "detailed"],
+            ],
+        );
     });
 
     it("--esc with an environment the login cannot open: exit 2 with the CLI's reason", async () => {
         const fake = new StandInPulumi({ esc: {} });
         const dir = project({ "Pulumi.dev.yaml": ESC_STACK });
-        const run = await withStandInOnPath(fake, () => runCli(["check", EXAMPLE, "--stack", "dev", "--project", dir, "--esc"]));
+        const run = await withStandInOnPath(fake, () =>
+            runCli(["check", EXAMPLE, "--stack", "dev", "--project", dir, "--esc"]),
+        );
         assert.equal(run.code, 2);
         assert.match(run.stderr, /pulumi env open omics\/dev failed: error: environment 'omics\/dev' not found/);
     });

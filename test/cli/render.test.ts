@@ -34,7 +34,9 @@ const STACK = `config:
 
 /** The same stack as the Pulumi CLI would hand it to the program (secret decrypted, every value a string). */
 function programConfig(stackYaml: string): { config: ConfigMap; secretKeys: string[] } {
-    const project = parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> };
+    const project = parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), "utf8")) as {
+        config: Record<string, { default?: unknown }>;
+    };
     const config: ConfigMap = {};
     const encode = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
     for (const [key, declared] of Object.entries(project.config)) {
@@ -44,7 +46,8 @@ function programConfig(stackYaml: string): { config: ConfigMap; secretKeys: stri
     }
     const secretKey = `${PROJECT}:dockerHubCredentials`;
     for (const [key, value] of Object.entries((parse(stackYaml) as { config: Record<string, unknown> }).config)) {
-        config[key] = key === secretKey ? JSON.stringify({ username: "octo-user", accessToken: "dckr_pat_test" }) : encode(value);
+        config[key] =
+            key === secretKey ? JSON.stringify({ username: "octo-user", accessToken: "dckr_pat_test" }) : encode(value);
     }
     return { config, secretKeys: [secretKey] };
 }
@@ -73,7 +76,12 @@ describe("cli render (real CLI entry, stack files, program under Pulumi mocks)",
         assert.equal(fs.readFileSync(path.join(out, manifest.maps[0].file), "utf8"), object.inputs.content);
         assert.equal(manifest.maps[0].objectKey, object.inputs.key);
         const map = readJson(path.join(out, manifest.maps[0].file));
-        assert.deepEqual(map.imageMappings, [{ sourceImage: "ubuntu", destinationImage: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/docker-hub/library/ubuntu:22.04` }]);
+        assert.deepEqual(map.imageMappings, [
+            {
+                sourceImage: "ubuntu",
+                destinationImage: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/docker-hub/library/ubuntu:22.04`,
+            },
+        ]);
     });
 
     it("flags the placeholder account in the manifest and on stdout", () => {
@@ -88,17 +96,37 @@ describe("cli render (real CLI entry, stack files, program under Pulumi mocks)",
     it("registry policy: HealthOmics may create and fill cache repositories under the prefixes only", async () => {
         const policy = readJson(path.join(out, "registry-policy.json"));
         const request = (action: string, repository: string) => ({
-            principal: "omics.amazonaws.com", action, account: ACCOUNT, resource: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/${repository}`,
+            principal: "omics.amazonaws.com",
+            action,
+            account: ACCOUNT,
+            resource: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/${repository}`,
         });
-        assert.equal(await resourcePolicyDecision(policy, request("ecr:CreateRepository", "quay/biocontainers/samtools")), "Allowed");
-        assert.equal(await resourcePolicyDecision(policy, request("ecr:BatchImportUpstreamImage", "docker-hub/library/ubuntu")), "Allowed");
-        assert.equal(await resourcePolicyDecision(policy, request("ecr:CreateRepository", "custom/tool")), "ImplicitlyDenied");
-        assert.equal(await resourcePolicyDecision(policy, request("ecr:DeleteRepository", "quay/biocontainers/samtools")), "ImplicitlyDenied");
+        assert.equal(
+            await resourcePolicyDecision(policy, request("ecr:CreateRepository", "quay/biocontainers/samtools")),
+            "Allowed",
+        );
+        assert.equal(
+            await resourcePolicyDecision(policy, request("ecr:BatchImportUpstreamImage", "docker-hub/library/ubuntu")),
+            "Allowed",
+        );
+        assert.equal(
+            await resourcePolicyDecision(policy, request("ecr:CreateRepository", "custom/tool")),
+            "ImplicitlyDenied",
+        );
+        assert.equal(
+            await resourcePolicyDecision(policy, request("ecr:DeleteRepository", "quay/biocontainers/samtools")),
+            "ImplicitlyDenied",
+        );
     });
 
     it("template repository policy: HealthOmics may pull, nothing else", async () => {
         const policy = readJson(path.join(out, "template-repository-policy.json"));
-        const request = (action: string) => ({ principal: "omics.amazonaws.com", action, account: ACCOUNT, resource: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/quay/biocontainers/samtools` });
+        const request = (action: string) => ({
+            principal: "omics.amazonaws.com",
+            action,
+            account: ACCOUNT,
+            resource: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/quay/biocontainers/samtools`,
+        });
         assert.equal(await resourcePolicyDecision(policy, request("ecr:BatchGetImage")), "Allowed");
         assert.equal(await resourcePolicyDecision(policy, request("ecr:GetDownloadUrlForLayer")), "Allowed");
         assert.equal(await resourcePolicyDecision(policy, request("ecr:PutImage")), "ImplicitlyDenied");
@@ -107,8 +135,14 @@ describe("cli render (real CLI entry, stack files, program under Pulumi mocks)",
     it("trust policy: only HealthOmics runs of this account may assume the role", async () => {
         const trust = readJson(path.join(out, "omics-trust-policy.json"));
         const assume = (sourceAccount: string) => ({
-            principal: "omics.amazonaws.com", action: "sts:AssumeRole", account: ACCOUNT, resource: `arn:aws:iam::${ACCOUNT}:role/omics-run`,
-            context: { "aws:SourceAccount": sourceAccount, "aws:SourceArn": `arn:aws:omics:us-east-1:${sourceAccount}:run/6470304` },
+            principal: "omics.amazonaws.com",
+            action: "sts:AssumeRole",
+            account: ACCOUNT,
+            resource: `arn:aws:iam::${ACCOUNT}:role/omics-run`,
+            context: {
+                "aws:SourceAccount": sourceAccount,
+                "aws:SourceArn": `arn:aws:omics:us-east-1:${sourceAccount}:run/6470304`,
+            },
         });
         assert.equal(await resourcePolicyDecision(trust, assume(ACCOUNT)), "Allowed");
         assert.equal(await resourcePolicyDecision(trust, assume(OTHER_ACCOUNT)), "ImplicitlyDenied");
@@ -116,11 +150,40 @@ describe("cli render (real CLI entry, stack files, program under Pulumi mocks)",
 
     it("role policy: the workflow bucket and pulls under the prefixes, not other repositories", async () => {
         const role = readJson(path.join(out, "omics-role-policy.json"));
-        const request = (action: string, resource: string) => ({ principal: `arn:aws:iam::${ACCOUNT}:role/omics-run`, action, resource, account: ACCOUNT });
-        assert.equal(await identityPolicyDecision([role], request("s3:GetObject", "arn:aws:s3:::omics-workflow-data-example/in/a.bam")), "Allowed");
-        assert.equal(await identityPolicyDecision([role], request("s3:GetObject", "arn:aws:s3:::another-bucket/a.bam")), "ImplicitlyDenied");
-        assert.equal(await identityPolicyDecision([role], request("ecr:BatchGetImage", `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/docker-hub/broadinstitute/gatk`)), "Allowed");
-        assert.equal(await identityPolicyDecision([role], request("ecr:BatchGetImage", `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/custom/tool`)), "ImplicitlyDenied");
+        const request = (action: string, resource: string) => ({
+            principal: `arn:aws:iam::${ACCOUNT}:role/omics-run`,
+            action,
+            resource,
+            account: ACCOUNT,
+        });
+        assert.equal(
+            await identityPolicyDecision(
+                [role],
+                request("s3:GetObject", "arn:aws:s3:::omics-workflow-data-example/in/a.bam"),
+            ),
+            "Allowed",
+        );
+        assert.equal(
+            await identityPolicyDecision([role], request("s3:GetObject", "arn:aws:s3:::another-bucket/a.bam")),
+            "ImplicitlyDenied",
+        );
+        assert.equal(
+            await identityPolicyDecision(
+                [role],
+                request(
+                    "ecr:BatchGetImage",
+                    `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/docker-hub/broadinstitute/gatk`,
+                ),
+            ),
+            "Allowed",
+        );
+        assert.equal(
+            await identityPolicyDecision(
+                [role],
+                request("ecr:BatchGetImage", `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/custom/tool`),
+            ),
+            "ImplicitlyDenied",
+        );
     });
 
     it("--account renders for that account, unflagged; the default out dir is render/<stack>/", async () => {
@@ -129,19 +192,28 @@ describe("cli render (real CLI entry, stack files, program under Pulumi mocks)",
         assert.equal(run.code, 0, run.stderr);
         const manifest = readJson(path.join(dir, "render", "test", "render.json"));
         assert.equal(manifest.accountIsPlaceholder, false);
-        assert.match(readJson(path.join(dir, "render", "test", "registry-policy.json")).Statement[0].Resource[0], new RegExp(`:${OTHER_ACCOUNT}:repository/`));
+        assert.match(
+            readJson(path.join(dir, "render", "test", "registry-policy.json")).Statement[0].Resource[0],
+            new RegExp(`:${OTHER_ACCOUNT}:repository/`),
+        );
         assert.doesNotMatch(run.stdout, /PLACEHOLDER/);
     });
 
     it("a bad config: exit 2 with the same messages the program gives under pulumi up", async () => {
-        const bad = STACK.replace("ecrRepositoryPrefix: quay", "ecrRepositoryPrefix: Quay_IO").replace("upstreamRegistryUrl: quay.io", "upstreamRegistryUrl: https://quay.io");
+        const bad = STACK.replace("ecrRepositoryPrefix: quay", "ecrRepositoryPrefix: Quay_IO").replace(
+            "upstreamRegistryUrl: quay.io",
+            "upstreamRegistryUrl: https://quay.io",
+        );
         const dir = project({ "Pulumi.bad.yaml": bad });
         const run = await runCli(["render", "--stack", "bad", "--project", dir, "--out", path.join(dir, "out")]);
         assert.equal(run.code, 2);
         const { config, secretKeys } = programConfig(bad);
         const program = await runProgram(config, secretKeys);
         assert.ok(program.error);
-        assert.ok(run.stderr.startsWith(program.error.message), `render:\n${run.stderr}\nprogram:\n${program.error.message}`);
+        assert.ok(
+            run.stderr.startsWith(program.error.message),
+            `render:\n${run.stderr}\nprogram:\n${program.error.message}`,
+        );
         assert.match(program.error.message, /Quay_IO/);
         assert.equal(fs.existsSync(path.join(dir, "out")), false, "nothing is written for a bad config");
     });

@@ -16,8 +16,14 @@ export async function runCli(argv: string[], cwd?: string): Promise<CliRun> {
     const originalOut = process.stdout.write.bind(process.stdout);
     const originalErr = process.stderr.write.bind(process.stderr);
     const originalCwd = process.cwd();
-    process.stdout.write = ((chunk: string | Uint8Array) => { out.push(String(chunk)); return true; }) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array) => { err.push(String(chunk)); return true; }) as typeof process.stderr.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+        out.push(String(chunk));
+        return true;
+    }) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+        err.push(String(chunk));
+        return true;
+    }) as typeof process.stderr.write;
     process.exitCode = undefined;
     try {
         if (cwd !== undefined) {

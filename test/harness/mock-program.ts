@@ -26,7 +26,12 @@ export interface ProgramRun {
 }
 
 /** Id and computed state the way AWS would fill them: bucket and role ids are their names, secrets get ARNs. */
-function computed(type: string, name: string, inputs: Record<string, unknown>, region: string): { id: string; state: Record<string, unknown> } {
+function computed(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    region: string,
+): { id: string; state: Record<string, unknown> } {
     switch (type) {
         case "aws:secretsmanager/secret:Secret": {
             const arn = `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${String(inputs.name)}-AbCdEf`;
@@ -34,9 +39,15 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, r
         }
         case "aws:secretsmanager/secretVersion:SecretVersion":
             // The version's ARN outputs are the secret's ARN (its secretId here, since a mocked secret's id is its ARN).
-            return { id: `${String(inputs.secretId)}|version-1`, state: { arn: inputs.secretId, secretArn: inputs.secretId, versionId: "version-1" } };
+            return {
+                id: `${String(inputs.secretId)}|version-1`,
+                state: { arn: inputs.secretId, secretArn: inputs.secretId, versionId: "version-1" },
+            };
         case "aws:iam/role:Role":
-            return { id: `${name}-1a2b3c`, state: { name: `${name}-1a2b3c`, arn: `arn:aws:iam::${ACCOUNT}:role/${name}-1a2b3c` } };
+            return {
+                id: `${name}-1a2b3c`,
+                state: { name: `${name}-1a2b3c`, arn: `arn:aws:iam::${ACCOUNT}:role/${name}-1a2b3c` },
+            };
         case "aws:s3/bucket:Bucket":
             return { id: `${name}-4d5e6f`, state: { bucket: `${name}-4d5e6f`, arn: `arn:aws:s3:::${name}-4d5e6f` } };
         default:
@@ -48,7 +59,11 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, r
 export const SECRET_KMS_KEYS: Record<string, string> = {};
 
 /** The mock AWS provider's answers to the program's data-source calls, for a provider deployed to `account`. */
-export function mockInvoke(token: string, args: Record<string, unknown>, account: string = ACCOUNT): Record<string, unknown> {
+export function mockInvoke(
+    token: string,
+    args: Record<string, unknown>,
+    account: string = ACCOUNT,
+): Record<string, unknown> {
     switch (token) {
         case "aws:secretsmanager/getSecret:getSecret": {
             const arn = String(args.arn);
@@ -75,24 +90,41 @@ function inputsOf(inputs: unknown, what: string): Record<string, unknown> {
 }
 
 /** Runs the program with `config` (secret keys listed in `secretKeys`); never throws, the error is returned. */
-export async function runProgram(config: ConfigMap, secretKeys: string[] = [], programOptions: ProgramOptions = {}): Promise<ProgramRun> {
+export async function runProgram(
+    config: ConfigMap,
+    secretKeys: string[] = [],
+    programOptions: ProgramOptions = {},
+): Promise<ProgramRun> {
     const resources: MockedResource[] = [];
     const options = new Map<string, pulumi.CustomResourceOptions>();
     const region = config["aws:region"] ?? "us-east-1";
-    await pulumi.runtime.setMocks({
-        newResource(args) {
-            const inputs = inputsOf(args.inputs, `${args.type} ${args.name}`);
-            const { id, state: computedState } = computed(args.type, args.name, inputs, region);
-            const state = { ...inputs, ...computedState };
-            if (args.type !== "pulumi:pulumi:Stack") {
-                resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, id, inputs, state, options: options.get(`${args.type}::${args.name}`) ?? {} });
-            }
-            return { id, state };
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                const inputs = inputsOf(args.inputs, `${args.type} ${args.name}`);
+                const { id, state: computedState } = computed(args.type, args.name, inputs, region);
+                const state = { ...inputs, ...computedState };
+                if (args.type !== "pulumi:pulumi:Stack") {
+                    resources.push({
+                        type: args.type,
+                        name: args.name,
+                        custom: args.custom ?? true,
+                        id,
+                        inputs,
+                        state,
+                        options: options.get(`${args.type}::${args.name}`) ?? {},
+                    });
+                }
+                return { id, state };
+            },
+            call(args) {
+                return mockInvoke(args.token, inputsOf(args.inputs, args.token));
+            },
         },
-        call(args) {
-            return mockInvoke(args.token, inputsOf(args.inputs, args.token));
-        },
-    }, PROJECT, "dev", false);
+        PROJECT,
+        "dev",
+        false,
+    );
     pulumi.runtime.setAllConfig(config, secretKeys);
     try {
         let outputs: StackOutputs | undefined;

@@ -25,7 +25,13 @@ function engineResource(type: string, name: string, urn: string, props: Record<s
         name,
         urn,
         props: proxy.unknownCheckingProxy(props),
-        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        opts: {
+            protect: false,
+            ignoreChanges: [],
+            aliases: [],
+            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+            additionalSecretOutputs: [],
+        },
         dependencies: [],
         propertyDependencies: {},
         isType: () => false,
@@ -46,7 +52,10 @@ export interface Violation {
 export type PolicyConfigEntry = string | Record<string, unknown>;
 
 /** What `args.getConfig()` returns in the pack for `entry`: the validated properties, without enforcementLevel. */
-export function policyConfig(policy: StackValidationPolicy, entry: PolicyConfigEntry | undefined): Record<string, unknown> {
+export function policyConfig(
+    policy: StackValidationPolicy,
+    entry: PolicyConfigEntry | undefined,
+): Record<string, unknown> {
     if (entry === undefined || typeof entry === "string") {
         return {};
     }
@@ -54,32 +63,46 @@ export function policyConfig(policy: StackValidationPolicy, entry: PolicyConfigE
     const schema = policy.configSchema;
     if (schema === undefined) {
         if (Object.keys(properties).length > 0) {
-            throw new Error(`policy ${policy.name} has no configSchema, but config was given: ${JSON.stringify(properties)}`);
+            throw new Error(
+                `policy ${policy.name} has no configSchema, but config was given: ${JSON.stringify(properties)}`,
+            );
         }
         return {};
     }
-    const validate = new Ajv({ useDefaults: true, strict: false, allErrors: true }).compile({ type: "object", ...schema });
+    const validate = new Ajv({ useDefaults: true, strict: false, allErrors: true }).compile({
+        type: "object",
+        ...schema,
+    });
     const copy = JSON.parse(JSON.stringify(properties)) as Record<string, unknown>;
     if (!validate(copy)) {
-        throw new Error(`config for ${policy.name} does not match its configSchema: ${JSON.stringify(validate.errors)}`);
+        throw new Error(
+            `config for ${policy.name} does not match its configSchema: ${JSON.stringify(validate.errors)}`,
+        );
     }
     return copy;
 }
 
-export async function runPolicy(policy: StackValidationPolicy, resources: PolicyResource[], config?: PolicyConfigEntry): Promise<Violation[]> {
+export async function runPolicy(
+    policy: StackValidationPolicy,
+    resources: PolicyResource[],
+    config?: PolicyConfigEntry,
+): Promise<Violation[]> {
     const violations: Violation[] = [];
     const properties = policyConfig(policy, config);
-    await policy.validateStack({
-        resources,
-        stackTags: new Map(),
-        // @pulumi/policy declares `getConfig<T extends object>(): T` (the policy names the type of its own config, as
-        // the SDK's makeGetConfigFun returns it untyped); an implementation of that signature has T only once.
-        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-        getConfig: <T extends object>() => properties as T,
-        notApplicable: (reason?: string): never => {
-            throw new Error(`not applicable: ${reason}`);
+    await policy.validateStack(
+        {
+            resources,
+            stackTags: new Map(),
+            // @pulumi/policy declares `getConfig<T extends object>(): T` (the policy names the type of its own config, as
+            // the SDK's makeGetConfigFun returns it untyped); an implementation of that signature has T only once.
+            // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+            getConfig: <T extends object>() => properties as T,
+            notApplicable: (reason?: string): never => {
+                throw new Error(`not applicable: ${reason}`);
+            },
         },
-    }, (message, urn) => violations.push({ message, urn }));
+        (message, urn) => violations.push({ message, urn }),
+    );
     return violations;
 }
 
@@ -103,7 +126,10 @@ export function handMadeUrn(type: string, name: string): string {
  * PolicyResources of a hand-made stack. Properties listed in `unknown` (by type, or by `type::name` for one
  * resource) become the SDK's unknown value, read through the same proxy the SDK uses in a preview.
  */
-export function handMadeResources(specs: readonly HandMadeResource[], unknown: readonly UnknownProps[] = []): PolicyResource[] {
+export function handMadeResources(
+    specs: readonly HandMadeResource[],
+    unknown: readonly UnknownProps[] = [],
+): PolicyResource[] {
     const converted = specs.map(spec => {
         const props = JSON.parse(JSON.stringify(spec.props)) as Record<string, unknown>;
         for (const entry of unknown.filter(u => u.type === spec.type || u.type === `${spec.type}::${spec.name}`)) {

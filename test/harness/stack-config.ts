@@ -40,7 +40,10 @@ export const DOCKER_HUB_SECRET = { username: "octo-user", accessToken: "dckr_pat
 
 export function devStackConfig(): { config: ConfigMap; secretKeys: string[] } {
     const key = `${PROJECT}:dockerHubCredentials`;
-    return { config: { ...stackConfig("Pulumi.dev.yaml"), [key]: JSON.stringify(DOCKER_HUB_SECRET) }, secretKeys: [key] };
+    return {
+        config: { ...stackConfig("Pulumi.dev.yaml"), [key]: JSON.stringify(DOCKER_HUB_SECRET) },
+        secretKeys: [key],
+    };
 }
 
 /** A copy of `config` with `key` (without namespace) replaced by `value`, or removed when undefined. */
@@ -55,7 +58,10 @@ export function withConfig(config: ConfigMap, key: string, value: unknown): Conf
 
 /** The gatk stack's copy-registry credentials, set as secrets the way its stack file says. */
 export const GATK_SECRETS = {
-    googleRegistryCredentials: { username: "_json_key", accessToken: "{\"type\":\"service_account\",\"private_key\":\"not-a-real-key\"}" },
+    googleRegistryCredentials: {
+        username: "_json_key",
+        accessToken: '{"type":"service_account","private_key":"not-a-real-key"}',
+    },
     seqeraCredentials: { accessToken: "seqera-not-a-real-token" },
 };
 

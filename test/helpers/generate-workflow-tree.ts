@@ -3,7 +3,20 @@
 import * as fs from "fs";
 import * as path from "path";
 
-const TOOLS = ["samtools", "bcftools", "fastqc", "bwa", "gatk4", "picard", "multiqc", "bedtools", "star", "salmon", "trimgalore", "cutadapt"];
+const TOOLS = [
+    "samtools",
+    "bcftools",
+    "fastqc",
+    "bwa",
+    "gatk4",
+    "picard",
+    "multiqc",
+    "bedtools",
+    "star",
+    "salmon",
+    "trimgalore",
+    "cutadapt",
+];
 
 function write(dir: string, relative: string, text: string): void {
     const target = path.join(dir, relative);
@@ -87,16 +100,20 @@ profiles {
 }
 
 function modulesConfig(count: number): string {
-    const blocks = Array.from({ length: count }, (_, k) => `    withName: '${tool(k).toUpperCase()}_STEP${k}' {
+    const blocks = Array.from(
+        { length: count },
+        (_, k) => `    withName: '${tool(k).toUpperCase()}_STEP${k}' {
         ext.args   = { "--sample \${meta.id}" }
         ext.prefix = { "\${meta.id}.${tool(k)}" }
         publishDir = [ path: { "\${params.outdir}/${tool(k)}" }, mode: 'copy' ]${k % 5 === 0 ? `\n        container  = "\${params.tools_registry}/${tool(k)}:${version(k)}"` : ""}
-    }`);
+    }`,
+    );
     return `process {\n    withLabel: process_medium { cpus = { 4 * task.attempt } }\n${blocks.join("\n")}\n}\n`;
 }
 
 function wdlTasks(i: number): string {
-    const tasks = [0, 1, 2].map((k) => `task ${tool(i + k)}_${i}_${k} {
+    const tasks = [0, 1, 2].map(
+        k => `task ${tool(i + k)}_${i}_${k} {
   input {
     File input_bam
     String sample_name
@@ -124,7 +141,8 @@ function wdlTasks(i: number): string {
   parameter_meta {
     docker: "image to run"
   }
-}`);
+}`,
+    );
     return `version 1.0\n\n${tasks.join("\n\n")}\n`;
 }
 
@@ -150,9 +168,10 @@ workflow Pipeline${i} {
 }
 
 function cwlTool(i: number): string {
-    const docker = i % 4 === 0
-        ? "  - $import: ../shared/docker.yml"
-        : `  - class: DockerRequirement\n    dockerPull: quay.io/biocontainers/${tool(i)}:${version(i)}`;
+    const docker =
+        i % 4 === 0
+            ? "  - $import: ../shared/docker.yml"
+            : `  - class: DockerRequirement\n    dockerPull: quay.io/biocontainers/${tool(i)}:${version(i)}`;
     return `#!/usr/bin/env cwl-runner
 cwlVersion: v1.2
 class: CommandLineTool
@@ -192,7 +211,10 @@ export function generateWorkflowTree(dir: string, files: number): void {
     };
     const nextflowModules = Math.max(0, Math.round(files * 0.45) - 3);
     add("nextflow.config", nextflowConfig());
-    add("conf/base.config", "process {\n    cpus = { 1 * task.attempt }\n    withLabel: 'process_python' { container = 'python:3.12-slim' }\n}\n");
+    add(
+        "conf/base.config",
+        "process {\n    cpus = { 1 * task.attempt }\n    withLabel: 'process_python' { container = 'python:3.12-slim' }\n}\n",
+    );
     add("conf/modules.config", modulesConfig(Math.min(nextflowModules, 200)));
     for (let i = 0; i < nextflowModules; i++) add(`modules/nf-core/${tool(i)}/step${i}/main.nf`, nfCoreModule(i));
     const wdlFiles = Math.round(files * 0.3);

@@ -15,18 +15,21 @@ export interface Request {
 }
 
 async function simulate(request: Request, policies: { identity?: unknown[]; resource?: unknown }): Promise<Decision> {
-    const response = await runSimulation({
-        request: {
-            principal: request.principal,
-            action: request.action,
-            resource: { resource: request.resource, accountId: request.account },
-            contextVariables: request.context ?? {},
-        },
-        identityPolicies: (policies.identity ?? []).map((policy, index) => ({ name: `policy-${index}`, policy })),
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-        ...(policies.resource !== undefined ? { resourcePolicy: policies.resource } : {}),
-    } as Parameters<typeof runSimulation>[0], {});
+    const response = await runSimulation(
+        {
+            request: {
+                principal: request.principal,
+                action: request.action,
+                resource: { resource: request.resource, accountId: request.account },
+                contextVariables: request.context ?? {},
+            },
+            identityPolicies: (policies.identity ?? []).map((policy, index) => ({ name: `policy-${index}`, policy })),
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            ...(policies.resource !== undefined ? { resourcePolicy: policies.resource } : {}),
+        } as Parameters<typeof runSimulation>[0],
+        {},
+    );
     if (response.resultType === "error") {
         throw new Error(`the IAM evaluator rejected the request or a policy: ${JSON.stringify(response.errors)}`);
     }
@@ -37,7 +40,10 @@ async function simulate(request: Request, policies: { identity?: unknown[]; reso
  * What identity and resource policies decide together: cross-account requests and KMS keys need both (the caller's
  * identity policy, and a resource or key policy that lets the caller's account in).
  */
-export function combinedDecision(policies: { identity: unknown[]; resource: unknown }, request: Request): Promise<Decision> {
+export function combinedDecision(
+    policies: { identity: unknown[]; resource: unknown },
+    request: Request,
+): Promise<Decision> {
     return simulate(request, policies);
 }
 
@@ -45,7 +51,15 @@ export function combinedDecision(policies: { identity: unknown[]; resource: unkn
 export function defaultKeyPolicy(account: string): unknown {
     return {
         Version: "2012-10-17",
-        Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" }],
+        Statement: [
+            {
+                Sid: "EnableIamPolicies",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${account}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            },
+        ],
     };
 }
 

@@ -3,7 +3,14 @@ import * as assert from "assert/strict";
 import { StackValidationPolicy } from "@pulumi/policy";
 import { enginePolicyResources } from "../harness/engine-stack";
 import { handMadePreview } from "../harness/hand-made-program";
-import { HandMadeResource, handMadeResources, PolicyConfigEntry, runPolicy, UnknownProps, Violation } from "../harness/policy-stack";
+import {
+    HandMadeResource,
+    handMadeResources,
+    PolicyConfigEntry,
+    runPolicy,
+    UnknownProps,
+    Violation,
+} from "../harness/policy-stack";
 
 /** `value`, failing the test with "expected <what>" when it is undefined or null. */
 export function must<T>(value: T | undefined | null, what: string): T {
@@ -18,20 +25,45 @@ export interface RunOptions {
     config?: PolicyConfigEntry;
 }
 
-export async function violationsOf(policy: StackValidationPolicy, stack: readonly HandMadeResource[], options: RunOptions = {}): Promise<Violation[]> {
-    const resources = options.preview === true ? enginePolicyResources(await handMadePreview(stack)) : handMadeResources(stack, options.unknown);
+export async function violationsOf(
+    policy: StackValidationPolicy,
+    stack: readonly HandMadeResource[],
+    options: RunOptions = {},
+): Promise<Violation[]> {
+    const resources =
+        options.preview === true
+            ? enginePolicyResources(await handMadePreview(stack))
+            : handMadeResources(stack, options.unknown);
     return runPolicy(policy, resources, options.config);
 }
 
-export async function expectNone(policy: StackValidationPolicy, stack: readonly HandMadeResource[], options: RunOptions = {}): Promise<void> {
+export async function expectNone(
+    policy: StackValidationPolicy,
+    stack: readonly HandMadeResource[],
+    options: RunOptions = {},
+): Promise<void> {
     const found = await violationsOf(policy, stack, options);
-    assert.deepEqual(found.map(v => v.message), [], `expected no violation of ${policy.name}`);
+    assert.deepEqual(
+        found.map(v => v.message),
+        [],
+        `expected no violation of ${policy.name}`,
+    );
 }
 
 /** Exactly one violation, containing every fragment (and on `urn` when given). */
-export async function expectOne(policy: StackValidationPolicy, stack: readonly HandMadeResource[], fragments: string[], urn?: string, options: RunOptions = {}): Promise<Violation> {
+export async function expectOne(
+    policy: StackValidationPolicy,
+    stack: readonly HandMadeResource[],
+    fragments: string[],
+    urn?: string,
+    options: RunOptions = {},
+): Promise<Violation> {
     const found = await violationsOf(policy, stack, options);
-    assert.equal(found.length, 1, `expected one violation of ${policy.name}, got:\n${found.map(v => v.message).join("\n")}`);
+    assert.equal(
+        found.length,
+        1,
+        `expected one violation of ${policy.name}, got:\n${found.map(v => v.message).join("\n")}`,
+    );
     for (const fragment of fragments) {
         assert.ok(found[0].message.includes(fragment), `expected "${fragment}" in: ${found[0].message}`);
     }

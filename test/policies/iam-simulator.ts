@@ -21,16 +21,33 @@ export function callerFor(principal: unknown): string {
  * Whether the registry policy (its statements) lets `caller` call `action` on `resource` (an ECR ARN of `account`).
  * The caller's own identity policies allow everything, so only the registry policy decides.
  */
-export async function registryPolicyAllows(statements: unknown[], caller: string, action: string, resource: string, account: string): Promise<boolean> {
+export async function registryPolicyAllows(
+    statements: unknown[],
+    caller: string,
+    action: string,
+    resource: string,
+    account: string,
+): Promise<boolean> {
     const allowAll = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
-    const decision = await combinedDecision({ identity: [allowAll], resource: { Version: "2012-10-17", Statement: statements } }, { principal: caller, action, resource, account });
+    const decision = await combinedDecision(
+        { identity: [allowAll], resource: { Version: "2012-10-17", Statement: statements } },
+        { principal: caller, action, resource, account },
+    );
     return decision === "Allowed";
 }
 
 /** Whether identity policy statements let a principal of `account` call `action` on `resource`. */
-export async function identityPolicyAllows(statements: unknown[], action: string, resource: string, account: string): Promise<boolean> {
+export async function identityPolicyAllows(
+    statements: unknown[],
+    action: string,
+    resource: string,
+    account: string,
+): Promise<boolean> {
     const decision = await identityPolicyDecision([{ Version: "2012-10-17", Statement: statements }], {
-        principal: `arn:aws:iam::${account}:role/omics-service-role`, action, resource, account,
+        principal: `arn:aws:iam::${account}:role/omics-service-role`,
+        action,
+        resource,
+        account,
     });
     return decision === "Allowed";
 }

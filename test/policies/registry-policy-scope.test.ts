@@ -22,48 +22,104 @@ interface Case {
 const CASES: Case[] = [
     {
         title: "omics on its prefixes only",
-        statement: { Sid: "Omics", Effect: "Allow", Principal: { Service: "omics.amazonaws.com" }, Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"], Resource: [`${REPO}/docker-hub/*`, `${REPO}/quay/*`] },
+        statement: {
+            Sid: "Omics",
+            Effect: "Allow",
+            Principal: { Service: "omics.amazonaws.com" },
+            Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"],
+            Resource: [`${REPO}/docker-hub/*`, `${REPO}/quay/*`],
+        },
     },
     {
         title: "cross-account pulls on every repository (no create or import)",
-        statement: { Sid: "CrossAccountPull", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: `${REPO}/*` },
+        statement: {
+            Sid: "CrossAccountPull",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::444455556666:root" },
+            Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            Resource: `${REPO}/*`,
+        },
     },
     {
         title: "replication without CreateRepository",
-        statement: { Sid: "Replication", Effect: "Allow", Principal: { AWS: "arn:aws:iam::777788889999:root" }, Action: "ecr:ReplicateImage", Resource: `${REPO}/*` },
+        statement: {
+            Sid: "Replication",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::777788889999:root" },
+            Action: "ecr:ReplicateImage",
+            Resource: `${REPO}/*`,
+        },
     },
     {
         title: "another account creating inside a declared prefix",
-        statement: { Sid: "TeamInside", Effect: "Allow", Principal: { AWS: "444455556666" }, Action: "ecr:CreateRepository", Resource: `${REPO}/quay/*` },
+        statement: {
+            Sid: "TeamInside",
+            Effect: "Allow",
+            Principal: { AWS: "444455556666" },
+            Action: "ecr:CreateRepository",
+            Resource: `${REPO}/quay/*`,
+        },
     },
     {
         title: "Principal * creating anywhere",
         statement: { Sid: "Everyone", Effect: "Allow", Principal: "*", Action: "ecr:CreateRepository", Resource: "*" },
-        problem: ["Statement 'Everyone' lets any principal (*) ecr:CreateRepository on '*'", "declared prefixes (docker-hub, quay)"],
+        problem: [
+            "Statement 'Everyone' lets any principal (*) ecr:CreateRepository on '*'",
+            "declared prefixes (docker-hub, quay)",
+        ],
     },
     {
         title: "{AWS: *} with ecr:* on repository/*",
         statement: { Sid: "AnyAws", Effect: "Allow", Principal: { AWS: "*" }, Action: "ecr:*", Resource: `${REPO}/*` },
-        problem: ["Statement 'AnyAws' lets any principal (*) ecr:CreateRepository and ecr:BatchImportUpstreamImage", `on '${REPO}/*'`],
+        problem: [
+            "Statement 'AnyAws' lets any principal (*) ecr:CreateRepository and ecr:BatchImportUpstreamImage",
+            `on '${REPO}/*'`,
+        ],
     },
     {
         title: "another account with ecr:Create* on another prefix",
-        statement: { Sid: "OtherTeam", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "ecr:Create*", Resource: `${REPO}/other/*` },
+        statement: {
+            Sid: "OtherTeam",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::444455556666:root" },
+            Action: "ecr:Create*",
+            Resource: `${REPO}/other/*`,
+        },
         problem: ["Statement 'OtherTeam' lets AWS arn:aws:iam::444455556666:root ecr:CreateRepository on", "/other/*'"],
     },
     {
         title: "omics importing on a prefix's look-alike (docker-hub* also matches docker-hub2/...)",
-        statement: { Sid: "OmicsLookAlike", Effect: "Allow", Principal: { Service: "omics.amazonaws.com" }, Action: "ecr:BatchImportUpstreamImage", Resource: `${REPO}/docker-hub*` },
+        statement: {
+            Sid: "OmicsLookAlike",
+            Effect: "Allow",
+            Principal: { Service: "omics.amazonaws.com" },
+            Action: "ecr:BatchImportUpstreamImage",
+            Resource: `${REPO}/docker-hub*`,
+        },
         problem: ["lets omics.amazonaws.com ecr:BatchImportUpstreamImage on", "docker-hub*'"],
     },
     {
         title: "NotAction leaves CreateRepository allowed",
-        statement: { Sid: "AllButDelete", Effect: "Allow", Principal: { AWS: "444455556666" }, NotAction: "ecr:DeleteRepository", Resource: `${REPO}/*` },
-        problem: ["Statement 'AllButDelete' lets AWS 444455556666 ecr:CreateRepository and ecr:BatchImportUpstreamImage"],
+        statement: {
+            Sid: "AllButDelete",
+            Effect: "Allow",
+            Principal: { AWS: "444455556666" },
+            NotAction: "ecr:DeleteRepository",
+            Resource: `${REPO}/*`,
+        },
+        problem: [
+            "Statement 'AllButDelete' lets AWS 444455556666 ecr:CreateRepository and ecr:BatchImportUpstreamImage",
+        ],
     },
     {
         title: "NotResource reaches everything but one prefix",
-        statement: { Sid: "NotDockerHub", Effect: "Allow", Principal: { Service: "omics.amazonaws.com" }, Action: "ecr:CreateRepository", NotResource: `${REPO}/docker-hub/*` },
+        statement: {
+            Sid: "NotDockerHub",
+            Effect: "Allow",
+            Principal: { Service: "omics.amazonaws.com" },
+            Action: "ecr:CreateRepository",
+            NotResource: `${REPO}/docker-hub/*`,
+        },
         problem: ["Statement 'NotDockerHub'", "every resource except NotResource"],
     },
     {
@@ -78,10 +134,33 @@ describe("createOrImportOutsidePrefixes (checked against the iam-simulate evalua
         it(`${testCase.problem ? "reports" : "accepts"}: ${testCase.title}`, async () => {
             const problems = createOrImportOutsidePrefixes([testCase.statement], PREFIXES, SCOPE);
             const caller = callerFor(testCase.statement.Principal);
-            const create = await registryPolicyAllows([testCase.statement], caller, "ecr:CreateRepository", OUTSIDE, ACCOUNT);
-            const importOutside = await registryPolicyAllows([testCase.statement], caller, "ecr:BatchImportUpstreamImage", OUTSIDE, ACCOUNT)
-                || await registryPolicyAllows([testCase.statement], caller, "ecr:BatchImportUpstreamImage", `${REPO}/docker-hub2/x`, ACCOUNT);
-            assert.equal(problems.length > 0, create || importOutside, `the evaluator says outside grant = ${create || importOutside}, the check found: ${problems.join("; ") || "nothing"}`);
+            const create = await registryPolicyAllows(
+                [testCase.statement],
+                caller,
+                "ecr:CreateRepository",
+                OUTSIDE,
+                ACCOUNT,
+            );
+            const importOutside =
+                (await registryPolicyAllows(
+                    [testCase.statement],
+                    caller,
+                    "ecr:BatchImportUpstreamImage",
+                    OUTSIDE,
+                    ACCOUNT,
+                )) ||
+                (await registryPolicyAllows(
+                    [testCase.statement],
+                    caller,
+                    "ecr:BatchImportUpstreamImage",
+                    `${REPO}/docker-hub2/x`,
+                    ACCOUNT,
+                ));
+            assert.equal(
+                problems.length > 0,
+                create || importOutside,
+                `the evaluator says outside grant = ${create || importOutside}, the check found: ${problems.join("; ") || "nothing"}`,
+            );
             if (testCase.problem === undefined) {
                 assert.deepEqual(problems, []);
             } else {
@@ -95,17 +174,35 @@ describe("createOrImportOutsidePrefixes (checked against the iam-simulate evalua
 
     it("accepted statements still grant what they are for inside the prefixes (the evaluator agrees)", async () => {
         const omics = CASES[0].statement;
-        assert.equal(await registryPolicyAllows([omics], "omics.amazonaws.com", "ecr:CreateRepository", INSIDE, ACCOUNT), true);
-        assert.equal(await registryPolicyAllows([omics], "omics.amazonaws.com", "ecr:CreateRepository", OUTSIDE, ACCOUNT), false);
+        assert.equal(
+            await registryPolicyAllows([omics], "omics.amazonaws.com", "ecr:CreateRepository", INSIDE, ACCOUNT),
+            true,
+        );
+        assert.equal(
+            await registryPolicyAllows([omics], "omics.amazonaws.com", "ecr:CreateRepository", OUTSIDE, ACCOUNT),
+            false,
+        );
     });
 
     it("names statements by position when they have no Sid, counting every statement", () => {
-        const problems = createOrImportOutsidePrefixes([CASES[0].statement, { Effect: "Allow", Principal: "*", Action: "ecr:CreateRepository", Resource: "*" }], PREFIXES);
-        assert.deepEqual(problems.map(p => p.split(" lets")[0]), ["Statement #2 (no Sid)"]);
+        const problems = createOrImportOutsidePrefixes(
+            [CASES[0].statement, { Effect: "Allow", Principal: "*", Action: "ecr:CreateRepository", Resource: "*" }],
+            PREFIXES,
+        );
+        assert.deepEqual(
+            problems.map(p => p.split(" lets")[0]),
+            ["Statement #2 (no Sid)"],
+        );
     });
 
     it("skips resources that name another registry literally, and Deny statements", () => {
-        const otherRegistry = { Sid: "Elsewhere", Effect: "Allow", Principal: "*", Action: "ecr:CreateRepository", Resource: "arn:aws:ecr:us-east-1:444455556666:repository/*" };
+        const otherRegistry = {
+            Sid: "Elsewhere",
+            Effect: "Allow",
+            Principal: "*",
+            Action: "ecr:CreateRepository",
+            Resource: "arn:aws:ecr:us-east-1:444455556666:repository/*",
+        };
         const deny = { Sid: "DenyAll", Effect: "Deny", Principal: "*", Action: "ecr:*", Resource: "*" };
         assert.deepEqual(createOrImportOutsidePrefixes([otherRegistry, deny], PREFIXES, SCOPE), []);
         // without a known account the same resource may be this registry's
@@ -113,7 +210,10 @@ describe("createOrImportOutsidePrefixes (checked against the iam-simulate evalua
     });
 
     it("reports a statement without Resource, and treats no declared prefixes as 'none'", () => {
-        const problems = createOrImportOutsidePrefixes([{ Sid: "Bare", Effect: "Allow", Principal: "*", Action: "ecr:CreateRepository" }], []);
+        const problems = createOrImportOutsidePrefixes(
+            [{ Sid: "Bare", Effect: "Allow", Principal: "*", Action: "ecr:CreateRepository" }],
+            [],
+        );
         assert.equal(problems.length, 1);
         assert.ok(problems[0].includes("with no Resource") && problems[0].includes("(none)"), problems[0]);
     });

@@ -8,32 +8,84 @@ import { expectNone, expectOne, everythingUnknown, violationsOf } from "./helper
 import { callerFor, registryPolicyAllows } from "./iam-simulator";
 
 const POLICY = "registry-policy";
-const withStatement = (statement: Statement) => editPolicy(programLikeStack(), POLICY, d => d.Statement.push(statement));
+const withStatement = (statement: Statement) =>
+    editPolicy(programLikeStack(), POLICY, d => d.Statement.push(statement));
 
 describe("registry-policy-matches-pull-through-rules (hand-made stacks)", () => {
     it("keeps other teams' statements that do not create or import repositories (cross-account pulls, replication)", async () => {
         await expectNone(registryPolicyMatchesRules, programLikeStack());
         await expectNone(registryPolicyMatchesRules, programLikeStack(), { preview: true });
-        await expectNone(registryPolicyMatchesRules, programLikeStack(), { unknown: everythingUnknown(programLikeStack()) });
+        await expectNone(registryPolicyMatchesRules, programLikeStack(), {
+            unknown: everythingUnknown(programLikeStack()),
+        });
     });
 
     it("rejects Principal '*' creating repositories anywhere, naming the Sid and resource (the evaluator confirms the grant)", async () => {
-        const statement: Statement = { Sid: "OpenCreate", Effect: "Allow", Principal: "*", Action: "ecr:CreateRepository", Resource: "*" };
-        assert.equal(await registryPolicyAllows([statement], callerFor("*"), "ecr:CreateRepository", `${REGISTRY_ARN}/anything/x`, ACCOUNT), true);
-        await expectOne(registryPolicyMatchesRules, withStatement(statement), ["Registry policy 'registry-policy'", "Statement 'OpenCreate' lets any principal (*) ecr:CreateRepository on '*'"], urn(T.registryPolicy, POLICY));
+        const statement: Statement = {
+            Sid: "OpenCreate",
+            Effect: "Allow",
+            Principal: "*",
+            Action: "ecr:CreateRepository",
+            Resource: "*",
+        };
+        assert.equal(
+            await registryPolicyAllows(
+                [statement],
+                callerFor("*"),
+                "ecr:CreateRepository",
+                `${REGISTRY_ARN}/anything/x`,
+                ACCOUNT,
+            ),
+            true,
+        );
+        await expectOne(
+            registryPolicyMatchesRules,
+            withStatement(statement),
+            [
+                "Registry policy 'registry-policy'",
+                "Statement 'OpenCreate' lets any principal (*) ecr:CreateRepository on '*'",
+            ],
+            urn(T.registryPolicy, POLICY),
+        );
     });
 
     it("rejects another account importing upstream images through ecr:* on repository/*", async () => {
-        const statement: Statement = { Sid: "TeamAll", Effect: "Allow", Principal: { AWS: "arn:aws:iam::444455556666:root" }, Action: "ecr:*", Resource: `${REGISTRY_ARN}/*` };
-        assert.equal(await registryPolicyAllows([statement], callerFor(statement.Principal), "ecr:BatchImportUpstreamImage", `${REGISTRY_ARN}/other/x`, ACCOUNT), true);
-        await expectOne(registryPolicyMatchesRules, withStatement(statement), ["Statement 'TeamAll' lets AWS arn:aws:iam::444455556666:root ecr:CreateRepository and ecr:BatchImportUpstreamImage", `'${REGISTRY_ARN}/*'`]);
+        const statement: Statement = {
+            Sid: "TeamAll",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::444455556666:root" },
+            Action: "ecr:*",
+            Resource: `${REGISTRY_ARN}/*`,
+        };
+        assert.equal(
+            await registryPolicyAllows(
+                [statement],
+                callerFor(statement.Principal),
+                "ecr:BatchImportUpstreamImage",
+                `${REGISTRY_ARN}/other/x`,
+                ACCOUNT,
+            ),
+            true,
+        );
+        await expectOne(registryPolicyMatchesRules, withStatement(statement), [
+            "Statement 'TeamAll' lets AWS arn:aws:iam::444455556666:root ecr:CreateRepository and ecr:BatchImportUpstreamImage",
+            `'${REGISTRY_ARN}/*'`,
+        ]);
     });
 
     it("declared prefixes include the HealthOmics-copy prefixes of the maps", async () => {
-        const inside: Statement = { Sid: "TeamCopies", Effect: "Allow", Principal: { AWS: "444455556666" }, Action: "ecr:CreateRepository", Resource: `${REGISTRY_ARN}/us-gcr/*` };
+        const inside: Statement = {
+            Sid: "TeamCopies",
+            Effect: "Allow",
+            Principal: { AWS: "444455556666" },
+            Action: "ecr:CreateRepository",
+            Resource: `${REGISTRY_ARN}/us-gcr/*`,
+        };
         await expectNone(registryPolicyMatchesRules, withStatement(inside));
         const outside = { ...inside, Resource: `${REGISTRY_ARN}/eu-gcr/*` };
-        await expectOne(registryPolicyMatchesRules, withStatement(outside), ["declared prefixes (docker-hub, ecr-public, quay, seqera-community, us-gcr)"]);
+        await expectOne(registryPolicyMatchesRules, withStatement(outside), [
+            "declared prefixes (docker-hub, ecr-public, quay, seqera-community, us-gcr)",
+        ]);
     });
 
     it("rejects an omics statement with NotResource", async () => {
@@ -42,11 +94,16 @@ describe("registry-policy-matches-pull-through-rules (hand-made stacks)", () => 
             delete d.Statement[0].Resource;
         });
         const found = await violationsOf(registryPolicyMatchesRules, notResource);
-        assert.ok(found.some(v => v.message.includes("NotResource:")), found.map(v => v.message).join("\n"));
+        assert.ok(
+            found.some(v => v.message.includes("NotResource:")),
+            found.map(v => v.message).join("\n"),
+        );
     });
 
     it("still finds a missing policy when the rules exist", async () => {
-        await expectOne(registryPolicyMatchesRules, without(programLikeStack(), POLICY), ["No ECR registry policy lets omics.amazonaws.com create repositories for the pull-through cache prefixes docker-hub, ecr-public, quay"]);
+        await expectOne(registryPolicyMatchesRules, without(programLikeStack(), POLICY), [
+            "No ECR registry policy lets omics.amazonaws.com create repositories for the pull-through cache prefixes docker-hub, ecr-public, quay",
+        ]);
     });
 });
 
@@ -62,18 +119,33 @@ describe("registry-policy-names-own-registry", () => {
         });
         const found = await violationsOf(registryPolicyNamesOwnRegistry, placeholder);
         assert.equal(found.length, 3, found.map(v => v.message).join("\n"));
-        assert.ok(found[0].message.includes("Statement 'OmicsPullThroughCache' names 'arn:aws:ecr:us-east-1:123456789012:repository/docker-hub/*', in account 123456789012, but this stack's registry is in account 111122223333 (123456789012 is the guide's placeholder account)"), found[0].message);
+        assert.ok(
+            found[0].message.includes(
+                "Statement 'OmicsPullThroughCache' names 'arn:aws:ecr:us-east-1:123456789012:repository/docker-hub/*', in account 123456789012, but this stack's registry is in account 111122223333 (123456789012 is the guide's placeholder account)",
+            ),
+            found[0].message,
+        );
         assert.equal(found[0].urn, urn(T.registryPolicy, POLICY));
     });
 
     it("rejects a resource in another region", async () => {
-        const otherRegion = editPolicy(programLikeStack(), POLICY, d => { d.Statement[1].Resource = `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/*`; });
-        await expectOne(registryPolicyNamesOwnRegistry, otherRegion, ["Statement 'CrossAccountPull'", "in region eu-west-1, but this stack's registry is in region us-east-1"]);
+        const otherRegion = editPolicy(programLikeStack(), POLICY, d => {
+            d.Statement[1].Resource = `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/*`;
+        });
+        await expectOne(registryPolicyNamesOwnRegistry, otherRegion, [
+            "Statement 'CrossAccountPull'",
+            "in region eu-west-1, but this stack's registry is in region us-east-1",
+        ]);
     });
 
     it("says nothing when the stack's account and region are unknown (first preview)", async () => {
-        const placeholder = editPolicy(programLikeStack(), POLICY, d => { d.Statement[1].Resource = "arn:aws:ecr:eu-west-1:123456789012:repository/*"; });
-        const stackWide = [...new Set(programLikeStack().map(r => r.type))].map(type => ({ type, props: ["registryId", "arn", "id", "region"] }));
+        const placeholder = editPolicy(programLikeStack(), POLICY, d => {
+            d.Statement[1].Resource = "arn:aws:ecr:eu-west-1:123456789012:repository/*";
+        });
+        const stackWide = [...new Set(programLikeStack().map(r => r.type))].map(type => ({
+            type,
+            props: ["registryId", "arn", "id", "region"],
+        }));
         await expectNone(registryPolicyNamesOwnRegistry, placeholder, { unknown: stackWide });
     });
 });

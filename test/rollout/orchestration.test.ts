@@ -15,7 +15,11 @@ function fourStackRollout(): Record<string, unknown> {
     return {
         config: {
             registries: [
-                { upstreamRegistryUrl: "registry-1.docker.io", ecrRepositoryPrefix: "docker-hub", credentials: { secretConfigKey: "dockerHubCredentials" } },
+                {
+                    upstreamRegistryUrl: "registry-1.docker.io",
+                    ecrRepositoryPrefix: "docker-hub",
+                    credentials: { secretConfigKey: "dockerHubCredentials" },
+                },
                 { upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" },
             ],
             dockerHubCredentials: { secretFromEnv: "ROLLOUT_TEST_HUB" },
@@ -23,10 +27,20 @@ function fourStackRollout(): Record<string, unknown> {
         },
         targets: [
             // One bucket per region (a bucket granted in two regions is refused: HealthOmics runs use their own Region's buckets).
-            { alias: "alpha", accountId: "111122223333", profile: "alpha-admin", regions: ["us-east-1", "eu-west-1"], regionConfig: { "eu-west-1": { workflowBuckets: ["alpha-eu-workflows"] } } },
             {
-                alias: "beta", accountId: "444455556666", roleArn: "arn:aws:iam::444455556666:role/deployer", regions: ["us-east-1", "eu-west-1"],
-                config: { workflowBuckets: ["beta-workflows"] }, regionConfig: { "eu-west-1": { workflowBuckets: ["beta-eu-workflows"] } },
+                alias: "alpha",
+                accountId: "111122223333",
+                profile: "alpha-admin",
+                regions: ["us-east-1", "eu-west-1"],
+                regionConfig: { "eu-west-1": { workflowBuckets: ["alpha-eu-workflows"] } },
+            },
+            {
+                alias: "beta",
+                accountId: "444455556666",
+                roleArn: "arn:aws:iam::444455556666:role/deployer",
+                regions: ["us-east-1", "eu-west-1"],
+                config: { workflowBuckets: ["beta-workflows"] },
+                regionConfig: { "eu-west-1": { workflowBuckets: ["beta-eu-workflows"] } },
             },
         ],
     };
@@ -45,15 +59,29 @@ function project(rolloutDocument: unknown, fake?: StandInPulumi): Project {
         dir,
         logDir,
         args: (...extra) => [
-            "rollout", "--work-dir", dir, "--file", path.join(dir, "rollout.yaml"), "--log-dir", logDir,
-            ...(fake ? ["--pulumi-root", fake.root] : []), ...extra,
+            "rollout",
+            "--work-dir",
+            dir,
+            "--file",
+            path.join(dir, "rollout.yaml"),
+            "--log-dir",
+            logDir,
+            ...(fake ? ["--pulumi-root", fake.root] : []),
+            ...extra,
         ],
     };
 }
 
 /** Largest number of [start, end] intervals that overlap at one time. */
 function peakOverlap(intervals: [number, number][]): number {
-    const edges = intervals.flatMap(([start, end]) => [[start, 1], [end, -1]] as [number, number][])
+    const edges = intervals
+        .flatMap(
+            ([start, end]) =>
+                [
+                    [start, 1],
+                    [end, -1],
+                ] as [number, number][],
+        )
         .sort(([a, deltaA], [b, deltaB]) => a - b || deltaA - deltaB);
     let current = 0;
     let peak = 0;
@@ -76,20 +104,30 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
     this.timeout(60_000);
 
     it("previews 4 stacks at most 2 at once with the policy pack; one policy failure does not stop the others; table, logs, exit 1", async () => {
-        const fake = new StandInPulumi({
-            default: { preview: "preview-creates" },
-            stacks: { "beta-us-east-1": { preview: "preview-mandatory-violation" } },
-            barrier: { size: 2, timeoutMs: 10_000 },
-        }, ["alpha-us-east-1"]);
+        const fake = new StandInPulumi(
+            {
+                default: { preview: "preview-creates" },
+                stacks: { "beta-us-east-1": { preview: "preview-mandatory-violation" } },
+                barrier: { size: 2, timeoutMs: 10_000 },
+            },
+            ["alpha-us-east-1"],
+        );
         const { dir, logDir, args } = project(fourStackRollout(), fake);
         const run = await runCli(args("--concurrency", "2"), HUB_ENV);
 
         assert.strictEqual(run.code, 1, run.stderr);
         const previews = fake.callsOf("preview");
-        assert.deepStrictEqual(previews.map(call => call.args[call.args.indexOf("--stack") + 1]).sort(),
-            ["alpha-eu-west-1", "alpha-us-east-1", "beta-eu-west-1", "beta-us-east-1"]);
+        assert.deepStrictEqual(previews.map(call => call.args[call.args.indexOf("--stack") + 1]).sort(), [
+            "alpha-eu-west-1",
+            "alpha-us-east-1",
+            "beta-eu-west-1",
+            "beta-us-east-1",
+        ]);
         // The bound: never more than 2 previews at once, and (the barrier makes each wait for a partner) 2 did run together.
-        assert.ok(previews.every(call => (call.runningSeen ?? 0) <= 2), JSON.stringify(previews.map(call => call.runningSeen)));
+        assert.ok(
+            previews.every(call => (call.runningSeen ?? 0) <= 2),
+            JSON.stringify(previews.map(call => call.runningSeen)),
+        );
         assert.strictEqual(peakOverlap(previews.map(call => [call.startedAt, call.endedAt])), 2);
         for (const call of previews) {
             assert.strictEqual(call.args[call.args.indexOf("--policy-pack") + 1], path.join(dir, "policy-pack"));
@@ -97,20 +135,34 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
             assert.strictEqual(call.automationApi, "true");
         }
         // Created the three missing stacks, selected the existing one.
-        assert.deepStrictEqual(fake.callsOf("stack", "init").map(call => call.args[2]).sort(), ["alpha-eu-west-1", "beta-eu-west-1", "beta-us-east-1"]);
+        assert.deepStrictEqual(
+            fake
+                .callsOf("stack", "init")
+                .map(call => call.args[2])
+                .sort(),
+            ["alpha-eu-west-1", "beta-eu-west-1", "beta-us-east-1"],
+        );
         assert.ok(fake.stackExists("beta-eu-west-1"));
 
         const beta = fake.storedConfig("beta-eu-west-1");
         assert.deepStrictEqual(beta["aws:region"], { value: "eu-west-1", secret: false });
-        assert.deepStrictEqual(beta["aws:assumeRoles"]?.objectValue, [{ roleArn: "arn:aws:iam::444455556666:role/deployer" }]);
+        assert.deepStrictEqual(beta["aws:assumeRoles"]?.objectValue, [
+            { roleArn: "arn:aws:iam::444455556666:role/deployer" },
+        ]);
         assert.deepStrictEqual(beta["aws:allowedAccountIds"]?.objectValue, ["444455556666"]);
         assert.strictEqual(beta["aws:profile"], undefined);
         assert.deepStrictEqual(beta["omics-registry-maps:workflowBuckets"]?.objectValue, ["beta-eu-workflows"]);
         // The secret went through the CLI's standard input, as JSON text the program parses (config.get + JSON.parse);
         // no command line of any call carries it.
-        assert.deepStrictEqual(beta["omics-registry-maps:dockerHubCredentials"], { value: HUB_ENV.ROLLOUT_TEST_HUB, secret: true });
+        assert.deepStrictEqual(beta["omics-registry-maps:dockerHubCredentials"], {
+            value: HUB_ENV.ROLLOUT_TEST_HUB,
+            secret: true,
+        });
         for (const call of fake.calls()) {
-            assert.ok(!call.args.join(" ").includes(HUB_SECRET), `secret in the command line of: pulumi ${call.args.slice(0, 3).join(" ")}`);
+            assert.ok(
+                !call.args.join(" ").includes(HUB_SECRET),
+                `secret in the command line of: pulumi ${call.args.slice(0, 3).join(" ")}`,
+            );
         }
         const alpha = fake.storedConfig("alpha-us-east-1");
         assert.deepStrictEqual(alpha["aws:profile"], { value: "alpha-admin", secret: false });
@@ -119,17 +171,37 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
         const rows = run.stdout.split("\n");
         assert.match(rows[0] ?? "", /^TARGET\s+RESULT\s+CHANGES\s+POLICY VIOLATIONS\s+DURATION$/);
         for (const stack of ["alpha-us-east-1", "alpha-eu-west-1", "beta-eu-west-1"]) {
-            assert.ok(rows.some(row => new RegExp(`^${stack}\\s+succeeded\\s+create 5\\s+1 \\(0 mandatory, 1 advisory\\)\\s+\\d+\\.\\ds$`).test(row)), run.stdout);
+            assert.ok(
+                rows.some(row =>
+                    new RegExp(
+                        `^${stack}\\s+succeeded\\s+create 5\\s+1 \\(0 mandatory, 1 advisory\\)\\s+\\d+\\.\\ds$`,
+                    ).test(row),
+                ),
+                run.stdout,
+            );
         }
-        assert.ok(rows.some(row => /^beta-us-east-1\s+failed\s+create 5\s+1 \(1 mandatory, 0 advisory\)\s+\d+\.\ds$/.test(row)), run.stdout);
-        assert.ok(run.stdout.includes("beta-us-east-1: error: preview failed: one or more policy violations of mandatory policies"), run.stdout);
+        assert.ok(
+            rows.some(row =>
+                /^beta-us-east-1\s+failed\s+create 5\s+1 \(1 mandatory, 0 advisory\)\s+\d+\.\ds$/.test(row),
+            ),
+            run.stdout,
+        );
+        assert.ok(
+            run.stdout.includes(
+                "beta-us-east-1: error: preview failed: one or more policy violations of mandatory policies",
+            ),
+            run.stdout,
+        );
 
         for (const stack of ["alpha-us-east-1", "alpha-eu-west-1", "beta-us-east-1", "beta-eu-west-1"]) {
             assert.match(run.stderr, new RegExp(`started\\s+${stack}`));
             assert.ok(fs.existsSync(path.join(logDir, `${stack}.log`)), `no log for ${stack}`);
         }
         assert.match(run.stderr, /failed\s+beta-us-east-1 \[\d\/4\]/);
-        assert.match(fs.readFileSync(path.join(logDir, "beta-us-east-1.log"), "utf8"), /\[mandatory\]\s+registry-policy-matches-pull-through-rules/);
+        assert.match(
+            fs.readFileSync(path.join(logDir, "beta-us-east-1.log"), "utf8"),
+            /\[mandatory\]\s+registry-policy-matches-pull-through-rules/,
+        );
         assert.match(fs.readFileSync(path.join(logDir, "alpha-eu-west-1.log"), "utf8"), /\+ 5 to create/);
         assertNoSecret(run, logDir);
     });
@@ -142,7 +214,15 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
         assert.strictEqual(run.code, 0, run.stderr + run.stdout);
         const sequence = fake.calls().map(call => call.args.slice(0, 2).join(" "));
         assert.deepStrictEqual(sequence, [
-            "version", "stack select", "stack init", "config set-all", "config set", "up --yes", "stack output", "stack output", "stack history",
+            "version",
+            "stack select",
+            "stack init",
+            "config set-all",
+            "config set",
+            "up --yes",
+            "stack output",
+            "stack output",
+            "stack history",
         ]);
         const up = fake.callsOf("up").at(0);
         assert.ok(up, "no up call");
@@ -150,12 +230,18 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
         assert.strictEqual(up.args[up.args.indexOf("--policy-pack") + 1], path.join(dir, "policy-pack"));
         assert.strictEqual(up.args[up.args.indexOf("--stack") + 1], "alpha-eu-west-1");
         assert.match(run.stdout, /^alpha-eu-west-1\s+succeeded\s+create 5\s+1 \(0 mandatory, 1 advisory\)/m);
-        assert.strictEqual(run.stdout.split("\n").filter(line => line.startsWith("alpha") || line.startsWith("beta")).length, 1);
+        assert.strictEqual(
+            run.stdout.split("\n").filter(line => line.startsWith("alpha") || line.startsWith("beta")).length,
+            1,
+        );
         assert.deepStrictEqual(fs.readdirSync(logDir), ["alpha-eu-west-1.log"]);
     });
 
     it("a failed config write fails its stack only, and the error shown has the secret removed; exit 1", async () => {
-        const fake = new StandInPulumi({ default: { preview: "preview-no-changes" }, stacks: { "alpha-us-east-1": { configFails: true } } });
+        const fake = new StandInPulumi({
+            default: { preview: "preview-no-changes" },
+            stacks: { "alpha-us-east-1": { configFails: true } },
+        });
         const { logDir, args } = project(fourStackRollout(), fake);
         const run = await runCli(args("--only", "alpha"), HUB_ENV);
 
@@ -163,7 +249,10 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
         assert.match(run.stdout, /^alpha-us-east-1\s+failed\s+-\s+0\s/m);
         assert.match(run.stdout, /^alpha-eu-west-1\s+succeeded\s+no changes\s+0\s/m);
         assert.match(run.stdout, /alpha-us-east-1: error: could not save the stack's configuration/);
-        assert.deepStrictEqual(fake.callsOf("preview").map(call => call.args[call.args.indexOf("--stack") + 1]), ["alpha-eu-west-1"]);
+        assert.deepStrictEqual(
+            fake.callsOf("preview").map(call => call.args[call.args.indexOf("--stack") + 1]),
+            ["alpha-eu-west-1"],
+        );
         // The Automation API's error repeats the failed command line: it holds the plain keys only, and the log keeps it.
         const log = fs.readFileSync(path.join(logDir, "alpha-us-east-1.log"), "utf8");
         assert.match(log, /config set-all --stack alpha-us-east-1 --json/);
@@ -187,7 +276,10 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
     it("--destroy with the stacks typed back destroys without creating stacks or loading the policy pack; a missing stack fails", async () => {
         const fake = new StandInPulumi({ default: { destroy: "destroy-deletes" } }, ["alpha-us-east-1"]);
         const { args } = project(fourStackRollout(), fake);
-        const run = await runCli(args("--destroy", "--only", "alpha", "--confirm", "alpha-eu-west-1,alpha-us-east-1"), HUB_ENV);
+        const run = await runCli(
+            args("--destroy", "--only", "alpha", "--confirm", "alpha-eu-west-1,alpha-us-east-1"),
+            HUB_ENV,
+        );
 
         assert.strictEqual(run.code, 1, run.stderr);
         assert.deepStrictEqual(fake.callsOf("stack", "init"), []);
@@ -202,31 +294,77 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
 });
 
 describe("rollout refusals and dry run (real CLI entry; the stand-in must never be called)", () => {
-    const cases: { name: string; document?: unknown; extra: string[]; env?: Record<string, string>; stderr: RegExp[] }[] = [
+    const cases: {
+        name: string;
+        document?: unknown;
+        extra: string[];
+        env?: Record<string, string>;
+        stderr: RegExp[];
+    }[] = [
         {
             name: "two targets in one account and region",
-            document: { targets: [
-                { alias: "a", accountId: "111122223333", profile: "p", regions: ["us-east-1"] },
-                { alias: "b", accountId: "111122223333", profile: "q", regions: ["us-west-2", "us-east-1"] },
-            ] },
+            document: {
+                targets: [
+                    { alias: "a", accountId: "111122223333", profile: "p", regions: ["us-east-1"] },
+                    { alias: "b", accountId: "111122223333", profile: "q", regions: ["us-west-2", "us-east-1"] },
+                ],
+            },
             extra: [],
             stderr: [/targets "a" and "b" both deploy to account 111122223333 in us-east-1/],
         },
-        { name: "destroy without the list typed back (no terminal)", extra: ["--destroy"], stderr: [/destroy refused: type the stacks back with --confirm alpha-us-east-1,alpha-eu-west-1,beta-us-east-1,beta-eu-west-1/] },
-        { name: "destroy with a list that differs", extra: ["--destroy", "--only", "alpha", "--confirm", "alpha-us-east-1"], stderr: [/does not list exactly the stacks to destroy: alpha-eu-west-1,alpha-us-east-1/] },
-        { name: "--confirm without --destroy", extra: ["--confirm", "alpha-us-east-1"], stderr: [/--confirm goes with --destroy/] },
-        { name: "--up with --destroy", extra: ["--up", "--destroy"], stderr: [/option '--up' cannot be used with option '--destroy'/] },
+        {
+            name: "destroy without the list typed back (no terminal)",
+            extra: ["--destroy"],
+            stderr: [
+                /destroy refused: type the stacks back with --confirm alpha-us-east-1,alpha-eu-west-1,beta-us-east-1,beta-eu-west-1/,
+            ],
+        },
+        {
+            name: "destroy with a list that differs",
+            extra: ["--destroy", "--only", "alpha", "--confirm", "alpha-us-east-1"],
+            stderr: [/does not list exactly the stacks to destroy: alpha-eu-west-1,alpha-us-east-1/],
+        },
+        {
+            name: "--confirm without --destroy",
+            extra: ["--confirm", "alpha-us-east-1"],
+            stderr: [/--confirm goes with --destroy/],
+        },
+        {
+            name: "--up with --destroy",
+            extra: ["--up", "--destroy"],
+            stderr: [/option '--up' cannot be used with option '--destroy'/],
+        },
         { name: "--concurrency 0", extra: ["--concurrency", "0"], stderr: [/give a whole number of at least 1/] },
-        { name: "an unknown --only name", extra: ["--only", "gamma"], stderr: [/"gamma" is neither a target alias nor a stack name/] },
-        { name: "a secret variable that is not set", extra: [], env: {}, stderr: [/alpha-us-east-1: config omics-registry-maps:dockerHubCredentials takes a secret from environment variable ROLLOUT_TEST_HUB, which is not set/] },
+        {
+            name: "an unknown --only name",
+            extra: ["--only", "gamma"],
+            stderr: [/"gamma" is neither a target alias nor a stack name/],
+        },
+        {
+            name: "a secret variable that is not set",
+            extra: [],
+            env: {},
+            stderr: [
+                /alpha-us-east-1: config omics-registry-maps:dockerHubCredentials takes a secret from environment variable ROLLOUT_TEST_HUB, which is not set/,
+            ],
+        },
         {
             // The program's own validation (config/validate-config.ts) runs on each target's merged config.
             name: "a target whose merged config the program would refuse (region without HealthOmics, a misspelt prefix)",
             document: {
-                config: { registries: [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "Quay" }], workflowBuckets: ["shared-workflows"] },
+                config: {
+                    registries: [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "Quay" }],
+                    workflowBuckets: ["shared-workflows"],
+                },
                 targets: [
                     { alias: "alpha", accountId: "111122223333", profile: "p", regions: ["us-east-1", "sa-east-1"] },
-                    { alias: "beta", accountId: "444455556666", profile: "q", regions: ["us-east-1"], config: { registries: [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" }] } },
+                    {
+                        alias: "beta",
+                        accountId: "444455556666",
+                        profile: "q",
+                        regions: ["us-east-1"],
+                        config: { registries: [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" }] },
+                    },
                 ],
             },
             extra: ["--dry-run"],
@@ -237,9 +375,18 @@ describe("rollout refusals and dry run (real CLI entry; the stand-in must never 
         },
         {
             name: "schema problems, all of them",
-            document: { targets: [{ alias: "x", accountId: "12", profile: "p", regions: ["us-east-1"] }, { alias: "y", profile: "p", regions: ["nowhere"] }] },
+            document: {
+                targets: [
+                    { alias: "x", accountId: "12", profile: "p", regions: ["us-east-1"] },
+                    { alias: "y", profile: "p", regions: ["nowhere"] },
+                ],
+            },
             extra: [],
-            stderr: [/targets\[0\] \(x\)\.accountId: "12" is not valid/, /targets\[1\] \(y\): missing required field "accountId"/, /targets\[1\] \(y\)\.regions\[0\]: "nowhere" is not valid/],
+            stderr: [
+                /targets\[0\] \(x\)\.accountId: "12" is not valid/,
+                /targets\[1\] \(y\): missing required field "accountId"/,
+                /targets\[1\] \(y\)\.regions\[0\]: "nowhere" is not valid/,
+            ],
         },
     ];
     for (const testCase of cases) {
@@ -270,10 +417,24 @@ describe("rollout refusals and dry run (real CLI entry; the stand-in must never 
         const questions: string[] = [];
         let stderr = "";
         const code = await rollout({
-            file: path.join(dir, "rollout.yaml"), workDir: dir, operation: "destroy", only: "beta", concurrency: 4, logDir,
-            dryRun: false, policyPack: "policy-pack", pulumiRoot: fake.root, env: HUB_ENV,
-            askConfirmation: question => { questions.push(question); return Promise.resolve("beta-us-east-1"); },
-            stdout: () => undefined, stderr: text => { stderr += text; },
+            file: path.join(dir, "rollout.yaml"),
+            workDir: dir,
+            operation: "destroy",
+            only: "beta",
+            concurrency: 4,
+            logDir,
+            dryRun: false,
+            policyPack: "policy-pack",
+            pulumiRoot: fake.root,
+            env: HUB_ENV,
+            askConfirmation: question => {
+                questions.push(question);
+                return Promise.resolve("beta-us-east-1");
+            },
+            stdout: () => undefined,
+            stderr: text => {
+                stderr += text;
+            },
         });
         assert.strictEqual(code, 2);
         assert.match(questions[0] ?? "", /beta-us-east-1,beta-eu-west-1/);
@@ -287,7 +448,10 @@ describe("rollout refusals and dry run (real CLI entry; the stand-in must never 
         const run = await runCli(args("--dry-run", "--only", "beta-eu-west-1"), HUB_ENV);
         assert.strictEqual(run.code, 0, run.stderr);
         assert.match(run.stdout, /^Plan: preview of 1 stack\(s\), at most 4 at once/);
-        assert.match(run.stdout, /stack: beta-eu-west-1\n\s+account: "444455556666"\n\s+region: eu-west-1\n\s+credentials:\n\s+roleArn: arn:aws:iam::444455556666:role\/deployer/);
+        assert.match(
+            run.stdout,
+            /stack: beta-eu-west-1\n\s+account: "444455556666"\n\s+region: eu-west-1\n\s+credentials:\n\s+roleArn: arn:aws:iam::444455556666:role\/deployer/,
+        );
         assert.match(run.stdout, /omics-registry-maps:dockerHubCredentials: "\[secret from \$ROLLOUT_TEST_HUB\]"/);
         assert.ok(!run.stdout.includes("alpha-"));
         assert.deepStrictEqual(fake.calls(), []);
@@ -296,11 +460,20 @@ describe("rollout refusals and dry run (real CLI entry; the stand-in must never 
 
     it("refuses when the Pulumi CLI is missing, saying how to install it (exit 2)", async () => {
         const { args } = project(fourStackRollout());
-        const run = await runCli([...args("--only", "alpha-us-east-1"), "--pulumi-root", path.join(__dirname, "no-such-install")], HUB_ENV);
+        const run = await runCli(
+            [...args("--only", "alpha-us-east-1"), "--pulumi-root", path.join(__dirname, "no-such-install")],
+            HUB_ENV,
+        );
         assert.strictEqual(run.code, 2);
         // Issue 14: it said "cannot be run: code -2"; now it names the missing file and the install page.
-        assert.match(run.stderr, /the Pulumi CLI was not found: .*no-such-install\/bin\/pulumi does not exist; install it \(https:\/\/www\.pulumi\.com\/docs\/install\//);
-        const onPath = await runCli(args("--only", "alpha-us-east-1"), { ...HUB_ENV, PATH: path.join(__dirname, "no-such-install") });
+        assert.match(
+            run.stderr,
+            /the Pulumi CLI was not found: .*no-such-install\/bin\/pulumi does not exist; install it \(https:\/\/www\.pulumi\.com\/docs\/install\//,
+        );
+        const onPath = await runCli(args("--only", "alpha-us-east-1"), {
+            ...HUB_ENV,
+            PATH: path.join(__dirname, "no-such-install"),
+        });
         assert.strictEqual(onPath.code, 2);
         assert.match(onPath.stderr, /the Pulumi CLI was not found \(no pulumi on PATH\); install it/);
     });

@@ -25,8 +25,22 @@ function twoTargets(): Record<string, unknown> {
             "aws:skipMetadataApiCheck": false,
         },
         targets: [
-            { alias: "research", accountId: "111122223333", profile: "research", regions: ["us-east-1", "eu-west-1"], config: { workflowBuckets: ["research-bucket"] }, regionConfig: { "eu-west-1": { workflowBuckets: ["research-bucket-eu"] } } },
-            { alias: "clinical", accountId: "444455556666", roleArn: "arn:aws:iam::444455556666:role/deployer", externalId: "ext-1", regions: ["us-east-1"], config: { tags: { team: "clinical" } } },
+            {
+                alias: "research",
+                accountId: "111122223333",
+                profile: "research",
+                regions: ["us-east-1", "eu-west-1"],
+                config: { workflowBuckets: ["research-bucket"] },
+                regionConfig: { "eu-west-1": { workflowBuckets: ["research-bucket-eu"] } },
+            },
+            {
+                alias: "clinical",
+                accountId: "444455556666",
+                roleArn: "arn:aws:iam::444455556666:role/deployer",
+                externalId: "ext-1",
+                regions: ["us-east-1"],
+                config: { tags: { team: "clinical" } },
+            },
         ],
     };
 }
@@ -46,7 +60,10 @@ function problemsOf(action: () => unknown): string[] {
 describe("rollout plan (unit, no Pulumi)", () => {
     it("names one stack per target and region <alias>-<region>, in file order", () => {
         const stacks = planStacks(validateRolloutDocument(twoTargets()), PROJECT);
-        assert.deepStrictEqual(stacks.map(stack => stack.stackName), ["research-us-east-1", "research-eu-west-1", "clinical-us-east-1"]);
+        assert.deepStrictEqual(
+            stacks.map(stack => stack.stackName),
+            ["research-us-east-1", "research-eu-west-1", "clinical-us-east-1"],
+        );
     });
 
     it("merges shared config with the target's keys (a target key replaces the shared key whole) and adds the AWS settings", () => {
@@ -65,40 +82,68 @@ describe("rollout plan (unit, no Pulumi)", () => {
         });
         assert.deepStrictEqual(clinical.config["omics-registry-maps:tags"], { team: "clinical" });
         assert.deepStrictEqual(clinical.config["omics-registry-maps:workflowBuckets"], ["shared-bucket"]);
-        assert.deepStrictEqual(clinical.config["aws:assumeRoles"], [{ roleArn: "arn:aws:iam::444455556666:role/deployer", externalId: "ext-1" }]);
+        assert.deepStrictEqual(clinical.config["aws:assumeRoles"], [
+            { roleArn: "arn:aws:iam::444455556666:role/deployer", externalId: "ext-1" },
+        ]);
         assert.strictEqual(clinical.config["aws:profile"], undefined);
     });
 
     it("--only picks by alias (all regions) or by stack name, and refuses unknown names", () => {
         const stacks = planStacks(validateRolloutDocument(twoTargets()), PROJECT);
-        assert.deepStrictEqual(selectStacks(stacks, "research").map(stack => stack.stackName), ["research-us-east-1", "research-eu-west-1"]);
-        assert.deepStrictEqual(selectStacks(stacks, "clinical, research-eu-west-1").map(stack => stack.stackName), ["research-eu-west-1", "clinical-us-east-1"]);
+        assert.deepStrictEqual(
+            selectStacks(stacks, "research").map(stack => stack.stackName),
+            ["research-us-east-1", "research-eu-west-1"],
+        );
+        assert.deepStrictEqual(
+            selectStacks(stacks, "clinical, research-eu-west-1").map(stack => stack.stackName),
+            ["research-eu-west-1", "clinical-us-east-1"],
+        );
         const problems = problemsOf(() => selectStacks(stacks, "research,prod-us-east-1"));
         assert.strictEqual(problems.length, 1);
-        assert.match(problems[0] ?? "", /"prod-us-east-1" is neither a target alias nor a stack name; known: .*clinical-us-east-1/);
+        assert.match(
+            problems[0] ?? "",
+            /"prod-us-east-1" is neither a target alias nor a stack name; known: .*clinical-us-east-1/,
+        );
     });
 
     it("refuses two targets in the same account and region, naming both", () => {
         const document = twoTargets();
         (document.targets as unknown[]).push({
-            alias: "research2", accountId: "111122223333", profile: "other", regions: ["ap-southeast-2", "eu-west-1"],
-            regionConfig: { "ap-southeast-2": { workflowBuckets: ["r2-apse2"] }, "eu-west-1": { workflowBuckets: ["r2-euw1"] } },
+            alias: "research2",
+            accountId: "111122223333",
+            profile: "other",
+            regions: ["ap-southeast-2", "eu-west-1"],
+            regionConfig: {
+                "ap-southeast-2": { workflowBuckets: ["r2-apse2"] },
+                "eu-west-1": { workflowBuckets: ["r2-euw1"] },
+            },
         });
         const problems = problemsOf(() => planStacks(validateRolloutDocument(document), PROJECT));
         assert.strictEqual(problems.length, 1);
-        assert.match(problems[0] ?? "", /targets "research" and "research2" both deploy to account 111122223333 in eu-west-1 \(stacks research-eu-west-1 and research2-eu-west-1\)/);
+        assert.match(
+            problems[0] ?? "",
+            /targets "research" and "research2" both deploy to account 111122223333 in eu-west-1 \(stacks research-eu-west-1 and research2-eu-west-1\)/,
+        );
         assert.match(problems[0] ?? "", /registry policy and registry scanning configuration/);
     });
 
     it("reports every schema problem at once, by target alias and field", () => {
-        const problems = problemsOf(() => validateRolloutDocument({
-            targets: [
-                { alias: "Research", accountId: 1111, profile: "p", regions: ["us-east-1"] },
-                { alias: "ok", accountId: "444455556666", roleArn: "arn:aws:iam::4444:role/x", regions: [], colour: "blue" },
-                { accountId: "123456789012", profile: "p", regions: ["mars-1"] },
-            ],
-            extra: true,
-        }));
+        const problems = problemsOf(() =>
+            validateRolloutDocument({
+                targets: [
+                    { alias: "Research", accountId: 1111, profile: "p", regions: ["us-east-1"] },
+                    {
+                        alias: "ok",
+                        accountId: "444455556666",
+                        roleArn: "arn:aws:iam::4444:role/x",
+                        regions: [],
+                        colour: "blue",
+                    },
+                    { accountId: "123456789012", profile: "p", regions: ["mars-1"] },
+                ],
+                extra: true,
+            }),
+        );
         const expected = [
             /^\(file\): unknown field "extra"$/,
             /^targets\[0\] \(Research\)\.alias: "Research" is not valid; use 1-40 lowercase/,
@@ -111,30 +156,53 @@ describe("rollout plan (unit, no Pulumi)", () => {
             /^targets\[2\]\.regions\[0\]: "mars-1" is not valid; use AWS region names/,
         ];
         for (const pattern of expected) {
-            assert.ok(problems.some(problem => pattern.test(problem)), `no problem matches ${pattern}:\n${problems.join("\n")}`);
+            assert.ok(
+                problems.some(problem => pattern.test(problem)),
+                `no problem matches ${pattern}:\n${problems.join("\n")}`,
+            );
         }
         assert.strictEqual(problems.length, expected.length, problems.join("\n"));
     });
 
     it("reports rule problems a schema cannot: profile xor roleArn, role in another account, duplicate alias, reserved keys, malformed secrets", () => {
-        const problems = problemsOf(() => validateRolloutDocument({
-            config: { "aws:region": "us-east-1", token: { secretFromEnv: "TOKEN", extra: 1 } },
-            targets: [
-                { alias: "a", accountId: "111122223333", regions: ["us-east-1"] },
-                { alias: "b", accountId: "111122223333", profile: "p", roleArn: "arn:aws:iam::111122223333:role/r", regions: ["us-east-1"] },
-                { alias: "c", accountId: "111122223333", roleArn: "arn:aws:iam::999999999999:role/r", regions: ["us-west-2"] },
-                { alias: "a", accountId: "111122223333", profile: "p", sessionName: "s1", regions: ["eu-west-1"], config: { "aws:profile": "x" } },
-            ],
-        }));
+        const problems = problemsOf(() =>
+            validateRolloutDocument({
+                config: { "aws:region": "us-east-1", token: { secretFromEnv: "TOKEN", extra: 1 } },
+                targets: [
+                    { alias: "a", accountId: "111122223333", regions: ["us-east-1"] },
+                    {
+                        alias: "b",
+                        accountId: "111122223333",
+                        profile: "p",
+                        roleArn: "arn:aws:iam::111122223333:role/r",
+                        regions: ["us-east-1"],
+                    },
+                    {
+                        alias: "c",
+                        accountId: "111122223333",
+                        roleArn: "arn:aws:iam::999999999999:role/r",
+                        regions: ["us-west-2"],
+                    },
+                    {
+                        alias: "a",
+                        accountId: "111122223333",
+                        profile: "p",
+                        sessionName: "s1",
+                        regions: ["eu-west-1"],
+                        config: { "aws:profile": "x" },
+                    },
+                ],
+            }),
+        );
         assert.deepStrictEqual(problems, [
             "config.aws:region: set by the rollout from the target (region, profile or roleArn, accountId); remove it here",
             "config.token: secretFromEnv must be the only field of its object, e.g. {secretFromEnv: DOCKER_HUB_CREDENTIALS}",
-            "targets[0] (a): give exactly one of \"profile\" (an AWS CLI profile) or \"roleArn\" (a role to assume)",
-            "targets[1] (b): give exactly one of \"profile\" (an AWS CLI profile) or \"roleArn\" (a role to assume)",
+            'targets[0] (a): give exactly one of "profile" (an AWS CLI profile) or "roleArn" (a role to assume)',
+            'targets[1] (b): give exactly one of "profile" (an AWS CLI profile) or "roleArn" (a role to assume)',
             "targets[2] (c).roleArn: the role is in account 999999999999, not in the target's account 111122223333",
             "targets[3] (a).config.aws:profile: set by the rollout from the target (region, profile or roleArn, accountId); remove it here",
             "targets[3] (a): externalId and sessionName apply to roleArn only",
-            "targets[3].alias: \"a\" is already the alias of targets[0]; aliases name stacks and must be unique",
+            'targets[3].alias: "a" is already the alias of targets[0]; aliases name stacks and must be unique',
         ]);
     });
 
@@ -146,8 +214,13 @@ describe("rollout plan (unit, no Pulumi)", () => {
     });
 
     it("the repository's example rollout.yaml is valid and plans three stacks", () => {
-        const file = validateRolloutDocument(parse(fs.readFileSync(path.join(__dirname, "..", "..", "rollout.yaml"), "utf8")));
-        assert.deepStrictEqual(planStacks(file, PROJECT).map(stack => stack.stackName), ["research-us-east-1", "research-eu-west-1", "clinical-us-east-1"]);
+        const file = validateRolloutDocument(
+            parse(fs.readFileSync(path.join(__dirname, "..", "..", "rollout.yaml"), "utf8")),
+        );
+        assert.deepStrictEqual(
+            planStacks(file, PROJECT).map(stack => stack.stackName),
+            ["research-us-east-1", "research-eu-west-1", "clinical-us-east-1"],
+        );
     });
 
     it("turns secretFromEnv into a secret config value (objects from JSON text) and names missing variables", () => {
@@ -158,12 +231,18 @@ describe("rollout plan (unit, no Pulumi)", () => {
         assert.deepStrictEqual(missingSecretProblems(stacks.slice(0, 1), { HUB: "{}" }), [
             "research-us-east-1: config omics-registry-maps:nested takes a secret from environment variable TOKEN, which is not set",
         ]);
-        const env = { HUB: "{\"username\":\"u\",\"accessToken\":\"dckr_pat_abc\"}", TOKEN: "t0ken" };
+        const env = { HUB: '{"username":"u","accessToken":"dckr_pat_abc"}', TOKEN: "t0ken" };
         const json = configJsonOf(stacks[0]?.config ?? {}, env);
         assert.deepStrictEqual(json["omics-registry-maps:dockerHubCredentials"], {
-            value: "{\"username\":\"u\",\"accessToken\":\"dckr_pat_abc\"}", objectValue: { username: "u", accessToken: "dckr_pat_abc" }, secret: true,
+            value: '{"username":"u","accessToken":"dckr_pat_abc"}',
+            objectValue: { username: "u", accessToken: "dckr_pat_abc" },
+            secret: true,
         });
-        assert.deepStrictEqual(json["omics-registry-maps:nested"], { value: "{\"plain\":\"x\",\"token\":\"t0ken\"}", objectValue: { plain: "x", token: "t0ken" }, secret: true });
+        assert.deepStrictEqual(json["omics-registry-maps:nested"], {
+            value: '{"plain":"x","token":"t0ken"}',
+            objectValue: { plain: "x", token: "t0ken" },
+            secret: true,
+        });
         assert.deepStrictEqual(json["aws:region"], { value: "us-east-1", secret: false });
         assert.deepStrictEqual(json["aws:skipMetadataApiCheck"], { value: "false", objectValue: false, secret: false });
         const redactor = new Redactor(secretStrings(env, ["HUB", "TOKEN"]));
@@ -180,21 +259,35 @@ describe("rollout plan (unit, no Pulumi)", () => {
         assert.deepStrictEqual(researchEu?.config["omics-registry-maps:workflowBuckets"], ["research-bucket-eu"]);
         const document = twoTargets();
         (document.targets as Record<string, unknown>[])[1] = {
-            ...(document.targets as Record<string, unknown>[])[1], regionConfig: { "eu-west-1": { tags: {} } },
+            ...(document.targets as Record<string, unknown>[])[1],
+            regionConfig: { "eu-west-1": { tags: {} } },
         };
-        assert.deepStrictEqual(problemsOf(() => validateRolloutDocument(document)), [
-            "targets[1] (clinical).regionConfig.eu-west-1: eu-west-1 is not one of the target's regions (us-east-1)",
-        ]);
+        assert.deepStrictEqual(
+            problemsOf(() => validateRolloutDocument(document)),
+            ["targets[1] (clinical).regionConfig.eu-west-1: eu-west-1 is not one of the target's regions (us-east-1)"],
+        );
     });
 
     it("refuses a workflow bucket granted in two regions, naming the bucket, the regions and the stacks (HealthOmics is regional)", () => {
         const document = twoTargets();
         delete (document.targets as Record<string, unknown>[])[0]?.regionConfig;
-        (document.targets as unknown[]).push({ alias: "other", accountId: "777788889999", profile: "o", regions: ["eu-west-1"], config: { workflowBuckets: ["shared-bucket"] } });
+        (document.targets as unknown[]).push({
+            alias: "other",
+            accountId: "777788889999",
+            profile: "o",
+            regions: ["eu-west-1"],
+            config: { workflowBuckets: ["shared-bucket"] },
+        });
         const problems = problemsOf(() => planStacks(validateRolloutDocument(document), PROJECT));
         assert.strictEqual(problems.length, 2, problems.join("\n"));
-        assert.match(problems[0] ?? "", /^workflowBuckets: bucket "research-bucket" is granted in 2 regions \(us-east-1: research-us-east-1; eu-west-1: research-eu-west-1\)/);
-        assert.match(problems[1] ?? "", /bucket "shared-bucket" is granted in 2 regions \(us-east-1: clinical-us-east-1; eu-west-1: other-eu-west-1\)/);
+        assert.match(
+            problems[0] ?? "",
+            /^workflowBuckets: bucket "research-bucket" is granted in 2 regions \(us-east-1: research-us-east-1; eu-west-1: research-eu-west-1\)/,
+        );
+        assert.match(
+            problems[1] ?? "",
+            /bucket "shared-bucket" is granted in 2 regions \(us-east-1: clinical-us-east-1; eu-west-1: other-eu-west-1\)/,
+        );
         assert.match(problems[0] ?? "", /in the run's own Region/);
     });
 
@@ -202,7 +295,10 @@ describe("rollout plan (unit, no Pulumi)", () => {
         const stacks = planStacks(validateRolloutDocument(twoTargets()), PROJECT).slice(0, 2);
         assert.deepStrictEqual(destroyConfirmationProblems(stacks, " research-eu-west-1,research-us-east-1 "), []);
         assert.strictEqual(destroyConfirmationProblems(stacks, "research-us-east-1").length, 1);
-        assert.strictEqual(destroyConfirmationProblems(stacks, "research-us-east-1,research-eu-west-1,clinical-us-east-1").length, 1);
+        assert.strictEqual(
+            destroyConfirmationProblems(stacks, "research-us-east-1,research-eu-west-1,clinical-us-east-1").length,
+            1,
+        );
     });
 });
 
@@ -231,18 +327,48 @@ describe("rollout bounded pool and closing table (unit)", () => {
     });
 
     it("refuses a concurrency below 1", async () => {
-        await assert.rejects(runBounded([1], 0, item => Promise.resolve(item)), /at least 1/);
+        await assert.rejects(
+            runBounded([1], 0, item => Promise.resolve(item)),
+            /at least 1/,
+        );
     });
 
     it("the closing table has one row per stack: result, changes, policy violations, duration; and failure lines", () => {
         const table = summaryTable([
-            { stackName: "a-us-east-1", succeeded: true, changes: { create: 3, same: 2, update: 1 }, mandatoryViolations: 0, advisoryViolations: 2, durationMs: 12_340, logFile: "logs/a-us-east-1.log" },
-            { stackName: "b-eu-west-1", succeeded: false, mandatoryViolations: 1, advisoryViolations: 0, durationMs: 75_000, error: "error: preview failed", logFile: "logs/b-eu-west-1.log" },
-            { stackName: "c-us-west-2", succeeded: true, changes: { same: 9 }, mandatoryViolations: 0, advisoryViolations: 0, durationMs: 900, logFile: "logs/c.log" },
+            {
+                stackName: "a-us-east-1",
+                succeeded: true,
+                changes: { create: 3, same: 2, update: 1 },
+                mandatoryViolations: 0,
+                advisoryViolations: 2,
+                durationMs: 12_340,
+                logFile: "logs/a-us-east-1.log",
+            },
+            {
+                stackName: "b-eu-west-1",
+                succeeded: false,
+                mandatoryViolations: 1,
+                advisoryViolations: 0,
+                durationMs: 75_000,
+                error: "error: preview failed",
+                logFile: "logs/b-eu-west-1.log",
+            },
+            {
+                stackName: "c-us-west-2",
+                succeeded: true,
+                changes: { same: 9 },
+                mandatoryViolations: 0,
+                advisoryViolations: 0,
+                durationMs: 900,
+                logFile: "logs/c.log",
+            },
         ]);
         const lines = table.split("\n");
         assert.match(lines[0] ?? "", /^TARGET\s+RESULT\s+CHANGES\s+POLICY VIOLATIONS\s+DURATION$/);
-        assert.match(lines[1] ?? "", /^a-us-east-1\s+succeeded\s+create 3, update 1\s+2 \(0 mandatory, 2 advisory\)\s+12\.3s$/);
+        assert.match(
+            lines[1] ?? "",
+            /^a-us-east-1\s+succeeded\s+create 3, update 1\s+2 \(0 mandatory, 2 advisory\)\s+12\.3s$/,
+        );
         assert.match(lines[2] ?? "", /^b-eu-west-1\s+failed\s+-\s+1 \(1 mandatory, 0 advisory\)\s+1m15s$/);
         assert.match(lines[3] ?? "", /^c-us-west-2\s+succeeded\s+no changes\s+0\s+0\.9s$/);
         assert.ok(table.includes("b-eu-west-1: error: preview failed (log: logs/b-eu-west-1.log)"));

@@ -53,7 +53,15 @@ describe("docker-reference: parsing an image as written", () => {
     });
 
     it("refuses uppercase repositories, spaces, short digests and empty text", () => {
-        for (const text of ["Ubuntu:22.04", "quay.io/BioContainers/samtools:1", "ubuntu 22.04", " ubuntu", "ubuntu@sha256:abc", "", "quay.io/x:bad tag"]) {
+        for (const text of [
+            "Ubuntu:22.04",
+            "quay.io/BioContainers/samtools:1",
+            "ubuntu 22.04",
+            " ubuntu",
+            "ubuntu@sha256:abc",
+            "",
+            "quay.io/x:bad tag",
+        ]) {
             const result = parseImageReference(text);
             assert.equal(result.ok, false, text);
         }

@@ -15,7 +15,10 @@ const GUIDE_MAP: ContainerRegistryMapJson = {
     ],
     imageMappings: [
         { sourceImage: "ubuntu", destinationImage: `${ECR}/docker-hub/library/ubuntu:20.04` },
-        { sourceImage: "quay.io/biocontainers/bwa:0.7.17--hed695b0_7", destinationImage: `${ECR}/quay/biocontainers/bwa:0.7.17--hed695b0_7` },
+        {
+            sourceImage: "quay.io/biocontainers/bwa:0.7.17--hed695b0_7",
+            destinationImage: `${ECR}/quay/biocontainers/bwa:0.7.17--hed695b0_7`,
+        },
     ],
 };
 
@@ -31,10 +34,13 @@ function resolve(image: string, map: ContainerRegistryMapJson = GUIDE_MAP, locat
 }
 
 describe("image-resolution: the guide's examples", () => {
-    it("\"Example Container Resolution\": quay.io samtools through the quay registry mapping", () => {
+    it('"Example Container Resolution": quay.io samtools through the quay registry mapping', () => {
         const { resolution } = resolve("quay.io/biocontainers/samtools:1.17--h00cdaf9_0");
         assert.equal(resolution.kind, "registry-mapping");
-        assert.equal("resolved" in resolution && resolution.resolved, "123456789012.dkr.ecr.us-east-1.amazonaws.com/quay/biocontainers/samtools:1.17--h00cdaf9_0");
+        assert.equal(
+            "resolved" in resolution && resolution.resolved,
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/quay/biocontainers/samtools:1.17--h00cdaf9_0",
+        );
     });
 
     it("the WDL example's broadinstitute/gatk (no host) resolves through the registry-1.docker.io mapping", () => {
@@ -43,9 +49,13 @@ describe("image-resolution: the guide's examples", () => {
         assert.equal("resolved" in resolution && resolution.resolved, `${ECR}/docker-hub/broadinstitute/gatk:4.6.0.2`);
     });
 
-    it("image mappings take precedence over registry mappings (sourceImage \"ubuntu\" as written)", () => {
+    it('image mappings take precedence over registry mappings (sourceImage "ubuntu" as written)', () => {
         const { resolution } = resolve("ubuntu");
-        assert.deepEqual(resolution, { kind: "image-mapping", resolved: `${ECR}/docker-hub/library/ubuntu:20.04`, mapping: GUIDE_MAP.imageMappings![0] });
+        assert.deepEqual(resolution, {
+            kind: "image-mapping",
+            resolved: `${ECR}/docker-hub/library/ubuntu:20.04`,
+            mapping: GUIDE_MAP.imageMappings![0],
+        });
         const bwa = resolve("quay.io/biocontainers/bwa:0.7.17--hed695b0_7").resolution;
         assert.equal(bwa.kind, "image-mapping");
     });
@@ -58,8 +68,15 @@ describe("image-resolution: the guide's examples", () => {
 
     it("a digest is kept in the resolved URI; the ECR host follows the partition", () => {
         const digest = `sha256:${"0f".repeat(32)}`;
-        const { resolution } = resolve(`quay.io/biocontainers/samtools@${digest}`, GUIDE_MAP, { account: "210987654321", region: "cn-north-1", partition: "aws-cn" });
-        assert.equal("resolved" in resolution && resolution.resolved, `210987654321.dkr.ecr.cn-north-1.amazonaws.com.cn/quay/biocontainers/samtools@${digest}`);
+        const { resolution } = resolve(`quay.io/biocontainers/samtools@${digest}`, GUIDE_MAP, {
+            account: "210987654321",
+            region: "cn-north-1",
+            partition: "aws-cn",
+        });
+        assert.equal(
+            "resolved" in resolution && resolution.resolved,
+            `210987654321.dkr.ecr.cn-north-1.amazonaws.com.cn/quay/biocontainers/samtools@${digest}`,
+        );
     });
 });
 
@@ -77,8 +94,16 @@ describe("image-resolution: why an image does not resolve", () => {
     it("no mapping for ghcr.io: suggests the catalogue's prefix and says credentials are required", () => {
         const { resolution } = resolve("ghcr.io/nf-core/tool:1.0");
         assert.ok(resolution.kind === "unmapped");
-        assert.deepEqual(resolution.registry, { upstreamRegistryUrl: "ghcr.io", ecrRepositoryPrefix: "ghcr", credentials: "required", upstreamAlreadyMapped: false });
-        assert.deepEqual(resolution.imageMapping, { sourceImage: "ghcr.io/nf-core/tool:1.0", destinationImage: "ghcr/nf-core/tool:1.0" });
+        assert.deepEqual(resolution.registry, {
+            upstreamRegistryUrl: "ghcr.io",
+            ecrRepositoryPrefix: "ghcr",
+            credentials: "required",
+            upstreamAlreadyMapped: false,
+        });
+        assert.deepEqual(resolution.imageMapping, {
+            sourceImage: "ghcr.io/nf-core/tool:1.0",
+            destinationImage: "ghcr/nf-core/tool:1.0",
+        });
     });
 
     it("docker.io/... needs a docker.io mapping; the fix adds it as an additional host of the mapped Docker Hub", () => {
@@ -93,21 +118,40 @@ describe("image-resolution: why an image does not resolve", () => {
         const regional = resolve("us.gcr.io/broad-gatk/gatk:4.6.0.2").resolution;
         assert.ok(regional.kind === "unmapped");
         assert.deepEqual(regional.registry.entryFields, { allowUndocumentedHost: true });
-        const fix = registryFix(regional.registry, { style: "stack-yaml", namespace: "omics-registry-maps", location: LOCATION });
-        assert.match(fix, /- upstreamRegistryUrl: us\.gcr\.io\n\s+ecrRepositoryPrefix: us-gcr\n[\s\S]*allowUndocumentedHost: true/);
-        for (const image of ["gcr.io/google-containers/pause:3.9", "us-central1-docker.pkg.dev/p/r/tool:1", "us-docker.pkg.dev/p/r/tool:1", "europe-docker.pkg.dev/p/r/tool:1"]) {
+        const fix = registryFix(regional.registry, {
+            style: "stack-yaml",
+            namespace: "omics-registry-maps",
+            location: LOCATION,
+        });
+        assert.match(
+            fix,
+            /- upstreamRegistryUrl: us\.gcr\.io\n\s+ecrRepositoryPrefix: us-gcr\n[\s\S]*allowUndocumentedHost: true/,
+        );
+        for (const image of [
+            "gcr.io/google-containers/pause:3.9",
+            "us-central1-docker.pkg.dev/p/r/tool:1",
+            "us-docker.pkg.dev/p/r/tool:1",
+            "europe-docker.pkg.dev/p/r/tool:1",
+        ]) {
             const resolution = resolve(image).resolution;
             assert.ok(resolution.kind === "unmapped", `${image}: ${resolution.kind}`);
             assert.equal(resolution.registry.entryFields, undefined, image);
             assert.equal(resolution.registry.credentials, "required", image);
         }
-        assert.equal(resolve("eu-docker.pkg.dev/p/r/tool:1").resolution.kind, "unservable", "Google's multi-regions are us, europe and asia");
+        assert.equal(
+            resolve("eu-docker.pkg.dev/p/r/tool:1").resolution.kind,
+            "unservable",
+            "Google's multi-regions are us, europe and asia",
+        );
     });
 
     it("a host neither pull-through cache nor HealthOmics copy can serve is unservable", () => {
         const { resolution } = resolve("registry.example.org/tools/bwa:0.7.17");
         assert.ok(resolution.kind === "unservable");
-        assert.match(resolution.reason, /host registry\.example\.org can be served neither by ECR pull-through cache .* nor by HealthOmics copy/);
+        assert.match(
+            resolution.reason,
+            /host registry\.example\.org can be served neither by ECR pull-through cache .* nor by HealthOmics copy/,
+        );
     });
 
     // Issue 12 point 8 changed this: an official image without library/ resolves with library/ added (Docker's
@@ -121,11 +165,19 @@ describe("image-resolution: why an image does not resolve", () => {
             imageMapping: { sourceImage: "ubuntu:22.04", destinationImage: "docker-hub/library/ubuntu:22.04" },
         });
         const digest = resolve("python@sha256:" + "a".repeat(64)).resolution;
-        assert.equal("resolved" in digest && digest.resolved, `${ECR}/docker-hub/library/python@sha256:${"a".repeat(64)}`);
+        assert.equal(
+            "resolved" in digest && digest.resolved,
+            `${ECR}/docker-hub/library/python@sha256:${"a".repeat(64)}`,
+        );
     });
 
     it("docker.io/ubuntu with a docker.io mapping resolves under library/ too; library/ubuntu and org/image need no assumption", () => {
-        const map = { registryMappings: [...(GUIDE_MAP.registryMappings ?? []), { upstreamRegistryUrl: "docker.io", ecrRepositoryPrefix: "docker-hub" }] };
+        const map = {
+            registryMappings: [
+                ...(GUIDE_MAP.registryMappings ?? []),
+                { upstreamRegistryUrl: "docker.io", ecrRepositoryPrefix: "docker-hub" },
+            ],
+        };
         const official = resolve("docker.io/ubuntu", map).resolution;
         assert.ok(official.kind === "registry-mapping" && official.officialImage !== undefined);
         assert.equal(official.resolved, `${ECR}/docker-hub/library/ubuntu`);

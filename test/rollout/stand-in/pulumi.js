@@ -29,7 +29,14 @@ function flagValue(name) {
 }
 
 function record(extra) {
-    const entry = { args, startedAt, endedAt: Date.now(), pid: process.pid, automationApi: process.env.PULUMI_AUTOMATION_API, ...extra };
+    const entry = {
+        args,
+        startedAt,
+        endedAt: Date.now(),
+        pid: process.pid,
+        automationApi: process.env.PULUMI_AUTOMATION_API,
+        ...extra,
+    };
     fs.appendFileSync(path.join(root, "calls.jsonl"), JSON.stringify(entry) + "\n");
 }
 
@@ -54,7 +61,11 @@ function recordingFor(stack, operation) {
 }
 
 async function sendEvents(address, events) {
-    const numbered = events.map((event, index) => ({ sequence: index + 1, timestamp: Math.floor(Date.now() / 1000), ...event }));
+    const numbered = events.map((event, index) => ({
+        sequence: index + 1,
+        timestamp: Math.floor(Date.now() / 1000),
+        ...event,
+    }));
     if (!address.startsWith("tcp://")) {
         fs.appendFileSync(address, numbered.map(event => JSON.stringify(event) + "\n").join(""));
         return;
@@ -159,7 +170,10 @@ async function main() {
         return finish(0);
     }
     if (first === "preview" && args.includes("--help")) {
-        return finish(0, "Usage:\n  pulumi preview [flags]\n\nFlags:\n      --remote   [EXPERIMENTAL] Run the operation remotely\n");
+        return finish(
+            0,
+            "Usage:\n  pulumi preview [flags]\n\nFlags:\n      --remote   [EXPERIMENTAL] Run the operation remotely\n",
+        );
     }
     if (first === "config" && second === "env" && args[2] === "ls") {
         const file = path.join(root, "config", `${stack}.environments.json`);
@@ -189,10 +203,26 @@ async function main() {
         const historyFile = path.join(root, "history", fileName(stack));
         const changes = fs.existsSync(historyFile) ? JSON.parse(fs.readFileSync(historyFile, "utf8")) : undefined;
         const now = new Date().toISOString();
-        return finish(0, JSON.stringify(changes === undefined ? [] : [{
-            version: 1, kind: "update", startTime: now, endTime: now, message: "", environment: {}, config: {},
-            result: "succeeded", resourceChanges: changes,
-        }]));
+        return finish(
+            0,
+            JSON.stringify(
+                changes === undefined
+                    ? []
+                    : [
+                          {
+                              version: 1,
+                              kind: "update",
+                              startTime: now,
+                              endTime: now,
+                              message: "",
+                              environment: {},
+                              config: {},
+                              result: "succeeded",
+                              resourceChanges: changes,
+                          },
+                      ],
+            ),
+        );
     }
     return finish(2, "", `stand-in: unsupported command: pulumi ${args.join(" ")}\n`);
 }

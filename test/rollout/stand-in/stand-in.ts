@@ -49,7 +49,10 @@ export class StandInPulumi {
         }
         fs.writeFileSync(path.join(this.root, "scenario.json"), JSON.stringify(scenario));
         const shim = path.join(this.root, "bin", "pulumi");
-        fs.writeFileSync(shim, `#!/bin/sh\nFAKE_PULUMI_ROOT='${this.root}' exec '${process.execPath}' '${STAND_IN}' "$@"\n`);
+        fs.writeFileSync(
+            shim,
+            `#!/bin/sh\nFAKE_PULUMI_ROOT='${this.root}' exec '${process.execPath}' '${STAND_IN}' "$@"\n`,
+        );
         fs.chmodSync(shim, 0o755);
     }
 
@@ -58,7 +61,11 @@ export class StandInPulumi {
         if (!fs.existsSync(file)) {
             return [];
         }
-        return fs.readFileSync(file, "utf8").split("\n").filter(line => line !== "").map(line => JSON.parse(line) as RecordedCall);
+        return fs
+            .readFileSync(file, "utf8")
+            .split("\n")
+            .filter(line => line !== "")
+            .map(line => JSON.parse(line) as RecordedCall);
     }
 
     /** Calls whose argv starts with these words (e.g. "config", "set-all"). */
@@ -75,7 +82,7 @@ export class StandInPulumi {
     /** The ESC environments `config env add` attached to a stack, in order. */
     environmentsOf(stack: string): string[] {
         const file = path.join(this.root, "config", `${stack}.environments.json`);
-        return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) as string[] : [];
+        return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as string[]) : [];
     }
 
     stackExists(stack: string): boolean {
@@ -91,7 +98,10 @@ export function scratchProject(rollout: unknown): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rollout-project-"));
     fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     fs.mkdirSync(path.join(dir, "policy-pack"));
-    fs.copyFileSync(path.join(REPO_ROOT, "policy-pack", "PulumiPolicy.yaml"), path.join(dir, "policy-pack", "PulumiPolicy.yaml"));
+    fs.copyFileSync(
+        path.join(REPO_ROOT, "policy-pack", "PulumiPolicy.yaml"),
+        path.join(dir, "policy-pack", "PulumiPolicy.yaml"),
+    );
     fs.writeFileSync(path.join(dir, "rollout.yaml"), typeof rollout === "string" ? rollout : stringify(rollout));
     return dir;
 }
@@ -118,8 +128,14 @@ export async function runCli(argv: string[], env: Record<string, string> = {}): 
     // As in CI: no terminal, so `--destroy` never waits for a typed answer even when the tests run in one.
     stdin.isTTY = false;
     Object.assign(process.env, env);
-    process.stdout.write = ((chunk: string | Uint8Array) => { stdout += chunk.toString(); return true; });
-    process.stderr.write = ((chunk: string | Uint8Array) => { stderr += chunk.toString(); return true; });
+    process.stdout.write = (chunk: string | Uint8Array) => {
+        stdout += chunk.toString();
+        return true;
+    };
+    process.stderr.write = (chunk: string | Uint8Array) => {
+        stderr += chunk.toString();
+        return true;
+    };
     try {
         const code = await main(argv);
         return { code, stdout, stderr };

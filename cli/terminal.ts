@@ -1,0 +1,56 @@
+// How the CLI writes to a terminal: colour (NO_COLOR, FORCE_COLOR, a TTY), the width tables fit, the tool's version.
+import * as fs from "fs";
+import * as path from "path";
+
+interface OutputStream {
+    isTTY?: boolean;
+    columns?: number;
+}
+
+/**
+ * Colour on `stream`: FORCE_COLOR wins (as in Node: `0` or `false` turns colour off, any other value on), then
+ * NO_COLOR (any non-empty value turns colour off, no-color.org), else colour only on a terminal.
+ */
+export function useColor(stream: OutputStream, env: NodeJS.ProcessEnv = process.env): boolean {
+    const force = env.FORCE_COLOR;
+    if (force !== undefined) {
+        return force !== "0" && force.toLowerCase() !== "false";
+    }
+    if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") {
+        return false;
+    }
+    return stream.isTTY === true;
+}
+
+/** The width a table fits on `stream`: the terminal's columns; undefined (no limit) when it is not a terminal. */
+export function tableWidth(stream: OutputStream): number | undefined {
+    return stream.isTTY === true && typeof stream.columns === "number" && stream.columns > 0
+        ? stream.columns
+        : undefined;
+}
+
+/**
+ * This tool's version: that of the package.json declaring the `omics-registry-maps` command, found upwards from this
+ * file (cli/ in the sources, dist/cli/ when built, node_modules/@omics-registry-maps/cli/dist/cli/ when installed).
+ */
+export function toolVersion(): string {
+    for (let dir = __dirname; ; dir = path.dirname(dir)) {
+        const file = path.join(dir, "package.json");
+        if (fs.existsSync(file)) {
+            const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { bin?: unknown; version?: unknown };
+            if (
+                typeof manifest.bin === "object" &&
+                manifest.bin !== null &&
+                TOOL_NAME in manifest.bin &&
+                typeof manifest.version === "string"
+            ) {
+                return manifest.version;
+            }
+        }
+        if (path.dirname(dir) === dir) {
+            return "unknown";
+        }
+    }
+}
+
+export const TOOL_NAME = "omics-registry-maps";
