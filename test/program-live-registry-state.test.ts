@@ -213,7 +213,7 @@ describe("program reading the live registry state (aws-sdk-client-mock at the EC
         }
     });
 
-    it("refuses live state ECR gives for another account (credentials not the provider's), declaring nothing", async () => {
+    it("refuses live state ECR gives for another account (not the provider's credentials)", async () => {
         const other = "210987654321";
         ecr.on(GetRegistryScanningConfigurationCommand).resolves({ ...ENHANCED_ACCOUNT, registryId: other });
         ecr.on(GetRegistryPolicyCommand).resolves({ ...LIVE_POLICY, registryId: other });
