@@ -12,7 +12,7 @@ import {
     RegistryPolicyNotFoundException,
 } from "@aws-sdk/client-ecr";
 import { ecrRegistryStateReader } from "../components/live-registry-reader";
-import { customResources, ProgramRun, runProgram } from "./harness/mock-program";
+import { customResources, ProgramRun, runProgram, SECRET_KMS_KEYS } from "./harness/mock-program";
 import { devStackConfig, withConfig } from "./harness/stack-config";
 import { resourcePolicyDecision } from "./helpers/iam-evaluator";
 import { json, only } from "./helpers/mocked-resources";
@@ -71,6 +71,7 @@ function reader() {
             region: "us-east-1",
             credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "not-a-real-key" },
         }),
+        ACCOUNT,
     );
 }
 
@@ -196,8 +197,8 @@ describe(
                 assert.match(
                     run.error.message,
                     new RegExp(
-                        /omics-registry-maps:cachedRepositories\.scanning: could not read the live /.source +
-                            /registry scanning configuration of account 123456789012 in us-east-1 /.source +
+                        /omics-registry-maps:cachedRepositories\.scanning: could not read the live registry /.source +
+                            /scanning configuration of account 123456789012 in us-east-1 /.source +
                             /\(ecr:GetRegistryScanningConfiguration: AccessDeniedException: User: .* is not /.source +
                             /authorized/.source,
                     ),
@@ -205,13 +206,70 @@ describe(
                 assert.match(
                     run.error.message,
                     new RegExp(
-                        /omics-registry-maps:registryPolicyStatements: could not read the live registry /.source +
-                            /policy .* it will not write over what it cannot read/.source,
+                        /omics-registry-maps:registryPolicyStatements: could not read the live registry policy /
+                            .source + /.* it will not write over what it cannot read/.source,
                     ),
                 );
                 assert.deepEqual(run.resources, []);
             },
         );
+
+        it(
+            "reports an unreadable live state together " + "with the other problems that need AWS, in one round",
+            async () => {
+                const secretArn = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:omics-registry/nvcr-Ab12Cd`;
+                SECRET_KMS_KEYS.set(
+                    secretArn,
+                    `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+                );
+                ecr.on(GetRegistryScanningConfigurationCommand).rejects(
+                    Object.assign(new Error("not authorized to perform: ecr:GetRegistryScanningConfiguration"), {
+                        name: "AccessDeniedException",
+                    }),
+                );
+                try {
+                    const registries = JSON.parse(DEV.config["omics-registry-maps:registries"] ?? "[]") as unknown[];
+                    const run = await runLive(
+                        withConfig(DEV.config, "registries", [
+                            ...registries,
+                            { upstreamRegistryUrl: "nvcr.io", ecrRepositoryPrefix: "nvcr", credentials: { secretArn } },
+                        ]),
+                    );
+                    assert.ok(run.error);
+                    assert.match(run.error.message, /^2 configuration errors/);
+                    assert.match(run.error.message, /credentials\.secretArn: is encrypted with customer KMS key/);
+                    assert.match(
+                        run.error.message,
+                        /cachedRepositories\.scanning: could not read the live registry scanning/,
+                    );
+                    assert.deepEqual(run.resources, []);
+                } finally {
+                    SECRET_KMS_KEYS.delete(secretArn);
+                }
+            },
+        );
+
+        it("refuses live state ECR gives for another account (not the provider's credentials)", async () => {
+            const other = "210987654321";
+            ecr.on(GetRegistryScanningConfigurationCommand).resolves({ ...ENHANCED_ACCOUNT, registryId: other });
+            ecr.on(GetRegistryPolicyCommand).resolves({ ...LIVE_POLICY, registryId: other });
+            const run = await runLive();
+            assert.ok(run.error);
+            for (const [path, call] of [
+                ["cachedRepositories\\.scanning", "GetRegistryScanningConfiguration"],
+                ["registryPolicyStatements", "GetRegistryPolicy"],
+            ]) {
+                assert.match(
+                    run.error.message,
+                    new RegExp(
+                        `omics-registry-maps:${path}: the live .* was read with other credentials than the stack's ` +
+                            `AWS ` +
+                            `provider \\(${call} answered for account ${other}, not ${ACCOUNT}\\); it will not merge`,
+                    ),
+                );
+            }
+            assert.deepEqual(run.resources, []);
+        });
 
         it("does not read what it does not write: scanning off, or no registry policy", async () => {
             const run = await runLive(withConfig(DEV.config, "cachedRepositories", { scanning: { enabled: false } }));
