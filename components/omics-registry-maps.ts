@@ -182,13 +182,17 @@ export async function runOmicsRegistryMaps(options: ProgramOptions = {}): Promis
     const raw = readRawConfig(namespace);
     const caller = isUsableRegion(raw.region) ? await askCaller() : undefined;
     const result = validateConfig(namespace, raw, caller);
-    const problems = result.ok ? await checkBeforeDeclaring(result.config, namespace) : result.problems;
-    if (!result.ok || problems.length > 0) {
-        throw new pulumi.RunError(formatProblems(namespace, problems));
+    if (!result.ok) {
+        throw new pulumi.RunError(formatProblems(namespace, result.problems));
     }
-    const live = await readRegistryState(result.config, options.registryStateReader);
-    if (live.problems.length > 0) {
-        throw new pulumi.RunError(formatProblems(namespace, live.problems));
+    // The checks that need AWS and the live reads run together, so their problems come in one report.
+    const [checked, live] = await Promise.all([
+        checkBeforeDeclaring(result.config, namespace),
+        readRegistryState(result.config, options.registryStateReader),
+    ]);
+    const problems = [...checked, ...live.problems];
+    if (problems.length > 0) {
+        throw new pulumi.RunError(formatProblems(namespace, problems));
     }
     return new OmicsRegistryMaps("omics-registry-maps", result.config, namespace, live.state).outputs;
 }

@@ -29,7 +29,7 @@ describe("cli check on a terminal: what matters survives the width (real CLI ent
     ];
     for (const { fixture, gpu } of gpuModules) {
         for (const columns of [80, 120]) {
-            const title = `${fixture} at ${columns} columns: lines fit; [when ${gpu}] markers, files, lines, names survive`;
+            const title = `${fixture} at ${columns} columns: lines fit; [when ${gpu}], files, lines, names survive`;
             it(title, async () => {
                 const argv = ["check", path.join(PIPELINES, fixture), "--stack", "gatk"];
                 const json = await report(argv);
