@@ -2,7 +2,7 @@
 // findings that are not about a missing registry beneath their row; one block per missing registry at the end.
 import { styleText } from "util";
 import { displayImage } from "./group-images";
-import { plural, printable, printableLines, truncateMiddle } from "./printable";
+import { plural, printable, printableLines, truncateMiddle, wrap } from "./printable";
 import { shortenImage, shortenPlace, shortestImage, shortestPlace } from "./shorten";
 import {
     CheckInputs,
@@ -41,32 +41,6 @@ const RESOLVED_COLUMN = 2;
 const USED_COLUMN = 3;
 const ROW_INDENT = "  ";
 const GAP = "  ";
-
-/** Word-wraps one line to `width`, continuation lines indented like the first; long words are cut. */
-function wrap(line: string, width: number | undefined): string[] {
-    if (width === undefined || line.length <= width) {
-        return [line];
-    }
-    const indent = /^ */.exec(line)?.[0] ?? "";
-    const room = Math.max(8, width - indent.length - 2);
-    const out: string[] = [];
-    let current = "";
-    for (const word of line.slice(indent.length).split(" ")) {
-        for (let rest = word; rest.length > 0; rest = rest.slice(room)) {
-            const piece = rest.slice(0, room);
-            if (current === "") {
-                current = piece;
-            } else if (current.length + 1 + piece.length <= room) {
-                current = `${current} ${piece}`;
-            } else {
-                out.push(current);
-                current = piece;
-            }
-        }
-    }
-    out.push(current);
-    return out.map((text, i) => `${indent}${i === 0 ? "" : "  "}${text}`);
-}
 
 /** What follows a resolved URI: how it resolves when not through a registry mapping (the JSON says `via` always). */
 function resolvedSuffix(image: Pick<DistinctImage, "via">): string {

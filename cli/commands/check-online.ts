@@ -7,6 +7,7 @@ import { planPins, PinPlan, pinsAsYaml, writePins } from "../../online/pin";
 import { BasicCredentials, RegistryClient } from "../../online/registry-client";
 import { loadStackCredentials } from "../../online/stack-credentials";
 import { CheckReport } from "../../workflow-check/types";
+import { stderrText } from "../terminal";
 import { progressLine } from "./progress-line";
 
 export interface OnlineFlags {
@@ -117,7 +118,7 @@ export async function runOnline(
             readable: key => stack.readableSecret(key),
         });
         byHost = loaded.byHost;
-        loaded.notes.forEach(note => process.stderr.write(`note: ${note}\n`));
+        loaded.notes.forEach(note => process.stderr.write(stderrText(`note: ${note}`)));
     }
     const client = new RegistryClient({
         endpoints: parsed.endpoints,

@@ -9,7 +9,7 @@ import { formatTable } from "../../workflow-check/format-table";
 import { locationFromMap, readMapFile } from "../../workflow-check/map-file";
 import { printable, terminalSafeJson } from "../../workflow-check/printable";
 import { CheckInputs, CheckReport } from "../../workflow-check/types";
-import { tableWidth, TOOL_NAME, toolVersion, useColor } from "../terminal";
+import { stderrText, tableWidth, TOOL_NAME, toolVersion, useColor } from "../terminal";
 import { addOnlineOptions, formatOnline, OnlineFlags, parseOnlineFlags, runOnline, StackContext } from "./check-online";
 import { progressLine } from "./progress-line";
 import {
@@ -64,7 +64,9 @@ async function fromStack(flags: CheckFlags & { stack: string }): Promise<MapSour
         esc: flags.esc === true,
     });
     if (!evaluated.ok) {
-        process.stderr.write(`${evaluated.message}\n${accountIsPlaceholder ? `${PLACEHOLDER_VALIDATION_NOTE}\n` : ""}`);
+        process.stderr.write(
+            stderrText(`${evaluated.message}${accountIsPlaceholder ? `\n${PLACEHOLDER_VALIDATION_NOTE}` : ""}`),
+        );
         return undefined;
     }
     const { config } = evaluated;
@@ -205,7 +207,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
         ...(isFile ? [`${workflow} is a file: checking its folder ${root} as the workflow root`] : []),
     ];
     for (const note of [...new Set(notes)]) {
-        process.stderr.write(`note: ${printable(note)}\n`);
+        process.stderr.write(stderrText(`note: ${printable(note)}`));
     }
     const inputs: CheckInputs = {
         tool: { name: TOOL_NAME, version: toolVersion() },
@@ -223,7 +225,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
             ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
         });
     } catch (error) {
-        process.stderr.write(`check: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(stderrText(`check: ${error instanceof Error ? error.message : String(error)}`));
         return EXIT_BAD_INPUT;
     } finally {
         progress.done();
@@ -234,11 +236,13 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
         );
     }
     for (const note of profileNotes(report, profiles)) {
-        process.stderr.write(`note: ${printable(note)}\n`);
+        process.stderr.write(stderrText(`note: ${printable(note)}`));
     }
     for (const warning of report.warnings) {
         process.stderr.write(
-            `warning: ${warning.file}${warning.line !== undefined ? `:${warning.line}` : ""}: ${warning.message}\n`,
+            stderrText(
+                `warning: ${warning.file}${warning.line !== undefined ? `:${warning.line}` : ""}: ${warning.message}`,
+            ),
         );
     }
     if (report.importsOutsideRoot.length > 0) {

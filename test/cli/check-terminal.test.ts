@@ -106,6 +106,33 @@ describe("cli check on a terminal: what matters survives the width (real CLI ent
         }
     }
 
+    it("stderr notes are wrapped to a terminal's width, never when piped (a 194-character note)", async () => {
+        const argv = ["check", path.join(PIPELINES, "nf-core-modules"), "--stack", "dev"];
+        const note =
+            "note: omics-registry-maps:dockerHubCredentials is not set in Pulumi.dev.yaml; pulumi up will need it";
+        const piped = await runCli(argv);
+        const long = piped.stderr.split("\n").find(line => line.startsWith(note));
+        assert.ok(long !== undefined && long.length > 120, piped.stderr);
+        const run = await onTerminal(80, argv);
+        // what a terminal shows of each line: after the progress line's last carriage return and erase sequence
+        const shown = run.stderr.split("\n").map(line =>
+            line
+                .slice(line.lastIndexOf("\r") + 1)
+                .split("\u001b[2K")
+                .join(""),
+        );
+        for (const line of shown) {
+            assert.ok(line.length <= 80, `${line.length} > 80: ${line}`);
+        }
+        const start = shown.findIndex(line => line.startsWith("note: omics-registry-maps:dockerHubCredentials"));
+        const rest = shown.slice(start + 1).findIndex(line => !line.startsWith("  "));
+        const joined = shown
+            .slice(start, start + 1 + rest)
+            .map(line => line.trim())
+            .join(" ");
+        assert.equal(joined, long);
+    });
+
     it("the table formatter's image cut: a digest's middle, then the path's middle; the name and tag are kept", () => {
         const hex = "0123456789abcdef".repeat(4);
         const digest = `quay.io/biocontainers/samtools:1.17--h00cdaf9_0@sha256:${hex}`;
