@@ -231,9 +231,8 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
         progress.done();
     }
     for (const problem of report.problems) {
-        process.stderr.write(
-            `error: ${printable(`${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}: cannot be parsed: ${problem.message}`)}\n`,
-        );
+        const where = `${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}`;
+        process.stderr.write(stderrText(`error: ${printable(`${where}: cannot be parsed: ${problem.message}`)}`));
     }
     for (const note of profileNotes(report, profiles)) {
         process.stderr.write(stderrText(`note: ${printable(note)}`));
@@ -246,9 +245,12 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
         );
     }
     if (report.importsOutsideRoot.length > 0) {
+        const files = report.importsOutsideRoot.map(file => `\n  ${file}`).join("");
         process.stderr.write(
-            `note: ${report.importsOutsideRoot.length} imported file(s) lie outside ${workflow}; the definition zip must carry them ` +
-                `(zip from a folder that holds them all):\n${report.importsOutsideRoot.map(file => `  ${file}\n`).join("")}`,
+            stderrText(
+                `note: ${report.importsOutsideRoot.length} imported file(s) lie outside ${workflow}; ` +
+                    `the definition zip must carry them (zip from a folder that holds them all):${files}`,
+            ),
         );
     }
     const outcome =
@@ -264,7 +266,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
                   color: useColor(process.stdout),
                   width: tableWidth(process.stdout),
                   verbose: flags.verbose === true,
-              }) + (outcome !== undefined ? formatOnline(outcome.online) + outcome.tableText : ""),
+              }) + (outcome !== undefined ? formatOnline(outcome.online, report) + outcome.tableText : ""),
     );
     return outcome?.failed === true ? EXIT_BAD_INPUT : exitCodeFor(report, flags.strict === true);
 }
