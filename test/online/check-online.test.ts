@@ -170,16 +170,7 @@ process.stdout.write(JSON.stringify({ value: JSON.stringify(value), objectValue:
             notChecked: 0,
         });
         // the distinct count (the repeated samtools image once), as the table and the main summary count
-        assert.deepEqual(report.online.distinct, {
-            checked: 6,
-            ok: 4,
-            missing: 1,
-            noAmd64: 1,
-            unauthorized: 0,
-            unreachable: 0,
-            rateLimited: 0,
-            notChecked: 0,
-        });
+        assert.deepEqual(report.online.distinct, { ...report.online.summary, checked: 6, ok: 4 });
         const errors = report.images.map(i => i.findings.filter(f => f.severity === "error").map(f => f.message));
         assert.deepEqual(
             errors.map(e => e.length),
