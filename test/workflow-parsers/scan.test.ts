@@ -53,13 +53,29 @@ describe("workflow-parsers: scanWorkflow", () => {
 
     it("scans a mixed WDL/Nextflow/CWL directory and only workflow files", async () => {
         const scan = await scanWorkflow(writeTree(MIXED));
-        assert.deepEqual(scan, { references: EXPECTED, problems: [], warnings: [], outsideRoot: [], files: 4 });
+        // profilesDefined: the nextflow.config of the tree defines no profile (what --profile is checked against).
+        assert.deepEqual(scan, {
+            references: EXPECTED,
+            problems: [],
+            warnings: [],
+            outsideRoot: [],
+            files: 4,
+            profilesDefined: [],
+        });
     });
 
     it("scans a definition .zip (built with fflate) with the same result, paths taken inside the zip", async () => {
         const zip = zipSync(Object.fromEntries(Object.entries(MIXED).map(([name, text]) => [name, strToU8(text)])));
         const scan = await scanWorkflow(tempFile("workflow.zip", zip));
-        assert.deepEqual(scan, { references: EXPECTED, problems: [], warnings: [], outsideRoot: [], files: 4 });
+        // profilesDefined: the nextflow.config of the tree defines no profile (what --profile is checked against).
+        assert.deepEqual(scan, {
+            references: EXPECTED,
+            problems: [],
+            warnings: [],
+            outsideRoot: [],
+            files: 4,
+            profilesDefined: [],
+        });
     });
 
     it("reports a malformed file inside a zip and still scans the rest", async () => {
