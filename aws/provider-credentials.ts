@@ -11,8 +11,8 @@
 // assuming the next role (SDK fromTemporaryCredentials with the previous credentials as masterCredentials:
 // roleArn, sessionName, externalId, duration, policy, policyArns, tags, transitiveTagKeys, sourceIdentity).
 // Not reproduced: `aws:assumeRoleWithWebIdentity`, `aws:endpoints` overrides, `aws:stsRegion`, custom CA bundles,
-// explicit providers the stack does not use. A stack whose credentials come from those fails with the SDK's
-// message rather than acting as another identity.
+// explicit providers the stack does not use. With those the SDK may act as another identity (the default chain's):
+// the program's live reads refuse an answer for another account (live-registry-reader.ts, OtherAccountError).
 import type { ECRClientConfig } from "@aws-sdk/client-ecr";
 
 /** The `aws:` provider settings reproduced here, as Pulumi config holds them. */

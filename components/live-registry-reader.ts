@@ -33,12 +33,30 @@ function isFrequency(value: string | undefined): value is ScanningFilterRule["sc
     return value !== undefined && FREQUENCIES.includes(value);
 }
 
-/** The reader over an ECR client (the SDK is loaded by whoever made the client). */
-export function ecrRegistryStateReader(client: ECRClient): RegistryStateReader {
+/**
+ * ECR answered for another account than the stack deploys to: the SDK's credentials are not the provider's (a setting
+ * provider-credentials.ts does not reproduce, such as aws:assumeRoleWithWebIdentity). Never merged into this account.
+ */
+export class OtherAccountError extends Error {
+    override name = "OtherAccountError";
+}
+
+function checkAccount(call: string, account: string, registryId: string | undefined): void {
+    if (registryId !== undefined && registryId !== account) {
+        throw new OtherAccountError(`${call} answered for account ${registryId}, not ${account}`);
+    }
+}
+
+/**
+ * The reader over an ECR client (the SDK is loaded by whoever made the client) for the registry of `account`; an
+ * answer for another registry (the `registryId` of the response) is an OtherAccountError.
+ */
+export function ecrRegistryStateReader(client: ECRClient, account: string): RegistryStateReader {
     return {
         async scanningConfiguration() {
             const { GetRegistryScanningConfigurationCommand } = await import("@aws-sdk/client-ecr");
             const response = await client.send(new GetRegistryScanningConfigurationCommand({}));
+            checkAccount("GetRegistryScanningConfiguration", account, response.registryId);
             const configuration = response.scanningConfiguration;
             const rules: ScanningFilterRule[] = (configuration?.rules ?? [])
                 .flatMap(rule =>
@@ -53,6 +71,7 @@ export function ecrRegistryStateReader(client: ECRClient): RegistryStateReader {
             const { GetRegistryPolicyCommand } = await import("@aws-sdk/client-ecr");
             try {
                 const response = await client.send(new GetRegistryPolicyCommand({}));
+                checkAccount("GetRegistryPolicy", account, response.registryId);
                 return response.policyText ?? null;
             } catch (error) {
                 if (error instanceof Error && error.name === "RegistryPolicyNotFoundException") {

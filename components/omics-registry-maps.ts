@@ -145,7 +145,8 @@ export class OmicsRegistryMaps extends pulumi.ComponentResource {
                 .filter(r => r.credentials !== undefined)
                 .map(
                     r =>
-                        `aws ecr validate-pull-through-cache-rule --region ${region} --ecr-repository-prefix ${r.ecrRepositoryPrefix}`,
+                        `aws ecr validate-pull-through-cache-rule --region ${region} ` +
+                        `--ecr-repository-prefix ${r.ecrRepositoryPrefix}`,
                 ),
         };
         this.registerOutputs(this.outputs);
@@ -172,7 +173,9 @@ async function checkBeforeDeclaring(config: OmicsRegistryConfig, namespace: stri
 }
 
 export interface ProgramOptions {
-    /** Plays the account's live registry state (tests); by default it is read from AWS when an engine runs the program. */
+    /**
+     * Plays the account's live registry state (tests); by default it is read from AWS when an engine runs the program.
+     */
     registryStateReader?: RegistryStateReader;
 }
 
@@ -182,13 +185,17 @@ export async function runOmicsRegistryMaps(options: ProgramOptions = {}): Promis
     const raw = readRawConfig(namespace);
     const caller = isUsableRegion(raw.region) ? await askCaller() : undefined;
     const result = validateConfig(namespace, raw, caller);
-    const problems = result.ok ? await checkBeforeDeclaring(result.config, namespace) : result.problems;
-    if (!result.ok || problems.length > 0) {
-        throw new pulumi.RunError(formatProblems(namespace, problems));
+    if (!result.ok) {
+        throw new pulumi.RunError(formatProblems(namespace, result.problems));
     }
-    const live = await readRegistryState(result.config, options.registryStateReader);
-    if (live.problems.length > 0) {
-        throw new pulumi.RunError(formatProblems(namespace, live.problems));
+    // The checks that need AWS and the live reads run together, so their problems come in one report.
+    const [checked, live] = await Promise.all([
+        checkBeforeDeclaring(result.config, namespace),
+        readRegistryState(result.config, options.registryStateReader),
+    ]);
+    const problems = [...checked, ...live.problems];
+    if (problems.length > 0) {
+        throw new pulumi.RunError(formatProblems(namespace, problems));
     }
     return new OmicsRegistryMaps("omics-registry-maps", result.config, namespace, live.state).outputs;
 }

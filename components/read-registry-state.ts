@@ -10,7 +10,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { MAX_REGISTRY_POLICY_CHARACTERS } from "../policy-pack/rules/service-limits";
 import { ConfigProblem, OmicsRegistryConfig } from "../config/types";
 import { AwsProviderSettings, PROVIDER_STRING_KEYS, providerSettingsFrom } from "../aws/provider-credentials";
-import { ecrRegistryStateReader, providerEcrClient, RegistryStateReader } from "./live-registry-reader";
+import {
+    ecrRegistryStateReader,
+    OtherAccountError,
+    providerEcrClient,
+    RegistryStateReader,
+} from "./live-registry-reader";
 import {
     LiveRegistryState,
     mergedRegistryPolicy,
@@ -55,7 +60,10 @@ export async function readRegistryState(
     const reader =
         injected ??
         (pulumi.runtime.hasEngine()
-            ? ecrRegistryStateReader(await providerEcrClient(awsProviderSettings(config.target.region)))
+            ? ecrRegistryStateReader(
+                  await providerEcrClient(awsProviderSettings(config.target.region)),
+                  config.target.account,
+              )
             : undefined);
     if (reader === undefined) {
         return { state: {}, problems: [] };
@@ -68,6 +76,17 @@ export async function readRegistryState(
         try {
             return await call();
         } catch (error) {
+            if (error instanceof OtherAccountError) {
+                problems.push({
+                    path,
+                    message:
+                        `the live ${what} was read with other credentials than the stack's AWS provider ` +
+                        `(${error.message}); it will not merge another account's settings into ${where}: ` +
+                        "give the provider's credentials through settings the live read reproduces (README, " +
+                        '"Same region and credentials as the stack\'s AWS provider")',
+                });
+                return undefined;
+            }
             problems.push({
                 path,
                 message:

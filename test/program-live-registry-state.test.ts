@@ -12,7 +12,7 @@ import {
     RegistryPolicyNotFoundException,
 } from "@aws-sdk/client-ecr";
 import { ecrRegistryStateReader } from "../components/live-registry-reader";
-import { customResources, ProgramRun, runProgram } from "./harness/mock-program";
+import { customResources, ProgramRun, runProgram, SECRET_KMS_KEYS } from "./harness/mock-program";
 import { devStackConfig, withConfig } from "./harness/stack-config";
 import { resourcePolicyDecision } from "./helpers/iam-evaluator";
 import { json, only } from "./helpers/mocked-resources";
@@ -69,6 +69,7 @@ function reader() {
             region: "us-east-1",
             credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "not-a-real-key" },
         }),
+        ACCOUNT,
     );
 }
 
@@ -183,6 +184,53 @@ describe("program reading the live registry state (aws-sdk-client-mock at the EC
             run.error.message,
             /omics-registry-maps:registryPolicyStatements: could not read the live registry policy .* it will not write over what it cannot read/,
         );
+        assert.deepEqual(run.resources, []);
+    });
+
+    it("reports an unreadable live state together with the other problems that need AWS, in one round", async () => {
+        const secretArn = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:omics-registry/nvcr-Ab12Cd`;
+        SECRET_KMS_KEYS[secretArn] = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+        ecr.on(GetRegistryScanningConfigurationCommand).rejects(
+            Object.assign(new Error("not authorized to perform: ecr:GetRegistryScanningConfiguration"), {
+                name: "AccessDeniedException",
+            }),
+        );
+        try {
+            const registries = JSON.parse(DEV.config["omics-registry-maps:registries"] ?? "[]") as unknown[];
+            const run = await runLive(
+                withConfig(DEV.config, "registries", [
+                    ...registries,
+                    { upstreamRegistryUrl: "nvcr.io", ecrRepositoryPrefix: "nvcr", credentials: { secretArn } },
+                ]),
+            );
+            assert.ok(run.error);
+            assert.match(run.error.message, /^2 configuration errors/);
+            assert.match(run.error.message, /credentials\.secretArn: is encrypted with customer KMS key/);
+            assert.match(run.error.message, /cachedRepositories\.scanning: could not read the live registry scanning/);
+            assert.deepEqual(run.resources, []);
+        } finally {
+            Reflect.deleteProperty(SECRET_KMS_KEYS, secretArn);
+        }
+    });
+
+    it("refuses live state ECR gives for another account (not the provider's credentials)", async () => {
+        const other = "210987654321";
+        ecr.on(GetRegistryScanningConfigurationCommand).resolves({ ...ENHANCED_ACCOUNT, registryId: other });
+        ecr.on(GetRegistryPolicyCommand).resolves({ ...LIVE_POLICY, registryId: other });
+        const run = await runLive();
+        assert.ok(run.error);
+        for (const [path, call] of [
+            ["cachedRepositories\\.scanning", "GetRegistryScanningConfiguration"],
+            ["registryPolicyStatements", "GetRegistryPolicy"],
+        ]) {
+            assert.match(
+                run.error.message,
+                new RegExp(
+                    `omics-registry-maps:${path}: the live .* was read with other credentials than the stack's AWS ` +
+                        `provider \\(${call} answered for account ${other}, not ${ACCOUNT}\\); it will not merge`,
+                ),
+            );
+        }
         assert.deepEqual(run.resources, []);
     });
 

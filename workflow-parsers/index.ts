@@ -1,4 +1,5 @@
-// scanWorkflow: every container image reference in a HealthOmics workflow (WDL, Nextflow, CWL), from a directory or a .zip.
+// scanWorkflow: every container image reference in a HealthOmics workflow (WDL, Nextflow, CWL), from a directory or a
+// .zip.
 import * as path from "path";
 import { CwlScanner, looksLikeCwl } from "./cwl/scan";
 import { entryConfig, scanNextflowConfigs } from "./nextflow/config";
@@ -161,7 +162,8 @@ function nextflowIncludes(file: string, text: string, source: WorkflowSource): s
 
 function noWorkflowMessage(root: string): string {
     return (
-        `No workflow file in ${root}: no .wdl, .nf, nextflow.config or CWL document (.cwl, or a .yml/.yaml/.json with ` +
+        `No workflow file in ${root}: no .wdl, .nf, nextflow.config or CWL document (.cwl, or a .yml/.yaml/.json ` +
+        `with ` +
         "cwlVersion and class); give the folder or .zip that holds the workflow"
     );
 }

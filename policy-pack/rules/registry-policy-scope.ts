@@ -38,7 +38,9 @@ function reachesOutside(resource: string, prefixes: readonly string[], scope: Re
     const parts = resource.split(":");
     if (parts.length < 6) {
         // `*`, or an ARN whose wildcard spans the separators: test it against a repository outside the prefixes.
-        const probe = `arn:${scope.partition ?? "aws"}:ecr:${scope.region ?? "us-east-1"}:${scope.account ?? "111122223333"}:repository/${OUTSIDE_PROBE}`;
+        const probe =
+            `arn:${scope.partition ?? "aws"}:ecr:${scope.region ?? "us-east-1"}:${scope.account ?? "111122223333"}:` +
+            `repository/${OUTSIDE_PROBE}`;
         return wildcardMatches(resource, probe);
     }
     const [arn, partition, service, region, account] = parts;
@@ -96,18 +98,22 @@ export function statementOutsidePrefixes(
     const who = `${statementLabel(statement, index)} lets ${describePrincipals(statement)} ${actions.join(" and ")}`;
     if (statement.notResources !== undefined) {
         return [
-            `${who} on every resource except NotResource ${JSON.stringify(statement.notResources)}, which includes repositories outside the declared prefixes (${declared})`,
+            `${who} on every resource except NotResource ${JSON.stringify(statement.notResources)}, ` +
+                `which includes repositories outside the declared prefixes (${declared})`,
         ];
     }
     if (statement.resources.length === 0) {
         return [
-            `${who} with no Resource; limit it to arn:<partition>:ecr:<region>:<account>:repository/<prefix>/* of a declared prefix (${declared})`,
+            `${who} with no Resource; limit it to ` +
+                `arn:<partition>:ecr:<region>:<account>:repository/<prefix>/* of a declared prefix ` +
+                `(${declared})`,
         ];
     }
     return statement.resources
         .filter(r => reachesOutside(r, prefixes, scope))
         .map(
             resource =>
-                `${who} on '${resource}', outside the declared prefixes (${declared}); limit it to arn:<partition>:ecr:<region>:<account>:repository/<prefix>/*`,
+                `${who} on '${resource}', outside the declared prefixes (${declared}); limit it to ` +
+                `arn:<partition>:ecr:<region>:<account>:repository/<prefix>/*`,
         );
 }
