@@ -1,6 +1,7 @@
 // createOrImportOutsidePrefixes (policy-pack/rules/registry-policy-scope.ts), the pure check the pack and the
 // program share. Each verdict is compared with the real IAM evaluator @cloud-copilot/iam-simulate: a statement is
-// reported exactly when the evaluator lets its principal CreateRepository/BatchImportUpstreamImage outside the prefixes.
+// reported exactly when the evaluator lets its principal CreateRepository/BatchImportUpstreamImage outside the
+// prefixes.
 import * as assert from "assert/strict";
 import { createOrImportOutsidePrefixes } from "../../policy-pack/rules/registry-policy-scope";
 import { callerFor, registryPolicyAllows } from "./iam-simulator";
@@ -159,7 +160,8 @@ describe("createOrImportOutsidePrefixes (checked against the iam-simulate evalua
             assert.equal(
                 problems.length > 0,
                 create || importOutside,
-                `the evaluator says outside grant = ${create || importOutside}, the check found: ${problems.join("; ") || "nothing"}`,
+                `the evaluator says outside grant = ${create || importOutside}, ` +
+                    `the check found: ${problems.join("; ") || "nothing"}`,
             );
             if (testCase.problem === undefined) {
                 assert.deepEqual(problems, []);
