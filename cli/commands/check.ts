@@ -278,7 +278,8 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
         process.stderr.write(
             `note: ${plural(report.importsOutsideRoot.length, "imported file lies", "imported files lie")} outside ` +
                 `the workflow root ${root}; the definition zip must carry them ` +
-                `(zip from a folder that holds them all):\n${report.importsOutsideRoot.map(file => `  ${file}\n`).join("")}`,
+                "(zip from a folder that holds them all):\n" +
+                report.importsOutsideRoot.map(file => `  ${file}\n`).join(""),
         );
     }
     const outcome =

@@ -494,7 +494,7 @@ describe(
             );
         });
 
-        it("a --profile name the pipeline's configs do not define: exit 2, one line listing those defined", async () => {
+        it("a --profile name the pipeline's configs do not define: exit 2, one line listing the defined", async () => {
             // As `nextflow run -profile arm46` fails with "Unknown configuration profile: 'arm46'". The list is the
             // `profiles { }` block of the fixture's nextflow.config, read by hand (it includes no config with
             // profiles).

@@ -50,7 +50,7 @@ function tempFile(name: string, data: Uint8Array | string): string {
     return file;
 }
 
-/** The whole scan of MIXED; profilesDefined: its nextflow.config defines no profile (what --profile is checked against). */
+/** The whole scan of MIXED; its nextflow.config defines no profile (profilesDefined). */
 const EXPECTED_SCAN = {
     references: EXPECTED,
     problems: [],
