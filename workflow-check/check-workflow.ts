@@ -2,6 +2,7 @@
 import { RegistryLocation } from "../policy-pack/rules/ecr-naming";
 import { ContainerRegistryMapJson } from "../policy-pack/rules/image-resolution";
 import { ParseProblem, scanWorkflow, WorkflowScan } from "../workflow-parsers";
+import { WorkflowSourceError } from "../workflow-parsers/source";
 import { evaluate } from "./evaluate-reference";
 import { FixContext } from "./fix-text";
 import { groupImages, registryFixes, summarize } from "./group-images";
@@ -21,6 +22,8 @@ export interface CheckOptions {
     profiles?: readonly string[];
     /** Recorded in the report as `inputs`. */
     inputs?: CheckInputs;
+    /** The main workflow file, relative to the root: only it and what it brings in are checked (see ScanOptions). */
+    main?: string;
 }
 
 export const DEFAULT_NAMESPACE = "omics-registry-maps";
@@ -32,7 +35,19 @@ export async function checkWorkflow(
     location: RegistryLocation,
     options: CheckOptions = {},
 ): Promise<CheckReport> {
-    const scan = await scanWorkflow(root, options.onProgress !== undefined ? { onProgress: options.onProgress } : {});
+    const scan = await scanWorkflow(root, {
+        ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+        ...(options.main !== undefined ? { main: options.main } : {}),
+    });
+    const unknown = (options.profiles ?? []).filter(name => scan.profilesDefined?.includes(name) === false);
+    if (scan.profilesDefined !== undefined && unknown.length > 0) {
+        // `nextflow run -profile nosuch` fails with "Unknown configuration profile: 'nosuch'" before running anything.
+        const defined = scan.profilesDefined;
+        throw new WorkflowSourceError(
+            `unknown configuration profile ${unknown.map(name => `'${name}'`).join(", ")}, as nextflow run -profile ` +
+                `would fail: the pipeline's configs define ${defined.length > 0 ? defined.join(", ") : "no profile"}`,
+        );
+    }
     return reportFromScan(root, scan, map, location, options);
 }
 

@@ -180,12 +180,13 @@ export function formatTable(report: CheckReport, options: TableOptions): string 
     const fit = (line: string) => wrap(line, options.width);
     const out: string[] = [];
     const workflowFile = report.inputs?.workflowFile;
+    const main = report.inputs?.main;
     out.push(
         ...fit(
             printable(
                 workflowFile !== undefined
                     ? `workflow: ${workflowFile} (its folder ${report.workflow} is the workflow root)`
-                    : `workflow: ${report.workflow}`,
+                    : `workflow: ${report.workflow}${main !== undefined ? ` (main ${main})` : ""}`,
             ),
         ),
     );
@@ -331,7 +332,8 @@ function summaryLine(report: CheckReport, byPlace: ReadonlyMap<string, ImageResu
         `${status("mapped")} mapped, ` +
         `${status("unmapped")} unmapped, ${status("unresolvable")} unresolvable, ${status("invalid")} invalid, ` +
         `${count(image => first(image)?.pinned === "unpinned")} unpinned; ` +
-        `${plural(findings("error"), "error")}, ${plural(findings("warning"), "warning")}${problems}`
+        `${plural(findings("error"), "error")}, ${plural(findings("warning") + report.warnings.length, "warning")}` +
+        problems
     );
 }
 

@@ -93,6 +93,11 @@ export interface CheckInputs {
     profiles: string[];
     /** When a single workflow file was given: that file (its folder is `workflow`). */
     workflowFile?: string;
+    /**
+     * The main workflow file, relative to `workflow` (`--main`, or the single WDL/CWL file given): only it and what it
+     * brings in were checked.
+     */
+    main?: string;
 }
 
 export interface CheckSummary {

@@ -1,9 +1,10 @@
 // scanWorkflow: every container image reference in a HealthOmics workflow (WDL, Nextflow, CWL), from a directory or a
 // .zip.
+import * as path from "path";
 import { CwlScanner, looksLikeCwl } from "./cwl/scan";
 import { entryConfig, scanNextflowConfigs } from "./nextflow/config";
 import { dockerRegistry, newNextflowSettings, scanNextflowScript } from "./nextflow/scan";
-import { openWorkflowSource, WorkflowSourceError } from "./source";
+import { openWorkflowSource, WorkflowSource, WorkflowSourceError } from "./source";
 import { ContainerReference, ParseProblem, SyntaxProblem, WorkflowScan } from "./types";
 import { followWdlImports } from "./wdl/imports";
 import { WdlDocument } from "./wdl/model";
@@ -17,6 +18,12 @@ type FileKind = "wdl" | "nextflow-script" | "cwl" | "cwl-candidate";
 export interface ScanOptions {
     /** Called after each workflow file is scanned. */
     onProgress?: (filesDone: number, filesTotal: number) => void;
+    /**
+     * The main workflow file, relative to the root (`aws omics create-workflow --main`): only it and what it brings in
+     * are scanned (WDL imports; CWL `run:` and `$import` files; for a .nf file, the pipeline: nextflow.config and its
+     * includes, and the module files its `include` statements reach). Undefined: every workflow file of the root.
+     */
+    main?: string;
 }
 
 /**
@@ -25,29 +32,51 @@ export interface ScanOptions {
  */
 export async function scanWorkflow(root: string, options: ScanOptions = {}): Promise<WorkflowScan> {
     const source = openWorkflowSource(root);
-    const isNextflow = source.files.some(file => file.endsWith(".nf") || baseName(file) === "nextflow.config");
-    const work = source.files
-        .map(file => ({ file, kind: fileKind(file) }))
-        .filter((entry): entry is { file: string; kind: FileKind } => entry.kind !== undefined)
-        .sort(scanOrder);
+    const main = options.main;
+    const mainKind = main !== undefined ? mainFileKind(root, main, source) : undefined;
+    const isNextflow =
+        main !== undefined
+            ? mainKind === "nextflow-script"
+            : source.files.some(file => file.endsWith(".nf") || baseName(file) === "nextflow.config");
+    const work =
+        main !== undefined && mainKind !== undefined
+            ? [{ file: main, kind: mainKind }]
+            : source.files
+                  .map(file => ({ file, kind: fileKind(file) }))
+                  .filter((entry): entry is { file: string; kind: FileKind } => entry.kind !== undefined)
+                  .sort(scanOrder);
+    const queued = new Set(work.map(entry => entry.file));
+    /** With a main file: queues a file it brings in (Nextflow include, CWL run:), once. */
+    const reach = (file: string, kind: FileKind): void => {
+        if (main === undefined || queued.has(file) || source.readText(file) === undefined) return;
+        queued.add(file);
+        work.push({ file, kind });
+    };
 
     const references: ContainerReference[] = [];
     const problems: ParseProblem[] = [];
     const wdlDocuments = new Map<string, WdlDocument>();
     const nextflow = newNextflowSettings();
+    let profilesDefined: string[] | undefined;
     const cwl = new CwlScanner(file => source.readText(file));
     let scanned = 0;
     // Nextflow configs first, only those Nextflow reads, so that params and docker.registry are known to the scripts.
-    const nextflowEntry = isNextflow ? entryConfig(source.files) : undefined;
+    const besideMain = main !== undefined ? path.posix.join(path.posix.dirname(main), "nextflow.config") : undefined;
+    const nextflowEntry = !isNextflow
+        ? undefined
+        : besideMain !== undefined && source.files.includes(besideMain)
+          ? besideMain
+          : entryConfig(source.files);
     if (nextflowEntry !== undefined) {
         const configs = scanNextflowConfigs(nextflowEntry, file => source.readText(file), nextflow);
         references.push(...configs.references);
         problems.push(...configs.problems);
         scanned += configs.files.length;
+        profilesDefined = configs.profiles;
     }
     const configsRead = scanned;
-    const total = configsRead + work.length;
-    for (let done = 1; done <= configsRead; done++) options.onProgress?.(done, total);
+    const total = (): number => configsRead + work.length;
+    for (let done = 1; done <= configsRead; done++) options.onProgress?.(done, total());
 
     for (let done = 0; done < work.length; done++) {
         const { file, kind } = work[done];
@@ -56,21 +85,31 @@ export async function scanWorkflow(root: string, options: ScanOptions = {}): Pro
             if (kind !== "cwl-candidate" || looksLikeCwl(text)) {
                 scanned++;
                 if (kind === "wdl") wdlDocuments.set(file, parseWdl(file, text));
-                else if (kind === "nextflow-script") references.push(...scanNextflowScript(file, text, nextflow));
-                else cwl.scanFile(file, text);
+                else if (kind === "nextflow-script") {
+                    references.push(...scanNextflowScript(file, text, nextflow));
+                    for (const included of nextflowIncludes(file, text, source)) reach(included, "nextflow-script");
+                } else {
+                    const runs = cwl.scanFile(file, text);
+                    for (const run of runs) reach(run, "cwl");
+                }
             }
         } catch (error) {
             if (error instanceof WorkflowSourceError) throw error;
             problems.push(problemFor(file, error));
         }
-        options.onProgress?.(configsRead + done + 1, total);
+        options.onProgress?.(configsRead + done + 1, total());
         if (done % 256 === 255) await new Promise(resolve => setImmediate(resolve));
     }
 
-    const imports = followWdlImports(wdlDocuments, file => source.readText(file));
+    const entries = new Set(wdlDocuments.keys());
+    const imports = followWdlImports(
+        wdlDocuments,
+        file => source.readText(file),
+        file => source.realPath(file),
+    );
     scanned += imports.parsed;
     if (scanned === 0 && problems.length === 0) throw new WorkflowSourceError(noWorkflowMessage(root));
-    references.push(...resolveWdlContainers(wdlDocuments), ...cwl.references);
+    references.push(...resolveWdlContainers(wdlDocuments, entries), ...cwl.references);
     problems.push(...imports.problems, ...cwl.problems);
     const registry = dockerRegistry(nextflow);
     if (registry) {
@@ -82,7 +121,43 @@ export async function scanWorkflow(root: string, options: ScanOptions = {}): Pro
         warnings: [...source.warnings, ...imports.warnings],
         outsideRoot: imports.outsideRoot,
         files: scanned,
+        ...(profilesDefined !== undefined ? { profilesDefined } : {}),
     };
+}
+
+/** The kind of the main file; throws WorkflowSourceError when it is missing or not a workflow file. */
+function mainFileKind(root: string, main: string, source: WorkflowSource): FileKind {
+    if (source.readText(main) === undefined)
+        throw new WorkflowSourceError(`Main workflow file ${main} not found in ${root}`);
+    const kind = fileKind(main);
+    if (kind === undefined) {
+        throw new WorkflowSourceError(
+            `Main workflow file ${main} is not a workflow file: ` +
+                "give a .wdl, .nf or CWL file (.cwl, .yml, .yaml, .json)",
+        );
+    }
+    return kind === "cwl-candidate" ? "cwl" : kind;
+}
+
+/** `include { A; B as C } from './modules/x'`: a local path, relative to the including file. */
+const NEXTFLOW_INCLUDE = /\binclude\s*\{[^}]*\}\s*from\s*(['"])([^'"]+)\1/g;
+
+/**
+ * The module files a Nextflow script includes, relative to the root: `./x` and `../x` relative to the including file,
+ * `.nf` added when the path has no extension, and `x/main.nf` for a folder (as Nextflow resolves them). Plugin
+ * includes (`plugin/nf-schema`) name no file.
+ */
+function nextflowIncludes(file: string, text: string, source: WorkflowSource): string[] {
+    const found: string[] = [];
+    for (const match of text.matchAll(NEXTFLOW_INCLUDE)) {
+        const written = match[2];
+        if (!written.startsWith("./") && !written.startsWith("../")) continue;
+        const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), written));
+        const candidates = target.endsWith(".nf") ? [target] : [`${target}.nf`, `${target}/main.nf`, target];
+        const existing = candidates.find(candidate => source.readText(candidate) !== undefined);
+        if (existing !== undefined) found.push(existing);
+    }
+    return found;
 }
 
 function noWorkflowMessage(root: string): string {

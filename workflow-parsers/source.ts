@@ -45,6 +45,11 @@ export interface WorkflowSource {
     readText(relativePath: string): string | undefined;
     /** What was not followed while listing the root (symbolic links out of it, loops, broken links). */
     readonly warnings: readonly ParseProblem[];
+    /**
+     * Where a file really is, relative to the root ('/' separators; `../` when outside it, absolute when no relative
+     * path leads there), symbolic links resolved; undefined when there is no such file.
+     */
+    realPath(relativePath: string): string | undefined;
 }
 
 export function openWorkflowSource(root: string): WorkflowSource {
@@ -125,6 +130,14 @@ function directorySource(root: string): WorkflowSource {
     return {
         files,
         warnings,
+        realPath: relativePath => {
+            try {
+                const relative = path.relative(rootReal, fs.realpathSync(path.join(root, relativePath)));
+                return path.isAbsolute(relative) ? relative : relative.split(path.sep).join("/");
+            } catch {
+                return undefined;
+            }
+        },
         readText: relativePath => {
             const file = path.join(root, relativePath);
             try {
@@ -389,6 +402,7 @@ function zipSource(zipPath: string, size: number): WorkflowSource {
     return {
         files: [...byName.keys()].sort(),
         warnings,
+        realPath: relativePath => (byName.has(relativePath) ? relativePath : undefined),
         readText: relativePath => {
             const entry = byName.get(relativePath);
             if (entry === undefined) return undefined;

@@ -56,6 +56,8 @@ export interface WorkflowScan {
     outsideRoot: string[];
     /** Workflow files scanned, imported ones included. */
     files: number;
+    /** A Nextflow pipeline: the profiles its configs define, sorted (what `nextflow run -profile` accepts). */
+    profilesDefined?: string[];
 }
 
 /** Thrown by a language scanner for a malformed file; becomes a ParseProblem for that file. */

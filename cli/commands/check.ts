@@ -7,7 +7,7 @@ import { ContainerRegistryMapJson } from "../../policy-pack/rules/image-resoluti
 import { checkWorkflow, CheckOptions, exitCodeFor } from "../../workflow-check/check-workflow";
 import { formatTable } from "../../workflow-check/format-table";
 import { locationFromMap, readMapFile } from "../../workflow-check/map-file";
-import { printable, terminalSafeJson } from "../../workflow-check/printable";
+import { plural, printable, terminalSafeJson } from "../../workflow-check/printable";
 import { CheckInputs, CheckReport } from "../../workflow-check/types";
 import { stderrText, tableWidth, TOOL_NAME, toolVersion, useColor } from "../terminal";
 import { addOnlineOptions, formatOnline, OnlineFlags, parseOnlineFlags, runOnline, StackContext } from "./check-online";
@@ -34,10 +34,11 @@ interface CheckFlags extends OnlineFlags {
     profile?: string;
     verbose?: boolean;
     esc?: boolean;
+    main?: string;
 }
 
 /** What the report records of the map and where it resolves (CheckInputs without the tool, profiles, workflow file). */
-type MapInputs = Omit<CheckInputs, "tool" | "profiles" | "workflowFile">;
+type MapInputs = Omit<CheckInputs, "tool" | "profiles" | "workflowFile" | "main">;
 
 interface MapSource {
     map: ContainerRegistryMapJson;
@@ -204,11 +205,34 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
         return EXIT_BAD_INPUT;
     }
     // A single workflow file: its folder is the root (as HealthOmics reads the files beside a main workflow file).
+    // A WDL or CWL file is also the main file (only it and what it imports are checked); a .nf file stands for its
+    // folder's pipeline.
     const isFile = fs.statSync(workflow).isFile() && !workflow.toLowerCase().endsWith(".zip");
+    if (isFile && flags.main !== undefined) {
+        process.stderr.write(
+            "check: --main goes with a workflow folder or .zip, not with a workflow file " +
+                `(run '${TOOL_NAME} check --help' for usage)\n`,
+        );
+        return EXIT_BAD_INPUT;
+    }
     const root = isFile ? path.dirname(workflow) : workflow;
+    const main = isFile
+        ? workflow.toLowerCase().endsWith(".nf")
+            ? undefined
+            : path.basename(workflow)
+        : flags.main !== undefined
+          ? mainInRoot(root, flags.main)
+          : undefined;
     const notes = [
         ...source.notes,
-        ...(isFile ? [`${workflow} is a file: checking its folder ${root} as the workflow root`] : []),
+        ...(isFile
+            ? [
+                  main !== undefined
+                      ? `${workflow} is a file: checking it and what it imports, ` +
+                        `with its folder ${root} as the workflow root`
+                      : `${workflow} is a file: checking its folder ${root} as the workflow root`,
+              ]
+            : []),
     ];
     for (const note of [...new Set(notes)]) {
         process.stderr.write(stderrText(`note: ${printable(note)}`));
@@ -218,6 +242,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
         ...source.inputs,
         profiles,
         ...(isFile ? { workflowFile: workflow } : {}),
+        ...(main !== undefined ? { main } : {}),
     };
     const progress = progressLine("scanning workflow files");
     let report;
@@ -226,6 +251,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
             ...source.options,
             profiles,
             inputs,
+            ...(main !== undefined ? { main } : {}),
             ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
         });
     } catch (error) {
@@ -252,8 +278,9 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
         const files = report.importsOutsideRoot.map(file => `\n  ${file}`).join("");
         process.stderr.write(
             stderrText(
-                `note: ${report.importsOutsideRoot.length} imported file(s) lie outside ${workflow}; ` +
-                    `the definition zip must carry them (zip from a folder that holds them all):${files}`,
+                `note: ${plural(report.importsOutsideRoot.length, "imported file lies", "imported files lie")} ` +
+                    `outside the workflow root ${root}; the definition zip must carry them ` +
+                    `(zip from a folder that holds them all):${files}`,
             ),
         );
     }
@@ -290,6 +317,18 @@ function profileNotes(report: CheckReport, selected: readonly string[]): string[
                     ? ` (profiles that bring images in: ${known.join(", ")})`
                     : " (no image comes only from a profile)"),
         );
+}
+
+/**
+ * `--main` as given: relative to the root (as `aws omics create-workflow --main` is relative to the zip), or a path
+ * from the current folder to a file inside a root folder.
+ */
+function mainInRoot(root: string, main: string): string {
+    const fromHere = path.relative(root, main);
+    const insideRoot = !fromHere.startsWith("..") && !path.isAbsolute(fromHere);
+    if (insideRoot && fs.existsSync(main) && !fs.existsSync(path.join(root, main)))
+        return fromHere.split(path.sep).join("/");
+    return main.split(path.sep).join("/");
 }
 
 /** `--profile a,b` → ["a", "b"]; undefined when a name is empty. */
@@ -332,6 +371,11 @@ export function registerCheck(program: Command): void {
             "--profile <names>",
             "Nextflow profiles (comma-separated, as nextflow run -profile): their profile-only and test images count " +
                 "in the verdict",
+        )
+        .option(
+            "--main <path>",
+            "the main workflow file, relative to the workflow folder or .zip (as aws omics create-workflow --main): " +
+                "only it and what it imports are checked",
         )
         .option("--verbose", "list every place an image is written (the JSON report always does)")
         .option(

@@ -131,11 +131,14 @@ describe("CLI conventions (real CLI entry)", () => {
         assert.equal(report.images.length, 2);
         assert.match(
             json.stderr,
+            // A WDL file is also the main file: it and what it imports are checked (--main), its folder is the root.
             new RegExp(
-                /note: examples\/genomics-workflow\/genomics-workflow\.wdl is a file: checking its folder exa/.source +
-                    /mples\/genomics-workflow as the workflow root/.source,
+                "note: examples/genomics-workflow/genomics-workflow\\.wdl is a file: " +
+                    "checking it and what it imports, " +
+                    "with its folder examples/genomics-workflow as the workflow root",
             ),
         );
+        assert.equal(report.inputs.main, "genomics-workflow.wdl");
         const table = await runCli(["check", file, "--stack", "dev"], REPO_ROOT);
         assert.match(
             table.stdout,

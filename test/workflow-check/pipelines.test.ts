@@ -459,7 +459,9 @@ describe(
         );
 
         it("a --profile name that brings in no image gets a note naming the profiles that do", async () => {
-            const run = await runCli(["check", RNASEQ, "--stack", "dev", "--profile", "arm46"], REPO_ROOT);
+            // `docker` is a profile rnaseq's nextflow.config defines (docker.enabled and such), with no image of its
+            // own; an undefined name (arm46) is now exit 2, the test below.
+            const run = await runCli(["check", RNASEQ, "--stack", "dev", "--profile", "docker"], REPO_ROOT);
             const report = await jsonReport(["check", RNASEQ, "--stack", "dev"], REPO_ROOT);
             const known = [...new Set(report.images.flatMap(i => i.profiles ?? []))].sort();
             const profilesNote =
@@ -469,10 +471,29 @@ describe(
             assert.match(
                 run.stderr,
                 new RegExp(
-                    `note: --profile arm46: no image of this workflow comes only from profile arm46 ` +
+                    `note: --profile docker: no image of this workflow comes only from profile docker ` +
                         `\\(${profilesNote}\\)`,
                 ),
             );
+        });
+
+        it("a --profile name the pipeline's configs do not define: exit 2, one line listing the defined", async () => {
+            // As `nextflow run -profile arm46` fails with "Unknown configuration profile: 'arm46'". The list is the
+            // `profiles { }` block of the fixture's nextflow.config, read by hand (it includes no config with
+            // profiles).
+            const defined = [
+                ...["debug", "conda", "mamba", "docker", "arm64", "emulate_amd64", "singularity", "podman", "shifter"],
+                ...["charliecloud", "apptainer", "wave", "test", "test_gpu", "test_full", "test_prokaryotic"],
+                ...["prokaryotic", "rapid_quant", "test_full_aws", "test_full_gcp", "test_full_azure"],
+            ].sort();
+            const run = await runCli(["check", RNASEQ, "--stack", "dev", "--profile", "arm64,arm46"], REPO_ROOT);
+            assert.equal(run.code, 2, run.stderr);
+            assert.equal(run.stdout, "");
+            const errors = run.stderr.split("\n").filter(line => line.startsWith("check: "));
+            assert.deepEqual(errors, [
+                "check: unknown configuration profile 'arm46', as nextflow run -profile would fail: " +
+                    `the pipeline's configs define ${defined.join(", ")}`,
+            ]);
         });
     },
 );

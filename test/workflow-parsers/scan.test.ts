@@ -50,18 +50,28 @@ function tempFile(name: string, data: Uint8Array | string): string {
     return file;
 }
 
+/** The whole scan of MIXED; its nextflow.config defines no profile (profilesDefined). */
+const EXPECTED_SCAN = {
+    references: EXPECTED,
+    problems: [],
+    warnings: [],
+    outsideRoot: [],
+    files: 4,
+    profilesDefined: [],
+};
+
 describe("workflow-parsers: scanWorkflow", () => {
     after(removeTempDirs);
 
     it("scans a mixed WDL/Nextflow/CWL directory and only workflow files", async () => {
         const scan = await scanWorkflow(writeTree(MIXED));
-        assert.deepEqual(scan, { references: EXPECTED, problems: [], warnings: [], outsideRoot: [], files: 4 });
+        assert.deepEqual(scan, EXPECTED_SCAN);
     });
 
     it("scans a definition .zip (built with fflate) with the same result, paths taken inside the zip", async () => {
         const zip = zipSync(Object.fromEntries(Object.entries(MIXED).map(([name, text]) => [name, strToU8(text)])));
         const scan = await scanWorkflow(tempFile("workflow.zip", zip));
-        assert.deepEqual(scan, { references: EXPECTED, problems: [], warnings: [], outsideRoot: [], files: 4 });
+        assert.deepEqual(scan, EXPECTED_SCAN);
     });
 
     it("reports a malformed file inside a zip and still scans the rest", async () => {

@@ -35,9 +35,17 @@ export class CwlScanner {
 
     constructor(private readonly readFile: ReadFile) {}
 
-    /** Scans one CWL file; a syntax error throws SyntaxProblem, problems in followed imports are collected. */
-    scanFile(file: string, source: string): void {
+    /** Files the `run:` fields of the file being scanned name (root-relative, local ones only). */
+    private runs: string[] = [];
+
+    /**
+     * Scans one CWL file; a syntax error throws SyntaxProblem, problems in followed imports are collected. Returns
+     * the files its steps' `run:` fields name (relative to the root), for a scan that follows a main file.
+     */
+    scanFile(file: string, source: string): string[] {
+        this.runs = [];
         this.walk(this.parse(file, source, []), "");
+        return this.runs;
     }
 
     private parse(file: string, source: string, importing: string[]): { context: Context; root: Node | null } {
@@ -74,6 +82,10 @@ export class CwlScanner {
                 isMap(value)
             ) {
                 this.dockerRequirement(context, value);
+            } else if (key === "run" && isScalar(value) && typeof value.value === "string") {
+                const raw = value.value.replace(/#.*$/, "");
+                if (raw !== "" && !/^[a-z][a-z0-9+.-]*:/i.test(raw) && !path.posix.isAbsolute(raw))
+                    this.runs.push(path.posix.normalize(path.posix.join(path.posix.dirname(context.file), raw)));
             } else {
                 this.walk({ context, root: value }, key);
             }

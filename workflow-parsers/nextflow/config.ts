@@ -16,6 +16,8 @@ export interface NextflowConfigScan {
     problems: ParseProblem[];
     /** The config files read, in the order Nextflow reads them. */
     files: string[];
+    /** The profiles the configs read define (`profiles { <name> { ... } }`), sorted. */
+    profiles: string[];
 }
 
 /** Profiles named like nf-core's test profiles (`test`, `test_full`, `test_aws`, ...) bring test configuration. */
@@ -89,7 +91,8 @@ export function scanNextflowConfigs(
             }
         }
     }
-    return { references, problems, files: order };
+    const profiles = [...statements.values()].flatMap(list => list.flatMap(statement => statement.profile ?? []));
+    return { references, problems, files: order, profiles: [...new Set(profiles)].sort() };
 }
 
 function marked(reference: ContainerReference, profiles: string[] | undefined): ContainerReference {

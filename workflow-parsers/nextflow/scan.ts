@@ -64,7 +64,8 @@ export function scanNextflowScript(file: string, source: string, settings: Nextf
 
 /** One statement of a config file that matters here, with the profile whose block it is written in. */
 export interface ConfigStatement {
-    kind: "include" | "param" | "registry" | "container";
+    /** `profile`: the opening of a profile's block (`profiles { <profile> {`), whatever it sets. */
+    kind: "include" | "param" | "registry" | "container" | "profile";
     line: number;
     /** The value (for includeConfig, the path expression). */
     tokens: GroovyToken[];
@@ -87,6 +88,13 @@ export function readConfigStatements(source: string): ConfigStatement[] {
         const profile = profileOf();
         statements.push(profile !== undefined ? { ...statement, profile } : statement);
     };
+    /** Opens a config scope; a profile's block is recorded as a `profile` statement. */
+    const enter = (scope: string[], line: number): void => {
+        const before = scopes.flat().length;
+        scopes.push(scope);
+        const flat = scopes.flat();
+        if (flat[0] === "profiles" && before < 2 && flat.length >= 2) push({ kind: "profile", line, tokens: [] });
+    };
     for (let i = 0; i < tokens.length; i++) {
         const token = tokens[i];
         if (token.kind === "punct" && token.text === "}") {
@@ -99,7 +107,10 @@ export function readConfigStatements(source: string): ConfigStatement[] {
         }
         if (token.kind === "string" && tokens[i + 1]?.text === "{" && !tokens[i + 1].newlineBefore) {
             // a quoted scope name: params { genomes { 'GRCh38' { fasta = ... } } }
-            scopes.push([(token.parts ?? []).map(part => ("literal" in part ? part.literal : part.text)).join("")]);
+            enter(
+                [(token.parts ?? []).map(part => ("literal" in part ? part.literal : part.text)).join("")],
+                token.line,
+            );
             i++;
             continue;
         }
@@ -126,7 +137,7 @@ export function readConfigStatements(source: string): ConfigStatement[] {
         }
         const after = tokenAt(tokens, i + 1);
         if (after?.text === "{" && !after.newlineBefore) {
-            scopes.push(path);
+            enter(path, token.line);
             i++;
         } else if (after?.text === "=") {
             const end = expressionEnd(tokens, i + 2);

@@ -28,14 +28,19 @@ export function isRemoteImport(uri: string): boolean {
 
 /**
  * Adds to `documents` every WDL file their imports reach, transitively. `readText` reads a path relative to the root
- * (undefined when there is no such file); each file is parsed once.
+ * (undefined when there is no such file); `realPath` gives the file's real location relative to the root (symbolic
+ * links resolved, `../` when outside it). Files are keyed by real path, so each is parsed once (a link loop ends) and
+ * a file reached through a link is listed where it really is. Each import's `resolved` is set to the key it reaches.
  */
 export function followWdlImports(
     documents: Map<string, WdlDocument>,
     readText: (relativePath: string) => string | undefined,
+    realPath: (relativePath: string) => string | undefined = file => file,
 ): FollowedImports {
     const result: FollowedImports = { parsed: 0, outsideRoot: [], problems: [], warnings: [] };
     const queue = [...documents.values()];
+    const byRealPath = new Map<string, string>();
+    for (const file of documents.keys()) byRealPath.set(realPath(file) ?? file, file);
     const failed = new Set<string>();
     for (let doc = queue.shift(); doc !== undefined; doc = queue.shift()) {
         for (const entry of doc.imports) {
@@ -59,11 +64,14 @@ export function followWdlImports(
                 });
                 continue;
             }
-            const target = importedPath(doc.file, entry.uri);
+            const written = importedPath(doc.file, entry.uri);
+            const real = realPath(written) ?? written;
+            const target = byRealPath.get(real) ?? real;
+            entry.resolved = target;
             if (documents.has(target) || failed.has(target)) continue;
             let text: string | undefined;
             try {
-                text = readText(target);
+                text = readText(written);
             } catch (error) {
                 if (error instanceof Error && error.name === "WorkflowSourceError") throw error;
                 text = undefined;
@@ -73,13 +81,14 @@ export function followWdlImports(
                 result.problems.push({
                     ...at,
                     message:
-                        `import "${entry.uri}" not found: no file ${target} (imports are read relative to the ` +
-                        `importing file)`,
+                        `import "${entry.uri}" not found: no file ${written} ` +
+                        "(imports are read relative to the importing file)",
                 });
                 continue;
             }
             result.parsed++;
-            if (target.startsWith("../")) result.outsideRoot.push(target);
+            if (target.startsWith("../") || path.posix.isAbsolute(target)) result.outsideRoot.push(target);
+            byRealPath.set(real, target);
             try {
                 const imported = parseWdl(target, text);
                 documents.set(target, imported);

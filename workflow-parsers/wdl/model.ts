@@ -55,6 +55,8 @@ export interface WdlImport {
     namespace: string;
     /** 1-based line of the import statement. */
     line: number;
+    /** The imported document's key once the import is followed (its real path relative to the root). */
+    resolved?: string;
 }
 
 export interface WdlDocument {

@@ -37,16 +37,26 @@ const MAX_CANDIDATES = 16;
 const CONTAINER_PROTOCOL = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 
 /**
- * Container references of every task in the documents, resolved across the documents' imports. WDL 1.1 (SPEC.md,
+ * Container references of the tasks the workflows call, resolved across the documents' imports. WDL 1.1 (SPEC.md,
  * "container"): a URI is `protocol://location`, `docker://` when no protocol is given; "an execution engine should
  * ignore any URI with a protocol it does not support", and must fail the task when none of the entries resolves.
  * `docker://` is taken off; any other protocol is marked `ignoredProtocol`, with how many other entries remain.
+ *
+ * Only what a run can reach is checked, as miniwdl does: the call graph from the workflows of the `entries` documents
+ * (the main file, or the files of the root when no main is given), through subworkflow calls, `call X as Y` and
+ * `ns.Task`, calls inside `scatter` and `if` included. Documents with no workflow reached (a task library checked on
+ * its own) have all their tasks checked. `entries` undefined: every document is an entry.
  */
-export function resolveWdlContainers(docs: Map<string, WdlDocument>): ContainerReference[] {
-    const resolver = new WdlResolver(docs);
+export function resolveWdlContainers(
+    docs: Map<string, WdlDocument>,
+    entries?: ReadonlySet<string>,
+): ContainerReference[] {
+    const reachable = reachableCallables(docs, entries ?? new Set(docs.keys()));
+    const resolver = new WdlResolver(docs, reachable);
     const references: ContainerReference[] = [];
     for (const doc of docs.values()) {
         for (const task of doc.tasks.values()) {
+            if (reachable !== undefined && !reachable.has(callerKey(doc.file, "task", task.name))) continue;
             const scope = { doc, callable: task };
             for (const container of task.containers) {
                 const items = container.expr.kind === "array" ? container.expr.items : [container.expr];
@@ -63,6 +73,66 @@ export function resolveWdlContainers(docs: Map<string, WdlDocument>): ContainerR
     return references;
 }
 
+/** The task or workflow a call names: `callerKey`'s parts, or undefined when its import is remote or unknown. */
+function callee(
+    docs: Map<string, WdlDocument>,
+    doc: WdlDocument,
+    call: WdlCall,
+): { file: string; kind: "task" | "workflow"; name: string } | undefined {
+    const dot = call.target.lastIndexOf(".");
+    let file = doc.file;
+    if (dot >= 0) {
+        const namespace = call.target.slice(0, dot);
+        const imported = doc.imports.find(entry => entry.namespace === namespace);
+        if (!imported || isRemoteImport(imported.uri)) return undefined;
+        file = imported.resolved ?? importedPath(doc.file, imported.uri);
+    }
+    // A task and a workflow may share a name (warp's PeakCalling.wdl): a call from the same file names the task
+    // (a workflow cannot call itself), a call from an importing file names the workflow when there is one.
+    const name = call.target.slice(dot + 1);
+    const callsWorkflow = file !== doc.file && docs.get(file)?.workflows.has(name) === true;
+    return { file, kind: callsWorkflow ? "workflow" : "task", name };
+}
+
+/**
+ * Keys (`callerKey`) of the workflows reached from the entries' workflows and of the tasks they call; undefined when
+ * no entry has a workflow (a task library: every task counts). Documents that hold no workflow and that no other
+ * document imports are task libraries given on their own: their tasks count too.
+ */
+function reachableCallables(docs: Map<string, WdlDocument>, entries: ReadonlySet<string>): Set<string> | undefined {
+    const queue: string[] = [];
+    for (const file of entries) {
+        for (const name of docs.get(file)?.workflows.keys() ?? []) queue.push(callerKey(file, "workflow", name));
+    }
+    if (queue.length === 0) return undefined;
+    const reached = new Set<string>(queue);
+    for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
+        const [file, , name] = key.split("\u0000");
+        const doc = docs.get(file);
+        const workflow = doc?.workflows.get(name);
+        if (doc === undefined || workflow === undefined) continue;
+        for (const call of workflow.calls) {
+            const target = callee(docs, doc, call);
+            if (target === undefined) continue;
+            const targetKey = callerKey(target.file, target.kind, target.name);
+            if (reached.has(targetKey)) continue;
+            reached.add(targetKey);
+            if (target.kind === "workflow") queue.push(targetKey);
+        }
+    }
+    const imported = new Set(
+        [...docs.values()].flatMap(doc =>
+            doc.imports.map(entry => entry.resolved ?? importedPath(doc.file, entry.uri)),
+        ),
+    );
+    for (const file of entries) {
+        const doc = docs.get(file);
+        if (doc === undefined || doc.workflows.size > 0 || imported.has(file)) continue;
+        for (const name of doc.tasks.keys()) reached.add(callerKey(file, "task", name));
+    }
+    return reached;
+}
+
 /** The reference for one candidate value: `docker://` taken off, any other protocol marked as one to ignore. */
 function withProtocol(reference: ContainerReference & { value: string }): ContainerReference {
     const protocol = CONTAINER_PROTOCOL.exec(reference.value);
@@ -75,9 +145,14 @@ function withProtocol(reference: ContainerReference & { value: string }): Contai
 class WdlResolver {
     private readonly callers = new Map<string, Caller[]>();
 
-    constructor(private readonly docs: Map<string, WdlDocument>) {
+    /** `reachable`: the workflows whose calls pass values (undefined: every workflow). */
+    constructor(
+        private readonly docs: Map<string, WdlDocument>,
+        reachable: ReadonlySet<string> | undefined,
+    ) {
         for (const doc of docs.values()) {
             for (const workflow of doc.workflows.values()) {
+                if (reachable !== undefined && !reachable.has(callerKey(doc.file, "workflow", workflow.name))) continue;
                 for (const call of workflow.calls) this.indexCall(doc, workflow, call);
             }
         }
@@ -123,19 +198,9 @@ class WdlResolver {
     }
 
     private indexCall(doc: WdlDocument, workflow: WdlWorkflow, call: WdlCall): void {
-        const dot = call.target.lastIndexOf(".");
-        let file = doc.file;
-        if (dot >= 0) {
-            const namespace = call.target.slice(0, dot);
-            const imported = doc.imports.find(entry => entry.namespace === namespace);
-            if (!imported || isRemoteImport(imported.uri)) return;
-            file = importedPath(doc.file, imported.uri);
-        }
-        // A task and a workflow may share a name (warp's PeakCalling.wdl): a call from the same file names the task
-        // (a workflow cannot call itself), a call from an importing file names the workflow when there is one.
-        const name = call.target.slice(dot + 1);
-        const callsWorkflow = file !== doc.file && this.docs.get(file)?.workflows.has(name) === true;
-        const key = callerKey(file, callsWorkflow ? "workflow" : "task", name);
+        const target = callee(this.docs, doc, call);
+        if (target === undefined) return;
+        const key = callerKey(target.file, target.kind, target.name);
         const list = this.callers.get(key) ?? [];
         list.push({ call, scope: { doc, callable: workflow } });
         this.callers.set(key, list);
