@@ -20,7 +20,8 @@ const MAP = {
     ],
 };
 /** Prints the process's peak resident set size (KiB) on stderr as it exits. */
-const PEAK_RSS_PRELOAD = `process.on("exit", () => process.stderr.write("peak-rss-kib " + process.resourceUsage().maxRSS + "\\n"));\n`;
+const PEAK_RSS_PRELOAD =
+    `process.on("exit", () => process.stderr.write("peak-rss-kib " + ` + `process.resourceUsage().maxRSS + "\\n"));\n`;
 
 function tree(files: number): string {
     const dir = path.join(WORK_DIR, `workflow-tree-${files}`);
@@ -103,9 +104,12 @@ async function run(context: BenchContext): Promise<BenchmarkReport> {
         ],
         summary: [
             `${FILES} files, ${references} container references`,
-            `end to end: ${(FILES / (endToEnd / 1000)).toFixed(0)} files/s; engine only: ${(FILES / (engine / 1000)).toFixed(0)} files/s`,
-            `target: ${FILES} files in under ${TARGET_MS} ms end to end: ${endToEnd < TARGET_MS ? "met" : "MISSED"} (median ${endToEnd.toFixed(0)} ms)`,
-            `memory: peak RSS ${peak(FILES).toFixed(0)} MiB for ${FILES} files vs ${peak(FILES / 2).toFixed(0)} MiB for ${FILES / 2} (ratio ${(peak(FILES) / peak(FILES / 2)).toFixed(2)}; flat is near 1)`,
+            `end to end: ${(FILES / (endToEnd / 1000)).toFixed(0)} files/s; engine only: ` +
+                `${(FILES / (engine / 1000)).toFixed(0)} files/s`,
+            `target: ${FILES} files in under ${TARGET_MS} ms end to end: ${endToEnd < TARGET_MS ? "met" : "MISSED"} ` +
+                `(median ${endToEnd.toFixed(0)} ms)`,
+            `memory: peak RSS ${peak(FILES).toFixed(0)} MiB for ${FILES} files vs ${peak(FILES / 2).toFixed(0)} MiB ` +
+                `for ${FILES / 2} (ratio ${(peak(FILES) / peak(FILES / 2)).toFixed(2)}; flat is near 1)`,
         ],
         targetMet: endToEnd < TARGET_MS,
     };

@@ -29,7 +29,9 @@ function readYaml(file: string): unknown {
     return yaml.load(fs.readFileSync(file, "utf8"));
 }
 
-/** The config the engine hands the program: Pulumi.yaml defaults, Pulumi.dev.yaml, a placeholder for each secret key. */
+/**
+ * The config the engine hands the program: Pulumi.yaml defaults, Pulumi.dev.yaml, a placeholder for each secret key.
+ */
 function stackConfig(project: ProjectFile): { config: Record<string, string>; secretKeys: string[] } {
     const encode = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
     const plain: Record<string, string> = {};
@@ -176,9 +178,12 @@ async function run(context: BenchContext): Promise<BenchmarkReport> {
         return {
             figures: Object.entries(samples).map(([label, values]) => ({ label, unit: "ms", samples: values })),
             summary: [
-                `Pulumi.yaml runtime.options.tsconfig: ${shippedTsconfig ?? "(none)"}; the program registered ${resources} resources (preview of stack ${STACK}); ECR calls answered by the stand-in: ${ecr.calls.length}`,
+                `Pulumi.yaml runtime.options.tsconfig: ${shippedTsconfig ?? "(none)"}; the program registered ` +
+                    `${resources} resources (preview of stack ${STACK}); ECR calls answered by the stand-in: ` +
+                    `${ecr.calls.length}`,
                 `this program / empty program: ${(asShipped / empty).toFixed(2)}x`,
-                `type-checked / as shipped: ${(typeChecked / asShipped).toFixed(2)}x (${((typeChecked - asShipped) / 1000).toFixed(1)} s saved per preview/up)`,
+                `type-checked / as shipped: ${(typeChecked / asShipped).toFixed(2)}x ` +
+                    `(${((typeChecked - asShipped) / 1000).toFixed(1)} s saved per preview/up)`,
             ],
         };
     } finally {

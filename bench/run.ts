@@ -20,7 +20,8 @@ function printReport(title: string, report: BenchmarkReport): void {
         const sorted = [...figure.samples].sort((a, b) => a - b);
         const range = `${sorted[0].toFixed(0)}-${sorted[sorted.length - 1].toFixed(0)}`;
         console.log(
-            `${figure.label.padEnd(width)}  median ${median(figure.samples).toFixed(0)} ${figure.unit}  (${figure.samples.length} runs, ${range})`,
+            `${figure.label.padEnd(width)}  median ${median(figure.samples).toFixed(0)} ${figure.unit}  ` +
+                `(${figure.samples.length} runs, ${range})`,
         );
     }
     for (const line of report.summary) {

@@ -13,7 +13,8 @@ export const EXIT_USAGE = 2;
 export function buildProgram(): Command {
     const program = new Command(TOOL_NAME)
         .description(
-            "HealthOmics container registry maps over ECR pull-through cache: render stacks, check workflows, roll out stacks.",
+            "HealthOmics container registry maps over ECR pull-through cache: render stacks, check workflows, roll " +
+                "out stacks.",
         )
         .version(toolVersion(), "-V, --version", "print the version and exit")
         // A usage error is one line and a pointer to the help, not the whole help (subcommands inherit this).

@@ -10,7 +10,8 @@ try {
 } catch (error) {
     if (error && error.code === "MODULE_NOT_FOUND" && String(error.message).includes(compiledMain)) {
         process.stderr.write(
-            `omics-registry-maps: ${path.relative(process.cwd(), compiledMain)} is missing; run \`npm ci\` or \`npm run build\` in ${path.dirname(__dirname)}.\n`,
+            `omics-registry-maps: ${path.relative(process.cwd(), compiledMain)} is missing; run \`npm ci\` or \`npm ` +
+                `run build\` in ${path.dirname(__dirname)}.\n`,
         );
         process.exit(1);
     }

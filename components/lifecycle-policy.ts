@@ -38,7 +38,9 @@ export function lifecyclePolicyDocument(settings: LifecycleSettings): LifecycleP
             : [
                   {
                       rulePriority: 1,
-                      description: `Expire untagged images ${settings.expireUntaggedAfterDays} days after they were cached (opt-in: may expire the platform manifests of a multi-architecture image)`,
+                      description:
+                          `Expire untagged images ${settings.expireUntaggedAfterDays} days after they were ` +
+                          `cached (opt-in: may expire the platform manifests of a multi-architecture image)`,
                       selection: {
                           tagStatus: "untagged",
                           countType: "sinceImagePushed",
@@ -54,7 +56,9 @@ export function lifecyclePolicyDocument(settings: LifecycleSettings): LifecycleP
             {
                 // A rule with tagStatus "any" must have the highest rulePriority (lifecycle_policy_parameters.html).
                 rulePriority: 2,
-                description: `Expire images not pulled for ${settings.expireNotPulledForDays} days; the cache fetches them again on the next pull`,
+                description:
+                    `Expire images not pulled for ${settings.expireNotPulledForDays} days; the cache ` +
+                    `fetches them again on the next pull`,
                 selection: {
                     tagStatus: "any",
                     countType: "sinceImagePulled",

@@ -145,7 +145,8 @@ export class OmicsRegistryMaps extends pulumi.ComponentResource {
                 .filter(r => r.credentials !== undefined)
                 .map(
                     r =>
-                        `aws ecr validate-pull-through-cache-rule --region ${region} --ecr-repository-prefix ${r.ecrRepositoryPrefix}`,
+                        `aws ecr validate-pull-through-cache-rule --region ${region} ` +
+                        `--ecr-repository-prefix ${r.ecrRepositoryPrefix}`,
                 ),
         };
         this.registerOutputs(this.outputs);
@@ -172,7 +173,9 @@ async function checkBeforeDeclaring(config: OmicsRegistryConfig, namespace: stri
 }
 
 export interface ProgramOptions {
-    /** Plays the account's live registry state (tests); by default it is read from AWS when an engine runs the program. */
+    /**
+     * Plays the account's live registry state (tests); by default it is read from AWS when an engine runs the program.
+     */
     registryStateReader?: RegistryStateReader;
 }
 

@@ -16,7 +16,9 @@ export interface ServiceRoleArgs {
 
 class ServiceRole extends pulumi.ComponentResource {
     readonly role: aws.iam.Role;
-    /** The inline policy: whoever hands the role to a service waits for it, so it is never assumed without its rights. */
+    /**
+     * The inline policy: whoever hands the role to a service waits for it, so it is never assumed without its rights.
+     */
     readonly policy: aws.iam.RolePolicy;
 
     constructor(type: string, name: string, args: ServiceRoleArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -1,5 +1,6 @@
 // IAM policy documents, as plain data built from the validated config: least privilege, prefixes only.
-// Sources: HealthOmics User Guide permissions-service.html (service role), cross-service-confused-deputy-prevention.html
+// Sources: HealthOmics User Guide permissions-service.html (service role),
+// cross-service-confused-deputy-prevention.html
 // (trust condition), workflows-ecr.html (registry and repository policies); ECR User Guide
 // repository-creation-templates-custom.html and -create-iam.html (template role).
 import {
@@ -104,7 +105,9 @@ export interface CopyAccess {
     kmsKeyArns?: readonly string[];
 }
 
-/** What a HealthOmics run needs: its buckets, its workflow logs, images under the prefixes, and copying where it copies. */
+/**
+ * What a HealthOmics run needs: its buckets, its workflow logs, images under the prefixes, and copying where it copies.
+ */
 export function omicsRunPolicyDocument(
     target: DeploymentTarget,
     prefixes: readonly string[],
@@ -149,8 +152,8 @@ export function omicsRunPolicyDocument(
             {
                 Sid: "CopyUpstreamImages",
                 Effect: "Allow",
-                // Repository-policy rights as AWS's HealthOmics agent guide gives the run role for registries HealthOmics
-                // copies from (kirodotdev/powers aws-healthomics/steering/image-staging.md, "Step 1").
+                // Repository-policy rights as AWS's HealthOmics agent guide gives the run role for registries
+                // HealthOmics copies from (kirodotdev/powers aws-healthomics/steering/image-staging.md, "Step 1").
                 Action: [
                     "ecr:CreateRepository",
                     "ecr:InitiateLayerUpload",
@@ -176,7 +179,8 @@ export function omicsRunPolicyDocument(
         const keys = [...new Set(copy.kmsKeyArns ?? [])];
         if (keys.length > 0) {
             // Secrets Manager decrypts with the caller's rights; kms:ViaService keeps the key usable through it only
-            // (Secrets Manager User Guide security-encryption.html, KMS Developer Guide conditions-kms.html#conditions-kms-via-service).
+            // (Secrets Manager User Guide security-encryption.html, KMS Developer Guide
+            // conditions-kms.html#conditions-kms-via-service).
             statements.push({
                 Sid: "DecryptCopyRegistryCredentials",
                 Effect: "Allow",

@@ -26,7 +26,8 @@ export class PullThroughPrefix extends pulumi.ComponentResource {
     constructor(name: string, args: PullThroughPrefixArgs, opts?: pulumi.ComponentResourceOptions) {
         super("omics-registry-maps:index:PullThroughPrefix", name, {}, opts);
         const prefix = args.registry.ecrRepositoryPrefix;
-        // A prefix is unique per registry: a replacement must delete the old rule or template before creating the new one.
+        // A prefix is unique per registry: a replacement must delete the old rule or template before creating the new
+        // one.
         const unique = { parent: this, deleteBeforeReplace: true };
         this.rule = new aws.ecr.PullThroughCacheRule(
             prefix,

@@ -23,15 +23,18 @@ interface UpstreamCredential {
 
 /**
  * `secretStringWoVersion` must change for a new value to be written: derive it from the value, so rotating the token
- * in Pulumi config rotates it in Secrets Manager. 48 bits of SHA-256, kept secret in state like the value it comes from.
+ * in Pulumi config rotates it in Secrets Manager. 48 bits of SHA-256, kept secret in state like the value it comes
+ * from.
  */
 export function writeOnlyVersion(secretString: string): number {
     return parseInt(createHash("sha256").update(secretString).digest("hex").slice(0, 12), 16);
 }
 
 export class RegistryCredentials extends pulumi.ComponentResource {
-    /** The ARN to hand each credentialed registry's rule or map entry, by prefix; it resolves once the value is written. */
-    readonly credentialArns: Record<string, pulumi.Output<string>> = {};
+    /**
+     * The ARN to hand each credentialed registry's rule or map entry, by prefix; it resolves once the value is written.
+     */
+    readonly credentialArns: Partial<Record<string, pulumi.Output<string>>> = {};
 
     constructor(name: string, args: RegistryCredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("omics-registry-maps:index:RegistryCredentials", name, {}, opts);
@@ -75,7 +78,8 @@ export class RegistryCredentials extends pulumi.ComponentResource {
                     },
                     { parent: this },
                 );
-                // Whoever reads the secret (ECR, while creating the rule) must wait for the value: take the ARN from the version.
+                // Whoever reads the secret (ECR, while creating the rule) must wait for the value: take the ARN from
+                // the version.
                 this.credentialArns[prefix] = version.secretArn;
             }
         }

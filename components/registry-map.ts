@@ -6,7 +6,10 @@ import { MapConfig, OmicsRegistryConfig, RegistryConfig } from "../config/types"
 export interface RegistryMapping {
     upstreamRegistryUrl: string;
     ecrRepositoryPrefix: string;
-    /** Registries HealthOmics copies from: the secret it signs in with (HealthOmics User Guide containers-workflow-creation.html). */
+    /**
+     * Registries HealthOmics copies from: the secret it signs in with (HealthOmics User Guide
+     * containers-workflow-creation.html).
+     */
     credentialArn?: string;
 }
 
@@ -16,7 +19,7 @@ export interface ContainerRegistryMap {
 }
 
 /** The credential ARN of each copy registry, by prefix (created secrets' ARNs are known only after they exist). */
-export type CopyCredentialArns = Readonly<Record<string, string>>;
+export type CopyCredentialArns = Readonly<Partial<Record<string, string>>>;
 
 function mappingsOf(registry: RegistryConfig, credentialArns: CopyCredentialArns): RegistryMapping[] {
     const credential =

@@ -82,7 +82,8 @@ function createdSecretArn(
     suffix: string,
 ): string {
     const { partition, region, account } = config.target;
-    return `arn:${partition}:secretsmanager:${region}:${account}:secret:${credentialSecretName(registry.servedBy, registry.ecrRepositoryPrefix)}-${suffix}`;
+    const name = credentialSecretName(registry.servedBy, registry.ecrRepositoryPrefix);
+    return `arn:${partition}:secretsmanager:${region}:${account}:secret:${name}-${suffix}`;
 }
 
 export function stackDocuments(config: OmicsRegistryConfig): StackDocuments {

@@ -11,7 +11,10 @@ import { isRecord } from "./problems";
 export interface StackEnvironments {
     /** Imported environment names, in order (`project/env`, `org/project/env`, with an optional `@version`). */
     imports: string[];
-    /** True when the stack file defines values inline (`environment: {values: ...}`), which `pulumi env open` cannot open. */
+    /**
+     * True when the stack file defines values inline (`environment: {values: ...}`), which `pulumi env open` cannot
+     * open.
+     */
     inlineValues: boolean;
 }
 
@@ -22,7 +25,10 @@ export class EscReadError extends Error {
     }
 }
 
-/** The `environment:` of a stack file: a list of names, or an inline definition with `imports:` (strings or `{name: {...}}`). */
+/**
+ * The `environment:` of a stack file: a list of names, or an inline definition with `imports:` (strings or `{name:
+ * {...}}`).
+ */
 export function stackEnvironments(value: unknown): StackEnvironments {
     if (Array.isArray(value)) {
         return { imports: value.filter((name): name is string => typeof name === "string"), inlineValues: false };
@@ -101,7 +107,8 @@ export function readEscPulumiConfig(
                     .map(line => line.trim())
                     .find(line => line !== "") ?? `exit code ${String(result.status)}`;
             throw new EscReadError(
-                `pulumi env open ${name} failed: ${firstLine} (is \`pulumi login\` done, and is the name org/project/env?)`,
+                `pulumi env open ${name} failed: ${firstLine} (is \`pulumi login\` done, and is the ` +
+                    `name org/project/env?)`,
             );
         }
         let parsed: unknown;

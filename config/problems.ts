@@ -54,7 +54,8 @@ export function requireString(
     if (typeof value !== "string" || value.trim() === "") {
         problems.add(
             `${path}.${field}`,
-            `must be a non-empty string (${what}), got ${typeof value === "string" ? "an empty string" : describeType(value)}`,
+            `must be a non-empty string (${what}), ` +
+                `got ${typeof value === "string" ? "an empty string" : describeType(value)}`,
         );
         return undefined;
     }

@@ -32,7 +32,9 @@ export const CONFIG_KEYS = [
 /** Keys an earlier release read, with what replaced them: set in a stack, they are reported, never silently ignored. */
 export const RETIRED_KEYS: Readonly<Record<string, string>> = {
     mapObjectKey:
-        "was replaced by mapObjectPrefix: each map revision is now stored at <mapObjectPrefix>/<map name>/<content hash>.json, so a workflow's map URI never changes meaning; remove mapObjectKey (and set mapObjectPrefix for another prefix than container-registry-maps)",
+        "was replaced by mapObjectPrefix: each map revision is now stored at <mapObjectPrefix>/<map " +
+        "name>/<content hash>.json, so a workflow's map URI never changes meaning; remove mapObjectKey " +
+        "(and set mapObjectPrefix for another prefix than container-registry-maps)",
 };
 
 /** Builds a RawConfig from a lookup of project keys (plain text as Pulumi passes it) and a secret-entry lookup. */

@@ -9,7 +9,8 @@ const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret?: (fu
 function isSecretKey(fullKey: string): boolean {
     if (typeof runtime.isConfigSecret !== "function") {
         throw new Error(
-            "this version of @pulumi/pulumi cannot tell secret config from plain config; use the version in package.json",
+            "this version of @pulumi/pulumi cannot tell secret config from plain config; use the version " +
+                "in package.json",
         );
     }
     return runtime.isConfigSecret(fullKey);

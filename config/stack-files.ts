@@ -2,8 +2,9 @@
 // `validateConfig` takes (the program reads the same keys through Pulumi config; see read-config.ts).
 // Secrets stay encrypted: a key holding `{secure: "v1:..."}` anywhere is a secret whose value cannot be read here.
 // Stack files are found as the Pulumi CLI finds them: in Pulumi.yaml's `stackConfigDir` when it is set
-// (pulumi/pulumi sdk/go/common/workspace/paths.go ProjectStackPath; the older `config: <dir>` form is rewritten to it by
-// RewriteConfigPathIntoStackConfigDir). A stack file's `environment:` imports Pulumi ESC environments (esc-environments.ts).
+// (pulumi/pulumi sdk/go/common/workspace/paths.go ProjectStackPath; the older `config: <dir>` form is rewritten to it
+// by RewriteConfigPathIntoStackConfigDir). A stack file's `environment:` imports Pulumi ESC environments
+// (esc-environments.ts).
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
@@ -48,9 +49,8 @@ function readYaml(file: string): unknown {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (error) {
-        throw new StackFileError(
-            `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
-        );
+        const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+        throw new StackFileError(`cannot read ${file}: ${reason}`);
     }
     try {
         return parse(text);
@@ -171,7 +171,9 @@ export function rawConfigFromValues(
 }
 
 export interface ReadStackOptions {
-    /** Read the `pulumiConfig` of the stack's ESC environments with `pulumi env open` (needs a Pulumi CLI and login). */
+    /**
+     * Read the `pulumiConfig` of the stack's ESC environments with `pulumi env open` (needs a Pulumi CLI and login).
+     */
     esc?: boolean;
 }
 
@@ -234,8 +236,10 @@ function escNotes(files: StackFiles): string[] {
         ];
     }
     return [
-        `${file} imports Pulumi ESC environment(s) ${names || "(inline definition)"}: their values come from Pulumi ESC, ` +
-            "which this offline evaluation cannot read; pass --esc to read them with pulumi env open (Pulumi CLI and login needed)",
+        `${file} imports Pulumi ESC environment(s) ${names || "(inline definition)"}: their values come ` +
+            `from Pulumi ESC, ` +
+            "which this offline evaluation cannot read; pass --esc to read them with pulumi env open " +
+            "(Pulumi CLI and login needed)",
     ];
 }
 
@@ -251,7 +255,9 @@ function withEscHints(files: StackFiles, problems: readonly ConfigProblem[]): Co
         return problem.message.startsWith("is required") && !setKeys.has(key)
             ? {
                   ...problem,
-                  message: `${problem.message}; it may come from ESC environment ${imports.join(" or ")}, which offline evaluation cannot read (pass --esc to read it)`,
+                  message:
+                      `${problem.message}; it may come from ESC environment ${imports.join(" or ")}, which ` +
+                      `offline evaluation cannot read (pass --esc to read it)`,
               }
             : problem;
     });
@@ -261,8 +267,8 @@ export interface OfflineStackOptions {
     /** The 12-digit account to validate and render for (the CLI passes a placeholder when none is given). */
     account: string;
     /**
-     * For `check` and `render`: a secret config key a registry names but the stack file does not set is taken as set (the map
-     * does not depend on its value); each one is listed in `notes`.
+     * For `check` and `render`: a secret config key a registry names but the stack file does not set is taken as set
+     * (the map does not depend on its value); each one is listed in `notes`.
      */
     assumeUnsetSecrets?: boolean;
 }
@@ -294,7 +300,9 @@ export function evaluateStackFiles(files: StackFiles, options: OfflineStackOptio
                       return entry;
                   }
                   notes.push(
-                      `${files.namespace}:${key} is not set in ${path.basename(files.stackFile)}; pulumi up will need it; this offline evaluation does not (neither the map nor the IAM documents depend on its value)`,
+                      `${files.namespace}:${key} is not set in ${path.basename(files.stackFile)}; ` +
+                          `pulumi up will need it; this offline evaluation does not (neither the map nor the ` +
+                          `IAM documents depend on its value)`,
                   );
                   return { isSecret: true, value: undefined, readable: false };
               },

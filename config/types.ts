@@ -119,7 +119,7 @@ export interface RawConfig {
     /** Keys of an earlier release that the stack still sets (see RETIRED_KEYS). */
     retiredKeys: string[];
     /** Looks up a secret config key of this project named by a registry's credentials. */
-    secretConfig(key: string): SecretConfigEntry | undefined;
+    secretConfig: (key: string) => SecretConfigEntry | undefined;
 }
 
 /** One problem in the configuration: `path` uses `pulumi config set --path` syntax. */

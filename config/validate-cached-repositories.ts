@@ -62,7 +62,8 @@ function days(value: unknown, fallback: number, path: string, problems: Problems
     if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 3650) {
         problems.add(
             path,
-            `must be a whole number of days from 1 to 3650, got ${typeof value === "number" ? value : describeType(value)}`,
+            `must be a whole number of days from 1 to 3650, ` +
+                `got ${typeof value === "number" ? value : describeType(value)}`,
         );
         return fallback;
     }
@@ -77,7 +78,8 @@ function validateLifecycle(raw: unknown, problems: Problems): LifecycleSettings 
     if (!isRecord(raw)) {
         problems.add(
             path,
-            `must be an object with ${LIFECYCLE_FIELDS.join(", ")} ({enabled: false} turns it off), got ${describeType(raw)}`,
+            `must be an object with ${LIFECYCLE_FIELDS.join(", ")} ({enabled: false} turns it off), ` +
+                `got ${describeType(raw)}`,
         );
         return DEFAULT_LIFECYCLE;
     }
@@ -116,7 +118,9 @@ export function validateKmsKey(
     if (typeof raw !== "string" || match === null) {
         problems.add(
             path,
-            "must be the full ARN of a customer-managed KMS key, arn:<partition>:kms:<region>:<account>:key/<key id> (repository creation templates and IAM grants take no aliases)",
+            "must be the full ARN of a customer-managed KMS key, " +
+                "arn:<partition>:kms:<region>:<account>:key/<key id> (repository creation templates and IAM " +
+                "grants take no aliases)",
         );
         return undefined;
     }
@@ -188,7 +192,8 @@ function validateKeepRules(raw: unknown, path: string, enhanced: boolean, proble
         if (typeof frequency !== "string" || !allowed.includes(frequency)) {
             problems.add(
                 `${rulePath}.scanFrequency`,
-                `must be ${allowed.join(" or ")} with scanType ${enhanced ? "ENHANCED" : "BASIC"}, got ${JSON.stringify(frequency)}`,
+                `must be ${allowed.join(" or ")} with scanType ${enhanced ? "ENHANCED" : "BASIC"}, ` +
+                    `got ${JSON.stringify(frequency)}`,
             );
             return;
         }
@@ -200,7 +205,8 @@ function validateKeepRules(raw: unknown, path: string, enhanced: boolean, proble
         ) {
             problems.add(
                 `${rulePath}.filters`,
-                "must be a non-empty list of ECR wildcard repository filters (lowercase letters, digits, . _ - / and *, e.g. team-a/*)",
+                "must be a non-empty list of ECR wildcard repository filters (lowercase letters, digits, " +
+                    ". _ - / and *, e.g. team-a/*)",
             );
             return;
         }

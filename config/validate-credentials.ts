@@ -6,7 +6,9 @@ import { checkKnownFields, describeType, isRecord, Problems } from "./problems";
 import { DeploymentTarget, RawConfig, RegistryCredentials } from "./types";
 
 const CREDENTIAL_FIELDS = ["secretConfigKey", "secretArn"] as const;
-/** Besides one of CREDENTIAL_FIELDS: the customer KMS key of an existing secret of a registry HealthOmics copies from. */
+/**
+ * Besides one of CREDENTIAL_FIELDS: the customer KMS key of an existing secret of a registry HealthOmics copies from.
+ */
 const KMS_KEY_FIELD = "kmsKeyArn";
 const SECRET_VALUE_FIELDS = ["username", "accessToken"] as const;
 const CONFIG_KEY = /^[A-Za-z][A-Za-z0-9_-]{0,99}$/;
@@ -26,7 +28,9 @@ export interface CredentialSubject extends UpstreamRegistry {
 
 /** The name this project gives a secret it creates for a registry, by how the registry is served. */
 export function credentialSecretName(servedBy: UpstreamRegistry["servedBy"], prefix: string): string {
-    return `${servedBy === "pull-through-cache" ? CREDENTIAL_SECRET_NAME_PREFIX : COPY_CREDENTIAL_SECRET_NAME_PREFIX}${prefix}`;
+    const namePrefix =
+        servedBy === "pull-through-cache" ? CREDENTIAL_SECRET_NAME_PREFIX : COPY_CREDENTIAL_SECRET_NAME_PREFIX;
+    return `${namePrefix}${prefix}`;
 }
 
 /** Fields the secret value must have: Seqera takes an access token alone. */
@@ -52,7 +56,9 @@ export function validateCredentials(
                     : "ECR refuses a pull-through cache rule for it without a secret";
             problems.add(
                 path,
-                `${label} requires credentials (${why}); set credentials.secretConfigKey to a Pulumi secret config key holding {${requiredValueFields(subject).join(", ")}}, or credentials.secretArn to an existing Secrets Manager secret`,
+                `${label} requires credentials (${why}); set credentials.secretConfigKey to a Pulumi ` +
+                    `secret config key holding {${requiredValueFields(subject).join(", ")}}, or ` +
+                    `credentials.secretArn to an existing Secrets Manager secret`,
             );
         }
         return undefined;
@@ -73,7 +79,8 @@ export function validateCredentials(
     if (given.length !== 1) {
         problems.add(
             path,
-            `must set exactly one of ${CREDENTIAL_FIELDS.join(" or ")}, ${given.length === 0 ? "found neither" : "found both"}`,
+            `must set exactly one ` +
+                `of ${CREDENTIAL_FIELDS.join(" or ")}, ${given.length === 0 ? "found neither" : "found both"}`,
         );
         return undefined;
     }
@@ -81,8 +88,10 @@ export function validateCredentials(
         problems.add(
             `${path}.${KMS_KEY_FIELD}`,
             subject.servedBy === "healthomics-copy"
-                ? "is only for an existing secret (credentials.secretArn): secrets this stack creates use the default aws/secretsmanager key"
-                : "is only for registries HealthOmics copies from: ECR pull-through cache can only read secrets encrypted with the default aws/secretsmanager key",
+                ? "is only for an existing secret (credentials.secretArn): secrets this stack creates use " +
+                      "the default aws/secretsmanager key"
+                : "is only for registries HealthOmics copies from: ECR pull-through cache can only read " +
+                      "secrets encrypted with the default aws/secretsmanager key",
         );
         return undefined;
     }
@@ -110,7 +119,8 @@ function validateSecretConfigKey(
     if (typeof raw !== "string" || !CONFIG_KEY.test(raw)) {
         problems.add(
             path,
-            `must be the name of a config key of this project (letters, digits, '_' or '-', starting with a letter), got ${typeof raw === "string" ? JSON.stringify(raw) : describeType(raw)}`,
+            `must be the name of a config key of this project (letters, digits, '_' or '-', starting ` +
+                `with a letter), got ${typeof raw === "string" ? JSON.stringify(raw) : describeType(raw)}`,
         );
         return undefined;
     }
@@ -127,7 +137,8 @@ function validateSecretConfigKey(
     if (!entry.isSecret) {
         problems.add(
             path,
-            `names ${fullKey}, which is stored in plain text; remove it from the stack file and set it as a secret with: ${setCommand}`,
+            `names ${fullKey}, which is stored in plain text; remove it from the stack file and set it ` +
+                `as a secret with: ${setCommand}`,
         );
         return undefined;
     }
@@ -139,7 +150,7 @@ function validateSecretConfigKey(
     const wrongFields = isRecord(value)
         ? [
               ...fields
-                  .filter(field => typeof value[field] !== "string" || (value[field] as string).trim() === "")
+                  .filter(field => typeof value[field] !== "string" || value[field].trim() === "")
                   .map(field => `'${field}' must be a non-empty string`),
               ...Object.keys(value)
                   .filter(field => !(allowed as readonly string[]).includes(field))
@@ -149,7 +160,9 @@ function validateSecretConfigKey(
     if (wrongFields.length > 0) {
         problems.add(
             path,
-            `names ${fullKey}, whose secret value must be an object with ${fields.map(f => `'${f}'`).join(" and ")} (${wrongFields.join("; ")}); set it with: ${setCommand}`,
+            `names ${fullKey}, whose secret value must be an object ` +
+                `with ${fields.map(f => `'${f}'`).join(" and ")} (${wrongFields.join("; ")}); set it ` +
+                `with: ${setCommand}`,
         );
         return undefined;
     }
@@ -168,7 +181,9 @@ function validateSecretArn(
     if (typeof raw !== "string" || parsed === undefined) {
         problems.add(
             path,
-            `must be the ARN of a Secrets Manager secret, arn:<partition>:secretsmanager:<region>:<account>:secret:${requiredPrefix ?? ""}<name>[-<6 characters>]`,
+            `must be the ARN of a Secrets Manager secret, ` +
+                `arn:<partition>:secretsmanager:<region>:<account>:secret:${requiredPrefix ?? ""}<name>[-<6 ` +
+                `characters>]`,
         );
         return undefined;
     }

@@ -15,14 +15,19 @@ export function checkDocumentLimits(config: OmicsRegistryConfig, problems: Probl
     if (roleSize > MAX_ROLE_INLINE_POLICY_CHARACTERS) {
         problems.add(
             "workflowBuckets",
-            `the HealthOmics role's inline policy would take ${roleSize} non-whitespace characters; IAM allows at most ${MAX_ROLE_INLINE_POLICY_CHARACTERS} for a role's inline policies (IAM quotas). Its size grows with workflowBuckets (${config.workflowBuckets.length}) and registries (${config.registries.length}): list fewer buckets (e.g. one bucket with per-workflow prefixes) or split the registries over two stacks in different regions`,
+            `the HealthOmics role's inline policy would take ${roleSize} non-whitespace characters; IAM ` +
+                `allows at most ${MAX_ROLE_INLINE_POLICY_CHARACTERS} for a role's inline policies (IAM ` +
+                `quotas). Its size grows with workflowBuckets (${config.workflowBuckets.length}) and ` +
+                `registries (${config.registries.length}): list fewer buckets (e.g. one bucket with ` +
+                `per-workflow prefixes) or split the registries over two stacks in different regions`,
         );
     }
     const registrySize = JSON.stringify(documents.registryPolicy).length;
     if (registrySize > MAX_REGISTRY_POLICY_CHARACTERS) {
         problems.add(
             "registryPolicyStatements",
-            `the ECR registry policy would take ${registrySize} characters; ECR allows at most ${MAX_REGISTRY_POLICY_CHARACTERS}: shorten the kept statements`,
+            `the ECR registry policy would take ${registrySize} characters; ECR allows at ` +
+                `most ${MAX_REGISTRY_POLICY_CHARACTERS}: shorten the kept statements`,
         );
     }
     if (config.cachedRepositories.scanning.enabled) {

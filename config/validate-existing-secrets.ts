@@ -22,7 +22,9 @@ function isDefaultKey(kmsKeyId: string | undefined): boolean {
  * `warn` only: the deploying credentials may lack secretsmanager:DescribeSecret while ECR can still read it, and if it
  * cannot, CreatePullThroughCacheRule says so itself.
  */
-/** Whether DescribeSecret's KmsKeyId (key ARN, key id or alias) names the configured key ARN; undefined: cannot tell. */
+/**
+ * Whether DescribeSecret's KmsKeyId (key ARN, key id or alias) names the configured key ARN; undefined: cannot tell.
+ */
 function namesKey(kmsKeyId: string, keyArn: string): boolean | undefined {
     if (kmsKeyId.includes("alias/")) {
         return undefined;
@@ -44,13 +46,17 @@ function copySecretKeyProblem(
     if (configured === undefined) {
         return {
             path,
-            message: `is encrypted with customer KMS key ${kmsKeyId}; HealthOmics reads it with the run role, which then needs kms:Decrypt on that key: set credentials.kmsKeyArn to the key's ARN (and let the key policy allow the account's IAM policies)`,
+            message:
+                `is encrypted with customer KMS key ${kmsKeyId}; HealthOmics reads it with the run role, ` +
+                `which then needs kms:Decrypt on that key: set credentials.kmsKeyArn to the key's ARN (and ` +
+                `let the key policy allow the account's IAM policies)`,
         };
     }
     const same = namesKey(kmsKeyId, configured);
     if (same === undefined) {
         warn(
-            `${path}: ${arn} is encrypted with ${kmsKeyId}, which cannot be compared with credentials.kmsKeyArn ${configured}; make sure the alias names that key`,
+            `${path}: ${arn} is encrypted with ${kmsKeyId}, which cannot be compared with ` +
+                `credentials.kmsKeyArn ${configured}; make sure the alias names that key`,
         );
         return undefined;
     }
@@ -58,7 +64,9 @@ function copySecretKeyProblem(
         ? undefined
         : {
               path,
-              message: `is encrypted with KMS key ${kmsKeyId}, not with credentials.kmsKeyArn ${configured}: set credentials.kmsKeyArn to the key that encrypts it`,
+              message:
+                  `is encrypted with KMS key ${kmsKeyId}, not with credentials.kmsKeyArn ${configured}: set ` +
+                  `credentials.kmsKeyArn to the key that encrypts it`,
           };
 }
 
@@ -96,7 +104,11 @@ export async function checkExistingSecretKeys(
             ? undefined
             : {
                   path,
-                  message: `is encrypted with KMS key ${kmsKeyId}; ECR pull-through cache can only read secrets encrypted with the default aws/secretsmanager key: re-encrypt it (aws secretsmanager update-secret --kms-key-id alias/aws/secretsmanager) or let this stack create the secret with credentials.secretConfigKey`,
+                  message:
+                      `is encrypted with KMS key ${kmsKeyId}; ECR pull-through cache can only read secrets ` +
+                      `encrypted with the default aws/secretsmanager key: re-encrypt it (aws secretsmanager ` +
+                      `update-secret --kms-key-id alias/aws/secretsmanager) or let this stack create the ` +
+                      `secret with credentials.secretConfigKey`,
               };
     });
     return (await Promise.all(checks)).filter((p): p is ConfigProblem => p !== undefined);

@@ -88,7 +88,8 @@ function validateSource(
     if (source.length > MAX_MAP_URI_LENGTH) {
         problems.add(
             `${path}.sourceImage`,
-            `is ${source.length} characters long; HealthOmics takes at most ${MAX_MAP_URI_LENGTH} characters for sourceImage`,
+            `is ${source.length} characters long; HealthOmics takes at most ${MAX_MAP_URI_LENGTH} ` +
+                `characters for sourceImage`,
         );
         return undefined;
     }
@@ -144,7 +145,9 @@ function validateDestination(
     ) {
         problems.add(
             field,
-            `${JSON.stringify(destination)} is not an ECR image; write <prefix>/<repository>[:tag] (or the full <account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>[:tag]) with a lowercase repository path of at most ${ECR_REPOSITORY_NAME_MAX_LENGTH} characters`,
+            `${JSON.stringify(destination)} is not an ECR image; write <prefix>/<repository>[:tag] (or ` +
+                `the full <account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>[:tag]) with a ` +
+                `lowercase repository path of at most ${ECR_REPOSITORY_NAME_MAX_LENGTH} characters`,
         );
         return undefined;
     }
@@ -164,7 +167,8 @@ function validateDestination(
     if (wrongPlace.length > 0) {
         problems.add(
             field,
-            `${JSON.stringify(destination)} points into ${wrongPlace.join(" and ")}; use the relative form <prefix>/<repository>[:tag] to follow the stack`,
+            `${JSON.stringify(destination)} points into ${wrongPlace.join(" and ")}; use the relative ` +
+                `form <prefix>/<repository>[:tag] to follow the stack`,
         );
         return undefined;
     }
@@ -172,7 +176,8 @@ function validateDestination(
     if (prefix === undefined) {
         problems.add(
             field,
-            `${JSON.stringify(destination)} is not under a declared ecrRepositoryPrefix; declared: ${prefixes.join(", ") || "(none valid)"}`,
+            `${JSON.stringify(destination)} is not under a declared ecrRepositoryPrefix; ` +
+                `declared: ${prefixes.join(", ") || "(none valid)"}`,
         );
         return undefined;
     }
@@ -181,7 +186,9 @@ function validateDestination(
         const suggestion = destination.replace(parsed.repository, `${official.prefix}/library/${official.name}`);
         problems.add(
             field,
-            `${JSON.stringify(destination)} names a Docker Hub official image without library/: ECR caches official images under library/ (ECR User Guide, pull-through-cache-working.html), so this repository never exists; write ${JSON.stringify(suggestion)}`,
+            `${JSON.stringify(destination)} names a Docker Hub official image without library/: ECR ` +
+                `caches official images under library/ (ECR User Guide, pull-through-cache-working.html), so ` +
+                `this repository never exists; write ${JSON.stringify(suggestion)}`,
         );
         return undefined;
     }

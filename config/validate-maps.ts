@@ -26,7 +26,8 @@ export function validateMaps(
     if (!Array.isArray(rawMaps) || rawMaps.length === 0) {
         problems.add(
             "maps",
-            `must be a non-empty list of {name, registries, imageMappings}, got ${Array.isArray(rawMaps) ? "an empty list" : describeType(rawMaps)}`,
+            `must be a non-empty list of {name, registries, imageMappings}, ` +
+                `got ${Array.isArray(rawMaps) ? "an empty list" : describeType(rawMaps)}`,
         );
         return [];
     }
@@ -43,7 +44,8 @@ export function validateMaps(
         if (typeof name !== "string" || !MAP_NAME.test(name)) {
             problems.add(
                 `${path}.name`,
-                `must be 1-64 lowercase letters, digits and '-' (it names the map's outputs and S3 keys), got ${typeof name === "string" ? JSON.stringify(name) : describeType(name)}`,
+                `must be 1-64 lowercase letters, digits and '-' (it names the map's outputs and S3 ` +
+                    `keys), got ${typeof name === "string" ? JSON.stringify(name) : describeType(name)}`,
             );
         } else if (names.has(name)) {
             problems.add(`${path}.name`, `"${name}" is already the name of maps[${names.get(name)}]`);
@@ -81,7 +83,9 @@ function validateMapRegistries(raw: unknown, path: string, prefixes: readonly st
         if (typeof prefix !== "string" || !prefixes.includes(prefix)) {
             problems.add(
                 `${path}[${index}]`,
-                `${typeof prefix === "string" ? JSON.stringify(prefix) : describeType(prefix)} is not the ecrRepositoryPrefix of a declared registry; declared: ${prefixes.join(", ") || "(none valid)"}`,
+                `${typeof prefix === "string" ? JSON.stringify(prefix) : describeType(prefix)} is not ` +
+                    `the ecrRepositoryPrefix of a declared registry; ` +
+                    `declared: ${prefixes.join(", ") || "(none valid)"}`,
             );
         } else if (!chosen.includes(prefix)) {
             chosen.push(prefix);

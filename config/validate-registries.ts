@@ -56,7 +56,8 @@ export function validateRegistries(raw: unknown, context: CredentialContext, pro
     if (!Array.isArray(raw) || raw.length === 0) {
         problems.add(
             "registries",
-            `must be a non-empty list of upstream registries, got ${Array.isArray(raw) ? "an empty list" : describeType(raw)}`,
+            `must be a non-empty list of upstream registries, ` +
+                `got ${Array.isArray(raw) ? "an empty list" : describeType(raw)}`,
         );
         return { registries: [], prefixes: [], dockerHubPrefixes: [] };
     }
@@ -110,7 +111,9 @@ export function validateRegistries(raw: unknown, context: CredentialContext, pro
     if (pullThroughRules > MAX_PULL_THROUGH_CACHE_RULES) {
         problems.add(
             "registries",
-            `declares ${pullThroughRules} pull-through cache rules; ECR allows at most ${MAX_PULL_THROUGH_CACHE_RULES} per registry (account and region), and the quota is not adjustable: split them across accounts or regions`,
+            `declares ${pullThroughRules} pull-through cache rules; ECR allows at ` +
+                `most ${MAX_PULL_THROUGH_CACHE_RULES} per registry (account and region), and the quota is ` +
+                `not adjustable: split them across accounts or regions`,
         );
     }
     const prefixes = seen.map(s => s.prefix).filter((p): p is string => p !== undefined);
@@ -143,7 +146,9 @@ function checkOptIn(
     if (raw !== true) {
         problems.add(
             `${path}.upstreamRegistryUrl`,
-            `${String(url)} is not documented for HealthOmics (${known.undocumented}); set ${UNDOCUMENTED_OPT_IN}: true on this entry to use it anyway, or use gcr.io or the image's <region>-docker.pkg.dev host`,
+            `${String(url)} is not documented for HealthOmics (${known.undocumented}); ` +
+                `set ${UNDOCUMENTED_OPT_IN}: true on this entry to use it anyway, or use gcr.io or the ` +
+                `image's <region>-docker.pkg.dev host`,
         );
         return false;
     }
@@ -155,14 +160,17 @@ function validateUpstreamUrl(entry: Record<string, unknown>, path: string, probl
         entry,
         "upstreamRegistryUrl",
         path,
-        `the upstream registry host: ${PULL_THROUGH_HOSTS_TEXT} (pull-through cache), or ${COPY_HOSTS_TEXT} (HealthOmics copies)`,
+        `the upstream registry host: ${PULL_THROUGH_HOSTS_TEXT} (pull-through cache), ` +
+            `or ${COPY_HOSTS_TEXT} (HealthOmics copies)`,
         problems,
     );
     if (url !== undefined && lookupUpstream(url) === undefined) {
         const hint = upstreamUrlHint(url);
         problems.add(
             `${path}.upstreamRegistryUrl`,
-            `${JSON.stringify(url)} is neither an upstream registry ECR pull-through cache supports nor one HealthOmics copies from${hint ? ` (${hint})` : ""}; allowed: ${PULL_THROUGH_HOSTS_TEXT} (pull-through cache), or ${COPY_HOSTS_TEXT} (HealthOmics copies)`,
+            `${JSON.stringify(url)} is neither an upstream registry ECR pull-through cache supports nor ` +
+                `one HealthOmics copies from${hint ? ` (${hint})` : ""}; allowed: ${PULL_THROUGH_HOSTS_TEXT} ` +
+                `(pull-through cache), or ${COPY_HOSTS_TEXT} (HealthOmics copies)`,
         );
         return undefined;
     }
@@ -212,7 +220,8 @@ function validateAdditionalHosts(
     if (!Array.isArray(raw)) {
         problems.add(
             field,
-            `must be a list of registry hosts workflows write for this registry (e.g. [docker.io, index.docker.io]), or [] for none; got ${describeType(raw)}`,
+            `must be a list of registry hosts workflows write for this registry (e.g. [docker.io, ` +
+                `index.docker.io]), or [] for none; got ${describeType(raw)}`,
         );
         return [];
     }
@@ -222,14 +231,16 @@ function validateAdditionalHosts(
         if (typeof host !== "string" || !HOST.test(host)) {
             problems.add(
                 hostPath,
-                `must be a lowercase registry host name such as docker.io, got ${typeof host === "string" ? JSON.stringify(host) : describeType(host)}`,
+                `must be a lowercase registry host name such as docker.io, ` +
+                    `got ${typeof host === "string" ? JSON.stringify(host) : describeType(host)}`,
             );
         } else if (host === url || hosts.includes(host)) {
             problems.add(hostPath, `"${host}" is listed twice for this registry`);
         } else if (lookupUpstream(host) !== undefined) {
             problems.add(
                 hostPath,
-                `"${host}" is a registry of its own (${lookupUpstream(host)?.name}); declare it as its own registries entry`,
+                `"${host}" is a registry of its own (${lookupUpstream(host)?.name}); declare it as its ` +
+                    `own registries entry`,
             );
         } else {
             hosts.push(host);
@@ -255,14 +266,17 @@ function checkAgainstEarlierEntries(
             } else if (prefixesOverlap(prefix, other.prefix)) {
                 problems.add(
                     `${path}.ecrRepositoryPrefix`,
-                    `"${prefix}" overlaps "${other.prefix}" of registries[${other.index}]; prefixes must not contain one another, or one rule's repositories would fall under the other's prefix`,
+                    `"${prefix}" overlaps "${other.prefix}" of registries[${other.index}]; prefixes ` +
+                        `must not contain one another, or one rule's repositories would fall under the ` +
+                        `other's prefix`,
                 );
             }
         }
         for (const host of hosts.filter(h => other.hosts.includes(h))) {
             problems.add(
                 `${path}.upstreamRegistryUrl`,
-                `"${host}" is already mapped by registries[${other.index}]; a container registry map takes one prefix per registry host`,
+                `"${host}" is already mapped by registries[${other.index}]; a container registry map ` +
+                    `takes one prefix per registry host`,
             );
         }
     }

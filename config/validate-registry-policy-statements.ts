@@ -1,4 +1,5 @@
-// Checks `registryPolicyStatements`: statements others need in the account's one ECR registry policy, kept beside this stack's.
+// Checks `registryPolicyStatements`: statements others need in the account's one ECR registry policy, kept beside this
+// stack's.
 import { RegistryLocation } from "../policy-pack/rules/ecr-naming";
 import { statementOutsidePrefixes } from "../policy-pack/rules/registry-policy-scope";
 import { describeType, isRecord, Problems } from "./problems";
@@ -31,7 +32,8 @@ export function validateRegistryPolicyStatements(
     if (!Array.isArray(raw)) {
         problems.add(
             "registryPolicyStatements",
-            `must be a list of IAM policy statements (objects with Sid, Effect, Principal, Action, Resource), got ${describeType(raw)}`,
+            `must be a list of IAM policy statements (objects with Sid, Effect, Principal, Action, ` +
+                `Resource), got ${describeType(raw)}`,
         );
         return [];
     }
@@ -54,7 +56,8 @@ export function validateRegistryPolicyStatements(
         if (typeof sid !== "string" || !SID.test(sid)) {
             problems.add(
                 `${path}.Sid`,
-                "is required: 1-128 letters and digits, unique in the registry policy (it is how this stack keeps the statement apart from its own)",
+                "is required: 1-128 letters and digits, unique in the registry policy (it is how this " +
+                    "stack keeps the statement apart from its own)",
             );
         } else if ((OWN_REGISTRY_POLICY_SIDS as readonly string[]).includes(sid)) {
             problems.add(`${path}.Sid`, `"${sid}" is the Sid of this stack's own statement; choose another`);
@@ -78,7 +81,8 @@ export function validateRegistryPolicyStatements(
         for (const scope of statementOutsidePrefixes(statement, index, prefixes, location ?? {})) {
             problems.add(
                 path,
-                `${scope}; the registry policy may let principals create or import repositories only under this stack's prefixes (${prefixes.join(", ") || "none"})`,
+                `${scope}; the registry policy may let principals create or import repositories only ` +
+                    `under this stack's prefixes (${prefixes.join(", ") || "none"})`,
             );
         }
         if (problems.list.length === problemsBefore && typeof sid === "string") {

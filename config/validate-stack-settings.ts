@@ -1,4 +1,5 @@
-// Checks the settings around the registries: region, workflow buckets, map object prefix, tags, audit trail, workflow checks.
+// Checks the settings around the registries: region, workflow buckets, map object prefix, tags, audit trail, workflow
+// checks.
 import { HEALTHOMICS_REGIONS, MAX_ECR_TAGS } from "../policy-pack/rules/service-limits";
 import { describeType, isRecord, Problems } from "./problems";
 
@@ -39,7 +40,9 @@ export function checkHealthOmicsRegion(region: string, extra: readonly string[],
     }
     problems.add(
         "aws:region",
-        `${region} does not offer AWS HealthOmics (HealthOmics regions in the 2026-07 API model: ${HEALTHOMICS_REGIONS.join(", ")}); if HealthOmics has since launched there, add it with: pulumi config set --path 'additionalHealthOmicsRegions[0]' ${region}`,
+        `${region} does not offer AWS HealthOmics (HealthOmics regions in the 2026-07 API ` +
+            `model: ${HEALTHOMICS_REGIONS.join(", ")}); if HealthOmics has since launched there, add it ` +
+            `with: pulumi config set --path 'additionalHealthOmicsRegions[0]' ${region}`,
     );
     return false;
 }
@@ -48,7 +51,8 @@ export function validateWorkflowBuckets(raw: unknown, problems: Problems): strin
     if (!Array.isArray(raw) || raw.length === 0) {
         problems.add(
             "workflowBuckets",
-            `is required: a non-empty list of S3 bucket names the HealthOmics role may read and write, got ${raw === undefined ? "nothing" : Array.isArray(raw) ? "an empty list" : describeType(raw)}`,
+            `is required: a non-empty list of S3 bucket names the HealthOmics role may read and write, ` +
+                `got ${raw === undefined ? "nothing" : Array.isArray(raw) ? "an empty list" : describeType(raw)}`,
         );
         return [];
     }
@@ -65,7 +69,8 @@ export function validateWorkflowBuckets(raw: unknown, problems: Problems): strin
         } else if (!BUCKET.test(bucket) || bucket.includes("..") || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
             problems.add(
                 path,
-                `${JSON.stringify(bucket)} is not a valid S3 bucket name (3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit)`,
+                `${JSON.stringify(bucket)} is not a valid S3 bucket name (3-63 lowercase letters, ` +
+                    `digits, '.' and '-', starting and ending with a letter or digit)`,
             );
         } else if (buckets.includes(bucket)) {
             problems.add(path, `"${bucket}" is listed twice`);
@@ -90,7 +95,8 @@ export function validateMapObjectPrefix(raw: unknown, problems: Problems): strin
     ) {
         problems.add(
             "mapObjectPrefix",
-            `must be an S3 key prefix of 1-900 letters, digits and ! _ . * ' ( ) / -, not starting or ending with '/', got ${typeof raw === "string" ? JSON.stringify(raw) : describeType(raw)}`,
+            `must be an S3 key prefix of 1-900 letters, digits and ! _ . * ' ( ) / -, not starting or ` +
+                `ending with '/', got ${typeof raw === "string" ? JSON.stringify(raw) : describeType(raw)}`,
         );
         return DEFAULT_MAP_OBJECT_PREFIX;
     }
@@ -110,7 +116,8 @@ export function validateTags(raw: unknown, problems: Problems): Record<string, s
     if (entries.length > MAX_ECR_TAGS) {
         problems.add(
             "tags",
-            `has ${entries.length} tags; ECR repositories (and so the repository creation templates that tag them) take at most ${MAX_ECR_TAGS} tags`,
+            `has ${entries.length} tags; ECR repositories (and so the repository creation templates ` +
+                `that tag them) take at most ${MAX_ECR_TAGS} tags`,
         );
     }
     for (const [key, value] of entries) {
@@ -123,7 +130,8 @@ export function validateTags(raw: unknown, problems: Problems): Record<string, s
         } else if (typeof value !== "string" || value.length > 256 || !TAG_CHARACTERS.test(value)) {
             problems.add(
                 path,
-                `tag values must be strings of at most 256 letters, digits, spaces or _ . : / = + - @, got ${typeof value === "string" ? JSON.stringify(value) : describeType(value)}`,
+                `tag values must be strings of at most 256 letters, digits, spaces or _ . : / = + - @, ` +
+                    `got ${typeof value === "string" ? JSON.stringify(value) : describeType(value)}`,
             );
         } else {
             tags[key] = value;
@@ -139,7 +147,8 @@ export function validateAuditTrail(raw: unknown, problems: Problems): { enabled:
     if (!isRecord(raw) || typeof raw.enabled !== "boolean" || Object.keys(raw).some(k => k !== "enabled")) {
         problems.add(
             "auditTrail",
-            "must be {enabled: true|false}: an opt-in CloudTrail trail for this region (most organizations already have an organization-wide trail)",
+            "must be {enabled: true|false}: an opt-in CloudTrail trail for this region (most " +
+                "organizations already have an organization-wide trail)",
         );
         return { enabled: false };
     }

@@ -26,7 +26,8 @@ export function packSetup(options: OmicsRegistryMapsPolicyOptions = {}): PackSet
     const unknown = Object.keys(options).filter(k => k !== "all" && !names.includes(k));
     if (unknown.length > 0) {
         throw new Error(
-            `Unknown policy name${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; the pack's policies are ${names.join(", ")}`,
+            `Unknown policy name${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; the pack's ` +
+                `policies are ${names.join(", ")}`,
         );
     }
     const initialConfig: PolicyPackConfig = {};
@@ -48,7 +49,8 @@ export function packSetup(options: OmicsRegistryMapsPolicyOptions = {}): PackSet
 
 export const PACK_NAME = "omics-registry-maps";
 export const PACK_DESCRIPTION =
-    "ECR pull-through cache for AWS HealthOmics: rules, creation templates, registry policy, service role, credential secrets, scanning and container registry maps agree on their prefixes.";
+    "ECR pull-through cache for AWS HealthOmics: rules, creation templates, registry policy, service " +
+    "role, credential secrets, scanning and container registry maps agree on their prefixes.";
 
 /**
  * The pack, AWSGuard style: `new OmicsRegistryMapsPolicies({ all: "advisory", "image-mappings-pinned": "mandatory",

@@ -3,10 +3,16 @@
 import { PolicyConfigSchema } from "@pulumi/policy";
 
 /** Settings of `organization-conventions` (issue 8.3): each one is off when left out. */
+// A type alias, not an interface: pack-options.ts keeps it in a Record<string, Setting<Record<string, unknown>>>, and
+// only type aliases get the implicit index signature that assignment needs.
+// eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- see the comment above
 export type OrganizationConfig = {
     /** The prefix each upstream host must use in every stack, e.g. {"registry-1.docker.io": "docker-hub"}. */
-    upstreamPrefixes?: Record<string, string>;
-    /** The only upstream hosts rules and registry mappings may name (an alias such as docker.io passes when its upstream is listed). */
+    upstreamPrefixes?: Partial<Record<string, string>>;
+    /**
+     * The only upstream hosts rules and registry mappings may name (an alias such as docker.io passes when its upstream
+     * is listed).
+     */
     allowedUpstreamHosts?: string[];
     /** The only AWS accounts the stack may deploy to and its documents may name. */
     allowedAccounts?: string[];
@@ -19,7 +25,8 @@ export const ORGANIZATION_CONFIG_SCHEMA: PolicyConfigSchema = {
         upstreamPrefixes: {
             type: "object",
             description:
-                'The ECR repository prefix each upstream registry host must use across the organization, e.g. {"registry-1.docker.io": "docker-hub"}.',
+                "The ECR repository prefix each upstream registry host must use across the organization, " +
+                'e.g. {"registry-1.docker.io": "docker-hub"}.',
             additionalProperties: { type: "string", minLength: 2, maxLength: 30 },
         },
         allowedUpstreamHosts: {
@@ -30,7 +37,8 @@ export const ORGANIZATION_CONFIG_SCHEMA: PolicyConfigSchema = {
         allowedAccounts: {
             type: "array",
             description:
-                "12-digit AWS account ids the stack may deploy to and its registry policy, image mappings and secrets may name.",
+                "12-digit AWS account ids the stack may deploy to and its registry policy, image " +
+                "mappings and secrets may name.",
             items: { type: "string", pattern: "^\\d{12}$" },
         },
         allowedRegions: {
@@ -42,6 +50,9 @@ export const ORGANIZATION_CONFIG_SCHEMA: PolicyConfigSchema = {
 };
 
 /** Settings of `image-mappings-pinned`. Whether pinning is required at all is the policy's enforcement level. */
+// A type alias, not an interface: pack-options.ts keeps it in a Record<string, Setting<Record<string, unknown>>>, and
+// only type aliases get the implicit index signature that assignment needs.
+// eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- see the comment above
 export type PinningConfig = {
     /** Accept only digests (`@sha256:...`), not tags. Default false: a tag other than `latest` is enough. */
     requireDigest?: boolean;
@@ -53,7 +64,8 @@ export const PINNING_CONFIG_SCHEMA: PolicyConfigSchema = {
             type: "boolean",
             default: false,
             description:
-                "Accept only image mappings pinned by digest (@sha256:...); by default an explicit tag other than 'latest' is enough.",
+                "Accept only image mappings pinned by digest (@sha256:...); by default an explicit tag " +
+                "other than 'latest' is enough.",
         },
     },
 };

@@ -39,7 +39,10 @@ export interface CoverageCheck {
     coverage: PrefixCoverage;
     /** Prefixes of rules the subject must cover (those surely in its registry; a partial list only misses reports). */
     rulePrefixes: readonly string[];
-    /** Prefixes HealthOmics copies images into (registry mappings of HealthOmics-copy hosts); covered like rule prefixes. */
+    /**
+     * Prefixes HealthOmics copies images into (registry mappings of HealthOmics-copy hosts); covered like rule
+     * prefixes.
+     */
     copyPrefixes?: readonly string[];
     /** Prefixes the subject may cover (those possibly in its registry); the required ones when left out. */
     allowed?: { rules: readonly string[]; copies: readonly string[] };
@@ -57,13 +60,15 @@ export function reportCoverage(check: CoverageCheck, report: ReportViolation): v
     if (check.statementsComplete) {
         for (const prefix of rulePrefixes.filter(p => !coverage.prefixes.includes(p))) {
             report(
-                `${subject} does not cover prefix '${prefix}' of its pull-through cache rule (expected a Resource arn:<partition>:ecr:<region>:<account>:repository/${prefix}/*)`,
+                `${subject} does not cover prefix '${prefix}' of its pull-through cache rule (expected ` +
+                    `a Resource arn:<partition>:ecr:<region>:<account>:repository/${prefix}/*)`,
                 urn,
             );
         }
         for (const prefix of copyPrefixes.filter(p => !coverage.prefixes.includes(p))) {
             report(
-                `${subject} does not cover prefix '${prefix}' of its HealthOmics-copy registry mapping (expected a Resource arn:<partition>:ecr:<region>:<account>:repository/${prefix}/*)`,
+                `${subject} does not cover prefix '${prefix}' of its HealthOmics-copy registry mapping ` +
+                    `(expected a Resource arn:<partition>:ecr:<region>:<account>:repository/${prefix}/*)`,
                 urn,
             );
         }
@@ -73,17 +78,20 @@ export function reportCoverage(check: CoverageCheck, report: ReportViolation): v
         const allowedCopies = [...(check.allowed?.copies ?? copyPrefixes)]
             .filter(p => !allowedRules.includes(p))
             .sort();
-        const declared = `${allowedRules.join(", ") || "none"}${allowedCopies.length > 0 ? `; HealthOmics-copy prefixes: ${allowedCopies.join(", ")}` : ""}`;
+        const copies = allowedCopies.length > 0 ? `; HealthOmics-copy prefixes: ${allowedCopies.join(", ")}` : "";
+        const declared = `${allowedRules.join(", ") || "none"}${copies}`;
         for (const prefix of coverage.prefixes.filter(p => !allowedRules.includes(p) && !allowedCopies.includes(p))) {
             report(
-                `${subject} covers prefix '${prefix}', which no pull-through cache rule declares (declared: ${declared})`,
+                `${subject} covers prefix '${prefix}', which no pull-through cache rule declares ` +
+                    `(declared: ${declared})`,
                 urn,
             );
         }
     }
     for (const resource of coverage.wider) {
         report(
-            `${subject} grants on '${resource}', which is not limited to one pull-through cache prefix (use arn:<partition>:ecr:<region>:<account>:repository/<prefix>/*)`,
+            `${subject} grants on '${resource}', which is not limited to one pull-through cache prefix ` +
+                `(use arn:<partition>:ecr:<region>:<account>:repository/<prefix>/*)`,
             urn,
         );
     }

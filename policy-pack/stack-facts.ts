@@ -74,11 +74,17 @@ function dependsOnAnything(resource: PolicyResource, prop: string): boolean {
 
 export interface OmicsRoleFact {
     resource: PolicyResource;
-    /** One entry per policy document that applies to the role: inline (RolePolicy, `inlinePolicies`) and managed policies of the stack. */
+    /**
+     * One entry per policy document that applies to the role: inline (RolePolicy, `inlinePolicies`) and managed
+     * policies of the stack.
+     */
     documents: Known<Statement[] | undefined>[];
 }
 
-/** Whether `resource`'s list property `prop` names `target` (by dependency, or an element equal to one of the target's values). */
+/**
+ * Whether `resource`'s list property `prop` names `target` (by dependency, or an element equal to one of the target's
+ * values).
+ */
 function listRefersTo(
     resource: PolicyResource,
     prop: string,
@@ -99,9 +105,9 @@ function listRefersTo(
 }
 
 /**
- * The managed policies (aws.iam.Policy of this stack) attached to `role`: through RolePolicyAttachment, PolicyAttachment
- * or the role's `managedPolicyArns`. A policy ARN that names no policy of the stack (an AWS managed policy, or one
- * made elsewhere) cannot be read and is left out.
+ * The managed policies (aws.iam.Policy of this stack) attached to `role`: through RolePolicyAttachment,
+ * PolicyAttachment or the role's `managedPolicyArns`. A policy ARN that names no policy of the stack (an AWS managed
+ * policy, or one made elsewhere) cannot be read and is left out.
  */
 function managedPolicyDocuments(
     resources: readonly PolicyResource[],
@@ -157,7 +163,8 @@ export function omicsRoles(resources: readonly PolicyResource[]): { roles: Omics
                         ),
                 )
                 .map(p => parsePolicyDocument(p.policy));
-            // a RolePolicy or attachment whose role is unknown and not linked by the engine's dependencies may be this role's
+            // a RolePolicy or attachment whose role is unknown and not linked by the engine's dependencies may be this
+            // role's
             const unresolved = [...rolePolicies, ...resources.filter(r => r.type === TYPES.rolePolicyAttachment)]
                 .filter(p => !isKnown(readString(p.props, "role")) && !dependsOnAnything(p, "role"))
                 .map((): Known<Statement[] | undefined> => UNKNOWN);
@@ -257,7 +264,9 @@ export function canonicalUpstream(host: string): string {
     return upstreamOfAlias(host) ?? host.toLowerCase();
 }
 
-/** Prefixes the stack's registry maps give to HealthOmics-copy registries (entries whose host HealthOmics copies from). */
+/**
+ * Prefixes the stack's registry maps give to HealthOmics-copy registries (entries whose host HealthOmics copies from).
+ */
 export function copyPrefixes(maps: readonly RegistryMapFact[]): string[] {
     const prefixes = maps
         .flatMap(m => m.registryMappings)

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
+import * as tsutilsModule from "@pulumi/pulumi/tsutils";
 import * as ts from "typescript";
 
 const ROOT = path.join(__dirname, "..");
@@ -25,12 +26,12 @@ function typeScriptSources(dir: string, base = dir): string[] {
 
 const compiledName = (source: string): string => source.replace(/\.ts$/, ".js");
 
-function readJson<T>(file: string): T {
-    return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+function readJson(file: string): unknown {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
 }
 
 describe("policy pack build (real tsc output, real npm pack, real run-policy-pack)", () => {
-    const manifest = readJson<{ main: string }>(path.join(PACK, "package.json"));
+    const manifest = readJson(path.join(PACK, "package.json")) as { main: string };
 
     it("points package.json `main` at compiled JavaScript that the build produced", () => {
         assert.match(manifest.main, /\.js$/);
@@ -56,7 +57,9 @@ describe("policy pack build (real tsc output, real npm pack, real run-policy-pac
 const write = process.stdout.write.bind(process.stdout);
 process.stdout.write = (chunk, ...rest) => {
     if (/^\\d+\\s*$/.test(String(chunk))) {
-        const loaded = Object.keys(require.cache).filter(f => f.startsWith(${JSON.stringify(PACK + path.sep)}) && !f.includes("node_modules"));
+        const loaded = Object.keys(require.cache).filter(
+            f => f.startsWith(${JSON.stringify(PACK + path.sep)}) && !f.includes("node_modules"),
+        );
         process.stderr.write("LOADED " + JSON.stringify(loaded) + "\\n");
         process.exit(0);
     }
@@ -81,30 +84,33 @@ process.stdout.write = (chunk, ...rest) => {
         );
     });
 
-    it("packs for `pulumi policy publish` with the compiled pack and no TypeScript (npm pack builds it: prepack)", () => {
-        // `pulumi policy publish` runs `npm pack` in the pack dir (sdk/nodejs/npm/npm.go Pack); consumers install
-        // the tarball as is, so it must carry the JavaScript.
-        const result = spawnSync("npm", ["pack", "--dry-run", "--json", "--loglevel=error"], {
-            cwd: PACK,
-            encoding: "utf8",
-            timeout: 50_000,
-        });
-        assert.equal(result.status, 0, result.stderr);
-        const jsonStart = result.stdout.indexOf("[");
-        const [packed] = JSON.parse(result.stdout.slice(jsonStart)) as [{ files: { path: string }[] }];
-        const files = packed.files.map(f => f.path).sort();
-        const outDir = path.dirname(manifest.main);
-        const expected = [
-            "PulumiPolicy.yaml",
-            "package.json",
-            ...typeScriptSources(PACK).map(s => path.posix.join(outDir, compiledName(s).split(path.sep).join("/"))),
-        ].sort();
-        assert.deepEqual(files, expected);
-    });
+    it(
+        "packs for `pulumi policy publish` with the compiled pack and no TypeScript (npm pack builds it: " + "prepack)",
+        () => {
+            // `pulumi policy publish` runs `npm pack` in the pack dir (sdk/nodejs/npm/npm.go Pack); consumers install
+            // the tarball as is, so it must carry the JavaScript.
+            const result = spawnSync("npm", ["pack", "--dry-run", "--json", "--loglevel=error"], {
+                cwd: PACK,
+                encoding: "utf8",
+                timeout: 50_000,
+            });
+            assert.equal(result.status, 0, result.stderr);
+            const jsonStart = result.stdout.indexOf("[");
+            const [packed] = JSON.parse(result.stdout.slice(jsonStart)) as [{ files: { path: string }[] }];
+            const files = packed.files.map(f => f.path).sort();
+            const outDir = path.dirname(manifest.main);
+            const expected = [
+                "PulumiPolicy.yaml",
+                "package.json",
+                ...typeScriptSources(PACK).map(s => path.posix.join(outDir, compiledName(s).split(path.sep).join("/"))),
+            ].sort();
+            assert.deepEqual(files, expected);
+        },
+    );
 });
 
 describe("CLI bin (real compiled CLI, real node)", () => {
-    const manifest = readJson<{ bin: Record<string, string> }>(path.join(ROOT, "package.json"));
+    const manifest = readJson(path.join(ROOT, "package.json")) as { bin: Record<string, string> };
     const shim = path.join(ROOT, manifest.bin["omics-registry-maps"]);
 
     it("declares an executable node script as the omics-registry-maps command", () => {
@@ -130,65 +136,71 @@ describe("CLI bin (real compiled CLI, real node)", () => {
     });
 });
 
-describe("Pulumi program start without a per-run type-check (real @pulumi/pulumi tsconfig reader, real ts-node)", () => {
-    // The language host turns Pulumi.yaml runtime.options.tsconfig into PULUMI_NODEJS_TSCONFIG_PATH (pulumi v3.248.0
-    // sdk/nodejs/cmd/pulumi-language-nodejs/main.go:303-308 and :905-907); cmd/run reads that file's compilerOptions
-    // with tsutils.loadTypeScriptCompilerOptions and takes transpileOnly from `noCheck` (run.ts:313-331).
-    const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
-        runtime: { options?: Record<string, unknown> };
-    };
-    const tsconfigOption = project.runtime.options?.tsconfig;
-    const tsutils = require("@pulumi/pulumi/tsutils") as {
-        loadTypeScriptCompilerOptions(file: string): Record<string, unknown>;
-    };
-
-    /** What cmd/run hands ts-node as compilerOptions (run.ts:392-397, TypeScript >= 4.7). */
-    function runCompilerOptions(tsconfig: string): Record<string, unknown> {
-        return {
-            target: "ES2020",
-            module: "nodenext",
-            moduleResolution: "nodenext",
-            sourceMap: "true",
-            ...tsutils.loadTypeScriptCompilerOptions(tsconfig),
+describe(
+    "Pulumi program start without a per-run type-check " + "(real @pulumi/pulumi tsconfig reader, real ts-node)",
+    () => {
+        // The language host turns Pulumi.yaml runtime.options.tsconfig into PULUMI_NODEJS_TSCONFIG_PATH (pulumi
+        // v3.248.0 sdk/nodejs/cmd/pulumi-language-nodejs/main.go:303-308 and :905-907); cmd/run reads that file's
+        // compilerOptions with tsutils.loadTypeScriptCompilerOptions and takes transpileOnly from `noCheck`
+        // (run.ts:313-331).
+        const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+            runtime: { options?: Record<string, unknown> };
         };
-    }
+        const tsconfigOption = project.runtime.options?.tsconfig;
+        // tsutils.d.ts declares nothing (`export {}`), hence the cast to what tsutils.js exports.
+        const tsutils = tsutilsModule as unknown as {
+            loadTypeScriptCompilerOptions(file: string): Record<string, unknown>;
+        };
 
-    /** What tsc resolves from a tsconfig, `extends` included. */
-    function effectiveOptions(tsconfig: string): ts.CompilerOptions {
-        const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
-        return ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(tsconfig)).options;
-    }
-
-    it("names a tsconfig with noCheck in Pulumi.yaml, so cmd/run registers ts-node transpile-only", () => {
-        assert.equal(typeof tsconfigOption, "string", "Pulumi.yaml runtime.options.tsconfig");
-        const options = runCompilerOptions(path.join(ROOT, tsconfigOption as string));
-        assert.equal(options.noCheck, true);
-    });
-
-    it("keeps type-checking in tsconfig.json, the one npm test checks with", () => {
-        assert.notEqual(tsutils.loadTypeScriptCompilerOptions(path.join(ROOT, "tsconfig.json")).noCheck, true);
-        assert.notEqual(effectiveOptions(path.join(ROOT, "tsconfig.json")).noCheck, true);
-    });
-
-    it("runs the program with the same target and module settings as tsconfig.json", () => {
-        const asRun = ts.convertCompilerOptionsFromJson(
-            runCompilerOptions(path.join(ROOT, tsconfigOption as string)),
-            ROOT,
-        ).options;
-        const checked = effectiveOptions(path.join(ROOT, "tsconfig.json"));
-        for (const key of ["target", "module", "moduleResolution"] as const) {
-            assert.equal(asRun[key], checked[key], key);
+        /** What cmd/run hands ts-node as compilerOptions (run.ts:392-397, TypeScript >= 4.7). */
+        function runCompilerOptions(tsconfig: string): Record<string, unknown> {
+            return {
+                target: "ES2020",
+                module: "nodenext",
+                moduleResolution: "nodenext",
+                sourceMap: "true",
+                ...tsutils.loadTypeScriptCompilerOptions(tsconfig),
+            };
         }
-    });
 
-    it("loads a module with a type error under the Pulumi tsconfig, and fails on it under tsconfig.json", function () {
-        this.timeout(120_000);
-        // A child process registers ts-node with cmd/run's exact options (run.ts:326-345, 392-399) and requires a
-        // TypeScript file holding a type error.
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "build-test-"));
-        try {
-            fs.writeFileSync(path.join(dir, "bad.ts"), 'const n: number = "not a number";\nexport = n;\n');
-            const runner = `
+        /** What tsc resolves from a tsconfig, `extends` included. */
+        function effectiveOptions(tsconfig: string): ts.CompilerOptions {
+            const read = ts.readConfigFile(tsconfig, file => ts.sys.readFile(file));
+            return ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(tsconfig)).options;
+        }
+
+        it("names a tsconfig with noCheck in Pulumi.yaml, so cmd/run registers ts-node transpile-only", () => {
+            assert.equal(typeof tsconfigOption, "string", "Pulumi.yaml runtime.options.tsconfig");
+            const options = runCompilerOptions(path.join(ROOT, tsconfigOption as string));
+            assert.equal(options.noCheck, true);
+        });
+
+        it("keeps type-checking in tsconfig.json, the one npm test checks with", () => {
+            assert.notEqual(tsutils.loadTypeScriptCompilerOptions(path.join(ROOT, "tsconfig.json")).noCheck, true);
+            assert.notEqual(effectiveOptions(path.join(ROOT, "tsconfig.json")).noCheck, true);
+        });
+
+        it("runs the program with the same target and module settings as tsconfig.json", () => {
+            const asRun = ts.convertCompilerOptionsFromJson(
+                runCompilerOptions(path.join(ROOT, tsconfigOption as string)),
+                ROOT,
+            ).options;
+            const checked = effectiveOptions(path.join(ROOT, "tsconfig.json"));
+            for (const key of ["target", "module", "moduleResolution"] as const) {
+                assert.equal(asRun[key], checked[key], key);
+            }
+        });
+
+        it(
+            "loads a module with a type error under the " + "Pulumi tsconfig, and fails on it under tsconfig.json",
+            function () {
+                this.timeout(120_000);
+                // A child process registers ts-node with cmd/run's exact options (run.ts:326-345, 392-399) and requires
+                // a TypeScript file holding a type error.
+                const dir = fs.mkdtempSync(path.join(os.tmpdir(), "build-test-"));
+                try {
+                    fs.writeFileSync(path.join(dir, "bad.ts"), 'const n: number = "not a number";\nexport = n;\n');
+                    const runner = `
 const tsutils = require("@pulumi/pulumi/tsutils");
 const tsConfigPath = process.env.PULUMI_NODEJS_TSCONFIG_PATH ?? "tsconfig.json";
 const compilerOptions = tsutils.loadTypeScriptCompilerOptions(tsConfigPath);
@@ -196,27 +208,31 @@ const transpileOnlyEnv = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
 const transpileOnly = transpileOnlyEnv ? transpileOnlyEnv === "true" : compilerOptions.noCheck;
 const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
 require(tsnodeRequire).register({ compiler: typescriptRequire, transpileOnly, project: tsConfigPath, skipProject: false,
-    compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...compilerOptions } });
+    compilerOptions: {
+        target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...compilerOptions,
+    } });
 require(${JSON.stringify(path.join(dir, "bad.ts"))});
 console.log("LOADED");`;
-            const env = { ...process.env };
-            delete env.PULUMI_NODEJS_TRANSPILE_ONLY;
-            delete env.TS_NODE_TRANSPILE_ONLY;
-            const run = (tsconfig: string) =>
-                spawnSync(process.execPath, ["-e", runner], {
-                    cwd: ROOT,
-                    env: { ...env, PULUMI_NODEJS_TYPESCRIPT: "true", PULUMI_NODEJS_TSCONFIG_PATH: tsconfig },
-                    encoding: "utf8",
-                    timeout: 110_000,
-                });
-            const asPulumiRuns = run(tsconfigOption as string);
-            assert.equal(asPulumiRuns.status, 0, asPulumiRuns.stderr);
-            assert.match(asPulumiRuns.stdout, /LOADED/);
-            const typeChecked = run("tsconfig.json");
-            assert.notEqual(typeChecked.status, 0);
-            assert.match(typeChecked.stderr, /TS2322/);
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
-    });
-});
+                    const env = { ...process.env };
+                    delete env.PULUMI_NODEJS_TRANSPILE_ONLY;
+                    delete env.TS_NODE_TRANSPILE_ONLY;
+                    const run = (tsconfig: string) =>
+                        spawnSync(process.execPath, ["-e", runner], {
+                            cwd: ROOT,
+                            env: { ...env, PULUMI_NODEJS_TYPESCRIPT: "true", PULUMI_NODEJS_TSCONFIG_PATH: tsconfig },
+                            encoding: "utf8",
+                            timeout: 110_000,
+                        });
+                    const asPulumiRuns = run(tsconfigOption as string);
+                    assert.equal(asPulumiRuns.status, 0, asPulumiRuns.stderr);
+                    assert.match(asPulumiRuns.stdout, /LOADED/);
+                    const typeChecked = run("tsconfig.json");
+                    assert.notEqual(typeChecked.status, 0);
+                    assert.match(typeChecked.stderr, /TS2322/);
+                } finally {
+                    fs.rmSync(dir, { recursive: true, force: true });
+                }
+            },
+        );
+    },
+);

@@ -1,7 +1,7 @@
 // Every kind of bad configuration is reported by entry and field, all at once, before anything is declared.
 import * as assert from "assert/strict";
 import { ContainerRegistryMap } from "../components/registry-map";
-import { ProgramRun, runProgram, valueOf } from "./harness/mock-program";
+import { outputsOf, ProgramRun, runProgram, valueOf } from "./harness/mock-program";
 import { ConfigMap, devStackConfig, PROJECT, withConfig } from "./harness/stack-config";
 
 const DEV = devStackConfig();
@@ -60,7 +60,8 @@ const CASES: ErrorCase[] = [
         config: registries(DOCKER_HUB, { upstreamRegistryUrl: "quay.io", ecrRepositoryPrefx: "quay" }),
         expect: [
             "registries[1].ecrRepositoryPrefx",
-            "is not a known field; allowed fields: upstreamRegistryUrl, ecrRepositoryPrefix, credentials, additionalHosts",
+            "is not a known field; allowed fields: upstreamRegistryUrl, ecrRepositoryPrefix, credentials, " +
+                "additionalHosts",
         ],
     },
     {
@@ -109,7 +110,12 @@ const CASES: ErrorCase[] = [
         config: registries({ ...QUAY, upstreamRegistryUrl: "registry.example.com" }),
         expect: [
             "registries[0].upstreamRegistryUrl",
-            '"registry.example.com" is neither an upstream registry ECR pull-through cache supports nor one HealthOmics copies from; allowed: registry-1.docker.io, quay.io, public.ecr.aws, ghcr.io, registry.k8s.io, registry.gitlab.com or <registry>.azurecr.io (pull-through cache), or community.wave.seqera.io, wave.seqera.io, nvcr.io, gcr.io, <region>-docker.pkg.dev or us-, europe-, asia-docker.pkg.dev (us.gcr.io, eu.gcr.io, asia.gcr.io with allowUndocumentedHost: true) (HealthOmics copies)',
+            '"registry.example.com" is neither an upstream registry ECR pull-through cache supports nor ' +
+                "one HealthOmics copies from; allowed: registry-1.docker.io, quay.io, public.ecr.aws, ghcr.io, " +
+                "registry.k8s.io, registry.gitlab.com or <registry>.azurecr.io (pull-through cache), or " +
+                "community.wave.seqera.io, wave.seqera.io, nvcr.io, gcr.io, <region>-docker.pkg.dev or us-, " +
+                "europe-, asia-docker.pkg.dev (us.gcr.io, eu.gcr.io, asia.gcr.io with allowUndocumentedHost: " +
+                "true) (HealthOmics copies)",
         ],
     },
     {
@@ -171,7 +177,9 @@ const CASES: ErrorCase[] = [
         config: registries({ ...DOCKER_HUB, credentials: { secretConfigKey: "hubCreds" } }),
         expect: [
             "registries[0].credentials.secretConfigKey",
-            `names ${PROJECT}:hubCreds, which is not set; set it with: pulumi config set --secret --path 'hubCreds.username' <username> && pulumi config set --secret --path 'hubCreds.accessToken' <accessToken>`,
+            `names ${PROJECT}:hubCreds, which is not set; set it with: pulumi config set --secret --path ` +
+                `'hubCreds.username' <username> && pulumi config set --secret --path 'hubCreds.accessToken' ` +
+                `<accessToken>`,
         ],
     },
     {
@@ -188,7 +196,8 @@ const CASES: ErrorCase[] = [
         config: withConfig(DEV.config, "dockerHubCredentials", { username: "octo-user" }),
         expect: [
             "registries[0].credentials.secretConfigKey",
-            "whose secret value must be an object with 'username' and 'accessToken' ('accessToken' must be a non-empty string)",
+            "whose secret value must be an object with 'username' and 'accessToken' ('accessToken' must be " +
+                "a non-empty string)",
         ],
     },
     {
@@ -205,7 +214,9 @@ const CASES: ErrorCase[] = [
         }),
         expect: [
             "registries[0].credentials.secretArn",
-            "must be the ARN of a Secrets Manager secret, arn:<partition>:secretsmanager:<region>:<account>:secret:ecr-pullthroughcache/<name>[-<6 characters>]",
+            "must be the ARN of a Secrets Manager secret, " +
+                "arn:<partition>:secretsmanager:<region>:<account>:secret:ecr-pullthroughcache/<name>[-<6 " +
+                "characters>]",
         ],
     },
     {
@@ -229,7 +240,8 @@ const CASES: ErrorCase[] = [
         }),
         expect: [
             "registries[0].credentials.secretArn",
-            "region eu-west-1 is not this stack's region us-east-1; account 210987654321 is not this stack's account 123456789012",
+            "region eu-west-1 is not this stack's region us-east-1; account 210987654321 is not this " +
+                "stack's account 123456789012",
         ],
     },
     {
@@ -239,7 +251,8 @@ const CASES: ErrorCase[] = [
         ]),
         expect: [
             "imageMappings[0].destinationImage",
-            '"dockerhub/library/ubuntu:latest" is not under a declared ecrRepositoryPrefix; declared: docker-hub, quay, ecr-public',
+            '"dockerhub/library/ubuntu:latest" is not under a declared ecrRepositoryPrefix; declared: ' +
+                "docker-hub, quay, ecr-public",
         ],
     },
     {
@@ -330,7 +343,8 @@ const CASES: ErrorCase[] = [
         config: withConfig(DEV.config, "mapObjectKey", "maps/registry.json"),
         expect: [
             "mapObjectKey",
-            "was replaced by mapObjectPrefix: each map revision is now stored at <mapObjectPrefix>/<map name>/<content hash>.json",
+            "was replaced by mapObjectPrefix: each map revision is now stored at <mapObjectPrefix>/<map " +
+                "name>/<content hash>.json",
         ],
     },
     {
@@ -338,7 +352,8 @@ const CASES: ErrorCase[] = [
         config: withConfig(DEV.config, "mapObjectPrefix", "/maps"),
         expect: [
             "mapObjectPrefix",
-            "must be an S3 key prefix of 1-900 letters, digits and ! _ . * ' ( ) / -, not starting or ending with '/', got \"/maps\"",
+            "must be an S3 key prefix of 1-900 letters, digits and ! _ . * ' ( ) / -, not starting or " +
+                "ending with '/', got \"/maps\"",
         ],
     },
     // Issue 5: what would deploy and then break real runs, or fail at deploy time.
@@ -347,7 +362,8 @@ const CASES: ErrorCase[] = [
         config: registries({ ...QUAY, ecrRepositoryPrefix: "ROOT" }),
         expect: [
             "registries[0].ecrRepositoryPrefix",
-            '"ROOT" is accepted by ECR but not by this project: ROOT would cache every repository of the registry under one rule',
+            '"ROOT" is accepted by ECR but not by this project: ROOT would cache every repository of the ' +
+                "registry under one rule",
         ],
     },
     {
@@ -357,7 +373,9 @@ const CASES: ErrorCase[] = [
         ]),
         expect: [
             "imageMappings[0].destinationImage",
-            'names a Docker Hub official image without library/: ECR caches official images under library/ (ECR User Guide, pull-through-cache-working.html), so this repository never exists; write "docker-hub/library/ubuntu:22.04"',
+            "names a Docker Hub official image without library/: ECR caches official images under library/ " +
+                "(ECR User Guide, pull-through-cache-working.html), so this repository never exists; write " +
+                '"docker-hub/library/ubuntu:22.04"',
         ],
     },
     {
@@ -394,7 +412,8 @@ const CASES: ErrorCase[] = [
         ),
         expect: [
             "registries",
-            "declares 51 pull-through cache rules; ECR allows at most 50 per registry (account and region), and the quota is not adjustable",
+            "declares 51 pull-through cache rules; ECR allows at most 50 per registry (account and " +
+                "region), and the quota is not adjustable",
         ],
     },
     {
@@ -406,7 +425,8 @@ const CASES: ErrorCase[] = [
         ),
         expect: [
             "tags",
-            "has 51 tags; ECR repositories (and so the repository creation templates that tag them) take at most 50 tags",
+            "has 51 tags; ECR repositories (and so the repository creation templates that tag them) take " +
+                "at most 50 tags",
         ],
     },
     {
@@ -426,7 +446,10 @@ const CASES: ErrorCase[] = [
         config: withConfig(DEV.config, "aws:region", "sa-east-1"),
         expect: [
             "aws:region",
-            "sa-east-1 does not offer AWS HealthOmics (HealthOmics regions in the 2026-07 API model: ap-northeast-1, ap-northeast-2, ap-southeast-1, eu-central-1, eu-west-1, eu-west-2, il-central-1, us-east-1, us-east-2, us-west-2); if HealthOmics has since launched there, add it with: pulumi config set --path 'additionalHealthOmicsRegions[0]' sa-east-1",
+            "sa-east-1 does not offer AWS HealthOmics (HealthOmics regions in the 2026-07 API model: " +
+                "ap-northeast-1, ap-northeast-2, ap-southeast-1, eu-central-1, eu-west-1, eu-west-2, " +
+                "il-central-1, us-east-1, us-east-2, us-west-2); if HealthOmics has since launched there, add " +
+                "it with: pulumi config set --path 'additionalHealthOmicsRegions[0]' sa-east-1",
         ],
     },
     {
@@ -454,7 +477,8 @@ const CASES: ErrorCase[] = [
         ]),
         expect: [
             "registryPolicyStatements[0]",
-            "the registry policy may let principals create or import repositories only under this stack's prefixes (docker-hub, quay, ecr-public)",
+            "the registry policy may let principals create or import repositories only under this stack's " +
+                "prefixes (docker-hub, quay, ecr-public)",
         ],
     },
     {
@@ -483,7 +507,8 @@ const CASES: ErrorCase[] = [
         config: registries({ upstreamRegistryUrl: "community.wave.seqera.io", ecrRepositoryPrefix: "seqera" }),
         expect: [
             "registries[0].credentials",
-            "Seqera Containers (community) (community.wave.seqera.io) requires credentials (HealthOmics requires a credentialArn on every mapping of a registry it copies from)",
+            "Seqera Containers (community) (community.wave.seqera.io) requires credentials (HealthOmics " +
+                "requires a credentialArn on every mapping of a registry it copies from)",
         ],
     },
     {
@@ -495,7 +520,8 @@ const CASES: ErrorCase[] = [
         }),
         expect: [
             "registries[0].credentials.secretArn",
-            "cannot be used by a HealthOmics registry mapping of this stack: account 210987654321 is not this stack's account 123456789012",
+            "cannot be used by a HealthOmics registry mapping of this stack: account 210987654321 is not " +
+                "this stack's account 123456789012",
         ],
     },
     {
@@ -561,7 +587,8 @@ const CASES: ErrorCase[] = [
         }),
         expect: [
             "cachedRepositories.kmsKeyArn",
-            "must be a key in this stack's region us-east-1 (ECR encrypts with keys of the repository's region), got region eu-west-1",
+            "must be a key in this stack's region us-east-1 (ECR encrypts with keys of the repository's " +
+                "region), got region eu-west-1",
         ],
     },
     {
@@ -748,7 +775,7 @@ describe("configurations that are accepted", () => {
             .map(r => r.inputs.name)
             .sort();
         assert.deepEqual(secrets, ["ecr-pullthroughcache/azure/team", "ecr-pullthroughcache/quay"]);
-        assert.deepEqual(((await valueOf(run.outputs!.containerRegistryMap)) as ContainerRegistryMap).imageMappings, [
+        assert.deepEqual(((await valueOf(outputsOf(run).containerRegistryMap)) as ContainerRegistryMap).imageMappings, [
             {
                 sourceImage: "myteam.azurecr.io/tools/samtools:1.19",
                 destinationImage: "123456789012.dkr.ecr.us-east-1.amazonaws.com/azure/team/tools/samtools:1.19",
@@ -760,7 +787,7 @@ describe("configurations that are accepted", () => {
         const run = await runProgram(withConfig(DEV.config, "aws:region", "eu-west-1"), DEV.secretKeys);
         assert.equal(run.error, undefined, run.error?.message);
         assert.deepEqual(
-            ((await valueOf(run.outputs!.containerRegistryMap)) as ContainerRegistryMap).imageMappings?.map(
+            ((await valueOf(outputsOf(run).containerRegistryMap)) as ContainerRegistryMap).imageMappings?.map(
                 m => m.destinationImage,
             ),
             [
@@ -773,7 +800,7 @@ describe("configurations that are accepted", () => {
     it("leaves imageMappings out of the map when none are configured", async () => {
         const run = await runProgram(withConfig(DEV.config, "imageMappings", []), DEV.secretKeys);
         assert.equal(run.error, undefined, run.error?.message);
-        assert.deepEqual(Object.keys((await valueOf(run.outputs!.containerRegistryMap)) as ContainerRegistryMap), [
+        assert.deepEqual(Object.keys((await valueOf(outputsOf(run).containerRegistryMap)) as ContainerRegistryMap), [
             "registryMappings",
         ]);
     });

@@ -136,49 +136,53 @@ describe(`${PACKAGE} installed from its npm pack tarball (real npm, real install
         });
     });
 
-    it("check, render and rollout run from another folder, pointed at the stack project with --project / --work-dir", () => {
-        const bin = path.join(app, "node_modules", ".bin", "omics-registry-maps");
-        const check = ok(
-            run(
-                bin,
-                ["check", path.join(ROOT, "examples", "genomics-workflow"), "--stack", "dev", "--project", ROOT],
-                elsewhere,
-            ),
-            "check --stack",
-        );
-        assert.match(check, /2 distinct images \(2 places\): 2 mapped/);
-        const out = path.join(elsewhere, "render-gatk");
-        ok(run(bin, ["render", "--stack", "gatk", "--project", ROOT, "--out", out], elsewhere), "render");
-        assert.ok(fs.existsSync(path.join(out, "omics-role-policy.json")));
-        const matrix = ok(
-            run(
-                bin,
-                [
-                    "rollout",
-                    "plan",
-                    "--work-dir",
-                    ROOT,
-                    "--file",
-                    path.join(ROOT, "rollout.yaml"),
-                    "--format",
-                    "github-matrix",
-                ],
-                elsewhere,
-            ),
-            "rollout plan",
-        );
-        assert.deepEqual(
-            (JSON.parse(matrix) as { include: { stack: string }[] }).include.map(entry => entry.stack),
-            ["research-us-east-1", "research-eu-west-1", "clinical-us-east-1"],
-        );
-        const dryRun = ok(
-            run(
-                bin,
-                ["rollout", "--dry-run", "--work-dir", ROOT, "--file", path.join(ROOT, "rollout.yaml")],
-                elsewhere,
-            ),
-            "rollout --dry-run",
-        );
-        assert.match(dryRun, /^Plan: preview of 3 stack\(s\)/);
-    });
+    it(
+        "check, render and rollout run from another folder, pointed at the stack project with --project / " +
+            "--work-dir",
+        () => {
+            const bin = path.join(app, "node_modules", ".bin", "omics-registry-maps");
+            const check = ok(
+                run(
+                    bin,
+                    ["check", path.join(ROOT, "examples", "genomics-workflow"), "--stack", "dev", "--project", ROOT],
+                    elsewhere,
+                ),
+                "check --stack",
+            );
+            assert.match(check, /2 distinct images \(2 places\): 2 mapped/);
+            const out = path.join(elsewhere, "render-gatk");
+            ok(run(bin, ["render", "--stack", "gatk", "--project", ROOT, "--out", out], elsewhere), "render");
+            assert.ok(fs.existsSync(path.join(out, "omics-role-policy.json")));
+            const matrix = ok(
+                run(
+                    bin,
+                    [
+                        "rollout",
+                        "plan",
+                        "--work-dir",
+                        ROOT,
+                        "--file",
+                        path.join(ROOT, "rollout.yaml"),
+                        "--format",
+                        "github-matrix",
+                    ],
+                    elsewhere,
+                ),
+                "rollout plan",
+            );
+            assert.deepEqual(
+                (JSON.parse(matrix) as { include: { stack: string }[] }).include.map(entry => entry.stack),
+                ["research-us-east-1", "research-eu-west-1", "clinical-us-east-1"],
+            );
+            const dryRun = ok(
+                run(
+                    bin,
+                    ["rollout", "--dry-run", "--work-dir", ROOT, "--file", path.join(ROOT, "rollout.yaml")],
+                    elsewhere,
+                ),
+                "rollout --dry-run",
+            );
+            assert.match(dryRun, /^Plan: preview of 3 stack\(s\)/);
+        },
+    );
 });

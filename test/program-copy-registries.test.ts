@@ -42,22 +42,26 @@ function runRole(run: ProgramRun) {
 
 describe("program with an existing copy-registry secret (mock runtime, IAM evaluated)", () => {
     afterEach(() => {
-        Reflect.deleteProperty(SECRET_KMS_KEYS, PARTIAL_ARN);
-        Reflect.deleteProperty(SECRET_KMS_KEYS, REAL_ARN);
+        SECRET_KMS_KEYS.delete(PARTIAL_ARN);
+        SECRET_KMS_KEYS.delete(REAL_ARN);
     });
 
-    it("lets the run role read a secret given by its ARN without the 6-character suffix, under its real (suffixed) ARN", async () => {
-        const ask = runRole(await runOk(copyStack({ secretArn: PARTIAL_ARN })));
-        assert.equal(await ask("secretsmanager:GetSecretValue", REAL_ARN), "Allowed");
-        assert.equal(await ask("secretsmanager:GetSecretValue", `${PARTIAL_ARN}-other-Xy12Zq`), "ImplicitlyDenied");
-        assert.equal(
-            await ask(
-                "secretsmanager:GetSecretValue",
-                `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:team/ngc-tokens-Xy12Zq`,
-            ),
-            "ImplicitlyDenied",
-        );
-    });
+    it(
+        "lets the run role read a secret given by its ARN without the 6-character suffix, under its real " +
+            "(suffixed) ARN",
+        async () => {
+            const ask = runRole(await runOk(copyStack({ secretArn: PARTIAL_ARN })));
+            assert.equal(await ask("secretsmanager:GetSecretValue", REAL_ARN), "Allowed");
+            assert.equal(await ask("secretsmanager:GetSecretValue", `${PARTIAL_ARN}-other-Xy12Zq`), "ImplicitlyDenied");
+            assert.equal(
+                await ask(
+                    "secretsmanager:GetSecretValue",
+                    `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:team/ngc-tokens-Xy12Zq`,
+                ),
+                "ImplicitlyDenied",
+            );
+        },
+    );
 
     it("grants a secret given with its suffix exactly as given", async () => {
         const ask = runRole(await runOk(copyStack({ secretArn: REAL_ARN })));
@@ -65,22 +69,26 @@ describe("program with an existing copy-registry secret (mock runtime, IAM evalu
         assert.equal(await ask("secretsmanager:GetSecretValue", `${PARTIAL_ARN}-Ab12Cd`), "ImplicitlyDenied");
     });
 
-    it("lets the run role get and set repository policies under the copy prefixes only (AWS's agent guide, image-staging.md step 1)", async () => {
-        const ask = runRole(await runOk(copyStack({ secretArn: REAL_ARN })));
-        for (const action of ["ecr:GetRepositoryPolicy", "ecr:SetRepositoryPolicy"]) {
-            assert.equal(await ask(action, `${REGISTRY}/nvcr/nvidia/clara/parabricks`), "Allowed", action);
-            assert.equal(
-                await ask(action, `${REGISTRY}/quay/biocontainers/samtools`),
-                "ImplicitlyDenied",
-                `${action} on a pull-through prefix`,
-            );
-            assert.equal(
-                await ask(action, `${REGISTRY}/team/app`),
-                "ImplicitlyDenied",
-                `${action} outside the prefixes`,
-            );
-        }
-    });
+    it(
+        "lets the run role get and set repository policies under the copy prefixes only (AWS's agent guide, " +
+            "image-staging.md step 1)",
+        async () => {
+            const ask = runRole(await runOk(copyStack({ secretArn: REAL_ARN })));
+            for (const action of ["ecr:GetRepositoryPolicy", "ecr:SetRepositoryPolicy"]) {
+                assert.equal(await ask(action, `${REGISTRY}/nvcr/nvidia/clara/parabricks`), "Allowed", action);
+                assert.equal(
+                    await ask(action, `${REGISTRY}/quay/biocontainers/samtools`),
+                    "ImplicitlyDenied",
+                    `${action} on a pull-through prefix`,
+                );
+                assert.equal(
+                    await ask(action, `${REGISTRY}/team/app`),
+                    "ImplicitlyDenied",
+                    `${action} outside the prefixes`,
+                );
+            }
+        },
+    );
 
     it("grants no kms:Decrypt when no customer key is configured", async () => {
         const ask = runRole(await runOk(copyStack({ secretArn: REAL_ARN })));
@@ -90,29 +98,37 @@ describe("program with an existing copy-registry secret (mock runtime, IAM evalu
         );
     });
 
-    it("refuses a copy secret under a customer key the config does not name, naming the key and the fix, declaring nothing", async () => {
-        SECRET_KMS_KEYS[REAL_ARN] = KMS_KEY;
-        const run = await runProgram(copyStack({ secretArn: REAL_ARN }), DEV.secretKeys);
-        assert.match(
-            run.error?.message ?? "",
-            new RegExp(
-                `registries\\[1\\]\\.credentials\\.secretArn: is encrypted with customer KMS key ${KMS_KEY}; .*set credentials\\.kmsKeyArn`,
-            ),
-        );
-        assert.deepEqual(run.resources, []);
-    });
+    it(
+        "refuses a copy secret under a customer key the config does not name, naming the key and the fix, " +
+            "declaring nothing",
+        async () => {
+            SECRET_KMS_KEYS.set(REAL_ARN, KMS_KEY);
+            const run = await runProgram(copyStack({ secretArn: REAL_ARN }), DEV.secretKeys);
+            assert.match(
+                run.error?.message ?? "",
+                new RegExp(
+                    `registries\\[1\\]\\.credentials\\.secretArn: is encrypted with customer KMS key ${KMS_KEY}; ` +
+                        ".*set credentials\\.kmsKeyArn",
+                ),
+            );
+            assert.deepEqual(run.resources, []);
+        },
+    );
 
     it("refuses a configured key that is not the one encrypting the secret", async () => {
-        SECRET_KMS_KEYS[REAL_ARN] = KMS_KEY.replace("1234abcd", "99999999");
+        SECRET_KMS_KEYS.set(REAL_ARN, KMS_KEY.replace("1234abcd", "99999999"));
         const run = await runProgram(copyStack({ secretArn: REAL_ARN, kmsKeyArn: KMS_KEY }), DEV.secretKeys);
         assert.match(
             run.error?.message ?? "",
-            /registries\[1\]\.credentials\.secretArn: is encrypted with KMS key .*99999999.*, not with credentials\.kmsKeyArn/,
+            new RegExp(
+                /registries\[1\]\.credentials\.secretArn: is encrypted with KMS key .*99999999.*, not /.source +
+                    /with credentials\.kmsKeyArn/.source,
+            ),
         );
     });
 
     it("with the customer key configured, lets the run role decrypt with it through Secrets Manager only", async () => {
-        SECRET_KMS_KEYS[REAL_ARN] = "1234abcd-12ab-34cd-56ef-1234567890ab";
+        SECRET_KMS_KEYS.set(REAL_ARN, "1234abcd-12ab-34cd-56ef-1234567890ab");
         const ask = runRole(await runOk(copyStack({ secretArn: REAL_ARN, kmsKeyArn: KMS_KEY })));
         assert.equal(
             await ask("kms:Decrypt", KMS_KEY, { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" }),

@@ -2,11 +2,11 @@
 // stack: what it declares, exactly, and what its IAM documents allow (evaluated by a real IAM policy evaluator).
 import * as assert from "assert/strict";
 import { createHash } from "crypto";
-import { customResources, MockedResource, ProgramRun, runProgram, valueOf } from "./harness/mock-program";
+import { customResources, MockedResource, outputsOf, ProgramRun, runProgram, valueOf } from "./harness/mock-program";
 import { json, only } from "./helpers/mocked-resources";
 import { devStackConfig, DOCKER_HUB_SECRET } from "./harness/stack-config";
 import { identityPolicyDecision, resourcePolicyDecision } from "./helpers/iam-evaluator";
-import seedGuideMap = require("./fixtures/seed-guide-combined-map.json");
+import seedGuideMap from "./fixtures/seed-guide-combined-map.json";
 
 const ACCOUNT = "123456789012";
 const REGISTRY = `arn:aws:ecr:us-east-1:${ACCOUNT}:repository`;
@@ -68,32 +68,37 @@ describe("program with the Pulumi.dev.yaml stack (mock runtime)", () => {
         ]);
     });
 
-    it("writes Docker Hub credentials to an ecr-pullthroughcache/ secret through the write-only field, as a Pulumi secret", () => {
-        const secret = only(run, "aws:secretsmanager/secret:Secret", "docker-hub");
-        assert.deepEqual(secret.inputs, {
-            name: "ecr-pullthroughcache/docker-hub",
-            description: "Credentials for registry-1.docker.io, used by the ECR pull-through cache rule 'docker-hub'",
-            recoveryWindowInDays: 0,
-            tags: TAGS,
-        });
-        const version = only(run, "aws:secretsmanager/secretVersion:SecretVersion", "docker-hub");
-        assert.equal(version.inputs.secretId, secret.id);
-        assert.equal(version.inputs.secretString, undefined, "secretString would keep the token in Pulumi state");
-        const written = version.inputs.secretStringWo as Record<string, unknown>;
-        assert.equal(
-            written[SECRET_MARKER],
-            "1b47061264138c4ac30d75fd1eb44270",
-            "secretStringWo must reach the engine as a secret",
-        );
-        assert.deepEqual(JSON.parse(written.value as string), DOCKER_HUB_SECRET);
-        const versionNumber = version.inputs.secretStringWoVersion as Record<string, unknown>;
-        assert.equal(
-            versionNumber[SECRET_MARKER],
-            "1b47061264138c4ac30d75fd1eb44270",
-            "the version is derived from the secret, so it is kept secret too",
-        );
-        assert.ok(Number.isSafeInteger(versionNumber.value) && (versionNumber.value as number) > 0);
-    });
+    it(
+        "writes Docker Hub credentials to an ecr-pullthroughcache/ secret through the write-only field, as a " +
+            "Pulumi secret",
+        () => {
+            const secret = only(run, "aws:secretsmanager/secret:Secret", "docker-hub");
+            assert.deepEqual(secret.inputs, {
+                name: "ecr-pullthroughcache/docker-hub",
+                description:
+                    "Credentials for registry-1.docker.io, used by the ECR pull-through cache rule 'docker-hub'",
+                recoveryWindowInDays: 0,
+                tags: TAGS,
+            });
+            const version = only(run, "aws:secretsmanager/secretVersion:SecretVersion", "docker-hub");
+            assert.equal(version.inputs.secretId, secret.id);
+            assert.equal(version.inputs.secretString, undefined, "secretString would keep the token in Pulumi state");
+            const written = version.inputs.secretStringWo as Record<string, unknown>;
+            assert.equal(
+                written[SECRET_MARKER],
+                "1b47061264138c4ac30d75fd1eb44270",
+                "secretStringWo must reach the engine as a secret",
+            );
+            assert.deepEqual(JSON.parse(written.value as string), DOCKER_HUB_SECRET);
+            const versionNumber = version.inputs.secretStringWoVersion as Record<string, unknown>;
+            assert.equal(
+                versionNumber[SECRET_MARKER],
+                "1b47061264138c4ac30d75fd1eb44270",
+                "the version is derived from the secret, so it is kept secret too",
+            );
+            assert.ok(Number.isSafeInteger(versionNumber.value) && (versionNumber.value as number) > 0);
+        },
+    );
 
     it("declares one pull-through cache rule per registry, Docker Hub's taking the ARN from the secret version", () => {
         const version = only(run, "aws:secretsmanager/secretVersion:SecretVersion", "docker-hub");
@@ -154,55 +159,62 @@ describe("program with the Pulumi.dev.yaml stack (mock runtime)", () => {
         );
     });
 
-    it("declares a PULL_THROUGH_CACHE creation template per prefix: omics may pull, tags stay mutable, lifecycle, tags through the template role", () => {
-        const templateRole = roleNamed(run, "ecr-template-role");
-        for (const prefix of ["docker-hub", "quay", "ecr-public"]) {
-            const template = only(run, "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate", prefix);
-            assert.deepEqual(
-                {
-                    ...template.inputs,
-                    repositoryPolicy: json(template.inputs.repositoryPolicy),
-                    lifecyclePolicy: json(template.inputs.lifecyclePolicy),
-                },
-                {
-                    prefix,
-                    appliedFors: ["PULL_THROUGH_CACHE"],
-                    description: `Repositories the pull-through cache creates under ${prefix}/, readable by HealthOmics`,
-                    imageTagMutability: "MUTABLE",
-                    encryptionConfigurations: [{ encryptionType: "AES256" }],
-                    resourceTags: TAGS,
-                    customRoleArn: templateRole.state.arn,
-                    repositoryPolicy: {
-                        Version: "2012-10-17",
-                        Statement: [
-                            {
-                                Sid: "OmicsPullImages",
-                                Effect: "Allow",
-                                Principal: { Service: "omics.amazonaws.com" },
-                                Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-                            },
-                        ],
+    it(
+        "declares a PULL_THROUGH_CACHE creation template per prefix: omics may pull, tags stay mutable, " +
+            "lifecycle, tags through the template role",
+        () => {
+            const templateRole = roleNamed(run, "ecr-template-role");
+            for (const prefix of ["docker-hub", "quay", "ecr-public"]) {
+                const template = only(run, "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate", prefix);
+                assert.deepEqual(
+                    {
+                        ...template.inputs,
+                        repositoryPolicy: json(template.inputs.repositoryPolicy),
+                        lifecyclePolicy: json(template.inputs.lifecyclePolicy),
                     },
-                    lifecyclePolicy: {
-                        rules: [
-                            {
-                                rulePriority: 2,
-                                description:
-                                    "Expire images not pulled for 90 days; the cache fetches them again on the next pull",
-                                selection: {
-                                    tagStatus: "any",
-                                    countType: "sinceImagePulled",
-                                    countUnit: "days",
-                                    countNumber: 90,
+                    {
+                        prefix,
+                        appliedFors: ["PULL_THROUGH_CACHE"],
+                        description:
+                            `Repositories the pull-through cache creates under ${prefix}/, readable by ` +
+                            `HealthOmics`,
+                        imageTagMutability: "MUTABLE",
+                        encryptionConfigurations: [{ encryptionType: "AES256" }],
+                        resourceTags: TAGS,
+                        customRoleArn: templateRole.state.arn,
+                        repositoryPolicy: {
+                            Version: "2012-10-17",
+                            Statement: [
+                                {
+                                    Sid: "OmicsPullImages",
+                                    Effect: "Allow",
+                                    Principal: { Service: "omics.amazonaws.com" },
+                                    Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
                                 },
-                                action: { type: "expire" },
-                            },
-                        ],
+                            ],
+                        },
+                        lifecyclePolicy: {
+                            rules: [
+                                {
+                                    rulePriority: 2,
+                                    description:
+                                        "Expire images not pulled for 90 days; the cache fetches them again on " +
+                                        "the next pull",
+                                    selection: {
+                                        tagStatus: "any",
+                                        countType: "sinceImagePulled",
+                                        countUnit: "days",
+                                        countNumber: 90,
+                                    },
+                                    action: { type: "expire" },
+                                },
+                            ],
+                        },
                     },
-                },
-            );
-        }
-    });
+                );
+            }
+        },
+    );
 
     it("declares the HealthOmics role with the documented confused-deputy condition (evaluated)", async () => {
         const role = roleNamed(run, "omics-service-role");
@@ -238,75 +250,91 @@ describe("program with the Pulumi.dev.yaml stack (mock runtime)", () => {
         assert.deepEqual(role.inputs.tags, TAGS);
     });
 
-    it("gives the HealthOmics role its buckets, workflow logs and ECR pulls on the prefixes only (evaluated)", async () => {
-        const role = roleNamed(run, "omics-service-role");
-        const rolePolicy = customResources(run, "aws:iam/rolePolicy:RolePolicy").find(p => p.inputs.role === role.id);
-        assert.ok(rolePolicy);
-        const policy = json(rolePolicy.inputs.policy);
-        const ask = (action: string, resource: string) =>
-            identityPolicyDecision([policy], {
-                principal: role.state.arn as string,
-                action,
-                resource,
-                account: ACCOUNT,
-            });
-        assert.equal(await ask("ecr:BatchGetImage", `${REGISTRY}/quay/biocontainers/bwa`), "Allowed");
-        assert.equal(await ask("ecr:GetDownloadUrlForLayer", `${REGISTRY}/docker-hub/library/ubuntu`), "Allowed");
-        assert.equal(await ask("ecr:BatchGetImage", `${REGISTRY}/private-team/tool`), "ImplicitlyDenied");
-        assert.equal(await ask("ecr:PutImage", `${REGISTRY}/quay/biocontainers/bwa`), "ImplicitlyDenied");
-        assert.equal(
-            await ask("ecr:CreateRepository", `${REGISTRY}/quay/x`),
-            "ImplicitlyDenied",
-            "only registries HealthOmics copies from need it",
-        );
-        assert.equal(await ask("s3:GetObject", "arn:aws:s3:::omics-workflow-data-example/inputs/a.bam"), "Allowed");
-        assert.equal(await ask("s3:PutObject", "arn:aws:s3:::omics-workflow-data-example/outputs/a.vcf"), "Allowed");
-        assert.equal(await ask("s3:ListBucket", "arn:aws:s3:::omics-workflow-data-example"), "Allowed");
-        assert.equal(await ask("s3:GetObject", "arn:aws:s3:::someone-elses-bucket/a"), "ImplicitlyDenied");
-        assert.equal(await ask("s3:DeleteObject", "arn:aws:s3:::omics-workflow-data-example/a"), "ImplicitlyDenied");
-        assert.equal(
-            await ask(
-                "logs:PutLogEvents",
-                `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/omics/WorkflowLog:log-stream:run/1/task/2`,
-            ),
-            "Allowed",
-        );
-        assert.equal(
-            await ask("logs:PutLogEvents", `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/other:log-stream:x`),
-            "ImplicitlyDenied",
-        );
-    });
+    it(
+        "gives the HealthOmics role its buckets, workflow " + "logs and ECR pulls on the prefixes only (evaluated)",
+        async () => {
+            const role = roleNamed(run, "omics-service-role");
+            const rolePolicy = customResources(run, "aws:iam/rolePolicy:RolePolicy").find(
+                p => p.inputs.role === role.id,
+            );
+            assert.ok(rolePolicy);
+            const policy = json(rolePolicy.inputs.policy);
+            const ask = (action: string, resource: string) =>
+                identityPolicyDecision([policy], {
+                    principal: role.state.arn as string,
+                    action,
+                    resource,
+                    account: ACCOUNT,
+                });
+            assert.equal(await ask("ecr:BatchGetImage", `${REGISTRY}/quay/biocontainers/bwa`), "Allowed");
+            assert.equal(await ask("ecr:GetDownloadUrlForLayer", `${REGISTRY}/docker-hub/library/ubuntu`), "Allowed");
+            assert.equal(await ask("ecr:BatchGetImage", `${REGISTRY}/private-team/tool`), "ImplicitlyDenied");
+            assert.equal(await ask("ecr:PutImage", `${REGISTRY}/quay/biocontainers/bwa`), "ImplicitlyDenied");
+            assert.equal(
+                await ask("ecr:CreateRepository", `${REGISTRY}/quay/x`),
+                "ImplicitlyDenied",
+                "only registries HealthOmics copies from need it",
+            );
+            assert.equal(await ask("s3:GetObject", "arn:aws:s3:::omics-workflow-data-example/inputs/a.bam"), "Allowed");
+            assert.equal(
+                await ask("s3:PutObject", "arn:aws:s3:::omics-workflow-data-example/outputs/a.vcf"),
+                "Allowed",
+            );
+            assert.equal(await ask("s3:ListBucket", "arn:aws:s3:::omics-workflow-data-example"), "Allowed");
+            assert.equal(await ask("s3:GetObject", "arn:aws:s3:::someone-elses-bucket/a"), "ImplicitlyDenied");
+            assert.equal(
+                await ask("s3:DeleteObject", "arn:aws:s3:::omics-workflow-data-example/a"),
+                "ImplicitlyDenied",
+            );
+            assert.equal(
+                await ask(
+                    "logs:PutLogEvents",
+                    `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/omics/WorkflowLog:log-stream:run/1/task/2`,
+                ),
+                "Allowed",
+            );
+            assert.equal(
+                await ask("logs:PutLogEvents", `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/other:log-stream:x`),
+                "ImplicitlyDenied",
+            );
+        },
+    );
 
-    it("gives the template role exactly CreateRepository and TagResource on the prefixes, trusted by ECR as ECR documents it (evaluated)", async () => {
-        const role = roleNamed(run, "ecr-template-role");
-        const trust = json(role.inputs.assumeRolePolicy);
-        // ECR's documented trust policy has no condition (repository-creation-templates-create-iam.html): ECR may assume
-        // it whatever context keys it sends, and no other principal may.
-        const assume = (principal: string) =>
-            resourcePolicyDecision(trust, {
-                principal,
-                action: "sts:AssumeRole",
-                resource: role.state.arn as string,
-                account: ACCOUNT,
-            });
-        assert.equal(await assume("ecr.amazonaws.com"), "Allowed");
-        assert.equal(await assume("omics.amazonaws.com"), "ImplicitlyDenied");
-        assert.equal(await assume("arn:aws:iam::999999999999:root"), "ImplicitlyDenied");
-        const policy = json(
-            customResources(run, "aws:iam/rolePolicy:RolePolicy").find(p => p.inputs.role === role.id)?.inputs.policy,
-        );
-        const ask = (action: string, repository: string) =>
-            identityPolicyDecision([policy], {
-                principal: role.state.arn as string,
-                action,
-                resource: `${REGISTRY}/${repository}`,
-                account: ACCOUNT,
-            });
-        assert.equal(await ask("ecr:CreateRepository", "docker-hub/library/ubuntu"), "Allowed");
-        assert.equal(await ask("ecr:TagResource", "quay/biocontainers/bwa"), "Allowed");
-        assert.equal(await ask("ecr:CreateRepository", "team/app"), "ImplicitlyDenied");
-        assert.equal(await ask("ecr:DeleteRepository", "quay/biocontainers/bwa"), "ImplicitlyDenied");
-    });
+    it(
+        "gives the template role exactly CreateRepository and TagResource on the prefixes, trusted by ECR as " +
+            "ECR documents it (evaluated)",
+        async () => {
+            const role = roleNamed(run, "ecr-template-role");
+            const trust = json(role.inputs.assumeRolePolicy);
+            // ECR's documented trust policy has no condition (repository-creation-templates-create-iam.html): ECR may
+            // assume it whatever context keys it sends, and no other principal may.
+            const assume = (principal: string) =>
+                resourcePolicyDecision(trust, {
+                    principal,
+                    action: "sts:AssumeRole",
+                    resource: role.state.arn as string,
+                    account: ACCOUNT,
+                });
+            assert.equal(await assume("ecr.amazonaws.com"), "Allowed");
+            assert.equal(await assume("omics.amazonaws.com"), "ImplicitlyDenied");
+            assert.equal(await assume("arn:aws:iam::999999999999:root"), "ImplicitlyDenied");
+            const policy = json(
+                customResources(run, "aws:iam/rolePolicy:RolePolicy").find(p => p.inputs.role === role.id)?.inputs
+                    .policy,
+            );
+            const ask = (action: string, repository: string) =>
+                identityPolicyDecision([policy], {
+                    principal: role.state.arn as string,
+                    action,
+                    resource: `${REGISTRY}/${repository}`,
+                    account: ACCOUNT,
+                });
+            assert.equal(await ask("ecr:CreateRepository", "docker-hub/library/ubuntu"), "Allowed");
+            assert.equal(await ask("ecr:TagResource", "quay/biocontainers/bwa"), "Allowed");
+            assert.equal(await ask("ecr:CreateRepository", "team/app"), "ImplicitlyDenied");
+            assert.equal(await ask("ecr:DeleteRepository", "quay/biocontainers/bwa"), "ImplicitlyDenied");
+        },
+    );
 
     it("scans every prefix on push, and leaves the registry-wide settings in place on destroy", () => {
         const scanning = only(run, "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration");
@@ -328,6 +356,8 @@ describe("program with the Pulumi.dev.yaml stack (mock runtime)", () => {
 
     it("keeps the map bucket private, encrypted, versioned and TLS-only", () => {
         const bucket = only(run, "aws:s3/bucket:Bucket");
+        const bucketArn = bucket.state.arn;
+        assert.ok(typeof bucketArn === "string", "the mocked bucket has an ARN");
         assert.deepEqual(bucket.inputs, { forceDestroy: true, tags: TAGS });
         assert.deepEqual(only(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs, {
             bucket: bucket.id,
@@ -357,7 +387,7 @@ describe("program with the Pulumi.dev.yaml stack (mock runtime)", () => {
                     Effect: "Deny",
                     Principal: { AWS: "*" },
                     Action: "s3:*",
-                    Resource: [bucket.state.arn, `${bucket.state.arn}/*`],
+                    Resource: [bucketArn, `${bucketArn}/*`],
                     Condition: { Bool: { "aws:SecureTransport": "false" } },
                 },
             ],
@@ -374,20 +404,24 @@ describe("program with the Pulumi.dev.yaml stack (mock runtime)", () => {
         });
     });
 
-    it("stores the map under a key derived from its content, and keeps the object when a new revision replaces it", () => {
-        const object = only(run, "aws:s3/bucketObjectv2:BucketObjectv2");
-        assert.match(object.inputs.key as string, /^container-registry-maps\/default\/[0-9a-f]{64}\.json$/);
-        // The key carries the whole SHA-256 of the stored bytes, as the README says (computed here independently).
-        const digest = createHash("sha256")
-            .update(object.inputs.content as string)
-            .digest("hex");
-        assert.equal(object.inputs.key, `container-registry-maps/default/${digest}.json`);
-        // Retained on delete: an upgrade from the 16-digit keys of 0.1 replaces the object and the old one stays.
-        assert.equal(object.options.retainOnDelete, true);
-    });
+    it(
+        "stores the map under a key derived from its content, and keeps the object when a new revision " +
+            "replaces it",
+        () => {
+            const object = only(run, "aws:s3/bucketObjectv2:BucketObjectv2");
+            assert.match(object.inputs.key as string, /^container-registry-maps\/default\/[0-9a-f]{64}\.json$/);
+            // The key carries the whole SHA-256 of the stored bytes, as the README says (computed here independently).
+            const digest = createHash("sha256")
+                .update(object.inputs.content as string)
+                .digest("hex");
+            assert.equal(object.inputs.key, `container-registry-maps/default/${digest}.json`);
+            // Retained on delete: an upgrade from the 16-digit keys of 0.1 replaces the object and the old one stays.
+            assert.equal(object.options.retainOnDelete, true);
+        },
+    );
 
     it("exports the role ARN, the maps, their s3:// URIs, the prefixes and the aws command lines", async () => {
-        const outputs = run.outputs!;
+        const outputs = outputsOf(run);
         const key = only(run, "aws:s3/bucketObjectv2:BucketObjectv2").inputs.key as string;
         const uri = `s3://registry-map-4d5e6f/${key}`;
         const roleArn = `arn:aws:iam::${ACCOUNT}:role/omics-service-role-1a2b3c`;
@@ -418,7 +452,7 @@ describe("program with the Pulumi.dev.yaml stack (mock runtime)", () => {
     });
 
     it("never lets the credential into an output or a non-secret input", async () => {
-        const outputs = run.outputs!;
+        const outputs = outputsOf(run);
         const resolved = {
             ...outputs,
             omicsServiceRoleArn: await valueOf(outputs.omicsServiceRoleArn),

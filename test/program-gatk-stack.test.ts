@@ -1,7 +1,7 @@
 // The program under Pulumi's mock runtime with the Pulumi.gatk.yaml stack: registries HealthOmics copies from
 // (us.gcr.io, community.wave.seqera.io) beside the pull-through cache ones. IAM documents are evaluated.
 import * as assert from "assert/strict";
-import { customResources, ProgramRun, runProgram, valueOf } from "./harness/mock-program";
+import { customResources, outputsOf, ProgramRun, runProgram, valueOf } from "./harness/mock-program";
 import { DOCKER_HUB_SECRET, GATK_SECRETS, gatkStackConfig } from "./harness/stack-config";
 import { identityPolicyDecision } from "./helpers/iam-evaluator";
 import { json, only } from "./helpers/mocked-resources";
@@ -33,25 +33,29 @@ describe("program with the Pulumi.gatk.yaml stack (mock runtime)", () => {
         );
     });
 
-    it("names the copy registries' secrets omics-registry/<prefix> and writes them write-only, Seqera with its token alone", () => {
-        const names = customResources(run, "aws:secretsmanager/secret:Secret")
-            .map(r => r.inputs.name)
-            .sort();
-        assert.deepEqual(names, [
-            "ecr-pullthroughcache/docker-hub",
-            "omics-registry/seqera-community",
-            "omics-registry/us-gcr",
-        ]);
-        const seqera = only(run, "aws:secretsmanager/secretVersion:SecretVersion", "seqera-community");
-        assert.deepEqual(JSON.parse((seqera.inputs.secretStringWo as { value: string }).value), {
-            accessToken: GATK_SECRETS.seqeraCredentials.accessToken,
-        });
-        const google = only(run, "aws:secretsmanager/secretVersion:SecretVersion", "us-gcr");
-        assert.deepEqual(
-            JSON.parse((google.inputs.secretStringWo as { value: string }).value),
-            GATK_SECRETS.googleRegistryCredentials,
-        );
-    });
+    it(
+        "names the copy registries' secrets omics-registry/<prefix> and writes them write-only, Seqera with " +
+            "its token alone",
+        () => {
+            const names = customResources(run, "aws:secretsmanager/secret:Secret")
+                .map(r => r.inputs.name)
+                .sort();
+            assert.deepEqual(names, [
+                "ecr-pullthroughcache/docker-hub",
+                "omics-registry/seqera-community",
+                "omics-registry/us-gcr",
+            ]);
+            const seqera = only(run, "aws:secretsmanager/secretVersion:SecretVersion", "seqera-community");
+            assert.deepEqual(JSON.parse((seqera.inputs.secretStringWo as { value: string }).value), {
+                accessToken: GATK_SECRETS.seqeraCredentials.accessToken,
+            });
+            const google = only(run, "aws:secretsmanager/secretVersion:SecretVersion", "us-gcr");
+            assert.deepEqual(
+                JSON.parse((google.inputs.secretStringWo as { value: string }).value),
+                GATK_SECRETS.googleRegistryCredentials,
+            );
+        },
+    );
 
     it("maps the copy registries with the credentialArn of their secret version, host for host", () => {
         const content = json(only(run, "aws:s3/bucketObjectv2:BucketObjectv2").inputs.content);
@@ -70,60 +74,69 @@ describe("program with the Pulumi.gatk.yaml stack (mock runtime)", () => {
         ]);
     });
 
-    it("keeps copy prefixes out of the registry policy (HealthOmics copies with the run role, not the pull-through cache)", () => {
-        const policy = json(only(run, "aws:ecr/registryPolicy:RegistryPolicy").inputs.policy);
-        assert.deepEqual((policy.Statement as { Resource: string[] }[])[0].Resource, [
-            `${REGISTRY}/docker-hub/*`,
-            `${REGISTRY}/quay/*`,
-            `${REGISTRY}/ecr-public/*`,
-        ]);
-    });
+    it(
+        "keeps copy prefixes out of the registry policy (HealthOmics copies with the run role, not the " +
+            "pull-through cache)",
+        () => {
+            const policy = json(only(run, "aws:ecr/registryPolicy:RegistryPolicy").inputs.policy);
+            assert.deepEqual((policy.Statement as { Resource: string[] }[])[0].Resource, [
+                `${REGISTRY}/docker-hub/*`,
+                `${REGISTRY}/quay/*`,
+                `${REGISTRY}/ecr-public/*`,
+            ]);
+        },
+    );
 
-    it("lets the run role create and push copies under the copy prefixes only, and read only their secrets (evaluated)", async () => {
-        const role = only(run, "aws:iam/role:Role", "omics-service-role");
-        const policy = json(
-            customResources(run, "aws:iam/rolePolicy:RolePolicy").find(p => p.inputs.role === role.id)?.inputs.policy,
-        );
-        const ask = (action: string, resource: string) =>
-            identityPolicyDecision([policy], {
-                principal: role.state.arn as string,
-                action,
-                resource,
-                account: ACCOUNT,
-            });
-        for (const action of [
-            "ecr:CreateRepository",
-            "ecr:InitiateLayerUpload",
-            "ecr:UploadLayerPart",
-            "ecr:CompleteLayerUpload",
-            "ecr:PutImage",
-            "ecr:BatchGetImage",
-        ]) {
-            assert.equal(await ask(action, `${REGISTRY}/us-gcr/broad-gatk/gatk`), "Allowed", action);
-            assert.equal(await ask(action, `${REGISTRY}/seqera-community/library/samtools`), "Allowed", action);
-        }
-        assert.equal(
-            await ask("ecr:PutImage", `${REGISTRY}/docker-hub/library/ubuntu`),
-            "ImplicitlyDenied",
-            "pull-through repositories are filled by ECR, not pushed to",
-        );
-        assert.equal(await ask("ecr:CreateRepository", `${REGISTRY}/team/app`), "ImplicitlyDenied");
-        assert.equal(await ask("ecr:GetAuthorizationToken", "*"), "Allowed");
-        const secretArn = (name: string) => `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:${name}-AbCdEf`;
-        assert.equal(await ask("secretsmanager:GetSecretValue", secretArn("omics-registry/us-gcr")), "Allowed");
-        assert.equal(
-            await ask("secretsmanager:GetSecretValue", secretArn("omics-registry/seqera-community")),
-            "Allowed",
-        );
-        assert.equal(
-            await ask("secretsmanager:GetSecretValue", secretArn("ecr-pullthroughcache/docker-hub")),
-            "ImplicitlyDenied",
-        );
-        assert.equal(
-            await ask("secretsmanager:GetSecretValue", secretArn("omics-registry/us-gcr-other")),
-            "ImplicitlyDenied",
-        );
-    });
+    it(
+        "lets the run role create and push copies under the copy prefixes only, and read only their secrets " +
+            "(evaluated)",
+        async () => {
+            const role = only(run, "aws:iam/role:Role", "omics-service-role");
+            const policy = json(
+                customResources(run, "aws:iam/rolePolicy:RolePolicy").find(p => p.inputs.role === role.id)?.inputs
+                    .policy,
+            );
+            const ask = (action: string, resource: string) =>
+                identityPolicyDecision([policy], {
+                    principal: role.state.arn as string,
+                    action,
+                    resource,
+                    account: ACCOUNT,
+                });
+            for (const action of [
+                "ecr:CreateRepository",
+                "ecr:InitiateLayerUpload",
+                "ecr:UploadLayerPart",
+                "ecr:CompleteLayerUpload",
+                "ecr:PutImage",
+                "ecr:BatchGetImage",
+            ]) {
+                assert.equal(await ask(action, `${REGISTRY}/us-gcr/broad-gatk/gatk`), "Allowed", action);
+                assert.equal(await ask(action, `${REGISTRY}/seqera-community/library/samtools`), "Allowed", action);
+            }
+            assert.equal(
+                await ask("ecr:PutImage", `${REGISTRY}/docker-hub/library/ubuntu`),
+                "ImplicitlyDenied",
+                "pull-through repositories are filled by ECR, not pushed to",
+            );
+            assert.equal(await ask("ecr:CreateRepository", `${REGISTRY}/team/app`), "ImplicitlyDenied");
+            assert.equal(await ask("ecr:GetAuthorizationToken", "*"), "Allowed");
+            const secretArn = (name: string) => `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:${name}-AbCdEf`;
+            assert.equal(await ask("secretsmanager:GetSecretValue", secretArn("omics-registry/us-gcr")), "Allowed");
+            assert.equal(
+                await ask("secretsmanager:GetSecretValue", secretArn("omics-registry/seqera-community")),
+                "Allowed",
+            );
+            assert.equal(
+                await ask("secretsmanager:GetSecretValue", secretArn("ecr-pullthroughcache/docker-hub")),
+                "ImplicitlyDenied",
+            );
+            assert.equal(
+                await ask("secretsmanager:GetSecretValue", secretArn("omics-registry/us-gcr-other")),
+                "ImplicitlyDenied",
+            );
+        },
+    );
 
     it("scans the copy prefixes too", () => {
         const scanning = only(run, "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration");
@@ -134,7 +147,7 @@ describe("program with the Pulumi.gatk.yaml stack (mock runtime)", () => {
     });
 
     it("never lets any credential into an output or a non-secret input", async () => {
-        const outputs = run.outputs!;
+        const outputs = outputsOf(run);
         const text = JSON.stringify({
             map: await valueOf(outputs.containerRegistryMap),
             uri: await valueOf(outputs.containerRegistryMapUri),

@@ -47,30 +47,41 @@ describe("upgrade from the first release (mock runtime)", () => {
         }
     });
 
-    it("keeps each creation template and the registry policy where they were: under the first release's OmicsEcrAccess", async () => {
-        for (const prefix of ["docker-hub", "quay", "ecr-public"]) {
-            const [alias] = aliasesOf(run, "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate", prefix);
+    it(
+        "keeps each creation template and the registry policy where they were: under the first release's " +
+            "OmicsEcrAccess",
+        async () => {
+            for (const prefix of ["docker-hub", "quay", "ecr-public"]) {
+                const [alias] = aliasesOf(run, "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate", prefix);
+                assert.ok(
+                    endsWithChain(await urnOf(alias.parent), FIRST_RELEASE_PARENTS.ecrAccess),
+                    await urnOf(alias.parent),
+                );
+            }
+            const [alias] = aliasesOf(run, "aws:ecr/registryPolicy:RegistryPolicy", "omics-pull-through-cache");
             assert.ok(
                 endsWithChain(await urnOf(alias.parent), FIRST_RELEASE_PARENTS.ecrAccess),
                 await urnOf(alias.parent),
             );
-        }
-        const [alias] = aliasesOf(run, "aws:ecr/registryPolicy:RegistryPolicy", "omics-pull-through-cache");
-        assert.ok(endsWithChain(await urnOf(alias.parent), FIRST_RELEASE_PARENTS.ecrAccess), await urnOf(alias.parent));
-    });
+        },
+    );
 
-    it("keeps the credential secrets (component renamed from CredentialSecrets) and the map bucket (from RegistryMapObject)", async () => {
-        assert.deepEqual(aliasesOf(run, `${PROJECT}:index:RegistryCredentials`, "credentials"), [
-            { type: `${PROJECT}:index:CredentialSecrets` },
-        ]);
-        const [bucketAlias] = aliasesOf(run, `${PROJECT}:index:PrivateBucket`, "registry-map");
-        assert.equal(bucketAlias.type, `${PROJECT}:index:RegistryMapObject`);
-        assert.ok(
-            endsWithChain(await urnOf((bucketAlias.parent as pulumi.Resource).urn), FIRST_RELEASE_PARENTS.top),
-            "the bucket's first component sat right under the stack's top component",
-        );
-        assert.deepEqual(aliasesOf(run, "aws:s3/bucketPolicy:BucketPolicy", "registry-map-policy"), [
-            { name: "registry-map-tls-only" },
-        ]);
-    });
+    it(
+        "keeps the credential secrets (component renamed from CredentialSecrets) and the map bucket (from " +
+            "RegistryMapObject)",
+        async () => {
+            assert.deepEqual(aliasesOf(run, `${PROJECT}:index:RegistryCredentials`, "credentials"), [
+                { type: `${PROJECT}:index:CredentialSecrets` },
+            ]);
+            const [bucketAlias] = aliasesOf(run, `${PROJECT}:index:PrivateBucket`, "registry-map");
+            assert.equal(bucketAlias.type, `${PROJECT}:index:RegistryMapObject`);
+            assert.ok(
+                endsWithChain(await urnOf((bucketAlias.parent as pulumi.Resource).urn), FIRST_RELEASE_PARENTS.top),
+                "the bucket's first component sat right under the stack's top component",
+            );
+            assert.deepEqual(aliasesOf(run, "aws:s3/bucketPolicy:BucketPolicy", "registry-map-policy"), [
+                { name: "registry-map-tls-only" },
+            ]);
+        },
+    );
 });

@@ -40,20 +40,26 @@ describe("workflowChecks in pulumi preview (mock runtime)", () => {
         assert.ok(run.resources.length > 0);
     });
 
-    it("fails before declaring anything when a listed workflow names a host the map does not serve, with the check's fix", async () => {
-        const run = await runProgram(
-            withConfig(DEV.config, "workflowChecks", ["examples/genomics-workflow", dir]),
-            DEV.secretKeys,
-        );
-        const message = run.error?.message ?? "";
-        assert.match(
-            message,
-            new RegExp(`${PROJECT}:workflowChecks\\[1\\]: would not resolve in a run: .*gatk\\.wdl:5: .*us\\.gcr\\.io`),
-        );
-        assert.match(message, /us\.gcr\.io/);
-        assert.ok(!message.includes("workflowChecks[0]"), "the example workflow resolves");
-        assert.deepEqual(run.resources, []);
-    });
+    it(
+        "fails before declaring anything when a listed workflow names a host the map does not serve, with the " +
+            "check's fix",
+        async () => {
+            const run = await runProgram(
+                withConfig(DEV.config, "workflowChecks", ["examples/genomics-workflow", dir]),
+                DEV.secretKeys,
+            );
+            const message = run.error?.message ?? "";
+            assert.match(
+                message,
+                new RegExp(
+                    `${PROJECT}:workflowChecks\\[1\\]: would not resolve in a run: .*gatk\\.wdl:5: .*us\\.gcr\\.io`,
+                ),
+            );
+            assert.match(message, /us\.gcr\.io/);
+            assert.ok(!message.includes("workflowChecks[0]"), "the example workflow resolves");
+            assert.deepEqual(run.resources, []);
+        },
+    );
 
     it("reports a workflow path that does not exist as a problem of that entry", async () => {
         const run = await runProgram(withConfig(DEV.config, "workflowChecks", ["no/such/workflow"]), DEV.secretKeys);

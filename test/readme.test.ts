@@ -70,27 +70,31 @@ describe("README", () => {
         });
     }
 
-    it("gives pack settings every policy accepts: known policy names, each value valid for that policy's configSchema", () => {
-        const [example] = codeBlocks("json").filter(block => block.includes("organization-conventions"));
-        assert.ok(example, "README needs the pack-settings example");
-        const settings = JSON.parse(example) as Record<string, Record<string, unknown>>;
-        for (const [name, value] of Object.entries(settings)) {
-            const policy = policies.find(p => p.name === name);
-            assert.ok(policy, `README configures ${name}, which is not a policy of the pack`);
-            const { enforcementLevel, ...config } = value;
-            assert.ok(
-                enforcementLevel === undefined ||
-                    ["advisory", "mandatory", "remediate", "disabled"].includes(enforcementLevel as string),
-            );
-            const schema = {
-                type: "object",
-                additionalProperties: false,
-                properties: policy.configSchema?.properties ?? {},
-            };
-            const validate = new Ajv().compile(schema);
-            assert.ok(validate(config), `${name}: ${JSON.stringify(validate.errors)}`);
-        }
-    });
+    it(
+        "gives pack settings every policy accepts: known policy names, each value valid for that policy's " +
+            "configSchema",
+        () => {
+            const [example] = codeBlocks("json").filter(block => block.includes("organization-conventions"));
+            assert.ok(example, "README needs the pack-settings example");
+            const settings = JSON.parse(example) as Record<string, Record<string, unknown>>;
+            for (const [name, value] of Object.entries(settings)) {
+                const policy = policies.find(p => p.name === name);
+                assert.ok(policy, `README configures ${name}, which is not a policy of the pack`);
+                const { enforcementLevel, ...config } = value;
+                assert.ok(
+                    enforcementLevel === undefined ||
+                        ["advisory", "mandatory", "remediate", "disabled"].includes(enforcementLevel as string),
+                );
+                const schema = {
+                    type: "object",
+                    additionalProperties: false,
+                    properties: policy.configSchema?.properties ?? {},
+                };
+                const validate = new Ajv().compile(schema);
+                assert.ok(validate(config), `${name}: ${JSON.stringify(validate.errors)}`);
+            }
+        },
+    );
 
     it("documents every config key the program reads", () => {
         const reference = section("Configuration reference");
@@ -99,19 +103,23 @@ describe("README", () => {
         }
     });
 
-    it("has a section per part of the product: set-up, deploying, config, CLI, rollout, CI, pack settings, benchmarks", () => {
-        for (const heading of [
-            "Set-up",
-            "Deploying, one stack per region",
-            "Configuration reference",
-            "The CLI",
-            "Rollout to many accounts and regions",
-            "CI",
-            "Policy pack (`policy-pack/`)",
-            "Benchmarks",
-        ]) {
-            section(heading);
-        }
-        assert.match(section("Benchmarks"), /2 vCPU AMD EPYC/);
-    });
+    it(
+        "has a section per part of the product: set-up, deploying, config, CLI, rollout, CI, pack settings, " +
+            "benchmarks",
+        () => {
+            for (const heading of [
+                "Set-up",
+                "Deploying, one stack per region",
+                "Configuration reference",
+                "The CLI",
+                "Rollout to many accounts and regions",
+                "CI",
+                "Policy pack (`policy-pack/`)",
+                "Benchmarks",
+            ]) {
+                section(heading);
+            }
+            assert.match(section("Benchmarks"), /2 vCPU AMD EPYC/);
+        },
+    );
 });

@@ -17,13 +17,16 @@ export interface EvaluationContext {
 }
 
 const LIBRARY_RULE =
-    'ECR User Guide pull-through-cache-working.html: "For Docker Hub official images, the /library prefix must be included"';
+    'ECR User Guide pull-through-cache-working.html: "For Docker Hub official images, the /library prefix must be ' +
+    'included"';
 const OFFICIAL_IMAGE_EVIDENCE =
     "AWS documents nothing on how HealthOmics treats a Docker Hub official image written without library/; " +
-    "Docker's normalization adds library/, HealthOmics' ImageDetails \"transforms the URI to the corresponding ECR path, using the pull-through cache mapping rules\", " +
+    "Docker's normalization adds library/, HealthOmics' ImageDetails \"transforms the URI to the corresponding ECR " +
+    'path, using the pull-through cache mapping rules", ' +
     "and AWS's HealthOmics MCP server normalizes ubuntu:latest to registry-1.docker.io/library/ubuntu:latest";
 const WDL_CONTAINER_RULE =
-    'WDL 1.1 SPEC.md, runtime "container": "An execution engine should ignore any URI with a protocol it does not support"';
+    'WDL 1.1 SPEC.md, runtime "container": "An execution engine should ignore any URI with a protocol it does not ' +
+    'support"';
 
 function normalizeOrUndefined(image: string): string | undefined {
     const parsed = parseImageReference(image);
@@ -124,7 +127,9 @@ function ignoredUri(found: ContainerReference, protocol: string, context: Evalua
                   {
                       severity: "error",
                       message: `a ${protocol}:// container URI is not a Docker image reference, and HealthOmics pulls Docker images only (no protocol, or docker://); an engine ignores a URI whose protocol it does not support (${WDL_CONTAINER_RULE}), and this container names no other image, so the task would fail`,
-                      fix: "add a Docker image reference to the task's container (a registry/repository:tag string, or an array that includes one)",
+                      fix:
+                          "add a Docker image reference to the task's container (a registry/repository:tag string, " +
+                          "or an array that includes one)",
                   },
               ],
         context,
@@ -167,8 +172,12 @@ function evaluateOnly(found: ContainerReference, context: EvaluationContext): Im
             [
                 {
                     severity: "warning",
-                    message: `the image is computed at run time (${briefExpression(found.expression ?? found.image)}), so it cannot be checked before the run`,
-                    fix: "write the image as a string literal, or give the input it comes from a string default, so that it can be checked; otherwise make sure every value it can take is mapped",
+                    message:
+                        `the image is computed at run time ` +
+                        `(${briefExpression(found.expression ?? found.image)}), so it cannot be checked before the run`,
+                    fix:
+                        "write the image as a string literal, or give the input it comes from a string default, so " +
+                        "that it can be checked; otherwise make sure every value it can take is mapped",
                 },
             ],
             context,
@@ -184,7 +193,9 @@ function evaluateOnly(found: ContainerReference, context: EvaluationContext): Im
                 {
                     severity: "error",
                     message: `${JSON.stringify(effective)} is not a valid image reference: ${parsed.error}`,
-                    fix: "write it as [registry-host/]repository[:tag][@sha256:<64 hex digits>], repository in lowercase, without spaces",
+                    fix:
+                        "write it as [registry-host/]repository[:tag][@sha256:<64 hex digits>], repository in " +
+                        "lowercase, without spaces",
                 },
             ],
             context,
@@ -236,7 +247,10 @@ function resolutionFindings(
         case "unmapped":
             findings.push({
                 severity: "error",
-                message: `no mapping for ${hostWords(reference, resolution.host)}: the map has no registryMappings entry whose upstreamRegistryUrl is exactly ${resolution.host}, and no imageMappings entry for this image; the run would fail`,
+                message:
+                    `no mapping for ${hostWords(reference, resolution.host)}: the map has no registryMappings ` +
+                    `entry whose upstreamRegistryUrl is exactly ${resolution.host}, and no imageMappings entry for ` +
+                    `this image; the run would fail`,
                 // An image mapping alone would point at a repository nothing fills (and outside the stack's prefixes):
                 // the registry entry is the fix.
                 fix: registryFix(resolution.registry, context.fix),
@@ -246,15 +260,22 @@ function resolutionFindings(
             findings.push({
                 severity: "error",
                 message: `${resolution.reason}; the run would fail`,
-                fix: "copy the image into this account's private ECR in the run's Region (or into a registry HealthOmics can serve) and refer to it there, or map it there with an imageMappings entry",
+                fix:
+                    "copy the image into this account's private ECR in the run's Region (or into a registry " +
+                    "HealthOmics can serve) and refer to it there, or map it there with an imageMappings entry",
             });
             break;
         case "registry-mapping":
             if (resolution.officialImage !== undefined) {
                 findings.push({
                     severity: "warning",
-                    message: `Docker Hub official image written without library/: resolved as ${resolution.resolved}, under library/ where the pull-through cache keeps official images (${LIBRARY_RULE}); ${OFFICIAL_IMAGE_EVIDENCE}`,
-                    fix: `to make it certain, write it as ${resolution.officialImage.writeAs}\nor ${imageMappingFix(resolution.officialImage.imageMapping, context.fix)}`,
+                    message:
+                        `Docker Hub official image written without library/: resolved as ` +
+                        `${resolution.resolved}, under library/ where the pull-through cache keeps official images ` +
+                        `(${LIBRARY_RULE}); ${OFFICIAL_IMAGE_EVIDENCE}`,
+                    fix:
+                        `to make it certain, write it as ${resolution.officialImage.writeAs}\nor ` +
+                        imageMappingFix(resolution.officialImage.imageMapping, context.fix),
                 });
             }
             break;
@@ -265,8 +286,22 @@ function resolutionFindings(
         const source = result.normalizedImageMatch.sourceImage;
         findings.push({
             severity: "warning",
-            message: `imageMappings entry ${JSON.stringify(source)} matches this image only after Docker normalization (${reference.normalized}); HealthOmics is documented to match sourceImage against the image as written, so this check does not rely on it`,
-            fix: `write the image exactly as ${JSON.stringify(source)}, or ${imageMappingFix({ sourceImage: reference.written, destinationImage: result.normalizedImageMatch.destinationImage.replace(/^\d{12}\.dkr\.ecr\.[^/]+\//, "") }, context.fix)}`,
+            message:
+                `imageMappings entry ${JSON.stringify(source)} matches this image only after Docker ` +
+                `normalization (${reference.normalized}); HealthOmics is documented to match sourceImage against the ` +
+                `image as written, so this check does not rely on it`,
+            fix:
+                `write the image exactly as ${JSON.stringify(source)}, or ` +
+                imageMappingFix(
+                    {
+                        sourceImage: reference.written,
+                        destinationImage: result.normalizedImageMatch.destinationImage.replace(
+                            /^\d{12}\.dkr\.ecr\.[^/]+\//,
+                            "",
+                        ),
+                    },
+                    context.fix,
+                ),
         });
     }
     return findings;
@@ -281,8 +316,13 @@ function pinningFindings(reference: ImageReference): Finding[] {
     return [
         {
             severity: "warning",
-            message: `the image is not pinned: ${how}, so runs may use different images as the upstream changes (guide best practice: "Version Pinning")`,
-            fix: `pin a version tag or a digest, e.g. ${reference.host !== undefined ? `${reference.host}/` : ""}${reference.path}:<version> or ${reference.host !== undefined ? `${reference.host}/` : ""}${reference.path}@sha256:<digest>`,
+            message:
+                `the image is not pinned: ${how}, so runs may use different images as the upstream changes ` +
+                `(guide best practice: "Version Pinning")`,
+            fix:
+                `pin a version tag or a digest, e.g. ` +
+                `${reference.host !== undefined ? `${reference.host}/` : ""}${reference.path}:<version> or ` +
+                `${reference.host !== undefined ? `${reference.host}/` : ""}${reference.path}@sha256:<digest>`,
         },
     ];
 }

@@ -39,7 +39,9 @@ function yamlUnder(key: string, entries: unknown[]): string {
 export function imageMappingFix(mapping: ImageMappingEntry, context: FixContext): string {
     if (context.style === "map-json") {
         const destinationImage = `${registryHost(context.location)}/${mapping.destinationImage}`;
-        return `add to imageMappings in the map: ${JSON.stringify({ sourceImage: mapping.sourceImage, destinationImage })}`;
+        return (
+            `add to imageMappings in the map: ` + JSON.stringify({ sourceImage: mapping.sourceImage, destinationImage })
+        );
     }
     return `add to ${target(context)}:\n${yamlUnder(`${context.namespace}:imageMappings`, [mapping])}`;
 }
@@ -72,7 +74,8 @@ export function registryFixDetails(registry: SuggestedRegistry, context: FixCont
     if (registry.additionalHost !== undefined && registry.upstreamAlreadyMapped) {
         const entry = { upstreamRegistryUrl: registry.upstreamRegistryUrl, additionalHosts: [registry.additionalHost] };
         const text =
-            `in ${target(context)}, add ${registry.additionalHost} to the additionalHosts of the ${context.namespace}:registries entry for ${registry.upstreamRegistryUrl}:\n` +
+            `in ${target(context)}, add ${registry.additionalHost} to the additionalHosts of the ` +
+            `${context.namespace}:registries entry for ${registry.upstreamRegistryUrl}:\n` +
             `  additionalHosts:\n    - ${registry.additionalHost}`;
         return { servedBy, style: "stack-yaml", entry, text };
     }
@@ -135,9 +138,12 @@ function mapEntryFix(
             entry,
             text:
                 `add to registryMappings in the map:\n${JSON.stringify(entry, null, 2)}\n` +
-                `HealthOmics copies images from ${host} itself (no ECR pull-through cache rule can serve it). credentialArn is ` +
-                `the full ARN of a Secrets Manager secret (here named ${secretName}) in account ${account}, ${region}, holding ` +
-                `${secretShapeWords(shape)}, which the run's HealthOmics role may read (secretsmanager:GetSecretValue).` +
+                `HealthOmics copies images from ${host} itself (no ECR pull-through cache rule can serve it). ` +
+                `credentialArn is ` +
+                `the full ARN of a Secrets Manager secret (here named ${secretName}) in account ${account}, ` +
+                `${region}, holding ` +
+                `${secretShapeWords(shape)}, which the run's HealthOmics role may read ` +
+                `(secretsmanager:GetSecretValue).` +
                 undocumentedNote(lookupUpstream(registry.upstreamRegistryUrl)),
         };
     }
@@ -146,7 +152,8 @@ function mapEntryFix(
         ? ""
         : `\nand an ECR pull-through cache rule for prefix ${prefix} from ${registry.upstreamRegistryUrl}` +
           (registry.credentials === "required"
-              ? `, with a Secrets Manager secret named ${CREDENTIAL_SECRET_NAME_PREFIX}${prefix} holding ${secretShapeWords(shape)}`
+              ? `, with a Secrets Manager secret named ${CREDENTIAL_SECRET_NAME_PREFIX}${prefix} holding ` +
+                secretShapeWords(shape)
               : "") +
           " (with its repository creation template and registry policy; a stack of this project declares them all)";
     return { entry, text: `add to registryMappings in the map:\n${JSON.stringify(entry, null, 2)}${rule}` };

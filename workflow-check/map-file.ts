@@ -1,4 +1,5 @@
-// Reads a container registry map JSON given with `check --map`, checking its shape (HealthOmics API ContainerRegistryMap).
+// Reads a container registry map JSON given with `check --map`, checking its shape (HealthOmics API
+// ContainerRegistryMap).
 import * as fs from "fs";
 import Ajv from "ajv";
 import { parseEcrImageUri } from "../policy-pack/rules/ecr-naming";
@@ -49,7 +50,9 @@ export function readMapFile(file: string): MapFile {
     } catch (error) {
         return {
             ok: false,
-            message: `--map ${file}: cannot be read: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
+            message:
+                `--map ${file}: cannot be read: ` +
+                ((error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message),
         };
     }
     let value: unknown;
@@ -61,11 +64,14 @@ export function readMapFile(file: string): MapFile {
     if (!validateMap(value)) {
         const problems = (validateMap.errors ?? []).map(
             e =>
-                `  - ${e.instancePath || "(the map)"} ${e.message ?? "is invalid"}${e.params && "additionalProperty" in e.params ? `: ${String(e.params.additionalProperty)}` : ""}`,
+                `  - ${e.instancePath || "(the map)"} ${e.message ?? "is invalid"}` +
+                ("additionalProperty" in e.params ? `: ${String(e.params.additionalProperty)}` : ""),
         );
         return {
             ok: false,
-            message: `--map ${file}: not a container registry map ({registryMappings?: [{upstreamRegistryUrl, ecrRepositoryPrefix}], imageMappings?: [{sourceImage, destinationImage}]}):\n${problems.join("\n")}`,
+            message:
+                `--map ${file}: not a container registry map ({registryMappings?: [{upstreamRegistryUrl, ` +
+                `ecrRepositoryPrefix}], imageMappings?: [{sourceImage, destinationImage}]}):\n${problems.join("\n")}`,
         };
     }
     return { ok: true, map: value };

@@ -31,17 +31,21 @@ export async function checkWorkflowsForPreview(
             });
             for (const problem of report.problems) {
                 errors.push(
-                    `${workflow}/${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}: cannot be parsed: ${problem.message}`,
+                    `${workflow}/${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}: cannot be ` +
+                        `parsed: ${problem.message}`,
                 );
             }
             for (const warning of report.warnings) {
                 warnings.push(
-                    `${workflow}/${warning.file}${warning.line !== undefined ? `:${warning.line}` : ""}: ${warning.message}`,
+                    `${workflow}/${warning.file}${warning.line !== undefined ? `:${warning.line}` : ""}: ` +
+                        warning.message,
                 );
             }
             for (const image of report.images.filter(i => i.inVerdict)) {
                 for (const finding of image.findings) {
-                    const line = `${workflow}/${image.file}:${image.line}: ${image.image}: ${finding.message}\n  fix: ${finding.fix.replace(/\n/g, "\n  ")}`;
+                    const line =
+                        `${workflow}/${image.file}:${image.line}: ${image.image}: ${finding.message}\n  ` +
+                        `fix: ${finding.fix.replace(/\n/g, "\n  ")}`;
                     (finding.severity === "error" ? errors : warnings).push(line);
                 }
             }

@@ -1,4 +1,5 @@
-// scanWorkflow: every container image reference in a HealthOmics workflow (WDL, Nextflow, CWL), from a directory or a .zip.
+// scanWorkflow: every container image reference in a HealthOmics workflow (WDL, Nextflow, CWL), from a directory or a
+// .zip.
 import { CwlScanner, looksLikeCwl } from "./cwl/scan";
 import { entryConfig, scanNextflowConfigs } from "./nextflow/config";
 import { dockerRegistry, newNextflowSettings, scanNextflowScript } from "./nextflow/scan";
@@ -86,7 +87,8 @@ export async function scanWorkflow(root: string, options: ScanOptions = {}): Pro
 
 function noWorkflowMessage(root: string): string {
     return (
-        `No workflow file in ${root}: no .wdl, .nf, nextflow.config or CWL document (.cwl, or a .yml/.yaml/.json with ` +
+        `No workflow file in ${root}: no .wdl, .nf, nextflow.config or CWL document (.cwl, or a .yml/.yaml/.json ` +
+        `with ` +
         "cwlVersion and class); give the folder or .zip that holds the workflow"
     );
 }

@@ -261,7 +261,8 @@ function checkEntries(entries: readonly ZipEntry[]): void {
             );
         if (entry.inflatedSize > ZIP_LIMITS.entryInflatedBytes) {
             throw new WorkflowSourceError(
-                `entry ${JSON.stringify(entry.name)} would inflate to ${mib(entry.inflatedSize)}, past the limit of ${mib(ZIP_LIMITS.entryInflatedBytes)} per file`,
+                `entry ${JSON.stringify(entry.name)} would inflate to ${mib(entry.inflatedSize)}, past the limit of ` +
+                    `${mib(ZIP_LIMITS.entryInflatedBytes)} per file`,
             );
         }
         total += entry.inflatedSize;
@@ -286,7 +287,8 @@ function inflateEntry(fd: number, entry: ZipEntry): Uint8Array {
         produced += chunk.length;
         if (produced > limit) {
             throw new WorkflowSourceError(
-                `entry ${JSON.stringify(entry.name)} inflates past the ${mib(limit)} its header declares; refusing the archive`,
+                `entry ${JSON.stringify(entry.name)} inflates past the ${mib(limit)} its header declares; refusing ` +
+                    `the archive`,
             );
         }
         chunks.push(chunk);

@@ -49,7 +49,10 @@ export interface WorkflowScan {
     problems: ParseProblem[];
     /** What was not followed: remote WDL imports, symbolic links out of the root or round a loop. */
     warnings: ParseProblem[];
-    /** Files reached through WDL imports that lie outside the workflow root (`../...`): the definition zip must carry them. */
+    /**
+     * Files reached through WDL imports that lie outside the workflow root (`../...`): the definition zip must carry
+     * them.
+     */
     outsideRoot: string[];
     /** Workflow files scanned, imported ones included. */
     files: number;

@@ -144,7 +144,9 @@ function fromMapFile(flags: CheckFlags & { map: string }): MapSource | undefined
             `map: ${flags.map}`,
             ...(placeholder.length > 0
                 ? [
-                      `${placeholder.join(" and ")} in resolved URIs ${placeholder.length > 1 ? "are placeholders" : "is a placeholder"}; pass --account and --region`,
+                      `${placeholder.join(" and ")} in resolved URIs ` +
+                          `${placeholder.length > 1 ? "are placeholders" : "is a placeholder"}; ` +
+                          "pass --account and --region",
                   ]
                 : []),
         ],
@@ -162,14 +164,16 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     }
     if (flags.map === undefined && flags.stack === undefined) {
         process.stderr.write(
-            `check: give the map to check against: --map <file.json> or --stack <name> (run '${TOOL_NAME} check --help' for usage)\n`,
+            `check: give the map to check against: --map <file.json> or --stack <name> (run '${TOOL_NAME} check ` +
+                `--help' for usage)\n`,
         );
         return EXIT_BAD_INPUT;
     }
     const profiles = parseProfiles(flags.profile);
     if (profiles === undefined) {
         process.stderr.write(
-            `check: --profile takes profile names separated by commas, as nextflow run -profile does, got ${JSON.stringify(flags.profile)} (run '${TOOL_NAME} check --help' for usage)\n`,
+            `check: --profile takes profile names separated by commas, as nextflow run -profile does, got ` +
+                `${JSON.stringify(flags.profile)} (run '${TOOL_NAME} check --help' for usage)\n`,
         );
         return EXIT_BAD_INPUT;
     }
@@ -230,7 +234,10 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     }
     for (const problem of report.problems) {
         process.stderr.write(
-            `error: ${printable(`${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}: cannot be parsed: ${problem.message}`)}\n`,
+            `error: ${printable(
+                `${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}: cannot be parsed: ` +
+                    problem.message,
+            )}\n`,
         );
     }
     for (const note of profileNotes(report, profiles)) {
@@ -243,8 +250,9 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     }
     if (report.importsOutsideRoot.length > 0) {
         process.stderr.write(
-            `note: ${report.importsOutsideRoot.length} imported file(s) lie outside ${workflow}; the definition zip must carry them ` +
-                `(zip from a folder that holds them all):\n${report.importsOutsideRoot.map(file => `  ${file}\n`).join("")}`,
+            `note: ${report.importsOutsideRoot.length} imported file(s) lie outside ${workflow}; the definition zip ` +
+                `must carry them (zip from a folder that holds them ` +
+                `all):\n${report.importsOutsideRoot.map(file => `  ${file}\n`).join("")}`,
         );
     }
     const outcome =
@@ -265,7 +273,9 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
     return outcome?.failed === true ? EXIT_BAD_INPUT : exitCodeFor(report, flags.strict === true);
 }
 
-/** A note for each --profile name that brings in no image of this workflow (a typo, or a profile without containers). */
+/**
+ * A note for each --profile name that brings in no image of this workflow (a typo, or a profile without containers).
+ */
 function profileNotes(report: CheckReport, selected: readonly string[]): string[] {
     const known = [...new Set(report.images.flatMap(image => image.profiles ?? []))].sort();
     const hasTestOnly = report.images.some(image => image.testOnly === true);
@@ -293,11 +303,13 @@ export function registerCheck(program: Command): void {
     const command = program
         .command("check")
         .description(
-            "resolve every container of a WDL, Nextflow or CWL workflow through a HealthOmics container registry map (offline; --online also asks the upstream registries)",
+            "resolve every container of a WDL, Nextflow or CWL workflow through a HealthOmics container registry map " +
+                "(offline; --online also asks the upstream registries)",
         )
         .argument(
             "<workflow>",
-            "workflow directory, a .zip as given to aws omics create-workflow --definition-zip, or a workflow file (its folder is the root)",
+            "workflow directory, a .zip as given to aws omics create-workflow --definition-zip, or a workflow file " +
+                "(its folder is the root)",
         )
         .addOption(new Option("--map <file.json>", "a container registry map JSON file").conflicts("stack"))
         .option("--stack <name>", "the default map of this stack (Pulumi.yaml defaults + Pulumi.<name>.yaml)")
@@ -316,7 +328,8 @@ export function registerCheck(program: Command): void {
         .option("--project <dir>", "with --stack: the Pulumi project directory (default: the nearest with Pulumi.yaml)")
         .option(
             "--profile <names>",
-            "Nextflow profiles (comma-separated, as nextflow run -profile): their profile-only and test images count in the verdict",
+            "Nextflow profiles (comma-separated, as nextflow run -profile): their profile-only and test images count " +
+                "in the verdict",
         )
         .option("--verbose", "list every place an image is written (the JSON report always does)")
         .option(

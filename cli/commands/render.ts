@@ -12,7 +12,9 @@ export const loadStackDocuments = (): Promise<typeof import("../../components/st
 /** The account `render` and `check --stack` use when no --account is given; flagged wherever it shows. */
 export const PLACEHOLDER_ACCOUNT = "123456789012";
 
-export const PLACEHOLDER_VALIDATION_NOTE = `(validated for the placeholder account ${PLACEHOLDER_ACCOUNT}; if a problem names the account, pass --account <12 digits>)`;
+export const PLACEHOLDER_VALIDATION_NOTE =
+    `(validated for the placeholder account ${PLACEHOLDER_ACCOUNT}; if a ` +
+    `problem names the account, pass --account <12 digits>)`;
 
 export const EXIT_BAD_INPUT = 2;
 const ACCOUNT = /^\d{12}$/;
@@ -30,7 +32,8 @@ export async function projectDirFrom(option: string | undefined): Promise<string
     const dir = (await loadStackFiles()).findProjectDir(option ?? process.cwd());
     if (dir === undefined) {
         process.stderr.write(
-            `no Pulumi.yaml in ${path.resolve(option ?? process.cwd())} or above; run in the project directory or pass --project <dir>\n`,
+            `no Pulumi.yaml in ${path.resolve(option ?? process.cwd())} or above; run in the project directory or ` +
+                `pass --project <dir>\n`,
         );
     }
     return dir;
@@ -166,7 +169,9 @@ async function render(options: RenderOptions): Promise<number> {
     );
     // Results on stdout, notes on stderr (as `check` does).
     const lines = [
-        `rendered stack ${options.stack} (${config.target.region}, account ${config.target.account}${accountIsPlaceholder ? " - PLACEHOLDER" : ""}) to ${path.relative(process.cwd(), outDir) || "."}:`,
+        `rendered stack ${options.stack} (${config.target.region}, account ` +
+            `${config.target.account}${accountIsPlaceholder ? " - PLACEHOLDER" : ""}) to ` +
+            `${path.relative(process.cwd(), outDir) || "."}:`,
         ...written.map(file => `  ${file}`),
     ];
     const notes = [...placeholders.map(p => `placeholder: ${p}`), ...evaluated.notes.map(n => `note: ${n}`)];
@@ -179,7 +184,8 @@ export function registerRender(program: Command): void {
     program
         .command("render")
         .description(
-            "write a stack's container registry maps and IAM/ECR policy documents, offline (no AWS credentials, no Pulumi CLI)",
+            "write a stack's container registry maps and IAM/ECR policy documents, offline (no AWS credentials, no " +
+                "Pulumi CLI)",
         )
         .requiredOption("--stack <name>", "the stack: reads Pulumi.yaml defaults and Pulumi.<name>.yaml")
         .addOption(

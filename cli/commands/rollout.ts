@@ -75,12 +75,14 @@ function baseOptions(flags: CommonFlags): Omit<RolloutOptions, "operation" | "co
 }
 
 export function registerRollout(program: Command): void {
-    // Positional options: `rollout --format json` is the summary's format, `rollout plan --format github-matrix` the plan's.
+    // Positional options: `rollout --format json` is the summary's format, `rollout plan --format github-matrix` the
+    // plan's.
     const rollout = withCommonOptions(
         program
             .command("rollout")
             .description(
-                "Preview (default), update (--up) or destroy (--destroy) one stack per target and region of rollout.yaml, with the policy pack",
+                "Preview (default), update (--up) or destroy (--destroy) one stack per target and region of " +
+                    "rollout.yaml, with the policy pack",
             )
             .enablePositionalOptions(),
     )
@@ -113,8 +115,10 @@ export function registerRollout(program: Command): void {
             if (flags.remote === undefined ? remoteOnly : flags.remoteBranch === undefined) {
                 process.stderr.write(
                     flags.remote === undefined
-                        ? "rollout: --remote-branch, --remote-project-path and --remote-org go with --remote <git-url>\n"
-                        : "rollout: --remote needs --remote-branch <branch> (the branch Pulumi Deployments checks out)\n",
+                        ? "rollout: --remote-branch, --remote-project-path and --remote-org go with --remote " +
+                              "<git-url>\n"
+                        : "rollout: --remote needs --remote-branch <branch> (the branch Pulumi Deployments checks " +
+                              "out)\n",
                 );
                 process.exitCode = 2;
                 return;

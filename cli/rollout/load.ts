@@ -30,12 +30,14 @@ function configProblems(config: ConfigMap | undefined, where: string): string[] 
     for (const [key, value] of Object.entries(config ?? {})) {
         if ((RESERVED_CONFIG_KEYS as readonly string[]).includes(key)) {
             problems.push(
-                `${where}.${key}: set by the rollout from the target (region, profile or roleArn, accountId); remove it here`,
+                `${where}.${key}: set by the rollout from the target (region, profile or roleArn, accountId); remove ` +
+                    `it here`,
             );
         }
         for (const path of malformedMarkerPaths(value)) {
             problems.push(
-                `${where}.${key}${path}: secretFromEnv must be the only field of its object, e.g. {secretFromEnv: DOCKER_HUB_CREDENTIALS}`,
+                `${where}.${key}${path}: secretFromEnv must be the only field of its object, e.g. {secretFromEnv: ` +
+                    `DOCKER_HUB_CREDENTIALS}`,
             );
         }
     }
@@ -49,7 +51,8 @@ function targetProblems(target: RawTarget, index: number, document: unknown): st
         problems.push(...configProblems(config, `${where}.regionConfig.${region}`));
         if (!target.regions.includes(region)) {
             problems.push(
-                `${where}.regionConfig.${region}: ${region} is not one of the target's regions (${target.regions.join(", ")})`,
+                `${where}.regionConfig.${region}: ${region} is not one of the target's regions ` +
+                    `(${target.regions.join(", ")})`,
             );
         }
     }
@@ -81,7 +84,8 @@ function duplicateAliasProblems(targets: readonly unknown[]): string[] {
         const first = seen.get(alias);
         if (first !== undefined) {
             problems.push(
-                `targets[${index}].alias: "${alias}" is already the alias of targets[${first}]; aliases name stacks and must be unique`,
+                `targets[${index}].alias: "${alias}" is already the alias of targets[${first}]; aliases name stacks ` +
+                    `and must be unique`,
             );
         } else {
             seen.set(alias, index);
@@ -108,7 +112,9 @@ export interface CheckedRolloutFile {
     file: RolloutFile;
     /** Every problem of the file: schema and the rules a schema cannot say, all at once. */
     problems: string[];
-    /** False when the shared part (root shape, `config`, `environments`) has a problem: per-stack checks are skipped. */
+    /**
+     * False when the shared part (root shape, `config`, `environments`) has a problem: per-stack checks are skipped.
+     */
     sharedValid: boolean;
 }
 

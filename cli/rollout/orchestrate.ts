@@ -117,12 +117,14 @@ async function confirmDestroy(stacks: PlannedStack[], options: RolloutOptions): 
     let typed = options.confirm;
     if (typed === undefined && options.askConfirmation !== undefined) {
         typed = await options.askConfirmation(
-            `This destroys every resource of ${stacks.length} stack(s). Type their names, comma-separated, to go on:\n  ${stacks.map(stack => stack.stackName).join(",")}\n> `,
+            `This destroys every resource of ${stacks.length} stack(s). Type their names, comma-separated, to go ` +
+                `on:\n  ${stacks.map(stack => stack.stackName).join(",")}\n> `,
         );
     }
     if (typed === undefined) {
         throw new RolloutRefusal([
-            `destroy refused: type the stacks back with --confirm ${stacks.map(stack => stack.stackName).join(",")} (or run on an interactive terminal to be asked)`,
+            `destroy refused: type the stacks back with --confirm ${stacks.map(stack => stack.stackName).join(",")} ` +
+                `(or run on an interactive terminal to be asked)`,
         ]);
     }
     const problems = destroyConfirmationProblems(stacks, typed);
@@ -214,27 +216,33 @@ function remoteProblems(stacks: readonly PlannedStack[], options: RolloutOptions
     const problems: string[] = [];
     if (options.remote.organization === undefined) {
         problems.push(
-            "--remote: give the Pulumi Cloud organization of the stacks with --remote-org <org> (remote stack names are org/project/stack)",
+            "--remote: give the Pulumi Cloud organization of the stacks with --remote-org <org> (remote stack names " +
+                "are org/project/stack)",
         );
     }
     if (options.pulumiRoot !== undefined) {
         problems.push(
-            "--remote runs the pulumi on PATH (the Automation API's RemoteWorkspace takes no CLI path); leave out --pulumi-root",
+            "--remote runs the pulumi on PATH (the Automation API's RemoteWorkspace takes no CLI path); leave out " +
+                "--pulumi-root",
         );
     }
     for (const stack of stacks) {
         for (const [key, value] of Object.entries(stack.config)) {
             if (secretEnvNames(value).length > 0) {
                 problems.push(
-                    `${stack.stackName}: config ${key} takes a secret from the environment (secretFromEnv); with --remote, keep it in ` +
-                        "an ESC environment and name it in the target's environments (a secret passed to a remote run would be on the command line)",
+                    `${stack.stackName}: config ${key} takes a secret from the environment (secretFromEnv); with ` +
+                        "--remote, keep it in an ESC environment and name it in the target's environments (a secret " +
+                        "passed to a remote " +
+                        "run would be on the command line)",
                 );
             }
         }
         if (stack.credentials.kind === "profile") {
             problems.push(
-                `${stack.stackName}: profile "${stack.credentials.profile}" names credentials on this machine, which Pulumi Deployments ` +
-                    "does not have; with --remote use roleArn, with base AWS credentials from an ESC environment (aws-login OIDC) or the stack's Deployments OIDC settings",
+                `${stack.stackName}: profile "${stack.credentials.profile}" names credentials on this machine, which ` +
+                    "Pulumi Deployments does not have; with --remote use roleArn, with base AWS credentials from an " +
+                    "ESC environment " +
+                    "(aws-login OIDC) or the stack's Deployments OIDC settings",
             );
         }
     }
@@ -265,7 +273,8 @@ function checkRollout(options: RolloutOptions): { stacks: PlannedStack[]; policy
     const pulumiPath = "command" in pulumi ? pulumi.command : undefined;
     if (options.operation !== "destroy") {
         if (checked.sharedValid) {
-            // With a Pulumi CLI, the stacks' ESC environments are read (pulumi env open) so that their values are validated too.
+            // With a Pulumi CLI, the stacks' ESC environments are read (pulumi env open) so that their values are
+            // validated too.
             // Read once per list of environments: many stacks usually share the same few.
             const read = new Map<string, Map<string, unknown>>();
             const readEsc: EscReader | undefined =
@@ -327,7 +336,8 @@ async function rolloutOrRefuse(options: RolloutOptions): Promise<number> {
             : undefined;
     const where = remote !== undefined ? ` on Pulumi Deployments (${remoteStackName(remote, "<stack>")})` : "";
     options.stderr(
-        `${options.operation}: ${stacks.length} stack(s)${where}, at most ${options.concurrency} at once; logs in ${options.logDir}\n`,
+        `${options.operation}: ${stacks.length} stack(s)${where}, at most ${options.concurrency} at once; logs in ` +
+            `${options.logDir}\n`,
     );
     const results = await runAll(stacks, options, policyPackDir, pulumiCommand, remote);
     options.stdout(options.format === "json" ? summaryJson(results, options.operation) : summaryTable(results));
@@ -348,7 +358,13 @@ export function formatPlan(
     policyPackDir: string,
 ): string {
     if (format === "github-matrix") {
-        return `${JSON.stringify({ include: stacks.map(stack => ({ stack: stack.stackName, alias: stack.alias, account: stack.accountId, region: stack.region })) })}\n`;
+        const include = stacks.map(stack => ({
+            stack: stack.stackName,
+            alias: stack.alias,
+            account: stack.accountId,
+            region: stack.region,
+        }));
+        return `${JSON.stringify({ include })}\n`;
     }
     if (format === "json") {
         return `${JSON.stringify(

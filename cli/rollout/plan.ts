@@ -55,7 +55,10 @@ export function stackConfigOf(
     };
 }
 
-/** Refuses two stacks in one account and region: ECR's registry policy and scanning configuration are one per account and region, and each stack would overwrite the other's. */
+/**
+ * Refuses two stacks in one account and region: ECR's registry policy and scanning configuration are one per account
+ * and region, and each stack would overwrite the other's.
+ */
 function sameAccountRegionProblems(stacks: PlannedStack[]): string[] {
     const byPlace = new Map<string, PlannedStack>();
     const problems: string[] = [];
@@ -64,9 +67,11 @@ function sameAccountRegionProblems(stacks: PlannedStack[]): string[] {
         const first = byPlace.get(place);
         if (first !== undefined) {
             problems.push(
-                `targets "${first.alias}" and "${stack.alias}" both deploy to account ${stack.accountId} in ${stack.region} ` +
-                    `(stacks ${first.stackName} and ${stack.stackName}); the ECR registry policy and registry scanning configuration ` +
-                    "are one per account and region, so only one stack may own them: keep one target there and merge the other's registries into it",
+                `targets "${first.alias}" and "${stack.alias}" both deploy to account ${stack.accountId} in ` +
+                    `${stack.region} (stacks ${first.stackName} and ${stack.stackName}); the ECR registry policy ` +
+                    "and registry scanning configuration are one per account and region, so only one stack may own " +
+                    "them: keep one target there and merge " +
+                    "the other's registries into it",
             );
         } else {
             byPlace.set(place, stack);
@@ -100,9 +105,9 @@ export function bucketRegionProblems(stacks: readonly PlannedStack[], projectNam
             ([bucket, regions]) =>
                 `workflowBuckets: bucket "${bucket}" is granted in ${regions.size} regions (` +
                 [...regions.entries()].map(([region, names]) => `${region}: ${names.join(", ")}`).join("; ") +
-                "); an S3 bucket is in one region and HealthOmics reads run inputs and writes outputs only in the run's own Region " +
-                "(HealthOmics User Guide, workflow definition requirements): give each region's stack a bucket of that region " +
-                "(a target's regionConfig.<region>.workflowBuckets)",
+                "); an S3 bucket is in one region and HealthOmics reads run inputs and writes outputs only in the " +
+                "run's own Region (HealthOmics User Guide, workflow definition requirements): give each region's " +
+                "stack a bucket of that region (a target's regionConfig.<region>.workflowBuckets)",
         );
 }
 
@@ -152,7 +157,8 @@ export function selectStacks(stacks: PlannedStack[], only: string | undefined): 
         throw new RolloutRefusal(
             unknown.map(
                 item =>
-                    `--only: "${item}" is neither a target alias nor a stack name; known: ${[...known].sort().join(", ")}`,
+                    `--only: "${item}" is neither a target alias nor a stack name; known: ` +
+                    [...known].sort().join(", "),
             ),
         );
     }
@@ -167,7 +173,8 @@ export function missingSecretProblems(stacks: PlannedStack[], env: NodeJS.Proces
             for (const name of secretEnvNames(value)) {
                 if (env[name] === undefined || env[name] === "") {
                     problems.push(
-                        `${stack.stackName}: config ${key} takes a secret from environment variable ${name}, which is not set`,
+                        `${stack.stackName}: config ${key} takes a secret from environment variable ${name}, which ` +
+                            `is not set`,
                     );
                 }
             }
@@ -191,6 +198,7 @@ export function destroyConfirmationProblems(stacks: PlannedStack[], typed: strin
         return [];
     }
     return [
-        `destroy refused: the confirmation "${given.join(",")}" does not list exactly the stacks to destroy: ${expected.join(",")}`,
+        `destroy refused: the confirmation "${given.join(",")}" does not list exactly the stacks to destroy: ` +
+            expected.join(","),
     ];
 }

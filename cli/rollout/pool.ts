@@ -1,5 +1,6 @@
 // Runs tasks with at most `limit` of them under way at once, in list order. Tasks should turn their failures into
-// results (as runStack does): a task that throws rejects the whole run once the other workers finish their current task.
+// results (as runStack does): a task that throws rejects the whole run once the other workers finish their current
+// task.
 
 export async function runBounded<T, R>(
     items: readonly T[],

@@ -1,7 +1,8 @@
 // Runs one stack through the Pulumi Automation API: create or select it, write its config and attach its ESC
 // environments, then preview, up or destroy with the policy pack. With `remote`, the stack runs on Pulumi Deployments
 // through RemoteWorkspace: its config and environments are written by pre-run commands in the deployment (the
-// Deployments "pre-run commands" setting: "Generate configuration files", pulumi.com/docs/deployments/concepts/settings/
+// Deployments "pre-run commands" setting: "Generate configuration files",
+// pulumi.com/docs/deployments/concepts/settings/
 // pre-run-commands/), and only plain values go there. Turns every outcome into a StackRunResult; writes the log.
 import {
     EngineEvent,
@@ -67,7 +68,8 @@ export function remotePreRunCommands(planned: PlannedStack, remote: RemoteSource
         `pulumi config set-all --stack ${shellQuote(name)} --json ${shellQuote(JSON.stringify(config))}`,
         ...(planned.environments.length > 0
             ? [
-                  `pulumi config env add ${planned.environments.map(shellQuote).join(" ")} --stack ${shellQuote(name)} --yes`,
+                  `pulumi config env add ${planned.environments.map(shellQuote).join(" ")} --stack ` +
+                      `${shellQuote(name)} --yes`,
               ]
             : []),
     ];
@@ -103,7 +105,8 @@ async function attachEnvironments(stack: Stack, planned: PlannedStack, log: Stac
         await stack.addEnvironments(...missing);
     }
     log.line(
-        `ESC environments: ${planned.environments.join(", ")}${missing.length > 0 ? ` (attached now: ${missing.join(", ")})` : " (already attached)"}`,
+        `ESC environments: ${planned.environments.join(", ")}` +
+            (missing.length > 0 ? ` (attached now: ${missing.join(", ")})` : " (already attached)"),
     );
 }
 
@@ -126,8 +129,10 @@ async function openRemoteStack(
             ? await RemoteWorkspace.selectStack(args, options)
             : await RemoteWorkspace.createOrSelectStack(args, options);
     log.line(
-        `remote stack ${args.stackName} from ${remote.url} (${remote.branch}${remote.projectPath !== undefined ? `, ${remote.projectPath}` : ""}); ` +
-            `config (${Object.keys(planned.config).length} keys) and ESC environments are written by pre-run commands on Pulumi Deployments`,
+        `remote stack ${args.stackName} from ${remote.url} ` +
+            `(${remote.branch}${remote.projectPath !== undefined ? `, ${remote.projectPath}` : ""}); ` +
+            `config (${Object.keys(planned.config).length} keys) and ESC environments are written by pre-run ` +
+            `commands on Pulumi Deployments`,
     );
     return stack;
 }
@@ -169,7 +174,9 @@ async function openStack(
     });
 }
 
-/** A remote operation: RemoteStack takes only output and event callbacks (remoteStack.d.ts of 3.248.0: no policyPacks). */
+/**
+ * A remote operation: RemoteStack takes only output and event callbacks (remoteStack.d.ts of 3.248.0: no policyPacks).
+ */
 async function runRemoteOperation(
     stack: RemoteStack,
     operation: Operation,
@@ -249,7 +256,8 @@ export async function runStack(
     } catch (caught) {
         error = summarizeError(caught, context.redactor);
         log.line(
-            `${operation} failed: ${context.redactor.redact(caught instanceof Error ? caught.message : String(caught))}`,
+            `${operation} failed: ` +
+                context.redactor.redact(caught instanceof Error ? caught.message : String(caught)),
         );
     }
     return {

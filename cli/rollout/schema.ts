@@ -66,7 +66,8 @@ export const rolloutFileSchema = {
                     regionConfig: {
                         type: "object",
                         description:
-                            "Config of one region's stack, by region: its keys replace the target's (e.g. a bucket per region).",
+                            "Config of one region's stack, by region: its keys replace the target's (e.g. a bucket " +
+                            "per region).",
                         propertyNames: { pattern: REGION_PATTERN },
                         additionalProperties: configMapSchema,
                     },
@@ -89,7 +90,8 @@ const FIELD_HINTS: Record<string, string> = {
 /** What a field must be, for type errors (YAML reads an unquoted 111122223333 as a number). */
 const TYPE_HINTS: Partial<Record<string, string>> = {
     accountId:
-        'must be a quoted string of 12 digits, e.g. accountId: "111122223333" (unquoted, YAML reads a number and drops leading zeros)',
+        'must be a quoted string of 12 digits, e.g. accountId: "111122223333" (unquoted, YAML reads a number and ' +
+        "drops leading zeros)",
     alias: "must be a string: 1-40 lowercase letters, digits or '-', starting with a letter",
     regions: "must be a list of AWS region names, e.g. [us-east-1, eu-west-1]",
     profile: "must be a string: an AWS CLI profile name",
@@ -143,7 +145,10 @@ function describeError(error: ErrorObject, document: unknown): string {
             return `${where}: config key "${String(error.params.propertyName)}" is not a valid Pulumi config key`;
         case "pattern": {
             const hint = FIELD_HINTS[field] ?? FIELD_HINTS[error.instancePath.split("/").slice(-2)[0] ?? ""];
-            return `${where}: ${JSON.stringify((error as { data?: unknown }).data)} is not valid${hint ? `; use ${hint}` : ""}`;
+            return (
+                `${where}: ${JSON.stringify((error as { data?: unknown }).data)} is not ` +
+                `valid${hint ? `; use ${hint}` : ""}`
+            );
         }
         default:
             return `${where}: ${error.message ?? "is not valid"}`;

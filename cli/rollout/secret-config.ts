@@ -30,7 +30,8 @@ export function setSecretConfig(target: SecretConfigTarget, key: string, value: 
                 ? resolve()
                 : reject(
                       new Error(
-                          `pulumi ${args.join(" ")} (value on standard input) exited with ${code}: ${output.join("").trim()}`,
+                          `pulumi ${args.join(" ")} (value on standard input) exited with ${code}: ` +
+                              output.join("").trim(),
                       ),
                   ),
         );

@@ -56,7 +56,10 @@ export type Operation = "preview" | "up" | "destroy";
 export interface StackRunResult {
     stackName: string;
     succeeded: boolean;
-    /** Resource changes by operation (`create`, `update`, `delete`, `replace`, `same`, ...), from the engine's summary event. */
+    /**
+     * Resource changes by operation (`create`, `update`, `delete`, `replace`, `same`, ...), from the engine's summary
+     * event.
+     */
     changes?: Record<string, number>;
     mandatoryViolations: number;
     advisoryViolations: number;

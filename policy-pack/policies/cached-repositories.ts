@@ -34,7 +34,9 @@ function customRoleReasons(props: Record<string, unknown>): string[] {
 export const templateHasCustomRole: StackValidationPolicy = {
     name: "creation-template-has-custom-role",
     description:
-        "A repository creation template with resourceTags or KMS encryption names a customRoleArn: without one ECR's service-linked role can only ecr:CreateRepository, and pulls through the cache fail (aws/containers-roadmap#2398).",
+        "A repository creation template with resourceTags or KMS encryption names a customRoleArn: " +
+        "without one ECR's service-linked role can only ecr:CreateRepository, and pulls through the " +
+        "cache fail (aws/containers-roadmap#2398).",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         for (const template of creationTemplates(args.resources)) {
@@ -44,8 +46,13 @@ export const templateHasCustomRole: StackValidationPolicy = {
             }
             const reasons = customRoleReasons(template.resource.props);
             if (reasons.length > 0) {
+                const kmsGrants = reasons.some(r => r.includes("encryption")) ? " and grants on the KMS key" : "";
                 report(
-                    `Repository creation template for prefix '${templatePrefix(template.prefix)}' has ${reasons.join(" and ")} but no customRoleArn; ECR requires a role it can assume (trusted by ecr.amazonaws.com, with ecr:CreateRepository and ecr:TagResource${reasons.some(r => r.includes("encryption")) ? " and grants on the KMS key" : ""}) to create repositories from it`,
+                    `Repository creation template for prefix '${templatePrefix(template.prefix)}' ` +
+                        `has ${reasons.join(" and ")} but no customRoleArn; ECR requires a role it can ` +
+                        `assume (trusted by ecr.amazonaws.com, with ecr:CreateRepository and ` +
+                        `ecr:TagResource${kmsGrants}) ` +
+                        `to create repositories from it`,
                     template.resource.urn,
                 );
             }
@@ -58,14 +65,17 @@ const IMMUTABLE = ["IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"];
 export const pullThroughTagsMutable: StackValidationPolicy = {
     name: "pull-through-cache-tags-mutable",
     description:
-        "Repository creation templates applied for PULL_THROUGH_CACHE keep image tags MUTABLE: HealthOmics says the cache only stays synchronized with the upstream while tags are mutable.",
+        "Repository creation templates applied for PULL_THROUGH_CACHE keep image tags MUTABLE: " +
+        "HealthOmics says the cache only stays synchronized with the upstream while tags are mutable.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         for (const template of creationTemplates(args.resources).filter(t => appliesToPullThroughCache(t) === true)) {
             const mutability = readString(template.resource.props, "imageTagMutability");
             if (isKnown(mutability) && mutability !== undefined && IMMUTABLE.includes(mutability)) {
                 report(
-                    `Repository creation template for prefix '${templatePrefix(template.prefix)}' is applied for PULL_THROUGH_CACHE with imageTagMutability ${mutability}; cached repositories must keep tags MUTABLE or they stop following the upstream`,
+                    `Repository creation template for prefix '${templatePrefix(template.prefix)}' is ` +
+                        `applied for PULL_THROUGH_CACHE with imageTagMutability ${mutability}; cached ` +
+                        `repositories must keep tags MUTABLE or they stop following the upstream`,
                     template.resource.urn,
                 );
             }
@@ -76,7 +86,8 @@ export const pullThroughTagsMutable: StackValidationPolicy = {
 export const pullThroughTemplateHasLifecyclePolicy: StackValidationPolicy = {
     name: "pull-through-template-has-lifecycle-policy",
     description:
-        "Every repository creation template applied for PULL_THROUGH_CACHE has a lifecycle policy, so cached images do not pile up in ECR storage.",
+        "Every repository creation template applied for PULL_THROUGH_CACHE has a lifecycle policy, so " +
+        "cached images do not pile up in ECR storage.",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
         for (const template of creationTemplates(args.resources).filter(t => appliesToPullThroughCache(t) === true)) {
@@ -95,7 +106,9 @@ export const pullThroughTemplateHasLifecyclePolicy: StackValidationPolicy = {
             }
             if (!Array.isArray(rules) || rules.length === 0) {
                 report(
-                    `Repository creation template for prefix '${templatePrefix(template.prefix)}' has no lifecycle policy with rules, so images cached under it are kept (and billed) forever`,
+                    `Repository creation template for prefix '${templatePrefix(template.prefix)}' has ` +
+                        `no lifecycle policy with rules, so images cached under it are kept (and billed) ` +
+                        `forever`,
                     template.resource.urn,
                 );
             }
@@ -120,7 +133,8 @@ function filterCoversPrefix(filter: string, prefix: string): boolean {
 export const scanningCoversPrefixes: StackValidationPolicy = {
     name: "scanning-covers-prefixes",
     description:
-        "The ECR registry scanning configuration scans (on push or continuously) every pull-through cache and HealthOmics-copy prefix.",
+        "The ECR registry scanning configuration scans (on push or continuously) every pull-through " +
+        "cache and HealthOmics-copy prefix.",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
         // ECR keeps one scanning configuration per registry: two in the same one overwrite each other on every update
@@ -129,7 +143,9 @@ export const scanningCoversPrefixes: StackValidationPolicy = {
             const sharing = scope.surely.filter(r => r.type === TYPES.scanningConfiguration);
             if (sharing.length > 1) {
                 report(
-                    `ECR keeps one registry scanning configuration per account and region, but the stack declares ${sharing.length} for ${registryLabel(scope.registry)}: ${sharing.map(label).join(", ")}`,
+                    `ECR keeps one registry scanning configuration per account and region, but the ` +
+                        `stack declares ${sharing.length} ` +
+                        `for ${registryLabel(scope.registry)}: ${sharing.map(label).join(", ")}`,
                     configuration.urn,
                 );
             }
@@ -145,7 +161,9 @@ export const scanningCoversPrefixes: StackValidationPolicy = {
             const configurations = scope.possibly.filter(r => r.type === TYPES.scanningConfiguration);
             if (configurations.length === 0) {
                 report(
-                    `No ECR registry scanning configuration scans the prefixes ${prefixes.join(", ")}; add an aws.ecr.RegistryScanningConfiguration with a rule per prefix (filter '<prefix>/*', WILDCARD)`,
+                    `No ECR registry scanning configuration scans the prefixes ${prefixes.join(", ")}; ` +
+                        `add an aws.ecr.RegistryScanningConfiguration with a rule per prefix (filter ` +
+                        `'<prefix>/*', WILDCARD)`,
                 );
                 continue;
             }
@@ -154,7 +172,9 @@ export const scanningCoversPrefixes: StackValidationPolicy = {
     },
 };
 
-/** Reports the prefixes that no rule of the registry's scanning configuration scans (nothing while a rule is unknown). */
+/**
+ * Reports the prefixes that no rule of the registry's scanning configuration scans (nothing while a rule is unknown).
+ */
 function checkScanning(
     prefixes: readonly string[],
     configurations: readonly PolicyResource[],
@@ -185,7 +205,9 @@ function checkScanning(
     const uncovered = prefixes.filter(p => !filters.some(f => filterCoversPrefix(f, p)));
     if (uncovered.length > 0) {
         report(
-            `Registry scanning configuration ${configurations.map(label).join(", ")} does not scan prefix${uncovered.length > 1 ? "es" : ""} ${uncovered.map(p => `'${p}'`).join(", ")} on push or continuously (add a rule with filter '<prefix>/*', WILDCARD)`,
+            `Registry scanning configuration ${configurations.map(label).join(", ")} does not scan ` +
+                `prefix${uncovered.length > 1 ? "es" : ""} ${uncovered.map(p => `'${p}'`).join(", ")} on ` +
+                `push or continuously (add a rule with filter '<prefix>/*', WILDCARD)`,
             configurations[0].urn,
         );
     }

@@ -22,7 +22,10 @@ import {
 
 export const credentialSecretNames: StackValidationPolicy = {
     name: "credential-secret-name-prefix",
-    description: `Secrets Manager secrets used as pull-through cache credentials are named ${CREDENTIAL_SECRET_NAME_PREFIX}..., as ECR requires; the secret is found through the rule's credentialArn, directly or through the SecretVersion it depends on.`,
+    description:
+        `Secrets Manager secrets used as pull-through cache credentials are ` +
+        `named ${CREDENTIAL_SECRET_NAME_PREFIX}..., as ECR requires; the secret is found through the rule's ` +
+        `credentialArn, directly or through the SecretVersion it depends on.`,
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         for (const rule of pullThroughCacheRules(args.resources)) {
@@ -39,7 +42,8 @@ export const credentialSecretNames: StackValidationPolicy = {
             for (const name of new Set(names)) {
                 if (isKnown(name) && name !== undefined && !name.startsWith(CREDENTIAL_SECRET_NAME_PREFIX)) {
                     report(
-                        `Pull-through cache rule for prefix '${prefix}' uses credential secret '${name}', whose name does not start with '${CREDENTIAL_SECRET_NAME_PREFIX}'`,
+                        `Pull-through cache rule for prefix '${prefix}' uses credential secret ` +
+                            `'${name}', whose name does not start with '${CREDENTIAL_SECRET_NAME_PREFIX}'`,
                         rule.resource.urn,
                     );
                 }
@@ -52,7 +56,9 @@ const READ_SECRET = "secretsmanager:GetSecretValue";
 
 export const copyRegistryCredentials: StackValidationPolicy = {
     name: "copy-registry-credentials-readable",
-    description: `Every credentialArn of a HealthOmics-copy registry mapping is a Secrets Manager secret ARN in this stack's account and region, which the HealthOmics role may ${READ_SECRET}.`,
+    description:
+        `Every credentialArn of a HealthOmics-copy registry mapping is a Secrets Manager secret ARN in this ` +
+        `stack's account and region, which the HealthOmics role may ${READ_SECRET}.`,
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const { roles: allRoles } = omicsRoles(args.resources);
@@ -66,11 +72,14 @@ export const copyRegistryCredentials: StackValidationPolicy = {
                 if (typeof url !== "string" || !isCopyHost(url) || typeof arn !== "string" || arn === "") {
                     return; // registry-map-matches-pull-through-rules reports a missing credentialArn
                 }
-                const where = `Container registry map ${label(map.resource)} registryMappings[${index}] (${url}) credentialArn '${arn}'`;
+                const where =
+                    `Container registry map ${label(map.resource)} registryMappings[${index}] (${url}) ` +
+                    `credentialArn '${arn}'`;
                 const secret = parseSecretArn(arn);
                 if (secret === undefined) {
                     report(
-                        `${where} is not a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)`,
+                        `${where} is not a Secrets Manager secret ARN ` +
+                            `(arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)`,
                         map.resource.urn,
                     );
                     return;
@@ -94,10 +103,12 @@ export const copyRegistryCredentials: StackValidationPolicy = {
                     const statements = role.documents
                         .filter((d): d is Statement[] => isKnown(d) && d !== undefined)
                         .flat();
-                    // The secret's real ARN carries AWS's 6-character suffix; a grant must match that, not the partial ARN.
+                    // The secret's real ARN carries AWS's 6-character suffix; a grant must match that, not the partial
+                    // ARN.
                     if (!statementsAllow(statements, READ_SECRET, secretArnHasSuffix(arn) ? arn : `${arn}-Ab12Cd`)) {
                         report(
-                            `${where} is not readable by HealthOmics role ${label(role.resource)}: none of its policies allows ${READ_SECRET} on it`,
+                            `${where} is not readable by HealthOmics role ${label(role.resource)}: none ` +
+                                `of its policies allows ${READ_SECRET} on it`,
                             map.resource.urn,
                         );
                     }

@@ -108,7 +108,8 @@ function checkPrefixes(
         const want = expected[rule.upstreamUrl.toLowerCase()];
         if (want !== undefined && want !== rule.prefix) {
             report(
-                `Pull-through cache rule for '${rule.upstreamUrl}' uses prefix '${rule.prefix}', but this organization's prefix for '${rule.upstreamUrl}' is '${want}'`,
+                `Pull-through cache rule for '${rule.upstreamUrl}' uses prefix '${rule.prefix}', but ` +
+                    `this organization's prefix for '${rule.upstreamUrl}' is '${want}'`,
                 rule.resource.urn,
             );
         }
@@ -123,7 +124,9 @@ function checkPrefixes(
             const want = expected[url.toLowerCase()] ?? expected[upstream];
             if (want !== undefined && want !== mapping.ecrRepositoryPrefix) {
                 report(
-                    `Container registry map ${label(map.resource)} registryMappings[${index}] maps '${url}' to prefix '${mapping.ecrRepositoryPrefix}', but this organization's prefix for '${upstream}' is '${want}'`,
+                    `Container registry map ${label(map.resource)} registryMappings[${index}] maps ` +
+                        `'${url}' to prefix '${mapping.ecrRepositoryPrefix}', but this organization's prefix ` +
+                        `for '${upstream}' is '${want}'`,
                     map.resource.urn,
                 );
             }
@@ -148,7 +151,8 @@ function checkUpstreamHosts(
             !allowed.includes(rule.upstreamUrl.toLowerCase())
         ) {
             report(
-                `Pull-through cache rule ${label(rule.resource)} pulls from '${rule.upstreamUrl}', which is not an allowed upstream host (allowed: ${allowedText})`,
+                `Pull-through cache rule ${label(rule.resource)} pulls from '${rule.upstreamUrl}', ` +
+                    `which is not an allowed upstream host (allowed: ${allowedText})`,
                 rule.resource.urn,
             );
         }
@@ -162,7 +166,8 @@ function checkUpstreamHosts(
                 !allowed.includes(canonicalUpstream(url))
             ) {
                 report(
-                    `Container registry map ${label(map.resource)} registryMappings[${index}] names upstream '${url}', which is not an allowed upstream host (allowed: ${allowedText})`,
+                    `Container registry map ${label(map.resource)} registryMappings[${index}] names ` +
+                        `upstream '${url}', which is not an allowed upstream host (allowed: ${allowedText})`,
                     map.resource.urn,
                 );
             }
@@ -196,7 +201,8 @@ function checkLocations(
             !allowedAccounts.includes(location.account)
         ) {
             report(
-                `${subject} account ${location.account}, which is not an allowed account (allowed: ${allowedAccounts.join(", ") || "none"})`,
+                `${subject} account ${location.account}, which is not an allowed account ` +
+                    `(allowed: ${allowedAccounts.join(", ") || "none"})`,
                 location.urn,
             );
         }
@@ -206,7 +212,8 @@ function checkLocations(
             !allowedRegions.includes(location.region)
         ) {
             report(
-                `${subject} region ${location.region}, which is not an allowed region (allowed: ${allowedRegions.join(", ") || "none"})`,
+                `${subject} region ${location.region}, which is not an allowed region ` +
+                    `(allowed: ${allowedRegions.join(", ") || "none"})`,
                 location.urn,
             );
         }
@@ -216,7 +223,9 @@ function checkLocations(
 export const organizationConventions: StackValidationPolicy = {
     name: "organization-conventions",
     description:
-        "The organization's conventions from policy config: the prefix each upstream host uses (upstreamPrefixes), the allowed upstream hosts, and the allowed accounts and regions. Checks nothing when not configured.",
+        "The organization's conventions from policy config: the prefix each upstream host uses " +
+        "(upstreamPrefixes), the allowed upstream hosts, and the allowed accounts and regions. Checks " +
+        "nothing when not configured.",
     enforcementLevel: "mandatory",
     configSchema: ORGANIZATION_CONFIG_SCHEMA,
     validateStack: (args, report) => {

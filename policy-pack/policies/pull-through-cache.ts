@@ -7,7 +7,8 @@ import { appliesToPullThroughCache, creationTemplates, pullThroughCacheRules } f
 export const ruleHasCreationTemplate: StackValidationPolicy = {
     name: "pull-through-rule-has-creation-template",
     description:
-        "Every ECR pull-through cache rule has a repository creation template with the same prefix, applied for PULL_THROUGH_CACHE, so HealthOmics can pull the repositories the cache creates.",
+        "Every ECR pull-through cache rule has a repository creation template with the same prefix, " +
+        "applied for PULL_THROUGH_CACHE, so HealthOmics can pull the repositories the cache creates.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         for (const rule of pullThroughCacheRules(args.resources)) {
@@ -19,12 +20,16 @@ export const ruleHasCreationTemplate: StackValidationPolicy = {
             const same = templates.filter(t => t.prefix === rule.prefix);
             if (same.length === 0) {
                 report(
-                    `Pull-through cache rule for prefix '${rule.prefix}' has no repository creation template with prefix '${rule.prefix}'; repositories it creates would not let HealthOmics pull`,
+                    `Pull-through cache rule for prefix '${rule.prefix}' has no repository creation ` +
+                        `template with prefix '${rule.prefix}'; repositories it creates would not let ` +
+                        `HealthOmics pull`,
                     rule.resource.urn,
                 );
             } else if (same.every(t => appliesToPullThroughCache(t) === false)) {
                 report(
-                    `Repository creation template for prefix '${rule.prefix}' is not applied for PULL_THROUGH_CACHE, so the pull-through cache rule for '${rule.prefix}' does not use it`,
+                    `Repository creation template for prefix '${rule.prefix}' is not applied for ` +
+                        `PULL_THROUGH_CACHE, so the pull-through cache rule for '${rule.prefix}' does not ` +
+                        `use it`,
                     rule.resource.urn,
                 );
             }

@@ -13,7 +13,10 @@ import { declaredPrefixes, isCopyHost, label, pullThroughCacheRules, registryMap
 export const registryMapMatchesRules: StackValidationPolicy = {
     name: "registry-map-matches-pull-through-rules",
     description:
-        "Every registryMappings entry of every container registry map stored in S3 names the prefix and upstream registry URL of a pull-through cache rule of the stack (an alias host such as docker.io may use its upstream's rule), or is a HealthOmics-copy registry (Seqera, NGC, GCR, Artifact Registry) with a credentialArn.",
+        "Every registryMappings entry of every container registry map stored in S3 names the prefix and " +
+        "upstream registry URL of a pull-through cache rule of the stack (an alias host such as " +
+        "docker.io may use its upstream's rule), or is a HealthOmics-copy registry (Seqera, NGC, GCR, " +
+        "Artifact Registry) with a credentialArn.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         for (const map of registryMaps(args.resources)) {
@@ -34,13 +37,18 @@ export const registryMapMatchesRules: StackValidationPolicy = {
                 if (isCopyHost(url)) {
                     if (typeof mapping.credentialArn !== "string" || mapping.credentialArn === "") {
                         report(
-                            `${where} maps HealthOmics-copy registry '${url}' to prefix '${prefix}' without a credentialArn; HealthOmics copies from it only with a Secrets Manager secret named in credentialArn`,
+                            `${where} maps HealthOmics-copy registry '${url}' to prefix '${prefix}' ` +
+                                `without a credentialArn; HealthOmics copies from it only with a Secrets ` +
+                                `Manager secret named in credentialArn`,
                             map.resource.urn,
                         );
                     }
                     if (rule !== undefined) {
                         report(
-                            `${where} maps HealthOmics-copy registry '${url}' to prefix '${prefix}', which the pull-through cache rule for '${isKnown(rule.upstreamUrl) ? rule.upstreamUrl : prefix}' already uses; give the copies a prefix of their own`,
+                            `${where} maps HealthOmics-copy registry '${url}' to prefix '${prefix}', ` +
+                                `which the pull-through cache rule for ` +
+                                `'${isKnown(rule.upstreamUrl) ? rule.upstreamUrl : prefix}' already uses; ` +
+                                `give the copies a prefix of their own`,
                             map.resource.urn,
                         );
                     }
@@ -50,13 +58,15 @@ export const registryMapMatchesRules: StackValidationPolicy = {
                 if (rule === undefined) {
                     if (complete && !rules.some(r => r.prefix === prefix)) {
                         report(
-                            `${where} names ecrRepositoryPrefix '${prefix}', which no pull-through cache rule declares (declared: ${prefixes.join(", ") || "none"})`,
+                            `${where} names ecrRepositoryPrefix '${prefix}', which no pull-through ` +
+                                `cache rule declares (declared: ${prefixes.join(", ") || "none"})`,
                             map.resource.urn,
                         );
                     }
                 } else if (isKnown(rule.upstreamUrl) && rule.upstreamUrl !== url && rule.upstreamUrl !== upstream) {
                     report(
-                        `${where} maps prefix '${prefix}' to upstreamRegistryUrl '${url}', but the pull-through cache rule for '${prefix}' pulls from '${rule.upstreamUrl}'`,
+                        `${where} maps prefix '${prefix}' to upstreamRegistryUrl '${url}', but the ` +
+                            `pull-through cache rule for '${prefix}' pulls from '${rule.upstreamUrl}'`,
                         map.resource.urn,
                     );
                 }
@@ -68,11 +78,14 @@ export const registryMapMatchesRules: StackValidationPolicy = {
 export const imageMappingsInsidePrefixes: StackValidationPolicy = {
     name: "image-mappings-inside-pull-through-prefixes",
     description:
-        "Every imageMappings destination of every container registry map is an ECR image under a pull-through cache or HealthOmics-copy prefix, in this stack's account and region, with its partition's host suffix; Docker Hub official images keep their library/ path.",
+        "Every imageMappings destination of every container registry map is an ECR image under a " +
+        "pull-through cache or HealthOmics-copy prefix, in this stack's account and region, with its " +
+        "partition's host suffix; Docker Hub official images keep their library/ path.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         for (const map of registryMaps(args.resources)) {
-            // The map's registry is its provider's, told by provider-computed values; its prefixes are those possibly there.
+            // The map's registry is its provider's, told by provider-computed values; its prefixes are those possibly
+            // there.
             const scope = scopeOf(args.resources, map.resource);
             const { account, region } = scope.registry;
             const declared = declaredPrefixes(scope.possibly);
@@ -88,7 +101,8 @@ export const imageMappingsInsidePrefixes: StackValidationPolicy = {
                 const image = text !== undefined ? parseEcrImageUri(text) : undefined;
                 if (text === undefined || image === undefined) {
                     report(
-                        `${where} ${JSON.stringify(destination)} is not an ECR image URI <account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>[:tag]`,
+                        `${where} ${JSON.stringify(destination)} is not an ECR image URI ` +
+                            `<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>[:tag]`,
                         map.resource.urn,
                     );
                     return;
@@ -102,7 +116,8 @@ export const imageMappingsInsidePrefixes: StackValidationPolicy = {
                     (region !== undefined && image.region !== region)
                 ) {
                     report(
-                        `${where} '${text}' points into account ${image.account} in ${image.region}, but this stack's registry is ${registryLabel(scope.registry)}`,
+                        `${where} '${text}' points into account ${image.account} in ${image.region}, ` +
+                            `but this stack's registry is ${registryLabel(scope.registry)}`,
                         map.resource.urn,
                     );
                 }
@@ -111,16 +126,20 @@ export const imageMappingsInsidePrefixes: StackValidationPolicy = {
                     !prefixes.some(p => isUnderPrefix(image.repository, p) && image.repository !== p)
                 ) {
                     report(
-                        `${where} '${text}' is not under a pull-through cache prefix (declared: ${prefixes.join(", ") || "none"})`,
+                        `${where} '${text}' is not under a pull-through cache prefix ` +
+                            `(declared: ${prefixes.join(", ") || "none"})`,
                         map.resource.urn,
                     );
                 }
                 const official = officialImageWithoutLibrary(image.repository, dockerHubPrefixes);
                 if (official !== undefined) {
                     const { prefix: officialPrefix, name } = official;
-                    const version = `${image.tag !== undefined ? `:${image.tag}` : ""}${image.digest !== undefined ? `@${image.digest}` : ""}`;
+                    const tag = image.tag !== undefined ? `:${image.tag}` : "";
+                    const version = `${tag}${image.digest !== undefined ? `@${image.digest}` : ""}`;
                     report(
-                        `${where} '${text}' names Docker Hub image '${name}' without its namespace; the cache keeps official images under library/, so use '${officialPrefix}/library/${name}${version}'`,
+                        `${where} '${text}' names Docker Hub image '${name}' without its namespace; the ` +
+                            `cache keeps official images under library/, so use ` +
+                            `'${officialPrefix}/library/${name}${version}'`,
                         map.resource.urn,
                     );
                 }
@@ -132,7 +151,8 @@ export const imageMappingsInsidePrefixes: StackValidationPolicy = {
 export const imageMappingsPinned: StackValidationPolicy = {
     name: "image-mappings-pinned",
     description:
-        "Every imageMappings destination is pinned by digest (@sha256:...) or by an explicit tag other than 'latest' (with requireDigest: by digest), so runs are reproducible.",
+        "Every imageMappings destination is pinned by digest (@sha256:...) or by an explicit tag other " +
+        "than 'latest' (with requireDigest: by digest), so runs are reproducible.",
     enforcementLevel: "advisory",
     configSchema: PINNING_CONFIG_SCHEMA,
     validateStack: (args, report) => {
@@ -145,7 +165,9 @@ export const imageMappingsPinned: StackValidationPolicy = {
                     return; // image-mappings-inside-pull-through-prefixes reports it
                 }
                 const pinned = pinning({ tag: image.tag, digest: image.digest });
-                const where = `Container registry map ${label(map.resource)} imageMappings[${index}] destinationImage '${destination}'`;
+                const where =
+                    `Container registry map ${label(map.resource)} imageMappings[${index}] destinationImage ` +
+                    `'${destination}'`;
                 if (pinned === "unpinned") {
                     report(
                         `${where} is not pinned: give a digest (@sha256:...) or a tag other than 'latest'`,

@@ -35,8 +35,11 @@ export const registryPolicyMatchesRules: StackValidationPolicy = {
             const scope = scopeOf(args.resources, registry.resources[0]);
             const rules = pullThroughCacheRules(registry.resources);
             if (!policies.some(p => scope.possibly.includes(p))) {
+                const where = several ? ` (${registryLabel(registry)})` : "";
                 report(
-                    `No ECR registry policy lets ${OMICS_SERVICE_PRINCIPAL} create repositories for the pull-through cache prefixes ${rulePrefixes(rules).prefixes.join(", ")}${several ? ` (${registryLabel(registry)})` : ""}`,
+                    `No ECR registry policy lets ${OMICS_SERVICE_PRINCIPAL} create repositories for the ` +
+                        `pull-through cache ` +
+                        `prefixes ${rulePrefixes(rules).prefixes.join(", ")}${where}`,
                     several ? rules[0].resource.urn : undefined,
                 );
             }
@@ -51,7 +54,9 @@ export const registryPolicyMatchesRules: StackValidationPolicy = {
             const sharing = policies.filter(p => scope.surely.includes(p));
             if (sharing.length > 1) {
                 report(
-                    `ECR keeps one registry policy per account and region, but the stack declares ${sharing.length} for ${registryLabel(scope.registry)}: ${sharing.map(label).join(", ")}`,
+                    `ECR keeps one registry policy per account and region, but the stack ` +
+                        `declares ${sharing.length} ` +
+                        `for ${registryLabel(scope.registry)}: ${sharing.map(label).join(", ")}`,
                     policy.urn,
                 );
             }
@@ -80,23 +85,27 @@ export const registryPolicyMatchesRules: StackValidationPolicy = {
                 report,
             );
             const actions = omics.flatMap(s => s.actions);
-            // A stack of registries HealthOmics copies from has no rule: its registry policy may hold kept statements only.
+            // A stack of registries HealthOmics copies from has no rule: its registry policy may hold kept statements
+            // only.
             for (const missing of rules.length > 0 ? REQUIRED_ACTIONS.filter(a => !actions.includes(a)) : []) {
                 report(
-                    `${subject} does not allow ${missing} to ${OMICS_SERVICE_PRINCIPAL} for prefixes ${prefixes.join(", ")}`,
+                    `${subject} does not allow ${missing} to ${OMICS_SERVICE_PRINCIPAL} for ` +
+                        `prefixes ${prefixes.join(", ")}`,
                     policy.urn,
                 );
             }
             for (const extra of [...new Set(actions.filter(a => !REQUIRED_ACTIONS.includes(a)))]) {
                 report(
-                    `${subject} allows ${extra} to ${OMICS_SERVICE_PRINCIPAL}; only ecr:CreateRepository and ecr:BatchImportUpstreamImage are needed`,
+                    `${subject} allows ${extra} to ${OMICS_SERVICE_PRINCIPAL}; only ` +
+                        `ecr:CreateRepository and ecr:BatchImportUpstreamImage are needed`,
                     policy.urn,
                 );
             }
             const named = registriesOf(coverage);
             if (named.length > 1) {
                 report(
-                    `${subject} names repositories of several registries (${named.join(", ")}); it can only grant on its own`,
+                    `${subject} names repositories of several registries (${named.join(", ")}); it can ` +
+                        `only grant on its own`,
                     policy.urn,
                 );
             }
@@ -155,7 +164,8 @@ const GUIDE_PLACEHOLDER_ACCOUNT = "123456789012";
 export const registryPolicyNamesOwnRegistry: StackValidationPolicy = {
     name: "registry-policy-names-own-registry",
     description:
-        "Every repository ARN in the ECR registry policy names the stack's own account and region (when the provider has told them): a registry policy can only grant on its own registry.",
+        "Every repository ARN in the ECR registry policy names the stack's own account and region (when " +
+        "the provider has told them): a registry policy can only grant on its own registry.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         for (const policy of args.resources.filter(r => r.type === TYPES.registryPolicy)) {
@@ -172,19 +182,22 @@ export const registryPolicyNamesOwnRegistry: StackValidationPolicy = {
                     if (registry === undefined) {
                         continue;
                     }
-                    const where = `Registry policy ${label(policy)} ${statementLabel(statement, index)} names '${resource}'`;
+                    const statementName = statementLabel(statement, index);
+                    const where = `Registry policy ${label(policy)} ${statementName} names '${resource}'`;
                     if (scope.account !== undefined && registry.account !== scope.account) {
                         const hint =
                             registry.account === GUIDE_PLACEHOLDER_ACCOUNT
                                 ? " (123456789012 is the guide's placeholder account)"
                                 : "";
                         report(
-                            `${where}, in account ${registry.account}, but this stack's registry is in account ${scope.account}${hint}`,
+                            `${where}, in account ${registry.account}, but this stack's registry is in ` +
+                                `account ${scope.account}${hint}`,
                             policy.urn,
                         );
                     } else if (scope.region !== undefined && registry.region !== scope.region) {
                         report(
-                            `${where}, in region ${registry.region}, but this stack's registry is in region ${scope.region}`,
+                            `${where}, in region ${registry.region}, but this stack's registry is in ` +
+                                `region ${scope.region}`,
                             policy.urn,
                         );
                     }

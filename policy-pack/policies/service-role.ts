@@ -8,7 +8,9 @@ import { prefixCoverage, reportCoverage } from "../prefix-coverage";
 import { registries, registriesWith, scopeOf } from "../registries";
 import { declaredPrefixes, label, omicsRoles, pullThroughCacheRules, rulePrefixes, TYPES } from "../stack-facts";
 
-/** ECR actions that take no repository (IAM: Resource must be `*`), so a `*` grant of them is not wider than a prefix. */
+/**
+ * ECR actions that take no repository (IAM: Resource must be `*`), so a `*` grant of them is not wider than a prefix.
+ */
 const REGISTRY_WIDE_ACTIONS = ["ecr:getauthorizationtoken"];
 
 function grantsRepositoryActions(statement: Statement): boolean {
@@ -20,7 +22,10 @@ function grantsRepositoryActions(statement: Statement): boolean {
 
 export const omicsRoleMatchesRules: StackValidationPolicy = {
     name: "omics-role-ecr-matches-pull-through-rules",
-    description: `The IAM role ${OMICS_SERVICE_PRINCIPAL} assumes may use ECR repositories under exactly the pull-through cache rules' and HealthOmics-copy registries' prefixes, nothing wider, counting inline policies and the stack's managed policies attached to it.`,
+    description:
+        `The IAM role ${OMICS_SERVICE_PRINCIPAL} assumes may use ECR repositories under exactly the ` +
+        `pull-through cache rules' and HealthOmics-copy registries' prefixes, nothing wider, counting inline ` +
+        `policies and the stack's managed policies attached to it.`,
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const { roles, complete: rolesComplete } = omicsRoles(args.resources);
@@ -29,7 +34,8 @@ export const omicsRoleMatchesRules: StackValidationPolicy = {
             const rules = pullThroughCacheRules(registry.resources);
             if (roles.every(r => !scope.possibly.includes(r.resource)) && rolesComplete) {
                 report(
-                    `No IAM role trusts ${OMICS_SERVICE_PRINCIPAL}, so no HealthOmics run can pull from the pull-through cache prefixes ${rulePrefixes(rules).prefixes.join(", ")}`,
+                    `No IAM role trusts ${OMICS_SERVICE_PRINCIPAL}, so no HealthOmics run can pull from ` +
+                        `the pull-through cache prefixes ${rulePrefixes(rules).prefixes.join(", ")}`,
                     registries(args.resources).length > 1 ? rules[0].resource.urn : undefined,
                 );
             }
@@ -43,7 +49,8 @@ export const omicsRoleMatchesRules: StackValidationPolicy = {
             const unreadable = known.filter(d => d === undefined).length;
             if (unreadable > 0) {
                 report(
-                    `HealthOmics role ${label(role.resource)} has ${unreadable} policy that is not a readable IAM policy document`,
+                    `HealthOmics role ${label(role.resource)} has ${unreadable} policy that is not a ` +
+                        `readable IAM policy document`,
                     role.resource.urn,
                 );
             }

@@ -63,7 +63,8 @@ export function parseImageReference(written: string): ParsedImageReference {
     const afterHost = host === undefined ? written : written.slice(host.length + 1);
     const path = afterHost.slice(0, afterHost.length - suffixLength(tag, digest));
     const normalizedRepository = `${parsed.domain}/${parsed.repository}`;
-    const normalized = `${normalizedRepository}${tag !== undefined ? `:${tag}` : digest === undefined ? ":latest" : ""}${digest !== undefined ? `@${digest}` : ""}`;
+    const normalizedTag = tag !== undefined ? `:${tag}` : digest === undefined ? ":latest" : "";
+    const normalized = `${normalizedRepository}${normalizedTag}${digest !== undefined ? `@${digest}` : ""}`;
     return { ok: true, reference: { written, host, path, tag, digest, normalized, normalizedRepository } };
 }
 
@@ -86,5 +87,6 @@ export function isDockerHubReference(reference: Pick<ImageReference, "host">): b
 
 /** `path[:tag][@digest]` as written, the part of a reference after its host. */
 export function pathWithVersion(reference: Pick<ImageReference, "path" | "tag" | "digest">): string {
-    return `${reference.path}${reference.tag !== undefined ? `:${reference.tag}` : ""}${reference.digest !== undefined ? `@${reference.digest}` : ""}`;
+    const tag = reference.tag !== undefined ? `:${reference.tag}` : "";
+    return `${reference.path}${tag}${reference.digest !== undefined ? `@${reference.digest}` : ""}`;
 }

@@ -28,10 +28,13 @@ export const ECR_REPOSITORY_NAME_MAX_LENGTH = 256;
 
 /** Why `ROOT` and a trailing `/` are refused although the API accepts them. */
 export const PREFIX_REFUSED_FORMS_REASON =
-    "ROOT would cache every repository of the registry under one rule and a trailing '/' would give ARNs with '//'; name a prefix such as docker-hub instead";
+    "ROOT would cache every repository of the registry under one rule and a trailing '/' would give ARNs " +
+    "with '//'; name a prefix such as docker-hub instead";
 
 /** The prefix rule in words, for messages. */
-export const PREFIX_RULE_TEXT = `${ECR_PREFIX_MIN_LENGTH}-${ECR_PREFIX_MAX_LENGTH} characters: lowercase letters and digits, separated by '.', '_', '__', one or more '-', or '/' between path segments (e.g. docker-hub)`;
+export const PREFIX_RULE_TEXT =
+    `${ECR_PREFIX_MIN_LENGTH}-${ECR_PREFIX_MAX_LENGTH} characters: lowercase letters and digits, separated ` +
+    `by '.', '_', '__', one or more '-', or '/' between path segments (e.g. docker-hub)`;
 
 export function isValidPrefix(prefix: string): boolean {
     return (
@@ -114,8 +117,10 @@ export interface EcrImageUri {
     digest?: string;
 }
 
-const ECR_IMAGE_URI =
-    /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.(amazonaws\.com(?:\.cn)?)\/([^:@\s]+)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
+const ECR_IMAGE_URI = new RegExp(
+    String.raw`^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.(amazonaws\.com(?:\.cn)?)\/([^:@\s]+)` +
+        String.raw`(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`,
+);
 
 /** Parses `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag][@sha256:digest]`. */
 export function parseEcrImageUri(uri: string): EcrImageUri | undefined {
@@ -128,8 +133,9 @@ export function parseEcrImageUri(uri: string): EcrImageUri | undefined {
         region: match[2],
         hostSuffix: match[3],
         repository: match[4],
-        ...(match[5] !== undefined ? { tag: match[5] } : {}),
-        ...(match[6] !== undefined ? { digest: match[6] } : {}),
+        // Optional groups: `.at()` is typed `string | undefined`, as an unmatched group is.
+        ...(match.at(5) !== undefined ? { tag: match[5] } : {}),
+        ...(match.at(6) !== undefined ? { digest: match[6] } : {}),
     };
 }
 
@@ -152,7 +158,10 @@ export interface SecretArn {
 
 const SECRET_ARN = /^arn:(aws(?:-[a-z]+)*):secretsmanager:([a-z0-9-]+):(\d{12}):secret:([A-Za-z0-9/_+=.@-]+)$/;
 
-/** Parses a Secrets Manager secret ARN; the `-XXXXXX` suffix AWS appends is optional (the ECR API pattern does not require it). */
+/**
+ * Parses a Secrets Manager secret ARN; the `-XXXXXX` suffix AWS appends is optional (the ECR API pattern does not
+ * require it).
+ */
 export function parseSecretArn(arn: string): SecretArn | undefined {
     const match = SECRET_ARN.exec(arn);
     if (!match) {

@@ -85,7 +85,7 @@ export function rawStatements(document: unknown): unknown[] | undefined {
     if (statements === undefined) {
         return undefined;
     }
-    return Array.isArray(statements) ? statements : [statements];
+    return Array.isArray(statements) ? (statements as unknown[]) : [statements];
 }
 
 /** The statements of a policy document, or undefined when it is not one. */
@@ -131,7 +131,9 @@ export function statementCoversResource(statement: Statement, arn: string): bool
     return statement.resources.some(p => wildcardMatches(p, arn));
 }
 
-/** Whether the statements together allow `action` on `arn`: some Allow covers it and no Deny does (conditions ignored). */
+/**
+ * Whether the statements together allow `action` on `arn`: some Allow covers it and no Deny does (conditions ignored).
+ */
 export function statementsAllow(statements: readonly Statement[], action: string, arn: string): boolean {
     const covers = (s: Statement, effect: string): boolean => {
         const actionMatches =

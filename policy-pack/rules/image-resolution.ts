@@ -129,7 +129,9 @@ function resolveByRegistry(
             : {
                   kind: "unservable",
                   host: reference.host ?? "",
-                  reason: `the image is in private ECR in ${ecr.region}, but HealthOmics runs in ${location.region} use ECR repositories of their own Region only`,
+                  reason:
+                      `the image is in private ECR in ${ecr.region}, but HealthOmics runs ` +
+                      `in ${location.region} use ECR repositories of their own Region only`,
               };
     }
     const host = effectiveHost(reference);
@@ -143,12 +145,13 @@ function resolveByRegistry(
     if (mapping !== undefined) {
         if (officialDockerHubImage) {
             const libraryPath = `library/${reference.path}`;
+            const libraryImage = pathWithVersion({ ...reference, path: libraryPath });
             return {
                 kind: "registry-mapping",
-                resolved: `${ecrRegistry}/${mapping.ecrRepositoryPrefix}/${pathWithVersion({ ...reference, path: libraryPath })}`,
+                resolved: `${ecrRegistry}/${mapping.ecrRepositoryPrefix}/${libraryImage}`,
                 mapping,
                 officialImage: {
-                    writeAs: `${reference.host !== undefined ? `${reference.host}/` : ""}${pathWithVersion({ ...reference, path: libraryPath })}`,
+                    writeAs: `${reference.host !== undefined ? `${reference.host}/` : ""}${libraryImage}`,
                     imageMapping: {
                         sourceImage: reference.written,
                         destinationImage: destinationUnder(mapping.ecrRepositoryPrefix, libraryPath, reference),

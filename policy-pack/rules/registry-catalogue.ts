@@ -38,7 +38,8 @@ export interface UpstreamRegistry {
 export const UNDOCUMENTED_OPT_IN = "allowUndocumentedHost";
 
 const REGIONAL_GCR =
-    "HealthOmics documents gcr.io and <region>-docker.pkg.dev (containers-non-ptc-registries.html), not the regional Container Registry hosts; it may refuse the mapping at create-workflow";
+    "HealthOmics documents gcr.io and <region>-docker.pkg.dev (containers-non-ptc-registries.html), not " +
+    "the regional Container Registry hosts; it may refuse the mapping at create-workflow";
 
 const PTC: Readonly<Record<string, UpstreamRegistry>> = {
     "registry-1.docker.io": {
@@ -154,7 +155,9 @@ const COPY: Readonly<Record<string, UpstreamRegistry>> = {
 };
 
 const AZURE = /^([a-z0-9]{5,50})\.azurecr\.io$/;
-/** Regional (us-central1-docker.pkg.dev) and multi-region (us-, europe-, asia-docker.pkg.dev) Artifact Registry hosts. */
+/**
+ * Regional (us-central1-docker.pkg.dev) and multi-region (us-, europe-, asia-docker.pkg.dev) Artifact Registry hosts.
+ */
 const ARTIFACT_REGISTRY = /^([a-z]+-[a-z]+\d+|us|europe|asia)-docker\.pkg\.dev$/;
 
 /** Every host this project can serve, in words, for messages. */
@@ -225,7 +228,9 @@ export function serviceForHost(host: string): HostService {
     }
     return {
         servable: false,
-        reason: `host ${host} can be served neither by ECR pull-through cache (${PULL_THROUGH_HOSTS_TEXT}) nor by HealthOmics copy (${COPY_HOSTS_TEXT})`,
+        reason:
+            `host ${host} can be served neither by ECR pull-through cache (${PULL_THROUGH_HOSTS_TEXT}) nor ` +
+            `by HealthOmics copy (${COPY_HOSTS_TEXT})`,
     };
 }
 

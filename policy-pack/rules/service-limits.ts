@@ -4,11 +4,16 @@
 export const MAX_PULL_THROUGH_CACHE_RULES = 50;
 /** ECR: tags per repository (ECR API TooManyTagsException); creation templates apply the tags to each repository. */
 export const MAX_ECR_TAGS = 50;
-/** IAM: aggregate inline policy size of a role, non-whitespace characters (IAM User Guide reference_iam-quotas.html). */
+/**
+ * IAM: aggregate inline policy size of a role, non-whitespace characters (IAM User Guide reference_iam-quotas.html).
+ */
 export const MAX_ROLE_INLINE_POLICY_CHARACTERS = 10240;
 /** IAM: managed policy document size, non-whitespace characters (same page). */
 export const MAX_MANAGED_POLICY_CHARACTERS = 6144;
-/** HealthOmics: sourceImage / destinationImage of an image mapping, and upstreamRegistryUrl (omics API model 2026-07, Uri 1-750). */
+/**
+ * HealthOmics: sourceImage / destinationImage of an image mapping, and upstreamRegistryUrl (omics API model 2026-07,
+ * Uri 1-750).
+ */
 export const MAX_MAP_URI_LENGTH = 750;
 /** ECR: registry policy text (ECR API RegistryPolicyText). */
 export const MAX_REGISTRY_POLICY_CHARACTERS = 10240;

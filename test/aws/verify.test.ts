@@ -204,79 +204,102 @@ describe("verify --stack (real CLI; AWS SDK clients mocked at send with aws-sdk-
         );
     });
 
-    it("each drift is one mismatch, exit 1: wrong upstream, invalid credential, missing statement, template without omics, edited map", async () => {
-        deployedAccount();
-        ecr.on(DescribePullThroughCacheRulesCommand, { ecrRepositoryPrefixes: ["quay"] }).resolves({
-            pullThroughCacheRules: [{ ecrRepositoryPrefix: "quay", upstreamRegistryUrl: "ghcr.io" }],
-        });
-        ecr.on(ValidatePullThroughCacheRuleCommand).resolves({
-            ecrRepositoryPrefix: "docker-hub",
-            isValid: false,
-            failure: "Invalid username or password",
-        });
-        ecr.on(GetRegistryPolicyCommand).resolves({
-            registryId: ACCOUNT,
-            policyText: JSON.stringify({ Version: "2012-10-17", Statement: [] }),
-        });
-        ecr.on(DescribeRepositoryCreationTemplatesCommand).resolves({
-            repositoryCreationTemplates: [
-                {
-                    prefix: "docker-hub",
-                    appliedFor: ["PULL_THROUGH_CACHE"],
-                    repositoryPolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }),
-                },
-            ],
-        });
-        s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify({ registryMappings: [] })) });
-        const run = await verify();
-        assert.equal(run.code, 1);
-        assert.match(run.stdout, /pull-through-rule\s+quay\s+mismatch\s+upstream is ghcr\.io, the stack says quay\.io/);
-        assert.match(
-            run.stdout,
-            /validate-rule\s+docker-hub\s+mismatch\s+ECR could not sign in upstream: Invalid username or password/,
-        );
-        assert.match(run.stdout, /registry-policy\s+\S+\s+mismatch\s+statement missing from the registry policy/);
-        assert.match(
-            run.stdout,
-            /creation-template\s+docker-hub\s+mismatch\s+the repository policy does not let omics\.amazonaws\.com pull/,
-        );
-        assert.match(
-            run.stdout,
-            /creation-template\s+quay\s+mismatch\s+no repository creation template for this prefix/,
-        );
-        assert.match(run.stdout, /map-object\s+s3:\/\/\S+\s+mismatch\s+the object's content differs/);
-        assert.match(run.stdout, /service-role\s+\S+ trust\s+ok/);
-    });
-
-    it("missing resources and refused calls: rule not found, no such role, no such key, AccessDenied as an error row", async () => {
-        deployedAccount();
-        const notFound = (name: string, message: string) => Object.assign(new Error(message), { name });
-        ecr.on(DescribePullThroughCacheRulesCommand, { ecrRepositoryPrefixes: ["quay"] }).rejects(
-            notFound(
-                "PullThroughCacheRuleNotFoundException",
-                "The pull through cache rule with prefix 'quay' does not exist",
-            ),
-        );
-        iam.on(GetRoleCommand).rejects(
-            notFound("NoSuchEntityException", "The role with name omics-service-role-3f2a9c1 cannot be found."),
-        );
-        s3.on(GetObjectCommand).rejects(notFound("NoSuchKey", "The specified key does not exist."));
-        secrets
-            .on(DescribeSecretCommand)
-            .rejects(
-                notFound("AccessDeniedException", "User is not authorized to perform: secretsmanager:DescribeSecret"),
+    it(
+        "each drift is one mismatch, exit 1: wrong upstream, invalid credential, missing statement, template " +
+            "without omics, edited map",
+        async () => {
+            deployedAccount();
+            ecr.on(DescribePullThroughCacheRulesCommand, { ecrRepositoryPrefixes: ["quay"] }).resolves({
+                pullThroughCacheRules: [{ ecrRepositoryPrefix: "quay", upstreamRegistryUrl: "ghcr.io" }],
+            });
+            ecr.on(ValidatePullThroughCacheRuleCommand).resolves({
+                ecrRepositoryPrefix: "docker-hub",
+                isValid: false,
+                failure: "Invalid username or password",
+            });
+            ecr.on(GetRegistryPolicyCommand).resolves({
+                registryId: ACCOUNT,
+                policyText: JSON.stringify({ Version: "2012-10-17", Statement: [] }),
+            });
+            ecr.on(DescribeRepositoryCreationTemplatesCommand).resolves({
+                repositoryCreationTemplates: [
+                    {
+                        prefix: "docker-hub",
+                        appliedFor: ["PULL_THROUGH_CACHE"],
+                        repositoryPolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }),
+                    },
+                ],
+            });
+            s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify({ registryMappings: [] })) });
+            const run = await verify();
+            assert.equal(run.code, 1);
+            assert.match(
+                run.stdout,
+                /pull-through-rule\s+quay\s+mismatch\s+upstream is ghcr\.io, the stack says quay\.io/,
             );
-        const run = await verify();
-        assert.equal(run.code, 1);
-        assert.match(run.stdout, /pull-through-rule\s+quay\s+mismatch\s+no pull-through cache rule for this prefix/);
-        assert.match(run.stdout, /service-role\s+omics-service-role-3f2a9c1\s+mismatch\s+no such role/);
-        assert.match(run.stdout, /map-object\s+\S+\s+mismatch\s+no such object/);
-        assert.match(
-            run.stdout,
-            /credential-secret\s+ecr-pullthroughcache\/docker-hub\s+error\s+AccessDeniedException: User is not authorized/,
-        );
-        assert.match(run.stdout, /\d+ checks: \d+ ok, 3 mismatches, 1 errors/);
-    });
+            assert.match(
+                run.stdout,
+                /validate-rule\s+docker-hub\s+mismatch\s+ECR could not sign in upstream: Invalid username or password/,
+            );
+            assert.match(run.stdout, /registry-policy\s+\S+\s+mismatch\s+statement missing from the registry policy/);
+            assert.match(
+                run.stdout,
+                new RegExp(
+                    /creation-template\s+docker-hub\s+mismatch\s+the repository policy does not let /.source +
+                        /omics\.amazonaws\.com pull/.source,
+                ),
+            );
+            assert.match(
+                run.stdout,
+                /creation-template\s+quay\s+mismatch\s+no repository creation template for this prefix/,
+            );
+            assert.match(run.stdout, /map-object\s+s3:\/\/\S+\s+mismatch\s+the object's content differs/);
+            assert.match(run.stdout, /service-role\s+\S+ trust\s+ok/);
+        },
+    );
+
+    it(
+        "missing resources and refused calls: rule not found, no such role, no such key, AccessDenied as an " +
+            "error row",
+        async () => {
+            deployedAccount();
+            const notFound = (name: string, message: string) => Object.assign(new Error(message), { name });
+            ecr.on(DescribePullThroughCacheRulesCommand, { ecrRepositoryPrefixes: ["quay"] }).rejects(
+                notFound(
+                    "PullThroughCacheRuleNotFoundException",
+                    "The pull through cache rule with prefix 'quay' does not exist",
+                ),
+            );
+            iam.on(GetRoleCommand).rejects(
+                notFound("NoSuchEntityException", "The role with name omics-service-role-3f2a9c1 cannot be found."),
+            );
+            s3.on(GetObjectCommand).rejects(notFound("NoSuchKey", "The specified key does not exist."));
+            secrets
+                .on(DescribeSecretCommand)
+                .rejects(
+                    notFound(
+                        "AccessDeniedException",
+                        "User is not authorized to perform: secretsmanager:DescribeSecret",
+                    ),
+                );
+            const run = await verify();
+            assert.equal(run.code, 1);
+            assert.match(
+                run.stdout,
+                /pull-through-rule\s+quay\s+mismatch\s+no pull-through cache rule for this prefix/,
+            );
+            assert.match(run.stdout, /service-role\s+omics-service-role-3f2a9c1\s+mismatch\s+no such role/);
+            assert.match(run.stdout, /map-object\s+\S+\s+mismatch\s+no such object/);
+            assert.match(
+                run.stdout,
+                new RegExp(
+                    /credential-secret\s+ecr-pullthroughcache\/docker-hub\s+error\s+/.source +
+                        /AccessDeniedException: User is not authorized/.source,
+                ),
+            );
+            assert.match(run.stdout, /\d+ checks: \d+ ok, 3 mismatches, 1 errors/);
+        },
+    );
 
     it("bad outputs are bad input (exit 2), before any AWS call", async () => {
         deployedAccount();

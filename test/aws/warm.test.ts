@@ -33,7 +33,10 @@ const STACK = `config:
 const DIGEST = `sha256:${"4d".repeat(32)}`;
 
 function wdl(images: readonly string[]): string {
-    return `version 1.0\n${images.map((image, i) => `task T${i} {\n  command <<< true >>>\n  runtime { docker: "${image}" }\n}\n`).join("")}`;
+    const tasks = images.map(
+        (image, i) => `task T${i} {\n  command <<< true >>>\n  runtime { docker: "${image}" }\n}\n`,
+    );
+    return `version 1.0\n${tasks.join("")}`;
 }
 
 describe("warm <workflow> --stack (real CLI; ECR client mocked at send with aws-sdk-client-mock)", () => {
@@ -68,74 +71,81 @@ describe("warm <workflow> --stack (real CLI; ECR client mocked at send with aws-
         ecr.restore();
     });
 
-    it("warms each pull-through tag once, reports cached digests, missing tags and upstream auth; copy registries are copied on first use; exit 1", async () => {
-        ecr.reset();
-        ecr.on(BatchGetImageCommand, { repositoryName: "quay/biocontainers/samtools" }).resolves({
-            images: [
-                {
-                    registryId: "111122223333",
-                    repositoryName: "quay/biocontainers/samtools",
-                    imageId: { imageDigest: DIGEST, imageTag: "1.19" },
-                    imageManifest: "{}",
-                    imageManifestMediaType: "application/vnd.oci.image.index.v1+json",
-                },
-            ],
-            failures: [],
-        });
-        ecr.on(BatchGetImageCommand, { repositoryName: "quay/biocontainers/nosuch" }).resolves({
-            images: [],
-            failures: [
-                {
-                    imageId: { imageTag: "0.1" },
-                    failureCode: "ImageNotFound",
-                    failureReason: "Requested image not found",
-                },
-            ],
-        });
-        ecr.on(BatchGetImageCommand, { repositoryName: "ecr-public/lab/private-tool" }).resolves({
-            images: [],
-            failures: [
-                {
-                    imageId: { imageTag: "2.0" },
-                    failureCode: "UpstreamAccessDenied",
-                    failureReason: "Upstream registry denied access",
-                },
-            ],
-        });
-        const run = await runCli(["warm", "wf", "--stack", "prod", "--format", "json"], dir);
-        assert.equal(run.code, 1, run.stderr);
-        const report = JSON.parse(run.stdout) as {
-            rows: { image: string; status: string; digest: string | null; code: string | null; detail: string }[];
-            summary: Record<string, number>;
-        };
-        assert.deepEqual(
-            report.rows.map(r => [r.image, r.status, r.code]),
-            [
-                ["quay.io/biocontainers/samtools:1.19", "cached", null],
-                ["quay.io/biocontainers/nosuch:0.1", "failed", "ImageNotFound"],
-                ["public.ecr.aws/lab/private-tool:2.0", "failed", "UpstreamAccessDenied"],
-                [`quay.io/biocontainers/bwa@${DIGEST}`, "skipped", null],
-                ["community.wave.seqera.io/library/fastqc:0.12.1--abc", "copied-on-first-use", null],
-            ],
-        );
-        assert.equal(report.rows[0].digest, DIGEST);
-        assert.match(report.rows[3].detail, /containers-roadmap#2837/);
-        assert.match(report.rows[2].detail, /refused the pull-through rule's credentials/);
-        const calls = ecr.commandCalls(BatchGetImageCommand).map(c => c.args[0].input);
-        assert.equal(calls.length, 3, "one call per distinct tag; never by digest, never for copy registries");
-        assert.deepEqual(
-            calls.map(c => c.imageIds),
-            [[{ imageTag: "1.19" }], [{ imageTag: "0.1" }], [{ imageTag: "2.0" }]],
-        );
-        assert.ok(calls.every(c => c.acceptedMediaTypes?.includes("application/vnd.oci.image.index.v1+json")));
+    it(
+        "warms each pull-through tag once, reports cached digests, missing tags and upstream auth; copy " +
+            "registries are copied on first use; exit 1",
+        async () => {
+            ecr.reset();
+            ecr.on(BatchGetImageCommand, { repositoryName: "quay/biocontainers/samtools" }).resolves({
+                images: [
+                    {
+                        registryId: "111122223333",
+                        repositoryName: "quay/biocontainers/samtools",
+                        imageId: { imageDigest: DIGEST, imageTag: "1.19" },
+                        imageManifest: "{}",
+                        imageManifestMediaType: "application/vnd.oci.image.index.v1+json",
+                    },
+                ],
+                failures: [],
+            });
+            ecr.on(BatchGetImageCommand, { repositoryName: "quay/biocontainers/nosuch" }).resolves({
+                images: [],
+                failures: [
+                    {
+                        imageId: { imageTag: "0.1" },
+                        failureCode: "ImageNotFound",
+                        failureReason: "Requested image not found",
+                    },
+                ],
+            });
+            ecr.on(BatchGetImageCommand, { repositoryName: "ecr-public/lab/private-tool" }).resolves({
+                images: [],
+                failures: [
+                    {
+                        imageId: { imageTag: "2.0" },
+                        failureCode: "UpstreamAccessDenied",
+                        failureReason: "Upstream registry denied access",
+                    },
+                ],
+            });
+            const run = await runCli(["warm", "wf", "--stack", "prod", "--format", "json"], dir);
+            assert.equal(run.code, 1, run.stderr);
+            const report = JSON.parse(run.stdout) as {
+                rows: { image: string; status: string; digest: string | null; code: string | null; detail: string }[];
+                summary: Record<string, number>;
+            };
+            assert.deepEqual(
+                report.rows.map(r => [r.image, r.status, r.code]),
+                [
+                    ["quay.io/biocontainers/samtools:1.19", "cached", null],
+                    ["quay.io/biocontainers/nosuch:0.1", "failed", "ImageNotFound"],
+                    ["public.ecr.aws/lab/private-tool:2.0", "failed", "UpstreamAccessDenied"],
+                    [`quay.io/biocontainers/bwa@${DIGEST}`, "skipped", null],
+                    ["community.wave.seqera.io/library/fastqc:0.12.1--abc", "copied-on-first-use", null],
+                ],
+            );
+            assert.equal(report.rows[0].digest, DIGEST);
+            assert.match(report.rows[3].detail, /containers-roadmap#2837/);
+            assert.match(report.rows[2].detail, /refused the pull-through rule's credentials/);
+            const calls = ecr.commandCalls(BatchGetImageCommand).map(c => c.args[0].input);
+            assert.equal(calls.length, 3, "one call per distinct tag; never by digest, never for copy registries");
+            assert.deepEqual(
+                calls.map(c => c.imageIds),
+                [[{ imageTag: "1.19" }], [{ imageTag: "0.1" }], [{ imageTag: "2.0" }]],
+            );
+            assert.ok(calls.every(c => c.acceptedMediaTypes?.includes("application/vnd.oci.image.index.v1+json")));
 
-        const table = await runCli(["warm", "wf", "--stack", "prod"], dir);
-        assert.match(
-            table.stdout,
-            /community\.wave\.seqera\.io\/library\/fastqc:0\.12\.1--abc\s+seqera-community\/library\/fastqc:0\.12\.1--abc\s+copied-on-first-use/,
-        );
-        assert.match(table.stdout, /5 images: 1 cached, 1 copied on first use, 2 failed, 0 timed out, 1 skipped/);
-    });
+            const table = await runCli(["warm", "wf", "--stack", "prod"], dir);
+            assert.match(
+                table.stdout,
+                new RegExp(
+                    /community\.wave\.seqera\.io\/library\/fastqc:0\.12\.1--abc\s+/.source +
+                        /seqera-community\/library\/fastqc:0\.12\.1--abc\s+copied-on-first-use/.source,
+                ),
+            );
+            assert.match(table.stdout, /5 images: 1 cached, 1 copied on first use, 2 failed, 0 timed out, 1 skipped/);
+        },
+    );
 
     it("retries UpstreamUnavailable within the bound, then reports timed-out (waits recorded, not slept)", async () => {
         ecr.reset();
@@ -255,35 +265,39 @@ describe("warm <workflow> --stack (real CLI; ECR client mocked at send with aws-
         );
     });
 
-    it("verify and warm refuse politely without AWS credentials: exit 2, one line (compiled CLI, empty environment)", () => {
-        const bin = path.join(REPO_ROOT, "cli", "omics-registry-maps.js");
-        assert.ok(
-            fs.existsSync(path.join(REPO_ROOT, "dist", "cli", "main.js")),
-            "run npm run build first (npm test does)",
-        );
-        const home = fs.mkdtempSync(path.join(os.tmpdir(), "no-aws-"));
-        try {
-            for (const argv of [
-                ["verify", "--stack", "prod"],
-                ["warm", "wf", "--stack", "prod"],
-            ]) {
-                const run = spawnSync(process.execPath, [bin, ...argv], {
-                    cwd: dir,
-                    env: { HOME: home },
-                    encoding: "utf8",
-                    timeout: 60_000,
-                });
-                assert.equal(run.status, 2, run.stderr);
-                assert.equal(run.stdout, "");
-                const lines = run.stderr.split("\n").filter(l => l !== "");
-                assert.equal(lines.length, 1, run.stderr);
-                assert.match(
-                    lines[0],
-                    new RegExp(`^${argv[0]}: no AWS credentials found \\(environment, AWS_PROFILE or ~/\\.aws`),
-                );
+    it(
+        "verify and warm refuse politely without AWS credentials: exit 2, one line (compiled CLI, empty " +
+            "environment)",
+        () => {
+            const bin = path.join(REPO_ROOT, "cli", "omics-registry-maps.js");
+            assert.ok(
+                fs.existsSync(path.join(REPO_ROOT, "dist", "cli", "main.js")),
+                "run npm run build first (npm test does)",
+            );
+            const home = fs.mkdtempSync(path.join(os.tmpdir(), "no-aws-"));
+            try {
+                for (const argv of [
+                    ["verify", "--stack", "prod"],
+                    ["warm", "wf", "--stack", "prod"],
+                ]) {
+                    const run = spawnSync(process.execPath, [bin, ...argv], {
+                        cwd: dir,
+                        env: { HOME: home },
+                        encoding: "utf8",
+                        timeout: 60_000,
+                    });
+                    assert.equal(run.status, 2, run.stderr);
+                    assert.equal(run.stdout, "");
+                    const lines = run.stderr.split("\n").filter(l => l !== "");
+                    assert.equal(lines.length, 1, run.stderr);
+                    assert.match(
+                        lines[0],
+                        new RegExp(`^${argv[0]}: no AWS credentials found \\(environment, AWS_PROFILE or ~/\\.aws`),
+                    );
+                }
+            } finally {
+                fs.rmSync(home, { recursive: true, force: true });
             }
-        } finally {
-            fs.rmSync(home, { recursive: true, force: true });
-        }
-    });
+        },
+    );
 });

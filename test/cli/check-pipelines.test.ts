@@ -46,30 +46,33 @@ describe("cli check on real pipelines (real CLI entry, real parsers, vendored nf
         return { code: run.code, images: report.images, problems: report.problems };
     }
 
-    it("a GPU module passes only when both the GPU and CPU image of each task.accelerator ternary resolve", async () => {
-        const both = await check("nf-core-modules", ["community.wave.seqera.io", "us.gcr.io"]);
-        assert.equal(both.images.length, 4);
-        assert.ok(
-            both.images.every(image => image.status === "mapped"),
-            JSON.stringify(both.images.map(image => image.status)),
-        );
-        assert.equal(both.code, 0);
-        // without us.gcr.io, cellbender's GPU image (line 8) is unmapped: the run would fail on a GPU
-        const cpuOnly = await check("nf-core-modules", ["community.wave.seqera.io"]);
-        assert.deepEqual(
-            cpuOnly.images
-                .filter(image => image.status !== "mapped")
-                .map(({ file, line, reference }) => ({ file, line, reference })),
-            [
-                {
-                    file: "modules/nf-core/cellbender/removebackground/main.nf",
-                    line: 8,
-                    reference: "us.gcr.io/broad-dsde-methods/cellbender:0.3.2",
-                },
-            ],
-        );
-        assert.equal(cpuOnly.code, 1);
-    });
+    it(
+        "a GPU module passes only when both the GPU and " + "CPU image of each task.accelerator ternary resolve",
+        async () => {
+            const both = await check("nf-core-modules", ["community.wave.seqera.io", "us.gcr.io"]);
+            assert.equal(both.images.length, 4);
+            assert.ok(
+                both.images.every(image => image.status === "mapped"),
+                JSON.stringify(both.images.map(image => image.status)),
+            );
+            assert.equal(both.code, 0);
+            // without us.gcr.io, cellbender's GPU image (line 8) is unmapped: the run would fail on a GPU
+            const cpuOnly = await check("nf-core-modules", ["community.wave.seqera.io"]);
+            assert.deepEqual(
+                cpuOnly.images
+                    .filter(image => image.status !== "mapped")
+                    .map(({ file, line, reference }) => ({ file, line, reference })),
+                [
+                    {
+                        file: "modules/nf-core/cellbender/removebackground/main.nf",
+                        line: 8,
+                        reference: "us.gcr.io/broad-dsde-methods/cellbender:0.3.2",
+                    },
+                ],
+            );
+            assert.equal(cpuOnly.code, 1);
+        },
+    );
 
     it("nf-core/sarek: no invalid image (the Singularity-only configs are not read), no parse problem", async () => {
         const sarek = await check("nf-core-sarek", ["quay.io"]);

@@ -14,22 +14,35 @@ const validateReport = new Ajv().compile(
 describe("cli check (real CLI entry, parsers, stack files)", () => {
     const project = suiteProjects();
 
-    it("the README's first command: the guide example against the dev stack, on a machine without AWS (exit 0)", async () => {
-        const run = await runCli(["check", "examples/genomics-workflow", "--stack", "dev"], REPO_ROOT);
-        assert.equal(run.code, 0, run.stderr);
-        // one row per distinct image: normalized reference, status, resolved URI, first place (issue 13's columns)
-        assert.match(
-            run.stdout,
-            /\n {2}quay\.io\/biocontainers\/samtools:1\.17--h00cdaf9_0\s+mapped\s+123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/quay\/biocontainers\/samtools:1\.17--h00cdaf9_0\s+genomics-workflow\.wdl:\d+\n/,
-        );
-        assert.match(
-            run.stdout,
-            /\n {2}docker\.io\/broadinstitute\/gatk:4\.6\.0\.2\s+mapped\s+123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/docker-hub\/broadinstitute\/gatk:4\.6\.0\.2\s+genomics-workflow\.wdl:\d+\n/,
-        );
-        assert.match(run.stderr, /placeholder/);
-        assert.match(run.stderr, /dockerHubCredentials is not set/);
-        assert.ok(!run.stdout.includes("\u001b["), "no colour when stdout is not a terminal");
-    });
+    it(
+        "the README's first command: the guide example against " + "the dev stack, on a machine without AWS (exit 0)",
+        async () => {
+            const run = await runCli(["check", "examples/genomics-workflow", "--stack", "dev"], REPO_ROOT);
+            assert.equal(run.code, 0, run.stderr);
+            // one row per distinct image: normalized reference, status, resolved URI, first place (issue 13's columns)
+            assert.match(
+                run.stdout,
+                new RegExp(
+                    /\n {2}quay\.io\/biocontainers\/samtools:1\.17--h00cdaf9_0\s+mapped\s+123456789012\.dkr/.source +
+                        /\.ecr\.us-east-1\.amazonaws\.com\/quay\/biocontainers\/samtools:1\.17--h00cdaf9_0\s+geno/
+                            .source +
+                        /mics-workflow\.wdl:\d+\n/.source,
+                ),
+            );
+            assert.match(
+                run.stdout,
+                new RegExp(
+                    /\n {2}docker\.io\/broadinstitute\/gatk:4\.6\.0\.2\s+mapped\s+123456789012\.dkr\.ecr\.us-/.source +
+                        /east-1\.amazonaws\.com\/docker-hub\/broadinstitute\/gatk:4\.6\.0\.2\s+genomics-workflow/
+                            .source +
+                        /\.wdl:\d+\n/.source,
+                ),
+            );
+            assert.match(run.stderr, /placeholder/);
+            assert.match(run.stderr, /dockerHubCredentials is not set/);
+            assert.ok(!run.stdout.includes("\u001b["), "no colour when stdout is not a terminal");
+        },
+    );
 
     it("--format json prints exactly the report shape; --account goes into resolved URIs", async () => {
         const run = await runCli(
@@ -56,7 +69,8 @@ describe("cli check (real CLI entry, parsers, stack files)", () => {
         fs.mkdirSync(path.join(warningsOnly, "wf"));
         fs.writeFileSync(
             path.join(warningsOnly, "wf", "t.wdl"),
-            'version 1.0\ntask T {\n  command <<< true >>>\n  runtime { docker: "quay.io/biocontainers/samtools:latest" }\n}\n',
+            "version 1.0\ntask T {\n  command <<< true >>>\n  runtime { docker: " +
+                '"quay.io/biocontainers/samtools:latest" }\n}\n',
         );
         const map = writeMap({ registryMappings: [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" }] });
         assert.equal((await runCli(["check", path.join(warningsOnly, "wf"), "--map", map])).code, 0);
@@ -103,20 +117,27 @@ describe("cli check (real CLI entry, parsers, stack files)", () => {
     it("a bad stack config: exit 2 with the program's messages", async () => {
         const dir = project({
             "Pulumi.bad.yaml":
-                "config:\n  aws:region: us-east-1\n  omics-registry-maps:registries:\n    - upstreamRegistryUrl: quay.io\n      ecrRepositoryPrefix: Quay_IO\n  omics-registry-maps:workflowBuckets: [omics-workflow-data-test]\n",
+                "config:\n  aws:region: us-east-1\n  omics-registry-maps:registries:\n    - upstreamRegistryUrl: " +
+                "quay.io\n      ecrRepositoryPrefix: Quay_IO\n  omics-registry-maps:workflowBuckets: " +
+                "[omics-workflow-data-test]\n",
         });
         const run = await runCli(["check", EXAMPLE, "--stack", "bad", "--project", dir]);
         assert.equal(run.code, 2);
         assert.match(
             run.stderr,
-            /1 configuration error in stack config; no resources were declared:\n {2}- omics-registry-maps:registries\[0\]\.ecrRepositoryPrefix: "Quay_IO" is not a valid ECR repository prefix/,
+            new RegExp(
+                /1 configuration error in stack config; no resources were declared:\n {2}- omics-registry-map/.source +
+                    /s:registries\[0\]\.ecrRepositoryPrefix: "Quay_IO" is not a valid ECR repository prefix/.source,
+            ),
         );
     });
 
     it("fixes name the stack file and are YAML entries for it", async () => {
         const dir = project({
             "Pulumi.quayonly.yaml":
-                "config:\n  aws:region: eu-west-1\n  omics-registry-maps:registries:\n    - upstreamRegistryUrl: quay.io\n      ecrRepositoryPrefix: quay\n  omics-registry-maps:workflowBuckets: [omics-workflow-data-test]\n",
+                "config:\n  aws:region: eu-west-1\n  omics-registry-maps:registries:\n    - upstreamRegistryUrl: " +
+                "quay.io\n      ecrRepositoryPrefix: quay\n  omics-registry-maps:workflowBuckets: " +
+                "[omics-workflow-data-test]\n",
         });
         const run = await runCli(["check", EXAMPLE, "--stack", "quayonly", "--project", dir, "--format", "json"]);
         assert.equal(run.code, 1, run.stderr);
@@ -126,7 +147,12 @@ describe("cli check (real CLI entry, parsers, stack files)", () => {
         assert.ok(gatk);
         assert.match(
             gatk.findings[0].fix,
-            /^add to Pulumi\.quayonly\.yaml:\nomics-registry-maps:registries:\n {2}- upstreamRegistryUrl: registry-1\.docker\.io\n {4}ecrRepositoryPrefix: docker-hub\n {4}credentials:\n {6}secretConfigKey: dockerHubCredentials/,
+            new RegExp(
+                /^add to Pulumi\.quayonly\.yaml:\nomics-registry-maps:registries:\n {2}- upstreamRegistryUrl:/.source +
+                    / registry-1\.docker\.io\n {4}ecrRepositoryPrefix: docker-hub\n {4}credentials:\n {6}secretCo/
+                        .source +
+                    /nfigKey: dockerHubCredentials/.source,
+            ),
         );
     });
 

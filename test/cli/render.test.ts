@@ -52,9 +52,23 @@ function programConfig(stackYaml: string): { config: ConfigMap; secretKeys: stri
     return { config, secretKeys: [secretKey] };
 }
 
+interface RegistryPolicy {
+    Statement: { Resource: string[] }[];
+}
+
+interface RenderManifest {
+    maps: { file: string; objectKey: string }[];
+    accountIsPlaceholder: boolean;
+    account: string;
+    placeholders: string[];
+    notes: string[];
+}
+
 describe("cli render (real CLI entry, stack files, program under Pulumi mocks)", () => {
     const project = suiteProjects();
-    const readJson = (file: string): any => JSON.parse(fs.readFileSync(file, "utf8"));
+    const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(file, "utf8"));
+    // The fields of render.json (and of a rendered map and policy) these tests read; the CLI wrote these files.
+    const readManifest = (file: string) => readJson(file) as RenderManifest;
 
     let out: string;
     let stdout: string;
@@ -72,10 +86,10 @@ describe("cli render (real CLI entry, stack files, program under Pulumi mocks)",
         assert.equal(deployed.error, undefined, deployed.error?.message);
         const object = deployed.resources.find(r => r.type === "aws:s3/bucketObjectv2:BucketObjectv2");
         assert.ok(object);
-        const manifest = readJson(path.join(out, "render.json"));
+        const manifest = readManifest(path.join(out, "render.json"));
         assert.equal(fs.readFileSync(path.join(out, manifest.maps[0].file), "utf8"), object.inputs.content);
         assert.equal(manifest.maps[0].objectKey, object.inputs.key);
-        const map = readJson(path.join(out, manifest.maps[0].file));
+        const map = readJson(path.join(out, manifest.maps[0].file)) as { imageMappings: unknown };
         assert.deepEqual(map.imageMappings, [
             {
                 sourceImage: "ubuntu",
@@ -85,7 +99,7 @@ describe("cli render (real CLI entry, stack files, program under Pulumi mocks)",
     });
 
     it("flags the placeholder account in the manifest and on stdout", () => {
-        const manifest = readJson(path.join(out, "render.json"));
+        const manifest = readManifest(path.join(out, "render.json"));
         assert.equal(manifest.accountIsPlaceholder, true);
         assert.equal(manifest.account, ACCOUNT);
         assert.ok(manifest.placeholders.some((p: string) => p.includes("placeholder")));
@@ -190,10 +204,11 @@ describe("cli render (real CLI entry, stack files, program under Pulumi mocks)",
         const dir = project({ "Pulumi.test.yaml": STACK });
         const run = await runCli(["render", "--stack", "test", "--account", OTHER_ACCOUNT], dir);
         assert.equal(run.code, 0, run.stderr);
-        const manifest = readJson(path.join(dir, "render", "test", "render.json"));
+        const manifest = readManifest(path.join(dir, "render", "test", "render.json"));
         assert.equal(manifest.accountIsPlaceholder, false);
         assert.match(
-            readJson(path.join(dir, "render", "test", "registry-policy.json")).Statement[0].Resource[0],
+            (readJson(path.join(dir, "render", "test", "registry-policy.json")) as RegistryPolicy).Statement[0]
+                .Resource[0],
             new RegExp(`:${OTHER_ACCOUNT}:repository/`),
         );
         assert.doesNotMatch(run.stdout, /PLACEHOLDER/);

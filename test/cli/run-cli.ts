@@ -1,4 +1,5 @@
-// Test helper: runs the real CLI entry (cli/main.ts `main(argv)`) in-process, capturing stdout, stderr and the exit code.
+// Test helper: runs the real CLI entry (cli/main.ts `main(argv)`) in-process, capturing stdout, stderr and the exit
+// code.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -16,14 +17,14 @@ export async function runCli(argv: string[], cwd?: string): Promise<CliRun> {
     const originalOut = process.stdout.write.bind(process.stdout);
     const originalErr = process.stderr.write.bind(process.stderr);
     const originalCwd = process.cwd();
-    process.stdout.write = ((chunk: string | Uint8Array) => {
+    process.stdout.write = (chunk: string | Uint8Array) => {
         out.push(String(chunk));
         return true;
-    }) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array) => {
+    };
+    process.stderr.write = (chunk: string | Uint8Array) => {
         err.push(String(chunk));
         return true;
-    }) as typeof process.stderr.write;
+    };
     process.exitCode = undefined;
     try {
         if (cwd !== undefined) {

@@ -197,7 +197,10 @@ interface OutputsRequest {
 
 const AWS_VERSION = "7.48.0";
 
-/** Runs `program` under mocks (inside the root stack, as `pulumi up`/`preview` run a program) and returns the engine's view. */
+/**
+ * Runs `program` under mocks (inside the root stack, as `pulumi up`/`preview` run a program) and returns the engine's
+ * view.
+ */
 export async function runEngineProgram<T>(
     program: () => Promise<T> | T,
     options: EngineRunOptions,

@@ -1,4 +1,5 @@
 // Runs the Pulumi program under Pulumi's mock runtime and records every resource it declares.
+import * as assert from "assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramOptions, runOmicsRegistryMaps, StackOutputs } from "../../components/omics-registry-maps";
 import { isRecord } from "../../config/problems";
@@ -38,7 +39,8 @@ function computed(
             return { id: arn, state: { arn } };
         }
         case "aws:secretsmanager/secretVersion:SecretVersion":
-            // The version's ARN outputs are the secret's ARN (its secretId here, since a mocked secret's id is its ARN).
+            // The version's ARN outputs are the secret's ARN (its secretId here, since a mocked secret's id is its
+            // ARN).
             return {
                 id: `${String(inputs.secretId)}|version-1`,
                 state: { arn: inputs.secretId, secretArn: inputs.secretId, versionId: "version-1" },
@@ -56,7 +58,7 @@ function computed(
 }
 
 /** KMS key id each existing secret reports, by ARN (absent: the default aws/secretsmanager key). */
-export const SECRET_KMS_KEYS: Record<string, string> = {};
+export const SECRET_KMS_KEYS = new Map<string, string>();
 
 /** The mock AWS provider's answers to the program's data-source calls, for a provider deployed to `account`. */
 export function mockInvoke(
@@ -67,10 +69,10 @@ export function mockInvoke(
     switch (token) {
         case "aws:secretsmanager/getSecret:getSecret": {
             const arn = String(args.arn);
-            if (SECRET_KMS_KEYS[arn] === "<lookup fails>") {
+            if (SECRET_KMS_KEYS.get(arn) === "<lookup fails>") {
                 throw new Error("AccessDeniedException: not authorized to perform secretsmanager:DescribeSecret");
             }
-            return { arn, id: arn, name: arn.split(":secret:")[1], kmsKeyId: SECRET_KMS_KEYS[arn] ?? "" };
+            return { arn, id: arn, name: arn.split(":secret:")[1], kmsKeyId: SECRET_KMS_KEYS.get(arn) ?? "" };
         }
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: account, arn: `arn:aws:iam::${account}:user/ci`, userId: "AIDACI", id: account };
@@ -128,7 +130,8 @@ export async function runProgram(
     pulumi.runtime.setAllConfig(config, secretKeys);
     try {
         let outputs: StackOutputs | undefined;
-        // Inside a root stack, as `pulumi up` runs a program, so that a stack transformation sees every resource's options.
+        // Inside a root stack, as `pulumi up` runs a program, so that a stack transformation sees every resource's
+        // options.
         await pulumi.runtime.runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation(args => {
                 options.set(`${args.type}::${args.name}`, args.opts);
@@ -143,6 +146,12 @@ export async function runProgram(
         await pulumi.runtime.disconnect();
         return { resources, error: error as Error };
     }
+}
+
+/** The run's stack outputs, failing the test (with the program's error) when the program returned none. */
+export function outputsOf(run: ProgramRun): StackOutputs {
+    assert.ok(run.outputs !== undefined, run.error?.message ?? "the program returned no stack outputs");
+    return run.outputs;
 }
 
 /** The value of an output of a finished mock run. */

@@ -5,20 +5,26 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import * as proxyModule from "@pulumi/policy/proxy";
 import { PROJECT } from "./stack-config";
 
-// The policy SDK's own preview machinery: props read through this proxy throw on unknown values, as in `pulumi preview`.
-// (internal to @pulumi/policy, hence untyped)
+// The policy SDK's own preview machinery: props read through this proxy throw on unknown values, as in `pulumi
+// preview`. (internal to @pulumi/policy, hence untyped)
 const proxy = proxyModule as unknown as {
     unknownCheckingProxy<T extends object>(value: T): T;
     unknownStringValue: string;
 };
 
-/** Properties to make unknown: a probe of how a policy treats chosen unknown values (engine-style previews: engine-stack.ts). */
+/**
+ * Properties to make unknown: a probe of how a policy treats chosen unknown values (engine-style previews:
+ * engine-stack.ts).
+ */
 export interface UnknownProps {
     type: string;
     props: string[];
 }
 
-/** A PolicyResource as the SDK builds it for a stack policy: props read through the unknown-checking proxy, no dependencies yet. */
+/**
+ * A PolicyResource as the SDK builds it for a stack policy: props read through the unknown-checking proxy, no
+ * dependencies yet.
+ */
 function engineResource(type: string, name: string, urn: string, props: Record<string, unknown>): PolicyResource {
     return {
         type,
@@ -93,8 +99,8 @@ export async function runPolicy(
         {
             resources,
             stackTags: new Map(),
-            // @pulumi/policy declares `getConfig<T extends object>(): T` (the policy names the type of its own config, as
-            // the SDK's makeGetConfigFun returns it untyped); an implementation of that signature has T only once.
+            // @pulumi/policy declares `getConfig<T extends object>(): T` (the policy names the type of its own config,
+            // as the SDK's makeGetConfigFun returns it untyped); an implementation of that signature has T only once.
             // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
             getConfig: <T extends object>() => properties as T,
             notApplicable: (reason?: string): never => {

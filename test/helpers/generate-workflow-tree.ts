@@ -100,14 +100,15 @@ profiles {
 }
 
 function modulesConfig(count: number): string {
-    const blocks = Array.from(
-        { length: count },
-        (_, k) => `    withName: '${tool(k).toUpperCase()}_STEP${k}' {
+    const blocks = Array.from({ length: count }, (_, k) => {
+        const container =
+            k % 5 === 0 ? `\n        container = "\${params.tools_registry}/${tool(k)}:${version(k)}"` : "";
+        return `    withName: '${tool(k).toUpperCase()}_STEP${k}' {
         ext.args   = { "--sample \${meta.id}" }
         ext.prefix = { "\${meta.id}.${tool(k)}" }
-        publishDir = [ path: { "\${params.outdir}/${tool(k)}" }, mode: 'copy' ]${k % 5 === 0 ? `\n        container  = "\${params.tools_registry}/${tool(k)}:${version(k)}"` : ""}
-    }`,
-    );
+        publishDir = [ path: { "\${params.outdir}/${tool(k)}" }, mode: 'copy' ]${container}
+    }`;
+    });
     return `process {\n    withLabel: process_medium { cpus = { 4 * task.attempt } }\n${blocks.join("\n")}\n}\n`;
 }
 
@@ -200,7 +201,9 @@ outputs:
 `;
 }
 
-/** Writes exactly `files` workflow files (.nf, .config, .wdl, .cwl) under `dir`: about 45% Nextflow, 30% WDL, 25% CWL. */
+/**
+ * Writes exactly `files` workflow files (.nf, .config, .wdl, .cwl) under `dir`: about 45% Nextflow, 30% WDL, 25% CWL.
+ */
 export function generateWorkflowTree(dir: string, files: number): void {
     let written = 0;
     const add = (relative: string, text: string): boolean => {
@@ -213,7 +216,8 @@ export function generateWorkflowTree(dir: string, files: number): void {
     add("nextflow.config", nextflowConfig());
     add(
         "conf/base.config",
-        "process {\n    cpus = { 1 * task.attempt }\n    withLabel: 'process_python' { container = 'python:3.12-slim' }\n}\n",
+        "process {\n    cpus = { 1 * task.attempt }\n    withLabel: 'process_python' { container = " +
+            "'python:3.12-slim' }\n}\n",
     );
     add("conf/modules.config", modulesConfig(Math.min(nextflowModules, 200)));
     for (let i = 0; i < nextflowModules; i++) add(`modules/nf-core/${tool(i)}/step${i}/main.nf`, nfCoreModule(i));

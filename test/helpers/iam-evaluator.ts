@@ -27,13 +27,13 @@ async function simulate(request: Request, policies: { identity?: unknown[]; reso
             serviceControlPolicies: [],
             resourceControlPolicies: [],
             ...(policies.resource !== undefined ? { resourcePolicy: policies.resource } : {}),
-        } as Parameters<typeof runSimulation>[0],
+        },
         {},
     );
     if (response.resultType === "error") {
         throw new Error(`the IAM evaluator rejected the request or a policy: ${JSON.stringify(response.errors)}`);
     }
-    return response.overallResult as Decision;
+    return response.overallResult;
 }
 
 /**
@@ -47,7 +47,10 @@ export function combinedDecision(
     return simulate(request, policies);
 }
 
-/** The default KMS key policy: the key's account may use IAM policies to grant access (KMS Developer Guide key-policy-default.html). */
+/**
+ * The default KMS key policy: the key's account may use IAM policies to grant access (KMS Developer Guide
+ * key-policy-default.html).
+ */
 export function defaultKeyPolicy(account: string): unknown {
     return {
         Version: "2012-10-17",

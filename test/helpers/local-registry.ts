@@ -34,7 +34,9 @@ export function requireRegistryBinary(context: Mocha.Context): void {
     if (missing.length === 0) {
         return;
     }
-    const message = `${missing.join(" and ")} not found on PATH: install Debian's docker-registry (apt-get install docker-registry), as .ci/run does`;
+    const message =
+        `${missing.join(" and ")} not found on PATH: install Debian's docker-registry (apt-get install ` +
+        `docker-registry), as .ci/run does`;
     if (process.env.CI === "true") {
         throw new Error(`CI=true: ${message}`);
     }
@@ -174,12 +176,14 @@ export class LocalRegistry {
         const port = await freePort();
         const auth =
             this.tokenServer !== undefined
-                ? `auth:\n  token:\n    realm: ${this.tokenServer.realm}\n    service: ${this.tokenServer.service}\n    issuer: ${this.tokenServer.issuer}\n    rootcertbundle: ${this.tokenServer.certFile}\n`
+                ? `auth:\n  token:\n    realm: ${this.tokenServer.realm}\n    service: ${this.tokenServer.service}\n` +
+                  `    issuer: ${this.tokenServer.issuer}\n    rootcertbundle: ${this.tokenServer.certFile}\n`
                 : "";
         const config = path.join(this.dir, "config.yml");
         fs.writeFileSync(
             config,
-            `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(this.dir, "data")}\n` +
+            `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  ` +
+                `filesystem:\n    rootdirectory: ${path.join(this.dir, "data")}\n` +
                 `http:\n  addr: 127.0.0.1:${port}\n${auth}`,
         );
         const log = fs.openSync(path.join(this.dir, "registry.log"), "w");
@@ -198,9 +202,8 @@ export class LocalRegistry {
                 // not listening yet
             }
             if (Date.now() > deadline || this.process.exitCode !== null) {
-                throw new Error(
-                    `docker-registry did not start: ${fs.readFileSync(path.join(this.dir, "registry.log"), "utf8").slice(0, 2000)}`,
-                );
+                const log = fs.readFileSync(path.join(this.dir, "registry.log"), "utf8");
+                throw new Error(`docker-registry did not start: ${log.slice(0, 2000)}`);
             }
             await new Promise(resolve => setTimeout(resolve, 100));
         }
@@ -229,7 +232,9 @@ export class LocalRegistry {
             const basic = Buffer.from(`${this.adminCredentials.username}:${this.adminCredentials.password}`).toString(
                 "base64",
             );
-            const url = `${this.tokenServer.realm}?service=${this.tokenServer.service}&scope=repository:${repository}:pull,push`;
+            const url =
+                `${this.tokenServer.realm}?service=${this.tokenServer.service}` +
+                `&scope=repository:${repository}:pull,push`;
             const body = (await (await fetch(url, { headers: { Authorization: `Basic ${basic}` } })).json()) as {
                 token: string;
             };

@@ -96,7 +96,10 @@ describe("check --online (real CLI, real docker-registry on 127.0.0.1, real toke
         fs.writeFileSync(
             path.join(binDir, "pulumi"),
             `#!/usr/bin/env node
-require("fs").appendFileSync(${JSON.stringify(path.join(dir, "pulumi-calls.jsonl"))}, JSON.stringify(process.argv.slice(2)) + "\\n");
+require("fs").appendFileSync(
+    ${JSON.stringify(path.join(dir, "pulumi-calls.jsonl"))},
+    JSON.stringify(process.argv.slice(2)) + "\\n",
+);
 const value = { username: "admin", accessToken: "s3cret" };
 process.stdout.write(JSON.stringify({ value: JSON.stringify(value), objectValue: value, secret: true }) + "\\n");
 `,
@@ -132,168 +135,198 @@ process.stdout.write(JSON.stringify({ value: JSON.stringify(value), objectValue:
         `ghcr.io=${tokenAuth.url}`,
     ];
 
-    it("reports exactly the missing tag, the arm64-only image and the digests (JSON, schema), exit 1; credentials from the stack's secret config", async () => {
-        withStandInPulumi();
-        let run;
-        try {
-            run = await runCli(
+    it(
+        "reports exactly the missing tag, the arm64-only image and the digests (JSON, schema), exit 1; " +
+            "credentials from the stack's secret config",
+        async () => {
+            withStandInPulumi();
+            let run;
+            try {
+                run = await runCli(
+                    ["check", "wf", "--stack", "online", "--online", "--format", "json", ...endpoints()],
+                    dir,
+                );
+            } finally {
+                restorePath();
+            }
+            assert.equal(run.code, 1, run.stderr);
+            const report = JSON.parse(run.stdout) as OnlineJson;
+            assert.ok(validateReport(report), JSON.stringify(validateReport.errors));
+            const byImage = report.online.images.map(i => [i.written, i.status, i.digest]);
+            assert.deepEqual(byImage, [
+                ["quay.io/biocontainers/samtools:1.19", "ok", pushed.samtools.digest],
+                ["quay.io/tools/armonly:1.0", "no-amd64", pushed.armonly.digest],
+                ["quay.io/tools/multi:2.0", "ok", pushed.multi.digest],
+                ["quay.io/tools/multi:9.9", "missing", null],
+                ["public.ecr.aws/lab/bwa:0.7.17", "ok", pushed.bwa.digest],
+                ["ghcr.io/private/pipeline:1.0", "ok", pushed.pipeline.digest],
+                ["quay.io/biocontainers/samtools:1.19", "ok", pushed.samtools.digest],
+            ]);
+            assert.deepEqual(report.online.images[1].platforms, ["linux/arm64"]);
+            assert.equal(report.online.images[2].amd64Digest, pushed.multi.images?.amd64);
+            assert.deepEqual(report.online.summary, {
+                checked: 7,
+                ok: 5,
+                missing: 1,
+                noAmd64: 1,
+                unauthorized: 0,
+                unreachable: 0,
+                rateLimited: 0,
+                notChecked: 0,
+            });
+            const errors = report.images.map(i => i.findings.filter(f => f.severity === "error").map(f => f.message));
+            assert.deepEqual(
+                errors.map(e => e.length),
+                [0, 1, 0, 1, 0, 0, 0],
+            );
+            assert.match(
+                errors[1][0],
+                /no linux\/amd64 image \(linux\/arm64\).*HealthOmics doesn't support ARM containers/,
+            );
+            assert.match(errors[3][0], /upstream has no quay\.io\/tools\/multi:9\.9.*MANIFEST_UNKNOWN/);
+            // Bearer flow: anonymous pull token for the public repository, the stack's credentials for the private one.
+            const tokenRequests = tokenAuth.tokenServer?.requests.filter(r => r.scope.endsWith(":pull")) ?? [];
+            assert.deepEqual(tokenRequests.map(r => [r.scope, r.user ?? "anonymous"]).sort(), [
+                ["repository:lab/bwa:pull", "anonymous"],
+                ["repository:private/pipeline:pull", "admin"],
+            ]);
+            const calls = fs
+                .readFileSync(path.join(dir, "pulumi-calls.jsonl"), "utf8")
+                .trim()
+                .split("\n")
+                .map(l => JSON.parse(l) as string[]);
+            assert.deepEqual(calls, [
+                [
+                    "config",
+                    "get",
+                    "omics-registry-maps:ghcrCredentials",
+                    "--json",
+                    "--stack",
+                    "online",
+                    "--cwd",
+                    dir,
+                    "--non-interactive",
+                ],
+            ]);
+            assert.doesNotMatch(run.stdout + run.stderr, /s3cret/, "the credential never shows");
+            // Per-run cache: the repeated samtools image costs nothing more. quay.io (no auth): samtools manifest and
+            // config blob, two index manifests, one 404.
+            const quay = report.online.registries.find(r => r.host === "quay.io");
+            assert.ok(quay !== undefined);
+            assert.equal(quay.requests, 2 + 1 + 1 + 1);
+        },
+    );
+
+    it(
+        "the table shows each image's upstream answer and digest; without the Pulumi CLI the private image is " +
+            "a warning",
+        async () => {
+            const run = await runCli(["check", "wf", "--stack", "online", "--online", ...endpoints()], dir);
+            assert.equal(run.code, 1, run.stderr);
+            assert.match(
+                run.stderr,
+                new RegExp(
+                    /ghcr\.io: omics-registry-maps:ghcrCredentials not read \(the Pulumi CLI is not on /.source +
+                        /PATH\); asking anonymously/.source,
+                ),
+            );
+            assert.match(
+                run.stdout,
+                new RegExp(
+                    `quay\\.io/tools/armonly:1\\.0\\s+quay\\.io/tools/armonly:1\\.0\\s+no-amd64\\s+` +
+                        `${pushed.armonly.digest}\\s+linux/arm64`,
+                ),
+            );
+            assert.match(run.stdout, /quay\.io\/tools\/multi:9\.9\s+quay\.io\/tools\/multi:9\.9\s+missing\s+-/);
+            assert.match(run.stdout, new RegExp(`samtools:1\\.19\\s+ok\\s+${pushed.samtools.digest}\\s+linux/amd64`));
+            assert.match(
+                run.stdout,
+                /ghcr\.io\/private\/pipeline:1\.0\s+ghcr\.io\/private\/pipeline:1\.0\s+unauthorized/,
+            );
+            assert.match(
+                run.stdout,
+                new RegExp(
+                    /warning: ghcr\.io\/private\/pipeline: the token server .* refused|warning: /.source +
+                        /ghcr\.io\/private\/pipeline: access denied/.source,
+                ),
+            );
+            assert.match(run.stdout, /7 checked: 4 ok, 1 missing, 1 without linux\/amd64, 1 unauthorized/);
+        },
+    );
+
+    it(
+        "--pin prints digest pins and what it could not pin; --write adds them to the stack file, which then " +
+            "validates and resolves",
+        async () => {
+            const stackFile = path.join(dir, "Pulumi.online.yaml");
+            const printed = await runCli(
+                ["check", "wf", "--stack", "online", "--online", "--pin", ...endpoints()],
+                dir,
+            );
+            assert.match(
+                printed.stdout,
+                new RegExp(
+                    `- sourceImage: "quay\\.io/biocontainers/samtools:1\\.19"\\n\\s+destinationImage: ` +
+                        `"quay/biocontainers/samtools@${pushed.samtools.digest}"`,
+                ),
+            );
+            assert.match(printed.stdout, /not pinned: quay\.io\/tools\/multi:9\.9: missing/);
+            assert.match(printed.stdout, /not pinned: quay\.io\/tools\/armonly:1\.0: no-amd64/);
+            assert.equal(fs.readFileSync(stackFile, "utf8"), STACK, "--pin alone writes nothing");
+
+            const written = await runCli(
+                [
+                    "check",
+                    "wf",
+                    "--stack",
+                    "online",
+                    "--online",
+                    "--pin",
+                    "--write",
+                    "online",
+                    "--format",
+                    "json",
+                    ...endpoints(),
+                ],
+                dir,
+            );
+            assert.equal(written.code, 1, written.stderr);
+            const pins = (JSON.parse(written.stdout) as OnlineJson).online.pins;
+            assert.deepEqual(
+                pins?.pins.map(p => p.sourceImage),
+                ["quay.io/biocontainers/samtools:1.19", "quay.io/tools/multi:2.0", "public.ecr.aws/lab/bwa:0.7.17"],
+            );
+            const config = (parse(fs.readFileSync(stackFile, "utf8")) as { config: Record<string, unknown> }).config;
+            assert.deepEqual(config["omics-registry-maps:imageMappings"], [
+                {
+                    sourceImage: "quay.io/biocontainers/samtools:1.19",
+                    destinationImage: `quay/biocontainers/samtools@${pushed.samtools.digest}`,
+                },
+                { sourceImage: "quay.io/tools/multi:2.0", destinationImage: `quay/tools/multi@${pushed.multi.digest}` },
+                {
+                    sourceImage: "public.ecr.aws/lab/bwa:0.7.17",
+                    destinationImage: `ecr-public/lab/bwa@${pushed.bwa.digest}`,
+                },
+            ]);
+            assert.equal(config["omics-registry-maps:workflowBuckets"] !== undefined, true, "other keys kept");
+
+            // The pinned stack: the images resolve through the image mappings, by digest, and the digests exist
+            // upstream.
+            const again = await runCli(
                 ["check", "wf", "--stack", "online", "--online", "--format", "json", ...endpoints()],
                 dir,
             );
-        } finally {
-            restorePath();
-        }
-        assert.equal(run.code, 1, run.stderr);
-        const report = JSON.parse(run.stdout) as OnlineJson;
-        assert.ok(validateReport(report), JSON.stringify(validateReport.errors));
-        const byImage = report.online.images.map(i => [i.written, i.status, i.digest]);
-        assert.deepEqual(byImage, [
-            ["quay.io/biocontainers/samtools:1.19", "ok", pushed.samtools.digest],
-            ["quay.io/tools/armonly:1.0", "no-amd64", pushed.armonly.digest],
-            ["quay.io/tools/multi:2.0", "ok", pushed.multi.digest],
-            ["quay.io/tools/multi:9.9", "missing", null],
-            ["public.ecr.aws/lab/bwa:0.7.17", "ok", pushed.bwa.digest],
-            ["ghcr.io/private/pipeline:1.0", "ok", pushed.pipeline.digest],
-            ["quay.io/biocontainers/samtools:1.19", "ok", pushed.samtools.digest],
-        ]);
-        assert.deepEqual(report.online.images[1].platforms, ["linux/arm64"]);
-        assert.equal(report.online.images[2].amd64Digest, pushed.multi.images?.amd64);
-        assert.deepEqual(report.online.summary, {
-            checked: 7,
-            ok: 5,
-            missing: 1,
-            noAmd64: 1,
-            unauthorized: 0,
-            unreachable: 0,
-            rateLimited: 0,
-            notChecked: 0,
-        });
-        const errors = report.images.map(i => i.findings.filter(f => f.severity === "error").map(f => f.message));
-        assert.deepEqual(
-            errors.map(e => e.length),
-            [0, 1, 0, 1, 0, 0, 0],
-        );
-        assert.match(
-            errors[1][0],
-            /no linux\/amd64 image \(linux\/arm64\).*HealthOmics doesn't support ARM containers/,
-        );
-        assert.match(errors[3][0], /upstream has no quay\.io\/tools\/multi:9\.9.*MANIFEST_UNKNOWN/);
-        // Bearer flow: anonymous pull token for the public repository, the stack's credentials for the private one.
-        const tokenRequests = tokenAuth.tokenServer?.requests.filter(r => r.scope.endsWith(":pull")) ?? [];
-        assert.deepEqual(tokenRequests.map(r => [r.scope, r.user ?? "anonymous"]).sort(), [
-            ["repository:lab/bwa:pull", "anonymous"],
-            ["repository:private/pipeline:pull", "admin"],
-        ]);
-        const calls = fs
-            .readFileSync(path.join(dir, "pulumi-calls.jsonl"), "utf8")
-            .trim()
-            .split("\n")
-            .map(l => JSON.parse(l) as string[]);
-        assert.deepEqual(calls, [
-            [
-                "config",
-                "get",
-                "omics-registry-maps:ghcrCredentials",
-                "--json",
-                "--stack",
-                "online",
-                "--cwd",
-                dir,
-                "--non-interactive",
-            ],
-        ]);
-        assert.doesNotMatch(run.stdout + run.stderr, /s3cret/, "the credential never shows");
-        // Per-run cache: the repeated samtools image costs nothing more. quay.io (no auth): samtools manifest and
-        // config blob, two index manifests, one 404.
-        const quay = report.online.registries.find(r => r.host === "quay.io");
-        assert.ok(quay !== undefined);
-        assert.equal(quay.requests, 2 + 1 + 1 + 1);
-    });
-
-    it("the table shows each image's upstream answer and digest; without the Pulumi CLI the private image is a warning", async () => {
-        const run = await runCli(["check", "wf", "--stack", "online", "--online", ...endpoints()], dir);
-        assert.equal(run.code, 1, run.stderr);
-        assert.match(
-            run.stderr,
-            /ghcr\.io: omics-registry-maps:ghcrCredentials not read \(the Pulumi CLI is not on PATH\); asking anonymously/,
-        );
-        assert.match(
-            run.stdout,
-            new RegExp(
-                `quay\\.io/tools/armonly:1\\.0\\s+quay\\.io/tools/armonly:1\\.0\\s+no-amd64\\s+${pushed.armonly.digest}\\s+linux/arm64`,
-            ),
-        );
-        assert.match(run.stdout, /quay\.io\/tools\/multi:9\.9\s+quay\.io\/tools\/multi:9\.9\s+missing\s+-/);
-        assert.match(run.stdout, new RegExp(`samtools:1\\.19\\s+ok\\s+${pushed.samtools.digest}\\s+linux/amd64`));
-        assert.match(run.stdout, /ghcr\.io\/private\/pipeline:1\.0\s+ghcr\.io\/private\/pipeline:1\.0\s+unauthorized/);
-        assert.match(
-            run.stdout,
-            /warning: ghcr\.io\/private\/pipeline: the token server .* refused|warning: ghcr\.io\/private\/pipeline: access denied/,
-        );
-        assert.match(run.stdout, /7 checked: 4 ok, 1 missing, 1 without linux\/amd64, 1 unauthorized/);
-    });
-
-    it("--pin prints digest pins and what it could not pin; --write adds them to the stack file, which then validates and resolves", async () => {
-        const stackFile = path.join(dir, "Pulumi.online.yaml");
-        const printed = await runCli(["check", "wf", "--stack", "online", "--online", "--pin", ...endpoints()], dir);
-        assert.match(
-            printed.stdout,
-            new RegExp(
-                `- sourceImage: "quay\\.io/biocontainers/samtools:1\\.19"\\n\\s+destinationImage: "quay/biocontainers/samtools@${pushed.samtools.digest}"`,
-            ),
-        );
-        assert.match(printed.stdout, /not pinned: quay\.io\/tools\/multi:9\.9: missing/);
-        assert.match(printed.stdout, /not pinned: quay\.io\/tools\/armonly:1\.0: no-amd64/);
-        assert.equal(fs.readFileSync(stackFile, "utf8"), STACK, "--pin alone writes nothing");
-
-        const written = await runCli(
-            [
-                "check",
-                "wf",
-                "--stack",
-                "online",
-                "--online",
-                "--pin",
-                "--write",
-                "online",
-                "--format",
-                "json",
-                ...endpoints(),
-            ],
-            dir,
-        );
-        assert.equal(written.code, 1, written.stderr);
-        const pins = (JSON.parse(written.stdout) as OnlineJson).online.pins;
-        assert.deepEqual(
-            pins?.pins.map(p => p.sourceImage),
-            ["quay.io/biocontainers/samtools:1.19", "quay.io/tools/multi:2.0", "public.ecr.aws/lab/bwa:0.7.17"],
-        );
-        const config = (parse(fs.readFileSync(stackFile, "utf8")) as { config: Record<string, unknown> }).config;
-        assert.deepEqual(config["omics-registry-maps:imageMappings"], [
-            {
-                sourceImage: "quay.io/biocontainers/samtools:1.19",
-                destinationImage: `quay/biocontainers/samtools@${pushed.samtools.digest}`,
-            },
-            { sourceImage: "quay.io/tools/multi:2.0", destinationImage: `quay/tools/multi@${pushed.multi.digest}` },
-            {
-                sourceImage: "public.ecr.aws/lab/bwa:0.7.17",
-                destinationImage: `ecr-public/lab/bwa@${pushed.bwa.digest}`,
-            },
-        ]);
-        assert.equal(config["omics-registry-maps:workflowBuckets"] !== undefined, true, "other keys kept");
-
-        // The pinned stack: the images resolve through the image mappings, by digest, and the digests exist upstream.
-        const again = await runCli(
-            ["check", "wf", "--stack", "online", "--online", "--format", "json", ...endpoints()],
-            dir,
-        );
-        const report = JSON.parse(again.stdout) as OnlineJson & { images: { via: string; resolved: string }[] };
-        assert.equal(report.images[0].via, "imageMapping");
-        assert.match(report.images[0].resolved, new RegExp(`/quay/biocontainers/samtools@${pushed.samtools.digest}$`));
-        assert.equal(report.online.images[0].status, "ok");
-        assert.equal(report.online.images[0].digest, pushed.samtools.digest);
-        fs.writeFileSync(stackFile, STACK);
-    });
+            const report = JSON.parse(again.stdout) as OnlineJson & { images: { via: string; resolved: string }[] };
+            assert.equal(report.images[0].via, "imageMapping");
+            assert.match(
+                report.images[0].resolved,
+                new RegExp(`/quay/biocontainers/samtools@${pushed.samtools.digest}$`),
+            );
+            assert.equal(report.online.images[0].status, "ok");
+            assert.equal(report.online.images[0].digest, pushed.samtools.digest);
+            fs.writeFileSync(stackFile, STACK);
+        },
+    );
 
     it("an unreachable registry is a warning, not an error (exit 0)", async () => {
         const closed = http.createServer();
@@ -340,38 +373,42 @@ process.stdout.write(JSON.stringify({ value: JSON.stringify(value), objectValue:
         );
     });
 
-    it("the README's pre-run command, run as written against the example workflow (images in the local registry), exit 0", async () => {
-        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-        const line = readme
-            .split("\n")
-            .find(l => l.startsWith("$ npx --no-install omics-registry-maps check ") && l.includes("--online"));
-        assert.ok(line !== undefined, "README shows check --online before aws omics start-run");
-        assert.ok(readme.indexOf(line) < readme.indexOf("$ aws omics start-run"));
-        await plain.pushImage("biocontainers/samtools", "1.17--h00cdaf9_0", "amd64");
-        await plain.pushIndex("broadinstitute/gatk", "4.6.0.2", ["amd64"]);
-        const argv = line.replace(/^\$ npx --no-install omics-registry-maps /, "").split(/\s+/);
-        // The only addition: the upstream hosts are pointed at the local registry, so nothing reaches the internet.
-        const run = await runCli(
-            [
-                ...argv,
-                "--registry-endpoint",
-                `quay.io=${plain.url}`,
-                "--registry-endpoint",
-                `registry-1.docker.io=${plain.url}`,
-            ],
-            REPO_ROOT,
-        );
-        assert.equal(run.code, 0, run.stderr + run.stdout);
-        assert.match(
-            run.stdout,
-            /quay\.io\/biocontainers\/samtools:1\.17--h00cdaf9_0\s+ok\s+sha256:[a-f0-9]{64}\s+linux\/amd64/,
-        );
-        assert.match(
-            run.stdout,
-            /registry-1\.docker\.io\/broadinstitute\/gatk:4\.6\.0\.2\s+ok\s+sha256:[a-f0-9]{64}\s+linux\/amd64/,
-        );
-        assert.match(run.stdout, /2 checked: 2 ok/);
-    });
+    it(
+        "the README's pre-run command, run as written against the example workflow (images in the local " +
+            "registry), exit 0",
+        async () => {
+            const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+            const line = readme
+                .split("\n")
+                .find(l => l.startsWith("$ npx --no-install omics-registry-maps check ") && l.includes("--online"));
+            assert.ok(line !== undefined, "README shows check --online before aws omics start-run");
+            assert.ok(readme.indexOf(line) < readme.indexOf("$ aws omics start-run"));
+            await plain.pushImage("biocontainers/samtools", "1.17--h00cdaf9_0", "amd64");
+            await plain.pushIndex("broadinstitute/gatk", "4.6.0.2", ["amd64"]);
+            const argv = line.replace(/^\$ npx --no-install omics-registry-maps /, "").split(/\s+/);
+            // The only addition: the upstream hosts are pointed at the local registry, so nothing reaches the internet.
+            const run = await runCli(
+                [
+                    ...argv,
+                    "--registry-endpoint",
+                    `quay.io=${plain.url}`,
+                    "--registry-endpoint",
+                    `registry-1.docker.io=${plain.url}`,
+                ],
+                REPO_ROOT,
+            );
+            assert.equal(run.code, 0, run.stderr + run.stdout);
+            assert.match(
+                run.stdout,
+                /quay\.io\/biocontainers\/samtools:1\.17--h00cdaf9_0\s+ok\s+sha256:[a-f0-9]{64}\s+linux\/amd64/,
+            );
+            assert.match(
+                run.stdout,
+                /registry-1\.docker\.io\/broadinstitute\/gatk:4\.6\.0\.2\s+ok\s+sha256:[a-f0-9]{64}\s+linux\/amd64/,
+            );
+            assert.match(run.stdout, /2 checked: 2 ok/);
+        },
+    );
 
     it("bad usage of the online flags: exit 2, every problem at once", async () => {
         const run = await runCli(

@@ -66,46 +66,50 @@ async function standInRegistry(
 }
 
 describe("online: registry client (real HTTP to a stand-in registry on 127.0.0.1)", () => {
-    it("backs off on 429 for the time Retry-After gives, says so, then answers; attestation entries are not platforms", async () => {
-        const registry = await standInRegistry(2, "3");
-        const waits: number[] = [];
-        const backOffs: number[] = [];
-        try {
-            const client = new RegistryClient({
-                endpoints: new Map([["registry-1.docker.io", registry.url]]),
-                sleep: ms => {
-                    waits.push(ms);
-                    return Promise.resolve();
-                },
-                onBackOff: b => backOffs.push(b.waitMs),
-            });
-            const answer = await client.manifest("registry-1.docker.io", "library/ubuntu", "24.04");
-            assert.deepEqual(answer, {
-                kind: "found",
-                digest: `sha256:${"c".repeat(64)}`,
-                mediaType: "application/vnd.oci.image.index.v1+json",
-                platforms: ["linux/amd64"],
-                amd64Digest: `sha256:${"a".repeat(64)}`,
-            });
-            assert.deepEqual(backOffs, [3000, 3000]);
-            assert.equal(waits.length, 2);
-            assert.ok(
-                waits.every(w => w > 2000 && w <= 3000),
-                String(waits),
-            );
-            assert.equal(registry.hits(), 3);
-            const [stats] = client.registryStats();
-            assert.deepEqual(
-                { ...stats, endpoint: "" },
-                { host: "registry-1.docker.io", endpoint: "", requests: 3, backOffs: 2, waitedMs: 6000 },
-            );
-            // Cached for the run: asking again sends nothing.
-            await client.manifest("registry-1.docker.io", "library/ubuntu", "24.04");
-            assert.equal(registry.hits(), 3);
-        } finally {
-            await registry.close();
-        }
-    });
+    it(
+        "backs off on 429 for the time Retry-After gives, says so, then answers; attestation entries are not " +
+            "platforms",
+        async () => {
+            const registry = await standInRegistry(2, "3");
+            const waits: number[] = [];
+            const backOffs: number[] = [];
+            try {
+                const client = new RegistryClient({
+                    endpoints: new Map([["registry-1.docker.io", registry.url]]),
+                    sleep: ms => {
+                        waits.push(ms);
+                        return Promise.resolve();
+                    },
+                    onBackOff: b => backOffs.push(b.waitMs),
+                });
+                const answer = await client.manifest("registry-1.docker.io", "library/ubuntu", "24.04");
+                assert.deepEqual(answer, {
+                    kind: "found",
+                    digest: `sha256:${"c".repeat(64)}`,
+                    mediaType: "application/vnd.oci.image.index.v1+json",
+                    platforms: ["linux/amd64"],
+                    amd64Digest: `sha256:${"a".repeat(64)}`,
+                });
+                assert.deepEqual(backOffs, [3000, 3000]);
+                assert.equal(waits.length, 2);
+                assert.ok(
+                    waits.every(w => w > 2000 && w <= 3000),
+                    String(waits),
+                );
+                assert.equal(registry.hits(), 3);
+                const [stats] = client.registryStats();
+                assert.deepEqual(
+                    { ...stats, endpoint: "" },
+                    { host: "registry-1.docker.io", endpoint: "", requests: 3, backOffs: 2, waitedMs: 6000 },
+                );
+                // Cached for the run: asking again sends nothing.
+                await client.manifest("registry-1.docker.io", "library/ubuntu", "24.04");
+                assert.equal(registry.hits(), 3);
+            } finally {
+                await registry.close();
+            }
+        },
+    );
 
     it("without Retry-After backs off exponentially, and gives up as rate-limited after maxAttempts", async () => {
         const registry = await standInRegistry(10, undefined);
@@ -142,50 +146,56 @@ describe("online: registry client (real HTTP to a stand-in registry on 127.0.0.1
         }
     });
 
-    it("check --online says on stderr that it backs off, and reports the back-off per registry (real CLI, 1 s real wait)", async () => {
-        const registry = await standInRegistry(1, "1");
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "online-429-"));
-        try {
-            fs.writeFileSync(
-                path.join(dir, "map.json"),
-                JSON.stringify({ registryMappings: [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" }] }),
-            );
-            fs.mkdirSync(path.join(dir, "wf"));
-            fs.writeFileSync(
-                path.join(dir, "wf", "main.wdl"),
-                'version 1.0\ntask T {\n  command <<< true >>>\n  runtime { docker: "quay.io/a/b:1" }\n}\n',
-            );
-            const run = await runCli(
-                [
-                    "check",
-                    "wf",
-                    "--map",
-                    "map.json",
-                    "--online",
-                    "--registry-endpoint",
-                    `quay.io=${registry.url}`,
-                    "--format",
-                    "json",
-                ],
-                dir,
-            );
-            assert.equal(run.code, 0, run.stderr);
-            assert.match(run.stderr, /note: quay\.io answered HTTP 429 \(rate limit\); backing off 1\.0 s/);
-            const online = (
-                JSON.parse(run.stdout) as {
-                    online: { images: { status: string }[]; registries: { backOffs: number; waitedMs: number }[] };
-                }
-            ).online;
-            assert.equal(online.images[0].status, "ok");
-            assert.deepEqual(
-                online.registries.map(r => [r.backOffs, r.waitedMs]),
-                [[1, 1000]],
-            );
-        } finally {
-            await registry.close();
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
-    });
+    it(
+        "check --online says on stderr that it backs off, and reports the back-off per registry (real CLI, 1 s " +
+            "real wait)",
+        async () => {
+            const registry = await standInRegistry(1, "1");
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "online-429-"));
+            try {
+                fs.writeFileSync(
+                    path.join(dir, "map.json"),
+                    JSON.stringify({
+                        registryMappings: [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" }],
+                    }),
+                );
+                fs.mkdirSync(path.join(dir, "wf"));
+                fs.writeFileSync(
+                    path.join(dir, "wf", "main.wdl"),
+                    'version 1.0\ntask T {\n  command <<< true >>>\n  runtime { docker: "quay.io/a/b:1" }\n}\n',
+                );
+                const run = await runCli(
+                    [
+                        "check",
+                        "wf",
+                        "--map",
+                        "map.json",
+                        "--online",
+                        "--registry-endpoint",
+                        `quay.io=${registry.url}`,
+                        "--format",
+                        "json",
+                    ],
+                    dir,
+                );
+                assert.equal(run.code, 0, run.stderr);
+                assert.match(run.stderr, /note: quay\.io answered HTTP 429 \(rate limit\); backing off 1\.0 s/);
+                const online = (
+                    JSON.parse(run.stdout) as {
+                        online: { images: { status: string }[]; registries: { backOffs: number; waitedMs: number }[] };
+                    }
+                ).online;
+                assert.equal(online.images[0].status, "ok");
+                assert.deepEqual(
+                    online.registries.map(r => [r.backOffs, r.waitedMs]),
+                    [[1, 1000]],
+                );
+            } finally {
+                await registry.close();
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        },
+    );
 
     it("parses challenges and Retry-After as the RFCs write them", () => {
         assert.deepEqual(

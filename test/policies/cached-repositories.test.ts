@@ -90,7 +90,8 @@ describe("pull-through-cache-tags-mutable", () => {
                     p.imageTagMutability = mutability;
                 }),
                 [
-                    `template for prefix 'docker-hub' is applied for PULL_THROUGH_CACHE with imageTagMutability ${mutability}`,
+                    `template for prefix 'docker-hub' is applied for PULL_THROUGH_CACHE with ` +
+                        `imageTagMutability ${mutability}`,
                     "MUTABLE",
                 ],
                 urn(T.template, TEMPLATE),
@@ -175,26 +176,31 @@ describe("scanning-covers-prefixes (advisory)", () => {
         );
     });
 
-    it("accepts the program's filter for a '--' prefix ECR's filter pattern refuses (seqera-*community/*), and names a filter that misses it", async () => {
-        const renamed = editMap(programLikeStack(), "map-default-3f2a", d => {
-            mappingFor(d, "community.wave.seqera.io").ecrRepositoryPrefix = "seqera--community";
-        });
-        const withFilter = (filter: string) =>
-            edit(renamed, "registry-scanning", p => {
-                const [onPush] = scanningRules(p);
-                onPush.repositoryFilters = onPush.repositoryFilters.map(f =>
-                    f.filter === "seqera-community/*" ? { ...f, filter } : f,
-                );
+    it(
+        "accepts the program's filter for a '--' prefix ECR's filter pattern refuses (seqera-*community/*), " +
+            "and names a filter that misses it",
+        async () => {
+            const renamed = editMap(programLikeStack(), "map-default-3f2a", d => {
+                mappingFor(d, "community.wave.seqera.io").ecrRepositoryPrefix = "seqera--community";
             });
-        await expectNone(scanningCoversPrefixes, withFilter("seqera-*community/*"));
-        await expectOne(scanningCoversPrefixes, withFilter("seqera-*other/*"), [
-            "does not scan prefix 'seqera--community'",
-        ]);
-    });
+            const withFilter = (filter: string) =>
+                edit(renamed, "registry-scanning", p => {
+                    const [onPush] = scanningRules(p);
+                    onPush.repositoryFilters = onPush.repositoryFilters.map(f =>
+                        f.filter === "seqera-community/*" ? { ...f, filter } : f,
+                    );
+                });
+            await expectNone(scanningCoversPrefixes, withFilter("seqera-*community/*"));
+            await expectOne(scanningCoversPrefixes, withFilter("seqera-*other/*"), [
+                "does not scan prefix 'seqera--community'",
+            ]);
+        },
+    );
 
     it("reports a stack without a scanning configuration", async () => {
         await expectOne(scanningCoversPrefixes, without(programLikeStack(), "registry-scanning"), [
-            "No ECR registry scanning configuration scans the prefixes docker-hub, ecr-public, quay, seqera-community, us-gcr",
+            "No ECR registry scanning configuration scans the prefixes docker-hub, ecr-public, quay, " +
+                "seqera-community, us-gcr",
         ]);
     });
 });

@@ -53,7 +53,8 @@ const KINDS: Kind[] = [
         registry: {
             upstreamRegistryUrl: "us.gcr.io",
             ecrRepositoryPrefix: "us-gcr",
-            // Not in HealthOmics' documentation, so opted in, as Pulumi.gatk.yaml does (README "Registries and defaults").
+            // Not in HealthOmics' documentation, so opted in, as Pulumi.gatk.yaml does (README "Registries and
+            // defaults").
             allowUndocumentedHost: true,
             credentials: { secretConfigKey: "googleRegistryCredentials" },
         },
@@ -118,7 +119,9 @@ function configFor(
     return config;
 }
 
-/** Each kind alone (tags and KMS rotating, so each combination appears), and every kind together with each combination. */
+/**
+ * Each kind alone (tags and KMS rotating, so each combination appears), and every kind together with each combination.
+ */
 function matrix(): Variant[] {
     const combinations = [
         [false, false],
@@ -152,24 +155,32 @@ function matrix(): Variant[] {
 
 const SECRET_KEYS = Object.keys(SECRETS).map(k => `${PROJECT}:${k}`);
 
-describe("every example stack passes the pack after `up` and in its first preview (program under mocks, engine encoding)", () => {
-    for (const [label, stack] of [
-        ["Pulumi.dev.yaml", devStackConfig],
-        ["Pulumi.gatk.yaml", gatkStackConfig],
-    ] as const) {
-        for (const preview of [false, true]) {
-            it(`${label} ${preview ? "in its first preview" : "after up"}`, async () => {
-                const { config, secretKeys } = stack();
-                assert.deepEqual(await mandatoryViolations(config, secretKeys, preview), []);
+describe(
+    "every example stack passes the pack after `up` and in its first preview (program under mocks, engine " +
+        "encoding)",
+    () => {
+        for (const [label, stack] of [
+            ["Pulumi.dev.yaml", devStackConfig],
+            ["Pulumi.gatk.yaml", gatkStackConfig],
+        ] as const) {
+            for (const preview of [false, true]) {
+                it(`${label} ${preview ? "in its first preview" : "after up"}`, async () => {
+                    const { config, secretKeys } = stack();
+                    assert.deepEqual(await mandatoryViolations(config, secretKeys, preview), []);
+                });
+            }
+        }
+    },
+);
+
+describe(
+    "a generated matrix of valid configs passes the pack after `up` and in its first preview (program under " +
+        "mocks, engine encoding)",
+    () => {
+        for (const variant of matrix()) {
+            it(variant.label, async () => {
+                await expectPackPasses(variant.config, SECRET_KEYS);
             });
         }
-    }
-});
-
-describe("a generated matrix of valid configs passes the pack after `up` and in its first preview (program under mocks, engine encoding)", () => {
-    for (const variant of matrix()) {
-        it(variant.label, async () => {
-            await expectPackPasses(variant.config, SECRET_KEYS);
-        });
-    }
-});
+    },
+);

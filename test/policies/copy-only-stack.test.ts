@@ -1,5 +1,6 @@
-// Every policy on the program's own stack (mock runtime, after up and in an engine-style first preview) when every registry is one HealthOmics copies from and the
-// registry policy holds only statements other teams keep there: no rule, no template, no omics statement.
+// Every policy on the program's own stack (mock runtime, after up and in an engine-style first preview) when every
+// registry is one HealthOmics copies from and the registry policy holds only statements other teams keep there: no
+// rule, no template, no omics statement.
 import * as assert from "assert/strict";
 import { policies } from "../../policy-pack/policies";
 import { enginePolicyResources, runOmicsStack } from "../harness/engine-stack";

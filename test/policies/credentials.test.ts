@@ -35,24 +35,30 @@ describe("credential-secret-name-prefix through the SecretVersion", () => {
         await expectNone(credentialSecretNames, programLikeStack(), { unknown: everythingUnknown(programLikeStack()) });
     });
 
-    it("finds a wrongly named secret only through the chain rule -> SecretVersion -> Secret when ARNs are unknown", async () => {
-        const message = [
-            "Pull-through cache rule for prefix 'docker-hub' uses credential secret 'dockerhub-creds', whose name does not start with 'ecr-pullthroughcache/'",
-        ];
-        // in the stack's first preview (declared under mocks) the rule's credentialArn and the secret's ARN are unknown
-        const preview = await handMadePreview(programLikeStack());
-        assert.equal(preview.resources.find(r => r.name === RULE)?.properties.credentialArn, UNKNOWN_WIRE.string);
-        assert.equal(preview.resources.find(r => r.name === SECRET)?.properties.arn, UNKNOWN_WIRE.string);
-        await expectOne(credentialSecretNames, renamed(programLikeStack()), message, urn(T.rule, RULE), {
-            preview: true,
-        });
-        // the same stack with the SecretVersion -> Secret dependency cut: nothing left to find the name by
-        const cut = renamed(programLikeStack()).map(r => (r.name === VERSION ? { ...r, dependsOn: {} } : r));
-        await expectNone(credentialSecretNames, cut, { preview: true });
-        // ... and with the rule -> SecretVersion dependency cut
-        const ruleCut = renamed(programLikeStack()).map(r => (r.name === RULE ? { ...r, dependsOn: {} } : r));
-        await expectNone(credentialSecretNames, ruleCut, { preview: true });
-    });
+    it(
+        "finds a wrongly named secret only through the chain rule -> SecretVersion -> Secret when ARNs are " +
+            "unknown",
+        async () => {
+            const message = [
+                "Pull-through cache rule for prefix 'docker-hub' uses credential secret 'dockerhub-creds', " +
+                    "whose name does not start with 'ecr-pullthroughcache/'",
+            ];
+            // in the stack's first preview (declared under mocks) the rule's credentialArn and the secret's ARN are
+            // unknown
+            const preview = await handMadePreview(programLikeStack());
+            assert.equal(preview.resources.find(r => r.name === RULE)?.properties.credentialArn, UNKNOWN_WIRE.string);
+            assert.equal(preview.resources.find(r => r.name === SECRET)?.properties.arn, UNKNOWN_WIRE.string);
+            await expectOne(credentialSecretNames, renamed(programLikeStack()), message, urn(T.rule, RULE), {
+                preview: true,
+            });
+            // the same stack with the SecretVersion -> Secret dependency cut: nothing left to find the name by
+            const cut = renamed(programLikeStack()).map(r => (r.name === VERSION ? { ...r, dependsOn: {} } : r));
+            await expectNone(credentialSecretNames, cut, { preview: true });
+            // ... and with the rule -> SecretVersion dependency cut
+            const ruleCut = renamed(programLikeStack()).map(r => (r.name === RULE ? { ...r, dependsOn: {} } : r));
+            await expectNone(credentialSecretNames, ruleCut, { preview: true });
+        },
+    );
 
     it("follows the chain by value after an update (the version's arn is the secret's)", async () => {
         const valuesOnly = renamed(programLikeStack()).map(r =>
@@ -113,26 +119,30 @@ describe("copy-registry-credentials-readable", () => {
         );
     });
 
-    it("judges a credentialArn without its 6-character suffix by the secret's real ARN: <arn>-?????? passes, the partial ARN alone is no grant", async () => {
-        const partial = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:team/seqera`;
-        const stack = (grant: string) =>
-            editPolicy(
-                editMap(programLikeStack(), MAP, d => {
-                    mappingFor(d, "community.wave.seqera.io").credentialArn = partial;
-                }),
-                "omics-run-permissions",
-                d => {
-                    listOf(statementWithSid(d, "CopyRegistryCredentials"), "Resource").push(grant);
-                },
+    it(
+        "judges a credentialArn without its 6-character suffix by the secret's real ARN: <arn>-?????? passes, " +
+            "the partial ARN alone is no grant",
+        async () => {
+            const partial = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:team/seqera`;
+            const stack = (grant: string) =>
+                editPolicy(
+                    editMap(programLikeStack(), MAP, d => {
+                        mappingFor(d, "community.wave.seqera.io").credentialArn = partial;
+                    }),
+                    "omics-run-permissions",
+                    d => {
+                        listOf(statementWithSid(d, "CopyRegistryCredentials"), "Resource").push(grant);
+                    },
+                );
+            await expectNone(copyRegistryCredentials, stack(`${partial}-??????`));
+            await expectOne(
+                copyRegistryCredentials,
+                stack(partial),
+                [`(community.wave.seqera.io) credentialArn '${partial}' is not readable by HealthOmics role`],
+                urn(T.object, MAP),
             );
-        await expectNone(copyRegistryCredentials, stack(`${partial}-??????`));
-        await expectOne(
-            copyRegistryCredentials,
-            stack(partial),
-            [`(community.wave.seqera.io) credentialArn '${partial}' is not readable by HealthOmics role`],
-            urn(T.object, MAP),
-        );
-    });
+        },
+    );
 
     it("accepts a wildcard grant over the copy secrets and rejects one denied again", async () => {
         await expectNone(

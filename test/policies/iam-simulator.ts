@@ -1,5 +1,6 @@
 // Asks the IAM policy evaluator @cloud-copilot/iam-simulate (real evaluator, not this project's matcher, through
-// ../helpers/iam-evaluator) whether a principal may call an action on a resource, given an ECR registry policy or a role's statements.
+// ../helpers/iam-evaluator) whether a principal may call an action on a resource, given an ECR registry policy or a
+// role's statements.
 import { combinedDecision, identityPolicyDecision } from "../helpers/iam-evaluator";
 
 /** A caller that stands for a statement's principal: any role of an account, or a service principal. */

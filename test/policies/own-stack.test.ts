@@ -173,9 +173,13 @@ describe("policy pack on the program's own resources", () => {
         it(`${policy.name} passes after an update`, async () => {
             assert.deepEqual(await violations(policy, own), []);
         });
-        it(`${policy.name} passes in an engine-style first preview (provider-computed values and what derives from them unknown)`, async () => {
-            assert.deepEqual(await violations(policy, ownPreview), []);
-        });
+        it(
+            `${policy.name} passes in an engine-style first preview (provider-computed values and what derives from ` +
+                `them unknown)`,
+            async () => {
+                assert.deepEqual(await violations(policy, ownPreview), []);
+            },
+        );
         it(`${policy.name} neither crashes nor guesses when every property is unknown`, async () => {
             assert.deepEqual(await violations(policy, everythingUnknown(ownPreview)), []);
         });
@@ -244,7 +248,8 @@ describe("registry-policy-matches-pull-through-rules", () => {
 
     it("fails when the registry policy is missing, naming the prefixes", async () => {
         await expectOne(registryPolicyMatchesRules, removeResource(own, T.registryPolicy, "omics-pull-through-cache"), [
-            "No ECR registry policy lets omics.amazonaws.com create repositories for the pull-through cache prefixes docker-hub, ecr-public, quay",
+            "No ECR registry policy lets omics.amazonaws.com create repositories for the pull-through " +
+                "cache prefixes docker-hub, ecr-public, quay",
         ]);
     });
 });
@@ -311,7 +316,8 @@ describe("registry-map-matches-pull-through-rules", () => {
             d.registryMappings[entryIndex(d, "quay.io")].ecrRepositoryPrefix = "qauy";
         };
         const message = [
-            `registryMappings[${quay}] names ecrRepositoryPrefix 'qauy', which no pull-through cache rule declares (declared: docker-hub, ecr-public, quay)`,
+            `registryMappings[${quay}] names ecrRepositoryPrefix 'qauy', which no pull-through cache rule declares ` +
+                `(declared: docker-hub, ecr-public, quay)`,
         ];
         await expectOne(registryMapMatchesRules, map(typo), message, urnOf(T.object, mapObject));
         await expectOne(registryMapMatchesRules, map(typo, ownPreview), message, urnOf(T.object, mapObject));
@@ -322,7 +328,8 @@ describe("registry-map-matches-pull-through-rules", () => {
             d.registryMappings[entryIndex(d, "quay.io")].upstreamRegistryUrl = "ghcr.io";
         });
         await expectOne(registryMapMatchesRules, wrongUpstream, [
-            "maps prefix 'quay' to upstreamRegistryUrl 'ghcr.io', but the pull-through cache rule for 'quay' pulls from 'quay.io'",
+            "maps prefix 'quay' to upstreamRegistryUrl 'ghcr.io', but the pull-through cache rule for " +
+                "'quay' pulls from 'quay.io'",
         ]);
     });
 
@@ -354,7 +361,8 @@ describe("image-mappings-inside-pull-through-prefixes", () => {
 
     it("fails a destination outside the declared prefixes", async () => {
         await expectOne(imageMappingsInsidePrefixes, destination(`${HOST}/dockerhub/library/ubuntu:latest`), [
-            `imageMappings[0] destinationImage '${HOST}/dockerhub/library/ubuntu:latest' is not under a pull-through cache prefix (declared: docker-hub, ecr-public, quay)`,
+            `imageMappings[0] destinationImage '${HOST}/dockerhub/library/ubuntu:latest' is not under a ` +
+                `pull-through cache prefix (declared: docker-hub, ecr-public, quay)`,
         ]);
     });
 
@@ -363,7 +371,8 @@ describe("image-mappings-inside-pull-through-prefixes", () => {
             imageMappingsInsidePrefixes,
             destination("123456789012.dkr.ecr.us-west-2.amazonaws.com/docker-hub/library/ubuntu:latest"),
             [
-                "points into account 123456789012 in us-west-2, but this stack's registry is account 123456789012 in us-east-1",
+                "points into account 123456789012 in us-west-2, but this stack's registry is account " +
+                    "123456789012 in us-east-1",
             ],
         );
     });
@@ -392,7 +401,8 @@ describe("credential-secret-name-prefix", () => {
             credentialSecretNames,
             renamed(),
             [
-                "Pull-through cache rule for prefix 'docker-hub' uses credential secret 'dockerhub-creds', whose name does not start with 'ecr-pullthroughcache/'",
+                "Pull-through cache rule for prefix 'docker-hub' uses credential secret 'dockerhub-creds', " +
+                    "whose name does not start with 'ecr-pullthroughcache/'",
             ],
             urnOf(T.rule, "docker-hub"),
         );
@@ -418,57 +428,72 @@ describe("credential-secret-name-prefix", () => {
     });
 });
 
-describe("policy pack on the program's gatk stack (HealthOmics-copy registries us.gcr.io and community.wave.seqera.io)", () => {
-    let gatk: EngineStack;
-    let gatkPreview: EngineStack;
-    before(async () => {
-        gatk = await programStack(gatkStackConfig(), false);
-        gatkPreview = await programStack(gatkStackConfig(), true);
-    });
-
-    it("in its first preview the map objects' content is unknown (it names the copy secrets' ARNs, not created yet)", () => {
-        const maps = gatkPreview.resources.filter(r => r.type === T.object);
-        assert.ok(maps.length > 0 && maps.every(r => r.properties.content === UNKNOWN_WIRE.string));
-    });
-
-    for (const policy of policies) {
-        it(`${policy.name} passes after an update and in an engine-style first preview`, async () => {
-            assert.deepEqual(await violations(policy, gatk), []);
-            assert.deepEqual(await violations(policy, gatkPreview), []);
+describe(
+    "policy pack on the program's gatk stack (HealthOmics-copy registries us.gcr.io and " + "community.wave.seqera.io)",
+    () => {
+        let gatk: EngineStack;
+        let gatkPreview: EngineStack;
+        before(async () => {
+            gatk = await programStack(gatkStackConfig(), false);
+            gatkPreview = await programStack(gatkStackConfig(), true);
         });
-    }
 
-    it("in that preview, a grant on a prefix declared nowhere is still reported, with the copy prefixes unknown", async () => {
-        const extra = changeProperties(
-            gatkPreview,
-            T.rolePolicy,
-            "omics-run-permissions",
-            editJson("policy", policyDocument, d => {
-                ecrResources(d).push(`${REGISTRY}/*`);
-            }),
+        it(
+            "in its first preview the map objects' content is unknown (it names the copy secrets' ARNs, not " +
+                "created yet)",
+            () => {
+                const maps = gatkPreview.resources.filter(r => r.type === T.object);
+                assert.ok(maps.length > 0 && maps.every(r => r.properties.content === UNKNOWN_WIRE.string));
+            },
         );
-        await expectOne(
-            omicsRoleMatchesRules,
-            extra,
-            [`grants on '${REGISTRY}/*'`],
-            urnOf(T.role, "omics-service-role"),
-        );
-    });
 
-    it("the program's copy secrets are what the copy-registry check reads: dropping the role's grant is reported", async () => {
-        const unreadable = changeProperties(
-            gatk,
-            T.rolePolicy,
-            "omics-run-permissions",
-            editJson("policy", policyDocument, d => {
-                d.Statement = d.Statement.filter(s => !hasAction(s, "secretsmanager:GetSecretValue"));
-            }),
+        for (const policy of policies) {
+            it(`${policy.name} passes after an update and in an engine-style first preview`, async () => {
+                assert.deepEqual(await violations(policy, gatk), []);
+                assert.deepEqual(await violations(policy, gatkPreview), []);
+            });
+        }
+
+        it(
+            "in that preview, a grant on a prefix declared nowhere is still reported, with the copy prefixes " +
+                "unknown",
+            async () => {
+                const extra = changeProperties(
+                    gatkPreview,
+                    T.rolePolicy,
+                    "omics-run-permissions",
+                    editJson("policy", policyDocument, d => {
+                        ecrResources(d).push(`${REGISTRY}/*`);
+                    }),
+                );
+                await expectOne(
+                    omicsRoleMatchesRules,
+                    extra,
+                    [`grants on '${REGISTRY}/*'`],
+                    urnOf(T.role, "omics-service-role"),
+                );
+            },
         );
-        const found = await violations(copyRegistryCredentials, unreadable);
-        assert.deepEqual(
-            found.map(v => /\((.+?)\) credentialArn/.exec(v.message)?.[1]).sort(),
-            ["community.wave.seqera.io", "us.gcr.io"],
-            found.map(v => v.message).join("\n"),
+
+        it(
+            "the program's copy secrets are what the copy-registry check reads: dropping the role's grant is " +
+                "reported",
+            async () => {
+                const unreadable = changeProperties(
+                    gatk,
+                    T.rolePolicy,
+                    "omics-run-permissions",
+                    editJson("policy", policyDocument, d => {
+                        d.Statement = d.Statement.filter(s => !hasAction(s, "secretsmanager:GetSecretValue"));
+                    }),
+                );
+                const found = await violations(copyRegistryCredentials, unreadable);
+                assert.deepEqual(
+                    found.map(v => /\((.+?)\) credentialArn/.exec(v.message)?.[1]).sort(),
+                    ["community.wave.seqera.io", "us.gcr.io"],
+                    found.map(v => v.message).join("\n"),
+                );
+            },
         );
-    });
-});
+    },
+);

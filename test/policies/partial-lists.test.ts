@@ -26,74 +26,96 @@ const withoutCopies = () =>
     });
 
 describe("no policy treats a partial list of prefixes as complete (hand-made stacks)", () => {
-    it("the program-like stack passes every policy with the copy registries' map unknown, and in its engine-style preview", async () => {
-        for (const policy of policies) {
-            await expectNone(policy, programLikeStack(), { unknown: DEFAULT_MAP_UNKNOWN });
-            await expectNone(policy, programLikeStack(), { preview: true });
-        }
-    });
+    it(
+        "the program-like stack passes every policy with the copy registries' map unknown, and in its " +
+            "engine-style preview",
+        async () => {
+            for (const policy of policies) {
+                await expectNone(policy, programLikeStack(), { unknown: DEFAULT_MAP_UNKNOWN });
+                await expectNone(policy, programLikeStack(), { preview: true });
+            }
+        },
+    );
 
-    it("omics-role-ecr-matches-pull-through-rules: the role's copy prefixes are not 'undeclared' while the map is unknown", async () => {
-        await expectNone(omicsRoleMatchesRules, programLikeStack(), { unknown: DEFAULT_MAP_UNKNOWN });
-        // once the map is known and declares no copy registry, the same grants are undeclared
-        const found = await violationsOf(omicsRoleMatchesRules, withoutCopies());
-        assert.deepEqual(
-            found
-                .map(v => /covers prefix '([^']+)', which no pull-through cache rule declares/.exec(v.message)?.[1])
-                .sort(),
-            ["seqera-community", "us-gcr"],
-        );
-        assert.ok(found.every(v => v.urn === urn(T.role, "omics-service-role")));
-    });
+    it(
+        "omics-role-ecr-matches-pull-through-rules: the role's copy prefixes are not 'undeclared' while the " +
+            "map is unknown",
+        async () => {
+            await expectNone(omicsRoleMatchesRules, programLikeStack(), { unknown: DEFAULT_MAP_UNKNOWN });
+            // once the map is known and declares no copy registry, the same grants are undeclared
+            const found = await violationsOf(omicsRoleMatchesRules, withoutCopies());
+            assert.deepEqual(
+                found
+                    .map(v => /covers prefix '([^']+)', which no pull-through cache rule declares/.exec(v.message)?.[1])
+                    .sort(),
+                ["seqera-community", "us-gcr"],
+            );
+            assert.ok(found.every(v => v.urn === urn(T.role, "omics-service-role")));
+        },
+    );
 
-    it("omics-role-ecr-matches-pull-through-rules still rejects a grant wider than a prefix while the map is unknown", async () => {
-        const wide = editPolicy(programLikeStack(), "omics-run-permissions", d => {
-            d.Statement.push({ Effect: "Allow", Action: "ecr:*", Resource: `${REGISTRY_ARN}/*` });
-        });
-        await expectOne(
-            omicsRoleMatchesRules,
-            wide,
-            [`grants on '${REGISTRY_ARN}/*'`],
-            urn(T.role, "omics-service-role"),
-            { unknown: DEFAULT_MAP_UNKNOWN },
-        );
-    });
-
-    it("image-mappings-inside-pull-through-prefixes: a known map's destination under a copy prefix of the unknown map is not judged", async () => {
-        const underCopy = editMap(programLikeStack(), QUAY_MAP, d => {
-            imageMappingsOf(d)[0].destinationImage = `${HOST}/us-gcr/broad-gatk/gatk:4.6.0.2`;
-        });
-        await expectNone(imageMappingsInsidePrefixes, underCopy, { unknown: DEFAULT_MAP_UNKNOWN });
-        await expectNone(imageMappingsInsidePrefixes, underCopy);
-        const outside = editMap(programLikeStack(), QUAY_MAP, d => {
-            imageMappingsOf(d)[0].destinationImage = `${HOST}/eu-gcr/broad-gatk/gatk:4.6.0.2`;
-        });
-        await expectOne(
-            imageMappingsInsidePrefixes,
-            outside,
-            ["is not under a pull-through cache prefix"],
-            urn(T.object, QUAY_MAP),
-        );
-    });
-
-    it("registry-policy-matches-pull-through-rules: a kept statement on a copy prefix is not judged while the map is unknown", async () => {
-        const kept: Statement = {
-            Sid: "TeamCopies",
-            Effect: "Allow",
-            Principal: "*",
-            Action: "ecr:CreateRepository",
-            Resource: `${REGISTRY_ARN}/us-gcr/*`,
-        };
-        const withKept = (stack: ReturnType<typeof programLikeStack>) =>
-            editPolicy(stack, "registry-policy", d => {
-                d.Statement.push(kept);
+    it(
+        "omics-role-ecr-matches-pull-through-rules still rejects a grant wider than a prefix while the map is " +
+            "unknown",
+        async () => {
+            const wide = editPolicy(programLikeStack(), "omics-run-permissions", d => {
+                d.Statement.push({ Effect: "Allow", Action: "ecr:*", Resource: `${REGISTRY_ARN}/*` });
             });
-        await expectNone(registryPolicyMatchesRules, withKept(programLikeStack()), { unknown: DEFAULT_MAP_UNKNOWN });
-        await expectOne(
-            registryPolicyMatchesRules,
-            withKept(withoutCopies()),
-            ["Statement 'TeamCopies'"],
-            urn(T.registryPolicy, "registry-policy"),
-        );
-    });
+            await expectOne(
+                omicsRoleMatchesRules,
+                wide,
+                [`grants on '${REGISTRY_ARN}/*'`],
+                urn(T.role, "omics-service-role"),
+                { unknown: DEFAULT_MAP_UNKNOWN },
+            );
+        },
+    );
+
+    it(
+        "image-mappings-inside-pull-through-prefixes: a known map's destination under a copy prefix of the " +
+            "unknown map is not judged",
+        async () => {
+            const underCopy = editMap(programLikeStack(), QUAY_MAP, d => {
+                imageMappingsOf(d)[0].destinationImage = `${HOST}/us-gcr/broad-gatk/gatk:4.6.0.2`;
+            });
+            await expectNone(imageMappingsInsidePrefixes, underCopy, { unknown: DEFAULT_MAP_UNKNOWN });
+            await expectNone(imageMappingsInsidePrefixes, underCopy);
+            const outside = editMap(programLikeStack(), QUAY_MAP, d => {
+                imageMappingsOf(d)[0].destinationImage = `${HOST}/eu-gcr/broad-gatk/gatk:4.6.0.2`;
+            });
+            await expectOne(
+                imageMappingsInsidePrefixes,
+                outside,
+                ["is not under a pull-through cache prefix"],
+                urn(T.object, QUAY_MAP),
+            );
+        },
+    );
+
+    it(
+        "registry-policy-matches-pull-through-rules: a kept statement on a copy prefix is not judged while the " +
+            "map is unknown",
+        async () => {
+            const kept: Statement = {
+                Sid: "TeamCopies",
+                Effect: "Allow",
+                Principal: "*",
+                Action: "ecr:CreateRepository",
+                Resource: `${REGISTRY_ARN}/us-gcr/*`,
+            };
+            const withKept = (stack: ReturnType<typeof programLikeStack>) =>
+                editPolicy(stack, "registry-policy", d => {
+                    d.Statement.push(kept);
+                });
+            await expectNone(registryPolicyMatchesRules, withKept(programLikeStack()), {
+                unknown: DEFAULT_MAP_UNKNOWN,
+            });
+            await expectOne(
+                registryPolicyMatchesRules,
+                withKept(withoutCopies()),
+                ["Statement 'TeamCopies'"],
+                urn(T.registryPolicy, "registry-policy"),
+            );
+        },
+    );
 });

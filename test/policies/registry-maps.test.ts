@@ -15,12 +15,15 @@ const destination = (value: string, name = MAP) =>
     });
 
 describe("registry-map-matches-pull-through-rules with copy registries and alias hosts", () => {
-    it("passes maps with copy-registry entries (no rule needed) and docker.io mapped to Docker Hub's prefix", async () => {
-        await expectNone(registryMapMatchesRules, programLikeStack());
-        await expectNone(registryMapMatchesRules, programLikeStack(), {
-            unknown: everythingUnknown(programLikeStack()),
-        });
-    });
+    it(
+        "passes maps with copy-registry entries (no rule " + "needed) and docker.io mapped to Docker Hub's prefix",
+        async () => {
+            await expectNone(registryMapMatchesRules, programLikeStack());
+            await expectNone(registryMapMatchesRules, programLikeStack(), {
+                unknown: everythingUnknown(programLikeStack()),
+            });
+        },
+    );
 
     it("checks every map object, naming the one that is wrong", async () => {
         await expectOne(
@@ -50,7 +53,8 @@ describe("registry-map-matches-pull-through-rules with copy registries and alias
                 mappingFor(d, "us.gcr.io").ecrRepositoryPrefix = "quay";
             }),
             [
-                "maps HealthOmics-copy registry 'us.gcr.io' to prefix 'quay', which the pull-through cache rule for 'quay.io' already uses",
+                "maps HealthOmics-copy registry 'us.gcr.io' to prefix 'quay', which the pull-through cache " +
+                    "rule for 'quay.io' already uses",
             ],
         );
     });
@@ -62,7 +66,8 @@ describe("registry-map-matches-pull-through-rules with copy registries and alias
                 mappingFor(d, "docker.io").ecrRepositoryPrefix = "quay";
             }),
             [
-                "maps prefix 'quay' to upstreamRegistryUrl 'docker.io', but the pull-through cache rule for 'quay' pulls from 'quay.io'",
+                "maps prefix 'quay' to upstreamRegistryUrl 'docker.io', but the pull-through cache rule " +
+                    "for 'quay' pulls from 'quay.io'",
             ],
         );
     });
@@ -78,7 +83,8 @@ describe("image-mappings-inside-pull-through-prefixes: partition host, Docker Hu
 
     it("rejects the aws-cn host suffix in a commercial region", async () => {
         await expectOne(imageMappingsInsidePrefixes, destination(`${HOST}.cn/docker-hub/library/ubuntu:22.04`), [
-            "has the wrong host: ECR hosts in partition aws (region us-east-1) end in .amazonaws.com, not .amazonaws.com.cn",
+            "has the wrong host: ECR hosts in partition aws (region us-east-1) end in .amazonaws.com, not " +
+                ".amazonaws.com.cn",
         ]);
     });
 
@@ -109,7 +115,8 @@ describe("image-mappings-inside-pull-through-prefixes: partition host, Docker Hu
             destination(`${HOST}/eu-gcr/x/y:1`, SECOND),
             [
                 "Container registry map 'map-quay-only-9c1d' imageMappings[0]",
-                "is not under a pull-through cache prefix (declared: docker-hub, ecr-public, quay, seqera-community, us-gcr)",
+                "is not under a pull-through cache prefix (declared: docker-hub, ecr-public, quay, " +
+                    "seqera-community, us-gcr)",
             ],
             urn(T.object, SECOND),
         );
@@ -127,7 +134,8 @@ describe("image-mappings-inside-pull-through-prefixes: partition host, Docker Hu
         assert.ok(
             found.some(v =>
                 v.message.includes(
-                    "points into account 999999999999 in us-east-1, but this stack's registry is account 111122223333 in us-east-1",
+                    "points into account 999999999999 in us-east-1, but this stack's registry is account " +
+                        "111122223333 in us-east-1",
                 ),
             ),
             found.map(v => v.message).join("\n"),
@@ -157,8 +165,14 @@ describe("image-mappings-pinned (advisory, configurable)", () => {
         assert.deepEqual(
             found.map(v => v.message),
             [
-                `Container registry map 'map-default-3f2a' imageMappings[0] destinationImage '${HOST}/docker-hub/library/ubuntu:22.04' is pinned by tag only; this organization requires a digest (@sha256:...)`,
-                `Container registry map 'map-default-3f2a' imageMappings[1] destinationImage '${HOST}/us-gcr/broad-gatk/gatk:4.6.0.2' is pinned by tag only; this organization requires a digest (@sha256:...)`,
+                `Container registry map ` +
+                    `'map-default-3f2a' ` +
+                    `imageMappings[0] destinationImage '${HOST}/docker-hub/library/ubuntu:22.04' is pinned by tag ` +
+                    `only; this organization requires a digest (@sha256:...)`,
+                `Container registry map ` +
+                    `'map-default-3f2a' ` +
+                    `imageMappings[1] destinationImage '${HOST}/us-gcr/broad-gatk/gatk:4.6.0.2' is pinned by tag ` +
+                    `only; this organization requires a digest (@sha256:...)`,
             ],
         );
         await expectNone(imageMappingsPinned, programLikeStack(), { config: { requireDigest: false } });

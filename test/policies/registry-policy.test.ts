@@ -1,5 +1,6 @@
 // registry-policy-matches-pull-through-rules and registry-policy-names-own-registry on hand-made stacks
-// (policies called directly, SDK unknown-value proxy); what a fixture lets a principal do is confirmed with iam-simulate.
+// (policies called directly, SDK unknown-value proxy); what a fixture lets a principal do is confirmed with
+// iam-simulate.
 import * as assert from "assert/strict";
 import {
     registryPolicyAccountGrants,
@@ -16,42 +17,50 @@ const withStatement = (statement: Statement) =>
     editPolicy(programLikeStack(), POLICY, d => d.Statement.push(statement));
 
 describe("registry-policy-matches-pull-through-rules (hand-made stacks)", () => {
-    it("keeps other teams' statements that do not create or import repositories (cross-account pulls, replication)", async () => {
-        await expectNone(registryPolicyMatchesRules, programLikeStack());
-        await expectNone(registryPolicyMatchesRules, programLikeStack(), { preview: true });
-        await expectNone(registryPolicyMatchesRules, programLikeStack(), {
-            unknown: everythingUnknown(programLikeStack()),
-        });
-    });
+    it(
+        "keeps other teams' statements that do not create or import repositories (cross-account pulls, " +
+            "replication)",
+        async () => {
+            await expectNone(registryPolicyMatchesRules, programLikeStack());
+            await expectNone(registryPolicyMatchesRules, programLikeStack(), { preview: true });
+            await expectNone(registryPolicyMatchesRules, programLikeStack(), {
+                unknown: everythingUnknown(programLikeStack()),
+            });
+        },
+    );
 
-    it("rejects Principal '*' creating repositories anywhere, naming the Sid and resource (the evaluator confirms the grant)", async () => {
-        const statement: Statement = {
-            Sid: "OpenCreate",
-            Effect: "Allow",
-            Principal: "*",
-            Action: "ecr:CreateRepository",
-            Resource: "*",
-        };
-        assert.equal(
-            await registryPolicyAllows(
-                [statement],
-                callerFor("*"),
-                "ecr:CreateRepository",
-                `${REGISTRY_ARN}/anything/x`,
-                ACCOUNT,
-            ),
-            true,
-        );
-        await expectOne(
-            registryPolicyMatchesRules,
-            withStatement(statement),
-            [
-                "Registry policy 'registry-policy'",
-                "Statement 'OpenCreate' lets any principal (*) ecr:CreateRepository on '*'",
-            ],
-            urn(T.registryPolicy, POLICY),
-        );
-    });
+    it(
+        "rejects Principal '*' creating repositories anywhere, naming the Sid and resource (the evaluator " +
+            "confirms the grant)",
+        async () => {
+            const statement: Statement = {
+                Sid: "OpenCreate",
+                Effect: "Allow",
+                Principal: "*",
+                Action: "ecr:CreateRepository",
+                Resource: "*",
+            };
+            assert.equal(
+                await registryPolicyAllows(
+                    [statement],
+                    callerFor("*"),
+                    "ecr:CreateRepository",
+                    `${REGISTRY_ARN}/anything/x`,
+                    ACCOUNT,
+                ),
+                true,
+            );
+            await expectOne(
+                registryPolicyMatchesRules,
+                withStatement(statement),
+                [
+                    "Registry policy 'registry-policy'",
+                    "Statement 'OpenCreate' lets any principal (*) ecr:CreateRepository on '*'",
+                ],
+                urn(T.registryPolicy, POLICY),
+            );
+        },
+    );
 
     it("rejects {AWS: *} importing upstream images through ecr:* on repository/*", async () => {
         const statement: Statement = {
@@ -130,7 +139,8 @@ describe("registry-policy-matches-pull-through-rules (hand-made stacks)", () => 
 
     it("still finds a missing policy when the rules exist", async () => {
         await expectOne(registryPolicyMatchesRules, without(programLikeStack(), POLICY), [
-            "No ECR registry policy lets omics.amazonaws.com create repositories for the pull-through cache prefixes docker-hub, ecr-public, quay",
+            "No ECR registry policy lets omics.amazonaws.com create repositories for the pull-through " +
+                "cache prefixes docker-hub, ecr-public, quay",
         ]);
     });
 });
@@ -149,7 +159,10 @@ describe("registry-policy-names-own-registry", () => {
         assert.equal(found.length, 3, found.map(v => v.message).join("\n"));
         assert.ok(
             found[0].message.includes(
-                "Statement 'OmicsPullThroughCache' names 'arn:aws:ecr:us-east-1:123456789012:repository/docker-hub/*', in account 123456789012, but this stack's registry is in account 111122223333 (123456789012 is the guide's placeholder account)",
+                "Statement 'OmicsPullThroughCache' names " +
+                    "'arn:aws:ecr:us-east-1:123456789012:repository/docker-hub/*', in account 123456789012, " +
+                    "but this stack's registry is in account 111122223333 (123456789012 is the guide's " +
+                    "placeholder account)",
             ),
             found[0].message,
         );

@@ -62,22 +62,32 @@ describe("omics-role-ecr-matches-pull-through-rules (hand-made stacks)", () => {
         await expectNone(omicsRoleMatchesRules, guideStep6Stack());
     });
 
-    it("rejects a role whose attached managed policy grants ECR on repository/* (the evaluator confirms it reaches other repositories)", async () => {
-        const wide = widen(guideStep6Stack());
-        const document = policyDocument(resource(wide, POLICY).props.policy, `${POLICY}.policy`);
-        assert.equal(
-            await identityPolicyAllows(document.Statement, "ecr:BatchGetImage", `${REGISTRY_ARN}/private/app`, ACCOUNT),
-            true,
-        );
-        await expectOne(
-            omicsRoleMatchesRules,
-            wide,
-            [
-                `HealthOmics role '${ROLE}' (ECR statements) grants on '${REGISTRY_ARN}/*', which is not limited to one pull-through cache prefix`,
-            ],
-            urn(T.role, ROLE),
-        );
-    });
+    it(
+        "rejects a role whose attached managed policy grants ECR on repository/* (the evaluator confirms it " +
+            "reaches other repositories)",
+        async () => {
+            const wide = widen(guideStep6Stack());
+            const document = policyDocument(resource(wide, POLICY).props.policy, `${POLICY}.policy`);
+            assert.equal(
+                await identityPolicyAllows(
+                    document.Statement,
+                    "ecr:BatchGetImage",
+                    `${REGISTRY_ARN}/private/app`,
+                    ACCOUNT,
+                ),
+                true,
+            );
+            await expectOne(
+                omicsRoleMatchesRules,
+                wide,
+                [
+                    `HealthOmics role '${ROLE}' (ECR statements) grants on '${REGISTRY_ARN}/*', which is not limited ` +
+                        `to one pull-through cache prefix`,
+                ],
+                urn(T.role, ROLE),
+            );
+        },
+    );
 
     it("follows the attachment by dependency when its ARNs are unknown (preview)", async () => {
         const unknown = [

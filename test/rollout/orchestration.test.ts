@@ -26,7 +26,8 @@ function fourStackRollout(): Record<string, unknown> {
             workflowBuckets: ["shared-workflows"],
         },
         targets: [
-            // One bucket per region (a bucket granted in two regions is refused: HealthOmics runs use their own Region's buckets).
+            // One bucket per region (a bucket granted in two regions is refused: HealthOmics runs use their own
+            // Region's buckets).
             {
                 alias: "alpha",
                 accountId: "111122223333",
@@ -103,139 +104,148 @@ function assertNoSecret(run: CliRun, logDir: string): void {
 describe("rollout orchestration (real CLI entry + Automation API, recorded stand-in Pulumi CLI)", function () {
     this.timeout(60_000);
 
-    it("previews 4 stacks at most 2 at once with the policy pack; one policy failure does not stop the others; table, logs, exit 1", async () => {
-        const fake = new StandInPulumi(
-            {
-                default: { preview: "preview-creates" },
-                stacks: { "beta-us-east-1": { preview: "preview-mandatory-violation" } },
-                barrier: { size: 2, timeoutMs: 10_000 },
-            },
-            ["alpha-us-east-1"],
-        );
-        const { dir, logDir, args } = project(fourStackRollout(), fake);
-        const run = await runCli(args("--concurrency", "2"), HUB_ENV);
-
-        assert.strictEqual(run.code, 1, run.stderr);
-        const previews = fake.callsOf("preview");
-        assert.deepStrictEqual(previews.map(call => call.args[call.args.indexOf("--stack") + 1]).sort(), [
-            "alpha-eu-west-1",
-            "alpha-us-east-1",
-            "beta-eu-west-1",
-            "beta-us-east-1",
-        ]);
-        // The bound: never more than 2 previews at once, and (the barrier makes each wait for a partner) 2 did run together.
-        assert.ok(
-            previews.every(call => (call.runningSeen ?? 0) <= 2),
-            JSON.stringify(previews.map(call => call.runningSeen)),
-        );
-        assert.strictEqual(peakOverlap(previews.map(call => [call.startedAt, call.endedAt])), 2);
-        for (const call of previews) {
-            assert.strictEqual(call.args[call.args.indexOf("--policy-pack") + 1], path.join(dir, "policy-pack"));
-            assert.match(call.args[call.args.indexOf("--event-log") + 1] ?? "", /^tcp:\/\/127\.0\.0\.1:\d+$/);
-            assert.strictEqual(call.automationApi, "true");
-        }
-        // Created the three missing stacks, selected the existing one.
-        assert.deepStrictEqual(
-            fake
-                .callsOf("stack", "init")
-                .map(call => call.args[2])
-                .sort(),
-            ["alpha-eu-west-1", "beta-eu-west-1", "beta-us-east-1"],
-        );
-        assert.ok(fake.stackExists("beta-eu-west-1"));
-
-        const beta = fake.storedConfig("beta-eu-west-1");
-        assert.deepStrictEqual(beta["aws:region"], { value: "eu-west-1", secret: false });
-        assert.deepStrictEqual(beta["aws:assumeRoles"]?.objectValue, [
-            { roleArn: "arn:aws:iam::444455556666:role/deployer" },
-        ]);
-        assert.deepStrictEqual(beta["aws:allowedAccountIds"]?.objectValue, ["444455556666"]);
-        assert.strictEqual(beta["aws:profile"], undefined);
-        assert.deepStrictEqual(beta["omics-registry-maps:workflowBuckets"]?.objectValue, ["beta-eu-workflows"]);
-        // The secret went through the CLI's standard input, as JSON text the program parses (config.get + JSON.parse);
-        // no command line of any call carries it.
-        assert.deepStrictEqual(beta["omics-registry-maps:dockerHubCredentials"], {
-            value: HUB_ENV.ROLLOUT_TEST_HUB,
-            secret: true,
-        });
-        for (const call of fake.calls()) {
-            assert.ok(
-                !call.args.join(" ").includes(HUB_SECRET),
-                `secret in the command line of: pulumi ${call.args.slice(0, 3).join(" ")}`,
+    it(
+        "previews 4 stacks at most 2 at once with the policy pack; one policy failure does not stop the others; " +
+            "table, logs, exit 1",
+        async () => {
+            const fake = new StandInPulumi(
+                {
+                    default: { preview: "preview-creates" },
+                    stacks: { "beta-us-east-1": { preview: "preview-mandatory-violation" } },
+                    barrier: { size: 2, timeoutMs: 10_000 },
+                },
+                ["alpha-us-east-1"],
             );
-        }
-        const alpha = fake.storedConfig("alpha-us-east-1");
-        assert.deepStrictEqual(alpha["aws:profile"], { value: "alpha-admin", secret: false });
-        assert.deepStrictEqual(alpha["omics-registry-maps:workflowBuckets"]?.objectValue, ["shared-workflows"]);
+            const { dir, logDir, args } = project(fourStackRollout(), fake);
+            const run = await runCli(args("--concurrency", "2"), HUB_ENV);
 
-        const rows = run.stdout.split("\n");
-        assert.match(rows[0] ?? "", /^TARGET\s+RESULT\s+CHANGES\s+POLICY VIOLATIONS\s+DURATION$/);
-        for (const stack of ["alpha-us-east-1", "alpha-eu-west-1", "beta-eu-west-1"]) {
+            assert.strictEqual(run.code, 1, run.stderr);
+            const previews = fake.callsOf("preview");
+            assert.deepStrictEqual(previews.map(call => call.args[call.args.indexOf("--stack") + 1]).sort(), [
+                "alpha-eu-west-1",
+                "alpha-us-east-1",
+                "beta-eu-west-1",
+                "beta-us-east-1",
+            ]);
+            // The bound: never more than 2 previews at once, and (the barrier makes each wait for a partner) 2 did run
+            // together.
+            assert.ok(
+                previews.every(call => (call.runningSeen ?? 0) <= 2),
+                JSON.stringify(previews.map(call => call.runningSeen)),
+            );
+            assert.strictEqual(peakOverlap(previews.map(call => [call.startedAt, call.endedAt])), 2);
+            for (const call of previews) {
+                assert.strictEqual(call.args[call.args.indexOf("--policy-pack") + 1], path.join(dir, "policy-pack"));
+                assert.match(call.args[call.args.indexOf("--event-log") + 1] ?? "", /^tcp:\/\/127\.0\.0\.1:\d+$/);
+                assert.strictEqual(call.automationApi, "true");
+            }
+            // Created the three missing stacks, selected the existing one.
+            assert.deepStrictEqual(
+                fake
+                    .callsOf("stack", "init")
+                    .map(call => call.args[2])
+                    .sort(),
+                ["alpha-eu-west-1", "beta-eu-west-1", "beta-us-east-1"],
+            );
+            assert.ok(fake.stackExists("beta-eu-west-1"));
+
+            const beta = fake.storedConfig("beta-eu-west-1");
+            assert.deepStrictEqual(beta["aws:region"], { value: "eu-west-1", secret: false });
+            assert.deepStrictEqual(beta["aws:assumeRoles"]?.objectValue, [
+                { roleArn: "arn:aws:iam::444455556666:role/deployer" },
+            ]);
+            assert.deepStrictEqual(beta["aws:allowedAccountIds"]?.objectValue, ["444455556666"]);
+            assert.strictEqual(beta["aws:profile"], undefined);
+            assert.deepStrictEqual(beta["omics-registry-maps:workflowBuckets"]?.objectValue, ["beta-eu-workflows"]);
+            // The secret went through the CLI's standard input, as JSON text the program parses (config.get +
+            // JSON.parse); no command line of any call carries it.
+            assert.deepStrictEqual(beta["omics-registry-maps:dockerHubCredentials"], {
+                value: HUB_ENV.ROLLOUT_TEST_HUB,
+                secret: true,
+            });
+            for (const call of fake.calls()) {
+                assert.ok(
+                    !call.args.join(" ").includes(HUB_SECRET),
+                    `secret in the command line of: pulumi ${call.args.slice(0, 3).join(" ")}`,
+                );
+            }
+            const alpha = fake.storedConfig("alpha-us-east-1");
+            assert.deepStrictEqual(alpha["aws:profile"], { value: "alpha-admin", secret: false });
+            assert.deepStrictEqual(alpha["omics-registry-maps:workflowBuckets"]?.objectValue, ["shared-workflows"]);
+
+            const rows = run.stdout.split("\n");
+            assert.match(rows[0] ?? "", /^TARGET\s+RESULT\s+CHANGES\s+POLICY VIOLATIONS\s+DURATION$/);
+            for (const stack of ["alpha-us-east-1", "alpha-eu-west-1", "beta-eu-west-1"]) {
+                assert.ok(
+                    rows.some(row =>
+                        new RegExp(
+                            `^${stack}\\s+succeeded\\s+create 5\\s+1 \\(0 mandatory, 1 advisory\\)\\s+\\d+\\.\\ds$`,
+                        ).test(row),
+                    ),
+                    run.stdout,
+                );
+            }
             assert.ok(
                 rows.some(row =>
-                    new RegExp(
-                        `^${stack}\\s+succeeded\\s+create 5\\s+1 \\(0 mandatory, 1 advisory\\)\\s+\\d+\\.\\ds$`,
-                    ).test(row),
+                    /^beta-us-east-1\s+failed\s+create 5\s+1 \(1 mandatory, 0 advisory\)\s+\d+\.\ds$/.test(row),
                 ),
                 run.stdout,
             );
-        }
-        assert.ok(
-            rows.some(row =>
-                /^beta-us-east-1\s+failed\s+create 5\s+1 \(1 mandatory, 0 advisory\)\s+\d+\.\ds$/.test(row),
-            ),
-            run.stdout,
-        );
-        assert.ok(
-            run.stdout.includes(
-                "beta-us-east-1: error: preview failed: one or more policy violations of mandatory policies",
-            ),
-            run.stdout,
-        );
+            assert.ok(
+                run.stdout.includes(
+                    "beta-us-east-1: error: preview failed: one or more policy violations of mandatory policies",
+                ),
+                run.stdout,
+            );
 
-        for (const stack of ["alpha-us-east-1", "alpha-eu-west-1", "beta-us-east-1", "beta-eu-west-1"]) {
-            assert.match(run.stderr, new RegExp(`started\\s+${stack}`));
-            assert.ok(fs.existsSync(path.join(logDir, `${stack}.log`)), `no log for ${stack}`);
-        }
-        assert.match(run.stderr, /failed\s+beta-us-east-1 \[\d\/4\]/);
-        assert.match(
-            fs.readFileSync(path.join(logDir, "beta-us-east-1.log"), "utf8"),
-            /\[mandatory\]\s+registry-policy-matches-pull-through-rules/,
-        );
-        assert.match(fs.readFileSync(path.join(logDir, "alpha-eu-west-1.log"), "utf8"), /\+ 5 to create/);
-        assertNoSecret(run, logDir);
-    });
+            for (const stack of ["alpha-us-east-1", "alpha-eu-west-1", "beta-us-east-1", "beta-eu-west-1"]) {
+                assert.match(run.stderr, new RegExp(`started\\s+${stack}`));
+                assert.ok(fs.existsSync(path.join(logDir, `${stack}.log`)), `no log for ${stack}`);
+            }
+            assert.match(run.stderr, /failed\s+beta-us-east-1 \[\d\/4\]/);
+            assert.match(
+                fs.readFileSync(path.join(logDir, "beta-us-east-1.log"), "utf8"),
+                /\[mandatory\]\s+registry-policy-matches-pull-through-rules/,
+            );
+            assert.match(fs.readFileSync(path.join(logDir, "alpha-eu-west-1.log"), "utf8"), /\+ 5 to create/);
+            assertNoSecret(run, logDir);
+        },
+    );
 
-    it("--up runs `up --yes --skip-preview` with the policy pack on the --only stack, reads outputs and history; exit 0", async () => {
-        const fake = new StandInPulumi({ default: { up: "up-creates" } });
-        const { dir, logDir, args } = project(fourStackRollout(), fake);
-        const run = await runCli(args("--up", "--only", "alpha-eu-west-1"), HUB_ENV);
+    it(
+        "--up runs `up --yes --skip-preview` with the policy pack on the --only stack, reads outputs and " +
+            "history; exit 0",
+        async () => {
+            const fake = new StandInPulumi({ default: { up: "up-creates" } });
+            const { dir, logDir, args } = project(fourStackRollout(), fake);
+            const run = await runCli(args("--up", "--only", "alpha-eu-west-1"), HUB_ENV);
 
-        assert.strictEqual(run.code, 0, run.stderr + run.stdout);
-        const sequence = fake.calls().map(call => call.args.slice(0, 2).join(" "));
-        assert.deepStrictEqual(sequence, [
-            "version",
-            "stack select",
-            "stack init",
-            "config set-all",
-            "config set",
-            "up --yes",
-            "stack output",
-            "stack output",
-            "stack history",
-        ]);
-        const up = fake.callsOf("up").at(0);
-        assert.ok(up, "no up call");
-        assert.ok(up.args.includes("--skip-preview"));
-        assert.strictEqual(up.args[up.args.indexOf("--policy-pack") + 1], path.join(dir, "policy-pack"));
-        assert.strictEqual(up.args[up.args.indexOf("--stack") + 1], "alpha-eu-west-1");
-        assert.match(run.stdout, /^alpha-eu-west-1\s+succeeded\s+create 5\s+1 \(0 mandatory, 1 advisory\)/m);
-        assert.strictEqual(
-            run.stdout.split("\n").filter(line => line.startsWith("alpha") || line.startsWith("beta")).length,
-            1,
-        );
-        assert.deepStrictEqual(fs.readdirSync(logDir), ["alpha-eu-west-1.log"]);
-    });
+            assert.strictEqual(run.code, 0, run.stderr + run.stdout);
+            const sequence = fake.calls().map(call => call.args.slice(0, 2).join(" "));
+            assert.deepStrictEqual(sequence, [
+                "version",
+                "stack select",
+                "stack init",
+                "config set-all",
+                "config set",
+                "up --yes",
+                "stack output",
+                "stack output",
+                "stack history",
+            ]);
+            const up = fake.callsOf("up").at(0);
+            assert.ok(up, "no up call");
+            assert.ok(up.args.includes("--skip-preview"));
+            assert.strictEqual(up.args[up.args.indexOf("--policy-pack") + 1], path.join(dir, "policy-pack"));
+            assert.strictEqual(up.args[up.args.indexOf("--stack") + 1], "alpha-eu-west-1");
+            assert.match(run.stdout, /^alpha-eu-west-1\s+succeeded\s+create 5\s+1 \(0 mandatory, 1 advisory\)/m);
+            assert.strictEqual(
+                run.stdout.split("\n").filter(line => line.startsWith("alpha") || line.startsWith("beta")).length,
+                1,
+            );
+            assert.deepStrictEqual(fs.readdirSync(logDir), ["alpha-eu-west-1.log"]);
+        },
+    );
 
     it("a failed config write fails its stack only, and the error shown has the secret removed; exit 1", async () => {
         const fake = new StandInPulumi({
@@ -253,7 +263,8 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
             fake.callsOf("preview").map(call => call.args[call.args.indexOf("--stack") + 1]),
             ["alpha-eu-west-1"],
         );
-        // The Automation API's error repeats the failed command line: it holds the plain keys only, and the log keeps it.
+        // The Automation API's error repeats the failed command line: it holds the plain keys only, and the log keeps
+        // it.
         const log = fs.readFileSync(path.join(logDir, "alpha-us-east-1.log"), "utf8");
         assert.match(log, /config set-all --stack alpha-us-east-1 --json/);
         for (const call of fake.calls()) {
@@ -262,35 +273,43 @@ describe("rollout orchestration (real CLI entry + Automation API, recorded stand
         assertNoSecret(run, logDir);
     });
 
-    it("with a CLI of 3.205 or before, the Automation API tails an event-log file instead; the counts still arrive", async () => {
-        const fake = new StandInPulumi({ version: "3.205.0", default: { preview: "preview-creates" } });
-        const { args } = project(fourStackRollout(), fake);
-        const run = await runCli(args("--only", "beta-us-east-1"), HUB_ENV);
-        assert.strictEqual(run.code, 0, run.stderr);
-        const preview = fake.callsOf("preview").at(0);
-        assert.ok(preview, "no preview call");
-        assert.match(preview.args[preview.args.indexOf("--event-log") + 1] ?? "", /eventlog\.txt$/);
-        assert.match(run.stdout, /^beta-us-east-1\s+succeeded\s+create 5\s+1 \(0 mandatory, 1 advisory\)/m);
-    });
+    it(
+        "with a CLI of 3.205 or before, the Automation API tails an event-log file instead; the counts still " +
+            "arrive",
+        async () => {
+            const fake = new StandInPulumi({ version: "3.205.0", default: { preview: "preview-creates" } });
+            const { args } = project(fourStackRollout(), fake);
+            const run = await runCli(args("--only", "beta-us-east-1"), HUB_ENV);
+            assert.strictEqual(run.code, 0, run.stderr);
+            const preview = fake.callsOf("preview").at(0);
+            assert.ok(preview, "no preview call");
+            assert.match(preview.args[preview.args.indexOf("--event-log") + 1] ?? "", /eventlog\.txt$/);
+            assert.match(run.stdout, /^beta-us-east-1\s+succeeded\s+create 5\s+1 \(0 mandatory, 1 advisory\)/m);
+        },
+    );
 
-    it("--destroy with the stacks typed back destroys without creating stacks or loading the policy pack; a missing stack fails", async () => {
-        const fake = new StandInPulumi({ default: { destroy: "destroy-deletes" } }, ["alpha-us-east-1"]);
-        const { args } = project(fourStackRollout(), fake);
-        const run = await runCli(
-            args("--destroy", "--only", "alpha", "--confirm", "alpha-eu-west-1,alpha-us-east-1"),
-            HUB_ENV,
-        );
+    it(
+        "--destroy with the stacks typed back destroys without creating stacks or loading the policy pack; a " +
+            "missing stack fails",
+        async () => {
+            const fake = new StandInPulumi({ default: { destroy: "destroy-deletes" } }, ["alpha-us-east-1"]);
+            const { args } = project(fourStackRollout(), fake);
+            const run = await runCli(
+                args("--destroy", "--only", "alpha", "--confirm", "alpha-eu-west-1,alpha-us-east-1"),
+                HUB_ENV,
+            );
 
-        assert.strictEqual(run.code, 1, run.stderr);
-        assert.deepStrictEqual(fake.callsOf("stack", "init"), []);
-        const destroys = fake.callsOf("destroy");
-        assert.strictEqual(destroys.length, 1);
-        assert.ok(destroys[0]?.args.includes("--yes") && destroys[0]?.args.includes("--skip-preview"));
-        assert.ok(!destroys[0]?.args.includes("--policy-pack"));
-        assert.match(run.stdout, /^alpha-us-east-1\s+succeeded\s+delete 6\s/m);
-        assert.match(run.stdout, /^alpha-eu-west-1\s+failed\s/m);
-        assert.match(run.stdout, /alpha-eu-west-1: error: no stack named 'alpha-eu-west-1' found/);
-    });
+            assert.strictEqual(run.code, 1, run.stderr);
+            assert.deepStrictEqual(fake.callsOf("stack", "init"), []);
+            const destroys = fake.callsOf("destroy");
+            assert.strictEqual(destroys.length, 1);
+            assert.ok(destroys[0]?.args.includes("--yes") && destroys[0]?.args.includes("--skip-preview"));
+            assert.ok(!destroys[0]?.args.includes("--policy-pack"));
+            assert.match(run.stdout, /^alpha-us-east-1\s+succeeded\s+delete 6\s/m);
+            assert.match(run.stdout, /^alpha-eu-west-1\s+failed\s/m);
+            assert.match(run.stdout, /alpha-eu-west-1: error: no stack named 'alpha-eu-west-1' found/);
+        },
+    );
 });
 
 describe("rollout refusals and dry run (real CLI entry; the stand-in must never be called)", () => {
@@ -316,7 +335,10 @@ describe("rollout refusals and dry run (real CLI entry; the stand-in must never 
             name: "destroy without the list typed back (no terminal)",
             extra: ["--destroy"],
             stderr: [
-                /destroy refused: type the stacks back with --confirm alpha-us-east-1,alpha-eu-west-1,beta-us-east-1,beta-eu-west-1/,
+                new RegExp(
+                    String.raw`destroy refused: type the stacks back with --confirm ` +
+                        String.raw`alpha-us-east-1,alpha-eu-west-1,beta-us-east-1,beta-eu-west-1`,
+                ),
             ],
         },
         {
@@ -345,12 +367,17 @@ describe("rollout refusals and dry run (real CLI entry; the stand-in must never 
             extra: [],
             env: {},
             stderr: [
-                /alpha-us-east-1: config omics-registry-maps:dockerHubCredentials takes a secret from environment variable ROLLOUT_TEST_HUB, which is not set/,
+                new RegExp(
+                    String.raw`alpha-us-east-1: config omics-registry-maps:dockerHubCredentials takes a secret from ` +
+                        String.raw`environment variable ROLLOUT_TEST_HUB, which is not set`,
+                ),
             ],
         },
         {
             // The program's own validation (config/validate-config.ts) runs on each target's merged config.
-            name: "a target whose merged config the program would refuse (region without HealthOmics, a misspelt prefix)",
+            name:
+                "a target whose merged config the program would refuse (region without HealthOmics, a misspelt " +
+                "prefix)",
             document: {
                 config: {
                     registries: [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "Quay" }],
@@ -369,7 +396,10 @@ describe("rollout refusals and dry run (real CLI entry; the stand-in must never 
             },
             extra: ["--dry-run"],
             stderr: [
-                /alpha-us-east-1: omics-registry-maps:registries\[0\]\.ecrRepositoryPrefix: "Quay" is not a valid ECR repository prefix/,
+                new RegExp(
+                    String.raw`alpha-us-east-1: omics-registry-maps:registries\[0\]\.ecrRepositoryPrefix: "Quay" is ` +
+                        String.raw`not a valid ECR repository prefix`,
+                ),
                 /alpha-sa-east-1: aws:region: sa-east-1 does not offer AWS HealthOmics/,
             ],
         },
@@ -450,7 +480,10 @@ describe("rollout refusals and dry run (real CLI entry; the stand-in must never 
         assert.match(run.stdout, /^Plan: preview of 1 stack\(s\), at most 4 at once/);
         assert.match(
             run.stdout,
-            /stack: beta-eu-west-1\n\s+account: "444455556666"\n\s+region: eu-west-1\n\s+credentials:\n\s+roleArn: arn:aws:iam::444455556666:role\/deployer/,
+            new RegExp(
+                String.raw`stack: beta-eu-west-1\n\s+account: "444455556666"\n\s+region: ` +
+                    String.raw`eu-west-1\n\s+credentials:\n\s+roleArn: arn:aws:iam::444455556666:role\/deployer`,
+            ),
         );
         assert.match(run.stdout, /omics-registry-maps:dockerHubCredentials: "\[secret from \$ROLLOUT_TEST_HUB\]"/);
         assert.ok(!run.stdout.includes("alpha-"));
@@ -468,7 +501,10 @@ describe("rollout refusals and dry run (real CLI entry; the stand-in must never 
         // Issue 14: it said "cannot be run: code -2"; now it names the missing file and the install page.
         assert.match(
             run.stderr,
-            /the Pulumi CLI was not found: .*no-such-install\/bin\/pulumi does not exist; install it \(https:\/\/www\.pulumi\.com\/docs\/install\//,
+            new RegExp(
+                String.raw`the Pulumi CLI was not found: .*no-such-install\/bin\/pulumi does not exist; install it ` +
+                    String.raw`\(https:\/\/www\.pulumi\.com\/docs\/install\/`,
+            ),
         );
         const onPath = await runCli(args("--only", "alpha-us-east-1"), {
             ...HUB_ENV,

@@ -66,27 +66,31 @@ describe("rollout plan (unit, no Pulumi)", () => {
         );
     });
 
-    it("merges shared config with the target's keys (a target key replaces the shared key whole) and adds the AWS settings", () => {
-        const stacks = planStacks(validateRolloutDocument(twoTargets()), PROJECT);
-        const research = stacks.at(0);
-        const clinical = stacks.at(2);
-        assert.ok(research && clinical, "expected three stacks");
-        assert.deepStrictEqual(research.config, {
-            "omics-registry-maps:registries": [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" }],
-            "omics-registry-maps:workflowBuckets": ["research-bucket"],
-            "omics-registry-maps:tags": { project: "maps" },
-            "aws:skipMetadataApiCheck": false,
-            "aws:region": "us-east-1",
-            "aws:allowedAccountIds": ["111122223333"],
-            "aws:profile": "research",
-        });
-        assert.deepStrictEqual(clinical.config["omics-registry-maps:tags"], { team: "clinical" });
-        assert.deepStrictEqual(clinical.config["omics-registry-maps:workflowBuckets"], ["shared-bucket"]);
-        assert.deepStrictEqual(clinical.config["aws:assumeRoles"], [
-            { roleArn: "arn:aws:iam::444455556666:role/deployer", externalId: "ext-1" },
-        ]);
-        assert.strictEqual(clinical.config["aws:profile"], undefined);
-    });
+    it(
+        "merges shared config with the target's keys (a target key replaces the shared key whole) and adds the " +
+            "AWS settings",
+        () => {
+            const stacks = planStacks(validateRolloutDocument(twoTargets()), PROJECT);
+            const research = stacks.at(0);
+            const clinical = stacks.at(2);
+            assert.ok(research && clinical, "expected three stacks");
+            assert.deepStrictEqual(research.config, {
+                "omics-registry-maps:registries": [{ upstreamRegistryUrl: "quay.io", ecrRepositoryPrefix: "quay" }],
+                "omics-registry-maps:workflowBuckets": ["research-bucket"],
+                "omics-registry-maps:tags": { project: "maps" },
+                "aws:skipMetadataApiCheck": false,
+                "aws:region": "us-east-1",
+                "aws:allowedAccountIds": ["111122223333"],
+                "aws:profile": "research",
+            });
+            assert.deepStrictEqual(clinical.config["omics-registry-maps:tags"], { team: "clinical" });
+            assert.deepStrictEqual(clinical.config["omics-registry-maps:workflowBuckets"], ["shared-bucket"]);
+            assert.deepStrictEqual(clinical.config["aws:assumeRoles"], [
+                { roleArn: "arn:aws:iam::444455556666:role/deployer", externalId: "ext-1" },
+            ]);
+            assert.strictEqual(clinical.config["aws:profile"], undefined);
+        },
+    );
 
     it("--only picks by alias (all regions) or by stack name, and refuses unknown names", () => {
         const stacks = planStacks(validateRolloutDocument(twoTargets()), PROJECT);
@@ -122,7 +126,10 @@ describe("rollout plan (unit, no Pulumi)", () => {
         assert.strictEqual(problems.length, 1);
         assert.match(
             problems[0] ?? "",
-            /targets "research" and "research2" both deploy to account 111122223333 in eu-west-1 \(stacks research-eu-west-1 and research2-eu-west-1\)/,
+            new RegExp(
+                String.raw`targets "research" and "research2" both deploy to account 111122223333 in eu-west-1 ` +
+                    String.raw`\(stacks research-eu-west-1 and research2-eu-west-1\)`,
+            ),
         );
         assert.match(problems[0] ?? "", /registry policy and registry scanning configuration/);
     });
@@ -148,7 +155,10 @@ describe("rollout plan (unit, no Pulumi)", () => {
             /^\(file\): unknown field "extra"$/,
             /^targets\[0\] \(Research\)\.alias: "Research" is not valid; use 1-40 lowercase/,
             // Issue 14: an unquoted account id is told to be quoted (it was ajv's bare "must be string").
-            /^targets\[0\] \(Research\)\.accountId: must be a quoted string of 12 digits, e.g. accountId: "111122223333"/,
+            new RegExp(
+                String.raw`^targets\[0\] \(Research\)\.accountId: must be a quoted string of 12 digits, e.g. ` +
+                    String.raw`accountId: "111122223333"`,
+            ),
             /^targets\[1\] \(ok\): unknown field "colour"$/,
             /^targets\[1\] \(ok\)\.roleArn: "arn:aws:iam::4444:role\/x" is not valid; use an IAM role ARN/,
             /^targets\[1\] \(ok\)\.regions: must NOT have fewer than 1 items$/,
@@ -164,47 +174,54 @@ describe("rollout plan (unit, no Pulumi)", () => {
         assert.strictEqual(problems.length, expected.length, problems.join("\n"));
     });
 
-    it("reports rule problems a schema cannot: profile xor roleArn, role in another account, duplicate alias, reserved keys, malformed secrets", () => {
-        const problems = problemsOf(() =>
-            validateRolloutDocument({
-                config: { "aws:region": "us-east-1", token: { secretFromEnv: "TOKEN", extra: 1 } },
-                targets: [
-                    { alias: "a", accountId: "111122223333", regions: ["us-east-1"] },
-                    {
-                        alias: "b",
-                        accountId: "111122223333",
-                        profile: "p",
-                        roleArn: "arn:aws:iam::111122223333:role/r",
-                        regions: ["us-east-1"],
-                    },
-                    {
-                        alias: "c",
-                        accountId: "111122223333",
-                        roleArn: "arn:aws:iam::999999999999:role/r",
-                        regions: ["us-west-2"],
-                    },
-                    {
-                        alias: "a",
-                        accountId: "111122223333",
-                        profile: "p",
-                        sessionName: "s1",
-                        regions: ["eu-west-1"],
-                        config: { "aws:profile": "x" },
-                    },
-                ],
-            }),
-        );
-        assert.deepStrictEqual(problems, [
-            "config.aws:region: set by the rollout from the target (region, profile or roleArn, accountId); remove it here",
-            "config.token: secretFromEnv must be the only field of its object, e.g. {secretFromEnv: DOCKER_HUB_CREDENTIALS}",
-            'targets[0] (a): give exactly one of "profile" (an AWS CLI profile) or "roleArn" (a role to assume)',
-            'targets[1] (b): give exactly one of "profile" (an AWS CLI profile) or "roleArn" (a role to assume)',
-            "targets[2] (c).roleArn: the role is in account 999999999999, not in the target's account 111122223333",
-            "targets[3] (a).config.aws:profile: set by the rollout from the target (region, profile or roleArn, accountId); remove it here",
-            "targets[3] (a): externalId and sessionName apply to roleArn only",
-            'targets[3].alias: "a" is already the alias of targets[0]; aliases name stacks and must be unique',
-        ]);
-    });
+    it(
+        "reports rule problems a schema cannot: profile xor roleArn, role in another account, duplicate alias, " +
+            "reserved keys, malformed secrets",
+        () => {
+            const problems = problemsOf(() =>
+                validateRolloutDocument({
+                    config: { "aws:region": "us-east-1", token: { secretFromEnv: "TOKEN", extra: 1 } },
+                    targets: [
+                        { alias: "a", accountId: "111122223333", regions: ["us-east-1"] },
+                        {
+                            alias: "b",
+                            accountId: "111122223333",
+                            profile: "p",
+                            roleArn: "arn:aws:iam::111122223333:role/r",
+                            regions: ["us-east-1"],
+                        },
+                        {
+                            alias: "c",
+                            accountId: "111122223333",
+                            roleArn: "arn:aws:iam::999999999999:role/r",
+                            regions: ["us-west-2"],
+                        },
+                        {
+                            alias: "a",
+                            accountId: "111122223333",
+                            profile: "p",
+                            sessionName: "s1",
+                            regions: ["eu-west-1"],
+                            config: { "aws:profile": "x" },
+                        },
+                    ],
+                }),
+            );
+            assert.deepStrictEqual(problems, [
+                "config.aws:region: set by the rollout from the target (region, profile or roleArn, accountId); " +
+                    "remove it here",
+                "config.token: secretFromEnv must be the only field of its object, e.g. {secretFromEnv: " +
+                    "DOCKER_HUB_CREDENTIALS}",
+                'targets[0] (a): give exactly one of "profile" (an AWS CLI profile) or "roleArn" (a role to assume)',
+                'targets[1] (b): give exactly one of "profile" (an AWS CLI profile) or "roleArn" (a role to assume)',
+                "targets[2] (c).roleArn: the role is in account 999999999999, not in the target's account 111122223333",
+                "targets[3] (a).config.aws:profile: set by the rollout from the target (region, profile or " +
+                    "roleArn, accountId); remove it here",
+                "targets[3] (a): externalId and sessionName apply to roleArn only",
+                'targets[3].alias: "a" is already the alias of targets[0]; aliases name stacks and must be unique',
+            ]);
+        },
+    );
 
     it("reads YAML syntax errors and duplicate keys as problems, with the file name", () => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rollout-yaml-")), "rollout.yaml");
@@ -229,7 +246,8 @@ describe("rollout plan (unit, no Pulumi)", () => {
         (document.config as Record<string, unknown>).nested = { plain: "x", token: { secretFromEnv: "TOKEN" } };
         const stacks = planStacks(validateRolloutDocument(document), PROJECT);
         assert.deepStrictEqual(missingSecretProblems(stacks.slice(0, 1), { HUB: "{}" }), [
-            "research-us-east-1: config omics-registry-maps:nested takes a secret from environment variable TOKEN, which is not set",
+            "research-us-east-1: config omics-registry-maps:nested takes a secret from environment variable " +
+                "TOKEN, which is not set",
         ]);
         const env = { HUB: '{"username":"u","accessToken":"dckr_pat_abc"}', TOKEN: "t0ken" };
         const json = configJsonOf(stacks[0]?.config ?? {}, env);
@@ -268,28 +286,38 @@ describe("rollout plan (unit, no Pulumi)", () => {
         );
     });
 
-    it("refuses a workflow bucket granted in two regions, naming the bucket, the regions and the stacks (HealthOmics is regional)", () => {
-        const document = twoTargets();
-        delete (document.targets as Record<string, unknown>[])[0]?.regionConfig;
-        (document.targets as unknown[]).push({
-            alias: "other",
-            accountId: "777788889999",
-            profile: "o",
-            regions: ["eu-west-1"],
-            config: { workflowBuckets: ["shared-bucket"] },
-        });
-        const problems = problemsOf(() => planStacks(validateRolloutDocument(document), PROJECT));
-        assert.strictEqual(problems.length, 2, problems.join("\n"));
-        assert.match(
-            problems[0] ?? "",
-            /^workflowBuckets: bucket "research-bucket" is granted in 2 regions \(us-east-1: research-us-east-1; eu-west-1: research-eu-west-1\)/,
-        );
-        assert.match(
-            problems[1] ?? "",
-            /bucket "shared-bucket" is granted in 2 regions \(us-east-1: clinical-us-east-1; eu-west-1: other-eu-west-1\)/,
-        );
-        assert.match(problems[0] ?? "", /in the run's own Region/);
-    });
+    it(
+        "refuses a workflow bucket granted in two regions, naming the bucket, the regions and the stacks " +
+            "(HealthOmics is regional)",
+        () => {
+            const document = twoTargets();
+            delete (document.targets as Record<string, unknown>[])[0]?.regionConfig;
+            (document.targets as unknown[]).push({
+                alias: "other",
+                accountId: "777788889999",
+                profile: "o",
+                regions: ["eu-west-1"],
+                config: { workflowBuckets: ["shared-bucket"] },
+            });
+            const problems = problemsOf(() => planStacks(validateRolloutDocument(document), PROJECT));
+            assert.strictEqual(problems.length, 2, problems.join("\n"));
+            assert.match(
+                problems[0] ?? "",
+                new RegExp(
+                    String.raw`^workflowBuckets: bucket "research-bucket" is granted in 2 regions \(us-east-1: ` +
+                        String.raw`research-us-east-1; eu-west-1: research-eu-west-1\)`,
+                ),
+            );
+            assert.match(
+                problems[1] ?? "",
+                new RegExp(
+                    String.raw`bucket "shared-bucket" is granted in 2 regions \(us-east-1: clinical-us-east-1; ` +
+                        String.raw`eu-west-1: other-eu-west-1\)`,
+                ),
+            );
+            assert.match(problems[0] ?? "", /in the run's own Region/);
+        },
+    );
 
     it("destroy confirmation must list exactly the selected stacks, in any order", () => {
         const stacks = planStacks(validateRolloutDocument(twoTargets()), PROJECT).slice(0, 2);
@@ -303,28 +331,31 @@ describe("rollout plan (unit, no Pulumi)", () => {
 });
 
 describe("rollout bounded pool and closing table (unit)", () => {
-    it("never has more than `limit` tasks under way, refills as tasks end, and returns results in list order", async () => {
-        let running = 0;
-        let peak = 0;
-        const release: (() => void)[] = [];
-        const results = runBounded([1, 2, 3, 4, 5, 6, 7], 3, async item => {
-            running++;
-            peak = Math.max(peak, running);
-            await new Promise<void>(resolve => release.push(resolve));
-            running--;
-            return item % 2 === 0 ? `failed ${item}` : `ok ${item}`;
-        });
-        // Release tasks one by one as they queue up; the pool must refill to 3 each time, never beyond.
-        for (let released = 0; released < 7; released++) {
-            while (release.length === 0) {
-                await new Promise(resolve => setImmediate(resolve));
+    it(
+        "never has more than `limit` tasks under way, refills " + "as tasks end, and returns results in list order",
+        async () => {
+            let running = 0;
+            let peak = 0;
+            const release: (() => void)[] = [];
+            const results = runBounded([1, 2, 3, 4, 5, 6, 7], 3, async item => {
+                running++;
+                peak = Math.max(peak, running);
+                await new Promise<void>(resolve => release.push(resolve));
+                running--;
+                return item % 2 === 0 ? `failed ${item}` : `ok ${item}`;
+            });
+            // Release tasks one by one as they queue up; the pool must refill to 3 each time, never beyond.
+            for (let released = 0; released < 7; released++) {
+                while (release.length === 0) {
+                    await new Promise(resolve => setImmediate(resolve));
+                }
+                assert.ok(running <= 3);
+                release.shift()?.();
             }
-            assert.ok(running <= 3);
-            release.shift()?.();
-        }
-        assert.deepStrictEqual(await results, ["ok 1", "failed 2", "ok 3", "failed 4", "ok 5", "failed 6", "ok 7"]);
-        assert.strictEqual(peak, 3);
-    });
+            assert.deepStrictEqual(await results, ["ok 1", "failed 2", "ok 3", "failed 4", "ok 5", "failed 6", "ok 7"]);
+            assert.strictEqual(peak, 3);
+        },
+    );
 
     it("refuses a concurrency below 1", async () => {
         await assert.rejects(
@@ -333,46 +364,49 @@ describe("rollout bounded pool and closing table (unit)", () => {
         );
     });
 
-    it("the closing table has one row per stack: result, changes, policy violations, duration; and failure lines", () => {
-        const table = summaryTable([
-            {
-                stackName: "a-us-east-1",
-                succeeded: true,
-                changes: { create: 3, same: 2, update: 1 },
-                mandatoryViolations: 0,
-                advisoryViolations: 2,
-                durationMs: 12_340,
-                logFile: "logs/a-us-east-1.log",
-            },
-            {
-                stackName: "b-eu-west-1",
-                succeeded: false,
-                mandatoryViolations: 1,
-                advisoryViolations: 0,
-                durationMs: 75_000,
-                error: "error: preview failed",
-                logFile: "logs/b-eu-west-1.log",
-            },
-            {
-                stackName: "c-us-west-2",
-                succeeded: true,
-                changes: { same: 9 },
-                mandatoryViolations: 0,
-                advisoryViolations: 0,
-                durationMs: 900,
-                logFile: "logs/c.log",
-            },
-        ]);
-        const lines = table.split("\n");
-        assert.match(lines[0] ?? "", /^TARGET\s+RESULT\s+CHANGES\s+POLICY VIOLATIONS\s+DURATION$/);
-        assert.match(
-            lines[1] ?? "",
-            /^a-us-east-1\s+succeeded\s+create 3, update 1\s+2 \(0 mandatory, 2 advisory\)\s+12\.3s$/,
-        );
-        assert.match(lines[2] ?? "", /^b-eu-west-1\s+failed\s+-\s+1 \(1 mandatory, 0 advisory\)\s+1m15s$/);
-        assert.match(lines[3] ?? "", /^c-us-west-2\s+succeeded\s+no changes\s+0\s+0\.9s$/);
-        assert.ok(table.includes("b-eu-west-1: error: preview failed (log: logs/b-eu-west-1.log)"));
-    });
+    it(
+        "the closing table has one row per stack: result, " + "changes, policy violations, duration; and failure lines",
+        () => {
+            const table = summaryTable([
+                {
+                    stackName: "a-us-east-1",
+                    succeeded: true,
+                    changes: { create: 3, same: 2, update: 1 },
+                    mandatoryViolations: 0,
+                    advisoryViolations: 2,
+                    durationMs: 12_340,
+                    logFile: "logs/a-us-east-1.log",
+                },
+                {
+                    stackName: "b-eu-west-1",
+                    succeeded: false,
+                    mandatoryViolations: 1,
+                    advisoryViolations: 0,
+                    durationMs: 75_000,
+                    error: "error: preview failed",
+                    logFile: "logs/b-eu-west-1.log",
+                },
+                {
+                    stackName: "c-us-west-2",
+                    succeeded: true,
+                    changes: { same: 9 },
+                    mandatoryViolations: 0,
+                    advisoryViolations: 0,
+                    durationMs: 900,
+                    logFile: "logs/c.log",
+                },
+            ]);
+            const lines = table.split("\n");
+            assert.match(lines[0] ?? "", /^TARGET\s+RESULT\s+CHANGES\s+POLICY VIOLATIONS\s+DURATION$/);
+            assert.match(
+                lines[1] ?? "",
+                /^a-us-east-1\s+succeeded\s+create 3, update 1\s+2 \(0 mandatory, 2 advisory\)\s+12\.3s$/,
+            );
+            assert.match(lines[2] ?? "", /^b-eu-west-1\s+failed\s+-\s+1 \(1 mandatory, 0 advisory\)\s+1m15s$/);
+            assert.match(lines[3] ?? "", /^c-us-west-2\s+succeeded\s+no changes\s+0\s+0\.9s$/);
+            assert.ok(table.includes("b-eu-west-1: error: preview failed (log: logs/b-eu-west-1.log)"));
+        },
+    );
 });
 
 describe("rollout stack log (real StackLog, a temporary folder)", () => {

@@ -1,4 +1,5 @@
-// The check engine end to end: real workflow parsers over fixture trees (and a zip), real resolution rules, a map given as JSON.
+// The check engine end to end: real workflow parsers over fixture trees (and a zip), real resolution rules, a map given
+// as JSON.
 import * as assert from "assert/strict";
 import * as fs from "fs";
 import * as os from "os";
@@ -74,7 +75,8 @@ describe("check engine (real parsers and rules)", () => {
     it("the report has exactly the issue's JSON shape", () => {
         const roundTripped: unknown = JSON.parse(JSON.stringify(everyFinding));
         assert.ok(validateReport(roundTripped), JSON.stringify(validateReport.errors));
-        // issue 7's keys in its order, then issue 13's inVerdict (a plain literal has no expression, profiles or condition)
+        // issue 7's keys in its order, then issue 13's inVerdict (a plain literal has no expression, profiles or
+        // condition)
         assert.deepEqual(Object.keys(everyFinding.images[0]), [
             "file",
             "line",
@@ -108,7 +110,10 @@ describe("check engine (real parsers and rules)", () => {
         assert.match(unmapped.findings[0].message, /no mapping for host ghcr\.io/);
         assert.match(
             unmapped.findings[0].fix,
-            /upstreamRegistryUrl: ghcr\.io\n\s+ecrRepositoryPrefix: ghcr\n\s+credentials:\n\s+secretConfigKey: ghcrCredentials/,
+            new RegExp(
+                String.raw`upstreamRegistryUrl: ghcr\.io\n\s+ecrRepositoryPrefix: ` +
+                    String.raw`ghcr\n\s+credentials:\n\s+secretConfigKey: ghcrCredentials`,
+            ),
         );
 
         const unservable = at(everyFinding, "main.wdl", 28);
@@ -169,20 +174,23 @@ describe("check engine (real parsers and rules)", () => {
         assert.equal(exitCodeFor(warningsOnly, true), 1);
     });
 
-    it("Nextflow: docker.registry qualifies biocontainers/... as quay.io (nf-core ternary, withName selector)", async () => {
-        const report = await checkWorkflow(path.join(FIXTURES, "nextflow-registry"), DEV_MAP, LOCATION);
-        assert.deepEqual(
-            report.images.map(i => [i.file, i.reference, i.resolved]),
-            [
+    it(
+        "Nextflow: docker.registry qualifies biocontainers/... " + "as quay.io (nf-core ternary, withName selector)",
+        async () => {
+            const report = await checkWorkflow(path.join(FIXTURES, "nextflow-registry"), DEV_MAP, LOCATION);
+            assert.deepEqual(
+                report.images.map(i => [i.file, i.reference, i.resolved]),
                 [
-                    "modules/samtools_sort.nf",
-                    "quay.io/biocontainers/samtools:1.21--h50ea8bc_0",
-                    `${ECR}/quay/biocontainers/samtools:1.21--h50ea8bc_0`,
+                    [
+                        "modules/samtools_sort.nf",
+                        "quay.io/biocontainers/samtools:1.21--h50ea8bc_0",
+                        `${ECR}/quay/biocontainers/samtools:1.21--h50ea8bc_0`,
+                    ],
+                    ["nextflow.config", "quay.io/multiqc/multiqc:v1.25", `${ECR}/quay/multiqc/multiqc:v1.25`],
                 ],
-                ["nextflow.config", "quay.io/multiqc/multiqc:v1.25", `${ECR}/quay/multiqc/multiqc:v1.25`],
-            ],
-        );
-    });
+            );
+        },
+    );
 
     it("CWL: dockerPull in requirements and hints, ECR Public and docker.io forms", async () => {
         const report = await checkWorkflow(path.join(FIXTURES, "cwl-tool"), DEV_MAP, LOCATION);
@@ -233,7 +241,12 @@ describe("check engine (real parsers and rules)", () => {
         );
         assert.match(
             at(report, "main.wdl", 23).findings[0].fix,
-            /^add to registryMappings in the map:\n\{\n {2}"upstreamRegistryUrl": "ghcr\.io",\n {2}"ecrRepositoryPrefix": "ghcr"\n\}\nand an ECR pull-through cache rule for prefix ghcr from ghcr\.io, with a Secrets Manager secret named ecr-pullthroughcache\/ghcr holding \{username, accessToken\}/,
+            new RegExp(
+                String.raw`^add to registryMappings in the map:\n\{\n {2}"upstreamRegistryUrl": "ghcr\.io",\n {2}` +
+                    String.raw`"ecrRepositoryPrefix": "ghcr"\n\}\nand an ECR pull-through cache rule for prefix ghcr ` +
+                    String.raw`from ghcr\.io, with a Secrets Manager secret named ecr-pullthroughcache\/ghcr holding ` +
+                    String.raw`\{username, accessToken\}`,
+            ),
         );
     });
 

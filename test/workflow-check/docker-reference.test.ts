@@ -1,4 +1,5 @@
-// Image references as written (real @swimlane/docker-reference grammar underneath): host, path, normalized form, pinning.
+// Image references as written (real @swimlane/docker-reference grammar underneath): host, path, normalized form,
+// pinning.
 import * as assert from "assert/strict";
 import { parseImageReference, pinning, writtenHost } from "../../policy-pack/rules/docker-reference";
 

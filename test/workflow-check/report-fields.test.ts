@@ -31,7 +31,10 @@ function nextflow(
     };
 }
 
-/** A pipeline as the parsers describe one: a ternary's Docker branch, a GPU branch, an arm64-profile and a test-only image. */
+/**
+ * A pipeline as the parsers describe one: a ternary's Docker branch, a GPU branch, an arm64-profile and a test-only
+ * image.
+ */
 const REFERENCES: ContainerReference[] = [
     nextflow({
         file: "modules/fastqc/main.nf",
@@ -73,26 +76,35 @@ function report(profiles: string[] = []): CheckReport {
 }
 
 describe("check report from the parser contract's fields (constructed references, real report code)", () => {
-    it("shows the chosen image, keeps the expression and the directive's line in the JSON; valid for the schema", () => {
-        const built = report();
-        const fastqc = built.images[0];
-        assert.equal(fastqc.image, "quay.io/biocontainers/fastqc:0.12.1--hdfd78af_0");
-        assert.equal(fastqc.expression, TERNARY);
-        assert.equal(fastqc.line, 7);
-        assert.equal(fastqc.directiveLine, 5);
-        assert.equal(built.images[1].condition, "task.accelerator");
-        assert.ok(validateReport(JSON.parse(JSON.stringify(built))), JSON.stringify(validateReport.errors));
-        const table = formatTable(built, { color: false });
-        assert.doesNotMatch(table, /containerEngine/, "the table never prints the ternary");
-        assert.match(
-            table,
-            /\n {2}quay\.io\/biocontainers\/fastqc:0\.12\.1--hdfd78af_0\s+mapped\s+\S+\s+modules\/fastqc\/main\.nf:7 \(2 places\)\n/,
-        );
-        assert.match(
-            table,
-            /nvcr\.io\/nvidia\/clara\/clara-parabricks:4\.6\.0-1\s+unmapped\s+-\s+modules\/fastqc\/main\.nf:7 \[when task\.accelerator\]/,
-        );
-    });
+    it(
+        "shows the chosen image, keeps the expression and " + "the directive's line in the JSON; valid for the schema",
+        () => {
+            const built = report();
+            const fastqc = built.images[0];
+            assert.equal(fastqc.image, "quay.io/biocontainers/fastqc:0.12.1--hdfd78af_0");
+            assert.equal(fastqc.expression, TERNARY);
+            assert.equal(fastqc.line, 7);
+            assert.equal(fastqc.directiveLine, 5);
+            assert.equal(built.images[1].condition, "task.accelerator");
+            assert.ok(validateReport(JSON.parse(JSON.stringify(built))), JSON.stringify(validateReport.errors));
+            const table = formatTable(built, { color: false });
+            assert.doesNotMatch(table, /containerEngine/, "the table never prints the ternary");
+            assert.match(
+                table,
+                new RegExp(
+                    String.raw`\n {2}quay\.io\/biocontainers\/fastqc:0\.12\.1--hdfd78af_0\s+mapped\s+\S+\s+` +
+                        String.raw`modules\/fastqc\/main\.nf:7 \(2 places\)\n`,
+                ),
+            );
+            assert.match(
+                table,
+                new RegExp(
+                    String.raw`nvcr\.io\/nvidia\/clara\/clara-parabricks:4\.6\.0-1\s+unmapped\s+-\s+` +
+                        String.raw`modules\/fastqc\/main\.nf:7 \[when task\.accelerator\]`,
+                ),
+            );
+        },
+    );
 
     it("leaves profile-only and test-only images out of the default verdict, marked, still listed in images", () => {
         const built = report();
@@ -119,7 +131,10 @@ describe("check report from the parser contract's fields (constructed references
         const table = formatTable(built, { color: false });
         assert.match(
             table,
-            /not in the verdict: 3 places only profiles or tests bring in \(arm64 2, test 1\); --profile <name>\[,<name>\] includes them/,
+            new RegExp(
+                String.raw`not in the verdict: 3 places only profiles or tests bring in \(arm64 2, test 1\); ` +
+                    String.raw`--profile <name>\[,<name>\] includes them`,
+            ),
         );
         assert.match(table, /conf\/arm\.config:20 \[profile arm64\]/);
         assert.match(table, /conf\/test\.config:3 \[profile test; test only\]/);
@@ -187,7 +202,10 @@ describe("check report from the parser contract's fields (constructed references
         const verbose = formatTable(built, { color: false, verbose: true });
         assert.match(
             verbose,
-            /fastqc:0\.12\.1--hdfd78af_0\s+mapped\s+\S+\s+modules\/fastqc\/main\.nf:7 \(2 places\)\n {6}at modules\/fastqc\/main\.nf:7\n {6}at modules\/other\/main\.nf:4\n/,
+            new RegExp(
+                String.raw`fastqc:0\.12\.1--hdfd78af_0\s+mapped\s+\S+\s+modules\/fastqc\/main\.nf:7 \(2 places\)\n` +
+                    String.raw` {6}at modules\/fastqc\/main\.nf:7\n {6}at modules\/other\/main\.nf:4\n`,
+            ),
         );
     });
 

@@ -7,7 +7,10 @@ export const WARP_WGS = path.join(WARP, "pipelines/wdl/dna_seq/germline/single_s
 export const FIVE_DOLLAR = path.join(PIPELINES, "gatk-workflows-five-dollar-genome-analysis-pipeline");
 export const UP = "../../../../../../";
 
-/** Every file WholeGenomeGermlineSingleSample.wdl's imports reach, as warp lays them out (see the fixture's SOURCE.md). */
+/**
+ * Every file WholeGenomeGermlineSingleSample.wdl's imports reach, as warp lays them out (see the fixture's
+ * SOURCE.md).
+ */
 export const WGS_IMPORTS_OUTSIDE = [
     `${UP}structs/dna_seq/DNASeqStructs.wdl`,
     ...[

@@ -110,37 +110,41 @@ describe("workflow-parsers on real pipelines (issue 12; real scanner, vendored u
         );
     });
 
-    it("epi2me wf-human-variation: ${params.wf.<tag>} from nested params; the awsbatch profile's images marked", async () => {
-        const scan = await scanWorkflow(path.join(PIPELINES, "epi2me-labs-wf-human-variation"));
-        assert.deepEqual(scan.problems, []);
-        const base = pick(scan.references, "base.config");
-        const standard = base.filter(reference => reference.profiles === undefined);
-        assert.equal(standard.length, 10);
-        assert.deepEqual(standard[0], {
-            file: "base.config",
-            line: 21,
-            language: "nextflow",
-            image: '"ontresearch/wf-human-variation:${params.wf.e2l_base_tag}"',
-            value: "ontresearch/wf-human-variation:sha8ecee6d351b0c2609b452f3a368c390587f6662d",
-            expression: '"ontresearch/wf-human-variation:${params.wf.e2l_base_tag}"',
-        });
-        assert.ok(
-            standard.every(
-                reference => reference.value !== null && /^ontresearch\/[a-z-]+:sha[0-9a-f]{40}$/.test(reference.value),
-            ),
-        );
-        // profiles { awsbatch { process { container = { "${params.aws_image_prefix}-..." } } } }, prefix null
-        const awsbatch = base.filter(reference => reference.profiles !== undefined);
-        assert.equal(awsbatch.length, 10);
-        assert.ok(
-            awsbatch.every(
-                reference =>
-                    reference.value === null &&
-                    reference.profiles?.join() === "awsbatch" &&
-                    reference.testOnly === undefined,
-            ),
-        );
-    });
+    it(
+        "epi2me wf-human-variation: ${params.wf.<tag>} from " + "nested params; the awsbatch profile's images marked",
+        async () => {
+            const scan = await scanWorkflow(path.join(PIPELINES, "epi2me-labs-wf-human-variation"));
+            assert.deepEqual(scan.problems, []);
+            const base = pick(scan.references, "base.config");
+            const standard = base.filter(reference => reference.profiles === undefined);
+            assert.equal(standard.length, 10);
+            assert.deepEqual(standard[0], {
+                file: "base.config",
+                line: 21,
+                language: "nextflow",
+                image: '"ontresearch/wf-human-variation:${params.wf.e2l_base_tag}"',
+                value: "ontresearch/wf-human-variation:sha8ecee6d351b0c2609b452f3a368c390587f6662d",
+                expression: '"ontresearch/wf-human-variation:${params.wf.e2l_base_tag}"',
+            });
+            assert.ok(
+                standard.every(
+                    reference =>
+                        reference.value !== null && /^ontresearch\/[a-z-]+:sha[0-9a-f]{40}$/.test(reference.value),
+                ),
+            );
+            // profiles { awsbatch { process { container = { "${params.aws_image_prefix}-..." } } } }, prefix null
+            const awsbatch = base.filter(reference => reference.profiles !== undefined);
+            assert.equal(awsbatch.length, 10);
+            assert.ok(
+                awsbatch.every(
+                    reference =>
+                        reference.value === null &&
+                        reference.profiles?.join() === "awsbatch" &&
+                        reference.testOnly === undefined,
+                ),
+            );
+        },
+    );
 
     it("kf-alignment: CWL flow sequences indented as ruamel.yaml allows are parsed, with the right lines", async () => {
         const scan = await scanWorkflow(path.join(PIPELINES, "kids-first-kf-alignment-workflow"));
@@ -158,56 +162,65 @@ describe("workflow-parsers on real pipelines (issue 12; real scanner, vendored u
         assert.ok(scan.references.every(reference => reference.value !== null));
     });
 
-    it("Nextflow: includeConfig followed relative to the including file, in profiles too; test profiles testOnly", async () => {
-        const root = writeTree({
-            "nextflow.config": [
-                "includeConfig 'conf/base.config'",
-                "profiles {",
-                "    test      { includeConfig 'conf/test.config' }",
-                "    gpu_cloud {",
-                "        includeConfig 'conf/gpu.config'",
-                "    }",
-                "    singularity { includeConfig 'conf/containers_singularity.config' }",
-                "}",
-                "includeConfig params.custom_config_base ? \"${params.custom_config_base}/nfcore_custom.config\" : '/dev/null'",
-                "params.custom_config_base = 'https://raw.githubusercontent.com/nf-core/configs/master'",
-                "params.wf.tag = '1.2'",
-            ].join("\n"),
-            "conf/base.config":
-                "includeConfig 'modules/modules.config'\nprocess.container = \"base/image:${params.wf.tag}\"\n",
-            "conf/modules/modules.config": "process { withName: 'FOO' { container = 'biocontainers/foo:1.0--0' } }\n",
-            "conf/test.config": "process { withName: 'BAR' { container = 'test/bar:1' } }\n",
-            "conf/gpu.config": "process.container = 'nvcr.io/nvidia/clara/clara-parabricks:4.7.1-1'\n",
-            "conf/containers_singularity.config": [
-                "process { withName: 'FOO' { container = 'oras://community.wave.seqera.io/library/foo:1' } }",
-                "process { withName: 'BAR' { container = 'https://depot.galaxyproject.org/singularity/bar:1' } }",
-            ].join("\n"),
-            "conf/containers_docker.config": "process { withName: 'FOO' { container = 'never/read:1' } }\n",
-            "modules/tests/nextflow.config": "process.container = 'never/read:2'\n",
-        });
-        const scan = await scanWorkflow(root);
-        assert.deepEqual(scan.problems, []);
-        assert.deepEqual(
-            scan.references.map(({ file, value, profiles, testOnly }) => ({ file, value, profiles, testOnly })),
-            [
-                { file: "conf/base.config", value: "base/image:1.2", profiles: undefined, testOnly: undefined },
-                {
-                    file: "conf/gpu.config",
-                    value: "nvcr.io/nvidia/clara/clara-parabricks:4.7.1-1",
-                    profiles: ["gpu_cloud"],
-                    testOnly: undefined,
-                },
-                {
-                    file: "conf/modules/modules.config",
-                    value: "biocontainers/foo:1.0--0",
-                    profiles: undefined,
-                    testOnly: undefined,
-                },
-                { file: "conf/test.config", value: "test/bar:1", profiles: ["test"], testOnly: true },
-            ],
-        );
-        assert.equal(scan.files, 6, "5 configs read (not containers_docker.config nor modules/tests/nextflow.config)");
-    });
+    it(
+        "Nextflow: includeConfig followed relative to the " + "including file, in profiles too; test profiles testOnly",
+        async () => {
+            const root = writeTree({
+                "nextflow.config": [
+                    "includeConfig 'conf/base.config'",
+                    "profiles {",
+                    "    test      { includeConfig 'conf/test.config' }",
+                    "    gpu_cloud {",
+                    "        includeConfig 'conf/gpu.config'",
+                    "    }",
+                    "    singularity { includeConfig 'conf/containers_singularity.config' }",
+                    "}",
+                    "includeConfig params.custom_config_base ? " +
+                        "\"${params.custom_config_base}/nfcore_custom.config\" : '/dev/null'",
+                    "params.custom_config_base = 'https://raw.githubusercontent.com/nf-core/configs/master'",
+                    "params.wf.tag = '1.2'",
+                ].join("\n"),
+                "conf/base.config":
+                    "includeConfig 'modules/modules.config'\nprocess.container = \"base/image:${params.wf.tag}\"\n",
+                "conf/modules/modules.config":
+                    "process { withName: 'FOO' { container = 'biocontainers/foo:1.0--0' } }\n",
+                "conf/test.config": "process { withName: 'BAR' { container = 'test/bar:1' } }\n",
+                "conf/gpu.config": "process.container = 'nvcr.io/nvidia/clara/clara-parabricks:4.7.1-1'\n",
+                "conf/containers_singularity.config": [
+                    "process { withName: 'FOO' { container = 'oras://community.wave.seqera.io/library/foo:1' } }",
+                    "process { withName: 'BAR' { container = 'https://depot.galaxyproject.org/singularity/bar:1' } }",
+                ].join("\n"),
+                "conf/containers_docker.config": "process { withName: 'FOO' { container = 'never/read:1' } }\n",
+                "modules/tests/nextflow.config": "process.container = 'never/read:2'\n",
+            });
+            const scan = await scanWorkflow(root);
+            assert.deepEqual(scan.problems, []);
+            assert.deepEqual(
+                scan.references.map(({ file, value, profiles, testOnly }) => ({ file, value, profiles, testOnly })),
+                [
+                    { file: "conf/base.config", value: "base/image:1.2", profiles: undefined, testOnly: undefined },
+                    {
+                        file: "conf/gpu.config",
+                        value: "nvcr.io/nvidia/clara/clara-parabricks:4.7.1-1",
+                        profiles: ["gpu_cloud"],
+                        testOnly: undefined,
+                    },
+                    {
+                        file: "conf/modules/modules.config",
+                        value: "biocontainers/foo:1.0--0",
+                        profiles: undefined,
+                        testOnly: undefined,
+                    },
+                    { file: "conf/test.config", value: "test/bar:1", profiles: ["test"], testOnly: true },
+                ],
+            );
+            assert.equal(
+                scan.files,
+                6,
+                "5 configs read (not containers_docker.config nor modules/tests/nextflow.config)",
+            );
+        },
+    );
 
     it("Nextflow: a definition zip with one top folder: that folder's nextflow.config is the entry", async () => {
         const zip = zipSync({
@@ -231,29 +244,33 @@ describe("workflow-parsers on real pipelines (issue 12; real scanner, vendored u
         );
     });
 
-    it("Nextflow: a missing includeConfig is a problem naming it, outside profiles; a remote one is not followed", async () => {
-        const root = writeTree({
-            "nextflow.config": [
-                "includeConfig 'conf/missing.config'",
-                "includeConfig 'https://example.org/x.config'",
-                "process.container = 'ubuntu:24.04'",
-                // nf-core/scrnaseq names a conf/test_multiome.config it does not have: only that profile's runs fail
-                "profiles { test_multiome { includeConfig 'conf/test_multiome.config' } }",
-            ].join("\n"),
-        });
-        const scan = await scanWorkflow(root);
-        assert.deepEqual(
-            scan.references.map(reference => reference.value),
-            ["ubuntu:24.04"],
-        );
-        assert.deepEqual(scan.problems, [
-            {
-                file: "nextflow.config",
-                line: 1,
-                message: "includeConfig target not found in the workflow: conf/missing.config",
-            },
-        ]);
-    });
+    it(
+        "Nextflow: a missing includeConfig is a problem naming " + "it, outside profiles; a remote one is not followed",
+        async () => {
+            const root = writeTree({
+                "nextflow.config": [
+                    "includeConfig 'conf/missing.config'",
+                    "includeConfig 'https://example.org/x.config'",
+                    "process.container = 'ubuntu:24.04'",
+                    // nf-core/scrnaseq names a conf/test_multiome.config it does not have: only that profile's runs
+                    // fail
+                    "profiles { test_multiome { includeConfig 'conf/test_multiome.config' } }",
+                ].join("\n"),
+            });
+            const scan = await scanWorkflow(root);
+            assert.deepEqual(
+                scan.references.map(reference => reference.value),
+                ["ubuntu:24.04"],
+            );
+            assert.deepEqual(scan.problems, [
+                {
+                    file: "nextflow.config",
+                    line: 1,
+                    message: "includeConfig target not found in the workflow: conf/missing.config",
+                },
+            ]);
+        },
+    );
 
     it("Nextflow: engine tests read as under Docker; blanks around a literal are not part of the image", async () => {
         const root = writeTree({
@@ -286,28 +303,37 @@ describe("workflow-parsers on real pipelines (issue 12; real scanner, vendored u
         );
     });
 
-    it("CWL: dockerImageId alone is the image; with dockerFile or dockerLoad, made at run time: unresolvable", async () => {
-        const tool = (requirement: string): string =>
-            `cwlVersion: v1.2\nclass: CommandLineTool\nrequirements:\n  DockerRequirement:\n${requirement}inputs: []\noutputs: []\n`;
-        const root = writeTree({
-            "alone.cwl": tool("    dockerImageId: biocontainers/tool:1.0\n"),
-            "built.cwl": tool("    dockerImageId: ubuntu\n    dockerFile: |\n      FROM ubuntu:22.04\n"),
-            "loaded.cwl": tool("    dockerLoad: https://example.org/image.tar\n"),
-        });
-        const scan = await scanWorkflow(root);
-        assert.deepEqual(scan.problems, []);
-        assert.deepEqual(
-            scan.references.map(({ file, line, value, expression }) => ({ file, line, value, expression })),
-            [
-                { file: "alone.cwl", line: 5, value: "biocontainers/tool:1.0", expression: undefined },
-                {
-                    file: "built.cwl",
-                    line: 5,
-                    value: null,
-                    expression: "dockerImageId ubuntu, built from the dockerFile at run time",
-                },
-                { file: "loaded.cwl", line: 5, value: null, expression: "the image, loaded by dockerLoad at run time" },
-            ],
-        );
-    });
+    it(
+        "CWL: dockerImageId alone is the image; with dockerFile " + "or dockerLoad, made at run time: unresolvable",
+        async () => {
+            const tool = (requirement: string): string =>
+                "cwlVersion: v1.2\nclass: CommandLineTool\nrequirements:\n  DockerRequirement:\n" +
+                `${requirement}inputs: []\noutputs: []\n`;
+            const root = writeTree({
+                "alone.cwl": tool("    dockerImageId: biocontainers/tool:1.0\n"),
+                "built.cwl": tool("    dockerImageId: ubuntu\n    dockerFile: |\n      FROM ubuntu:22.04\n"),
+                "loaded.cwl": tool("    dockerLoad: https://example.org/image.tar\n"),
+            });
+            const scan = await scanWorkflow(root);
+            assert.deepEqual(scan.problems, []);
+            assert.deepEqual(
+                scan.references.map(({ file, line, value, expression }) => ({ file, line, value, expression })),
+                [
+                    { file: "alone.cwl", line: 5, value: "biocontainers/tool:1.0", expression: undefined },
+                    {
+                        file: "built.cwl",
+                        line: 5,
+                        value: null,
+                        expression: "dockerImageId ubuntu, built from the dockerFile at run time",
+                    },
+                    {
+                        file: "loaded.cwl",
+                        line: 5,
+                        value: null,
+                        expression: "the image, loaded by dockerLoad at run time",
+                    },
+                ],
+            );
+        },
+    );
 });

@@ -1,4 +1,5 @@
-// scanWorkflow over whole roots: a mixed directory, a definition .zip built with fflate, skipped folders, bad roots, progress.
+// scanWorkflow over whole roots: a mixed directory, a definition .zip built with fflate, skipped folders, bad roots,
+// progress.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -8,7 +9,8 @@ import { removeTempDirs, tempDir, writeTree } from "./temp-tree";
 
 const MIXED = {
     "main.wdl":
-        'version 1.0\ntask T {\n  command <<< >>>\n  runtime {\n    docker: "quay.io/biocontainers/samtools:1.17--h00cdaf9_0"\n  }\n}\n',
+        "version 1.0\ntask T {\n  command <<< >>>\n  runtime {\n" +
+        '    docker: "quay.io/biocontainers/samtools:1.17--h00cdaf9_0"\n  }\n}\n',
     "nf/main.nf": "process P {\n    container 'biocontainers/fastqc:0.12.1--hdfd78af_0'\n    'true'\n}\n",
     "nf/nextflow.config": "docker.registry = 'quay.io'\n",
     "cwl/tool.cwl":

@@ -44,42 +44,49 @@ function declareInflatedSize(zipFile: string, size: number): void {
 describe("workflow-parsers: workflow sources (symbolic links, bounded zips, empty roots)", () => {
     after(removeTempDirs);
 
-    it("follows symbolic links inside the root; a link out of it, a loop and a broken link are warnings, not followed", async () => {
-        const outside = writeTree({ "secret.wdl": TASK("outside/never:1") });
-        const root = writeTree({ "shared/tasks.wdl": TASK("quay.io/biocontainers/samtools:1.17--h00cdaf9_0") });
-        fs.mkdirSync(path.join(root, "wf"));
-        fs.symlinkSync("../shared", path.join(root, "wf", "lib"));
-        fs.symlinkSync("../shared/tasks.wdl", path.join(root, "wf", "linked.wdl"));
-        fs.symlinkSync(outside, path.join(root, "escape"));
-        fs.symlinkSync("..", path.join(root, "wf", "loop"));
-        fs.symlinkSync("nowhere", path.join(root, "broken"));
-        const source = openWorkflowSource(root);
-        assert.deepEqual(source.files, ["shared/tasks.wdl", "wf/lib/tasks.wdl", "wf/linked.wdl"]);
-        assert.deepEqual(
-            source.warnings.map(w => [
-                w.file,
-                w.message.replace(fs.realpathSync(root), "<root>").replace(fs.realpathSync(outside), "<outside>"),
-            ]),
-            [
-                ["broken", "symbolic link to nowhere, which does not exist: not followed"],
-                ["escape", "symbolic link to <outside>, outside the workflow root: not followed"],
-                ["wf/loop", "symbolic link to <root>, a folder that contains it: not followed (a loop)"],
-            ],
-        );
-        const scan = await scanWorkflow(root);
-        assert.deepEqual(
-            scan.references.map(r => r.file),
-            ["shared/tasks.wdl", "wf/lib/tasks.wdl", "wf/linked.wdl"],
-        );
-        assert.ok(scan.references.every(r => r.value !== "outside/never:1"));
-        assert.equal(scan.warnings.length, 3);
-    });
+    it(
+        "follows symbolic links inside the root; a link out of it, a loop and a broken link are warnings, not " +
+            "followed",
+        async () => {
+            const outside = writeTree({ "secret.wdl": TASK("outside/never:1") });
+            const root = writeTree({ "shared/tasks.wdl": TASK("quay.io/biocontainers/samtools:1.17--h00cdaf9_0") });
+            fs.mkdirSync(path.join(root, "wf"));
+            fs.symlinkSync("../shared", path.join(root, "wf", "lib"));
+            fs.symlinkSync("../shared/tasks.wdl", path.join(root, "wf", "linked.wdl"));
+            fs.symlinkSync(outside, path.join(root, "escape"));
+            fs.symlinkSync("..", path.join(root, "wf", "loop"));
+            fs.symlinkSync("nowhere", path.join(root, "broken"));
+            const source = openWorkflowSource(root);
+            assert.deepEqual(source.files, ["shared/tasks.wdl", "wf/lib/tasks.wdl", "wf/linked.wdl"]);
+            assert.deepEqual(
+                source.warnings.map(w => [
+                    w.file,
+                    w.message.replace(fs.realpathSync(root), "<root>").replace(fs.realpathSync(outside), "<outside>"),
+                ]),
+                [
+                    ["broken", "symbolic link to nowhere, which does not exist: not followed"],
+                    ["escape", "symbolic link to <outside>, outside the workflow root: not followed"],
+                    ["wf/loop", "symbolic link to <root>, a folder that contains it: not followed (a loop)"],
+                ],
+            );
+            const scan = await scanWorkflow(root);
+            assert.deepEqual(
+                scan.references.map(r => r.file),
+                ["shared/tasks.wdl", "wf/lib/tasks.wdl", "wf/linked.wdl"],
+            );
+            assert.ok(scan.references.every(r => r.value !== "outside/never:1"));
+            assert.equal(scan.warnings.length, 3);
+        },
+    );
 
     it("a folder or a zip without a workflow file is an error saying so", async () => {
         const empty = writeTree({ "README.md": "docker: ubuntu\n", "inputs.json": '{"x": 1}' });
         await assert.rejects(scanWorkflow(empty), {
             name: "WorkflowSourceError",
-            message: `No workflow file in ${empty}: no .wdl, .nf, nextflow.config or CWL document (.cwl, or a .yml/.yaml/.json with cwlVersion and class); give the folder or .zip that holds the workflow`,
+            message:
+                `No workflow file in ${empty}: no .wdl, .nf, nextflow.config or CWL document ` +
+                "(.cwl, or a .yml/.yaml/.json with cwlVersion and class); " +
+                "give the folder or .zip that holds the workflow",
         });
         const zip = writeZip({ "docs/README.md": "nothing here\n" });
         await assert.rejects(scanWorkflow(zip), /^WorkflowSourceError: No workflow file in .*workflow\.zip/);
@@ -95,7 +102,9 @@ describe("workflow-parsers: workflow sources (symbolic links, bounded zips, empt
             const zip = writeZip({ "main.wdl": TASK("ubuntu:22.04"), [name]: TASK("evil:1") });
             await assert.rejects(scanWorkflow(zip), {
                 name: "WorkflowSourceError",
-                message: `Workflow zip ${zip} refused: entry ${JSON.stringify(name)} ${reason}; a definition zip must hold only paths inside it (nothing was inflated)`,
+                message:
+                    `Workflow zip ${zip} refused: entry ${JSON.stringify(name)} ${reason}; ` +
+                    "a definition zip must hold only paths inside it (nothing was inflated)",
             });
         }
     });
@@ -105,7 +114,10 @@ describe("workflow-parsers: workflow sources (symbolic links, bounded zips, empt
         declareInflatedSize(tooBig, ZIP_LIMITS.entryInflatedBytes + 1);
         await assert.rejects(
             scanWorkflow(tooBig),
-            /refused: entry "main\.wdl" would inflate to 100 MiB, past the limit of 100 MiB per file \(nothing was inflated\)$/,
+            new RegExp(
+                String.raw`refused: entry "main\.wdl" would inflate to 100 MiB, ` +
+                    String.raw`past the limit of 100 MiB per file \(nothing was inflated\)$`,
+            ),
         );
         // eleven entries of 99 MiB each: every one under the per-file limit, together past the 1 GiB total
         const many: Record<string, string> = {};
@@ -127,64 +139,77 @@ describe("workflow-parsers: workflow sources (symbolic links, bounded zips, empt
         assert.ok(fs.statSync(zip).size < 64 * 1024);
         await assert.rejects(
             scanWorkflow(zip),
-            /^WorkflowSourceError: Workflow zip .* refused: entry "main\.wdl" inflates past the 0\.001 MiB its header declares; refusing the archive$/,
+            new RegExp(
+                String.raw`^WorkflowSourceError: Workflow zip .* refused: entry "main\.wdl" ` +
+                    String.raw`inflates past the 0\.001 MiB its header declares; refusing the archive$`,
+            ),
         );
     });
 
-    it("reads a zip of the warp fixture (imports inside the zip) entry by entry, with the same references as the folder", async () => {
-        const entries: Record<string, Uint8Array> = {};
-        const walk = (dir: string): void => {
-            for (const entry of fs.readdirSync(path.join(WARP, dir), { withFileTypes: true })) {
-                const relative = dir ? `${dir}/${entry.name}` : entry.name;
-                if (entry.isDirectory()) walk(relative);
-                else entries[relative] = fs.readFileSync(path.join(WARP, relative));
-            }
-        };
-        walk("");
-        const fromZip = await scanWorkflow(writeZip(entries));
-        const fromFolder = await scanWorkflow(WARP);
-        assert.deepEqual(fromZip, fromFolder);
-        assert.deepEqual(fromZip.problems, []);
-        assert.ok(fromZip.references.some(r => r.file === "tasks/wdl/Utilities.wdl" && r.value === "ubuntu:20.04"));
-    });
+    it(
+        "reads a zip of the warp fixture (imports inside the zip) entry by entry, with the same references as " +
+            "the folder",
+        async () => {
+            const entries: Record<string, Uint8Array> = {};
+            const walk = (dir: string): void => {
+                for (const entry of fs.readdirSync(path.join(WARP, dir), { withFileTypes: true })) {
+                    const relative = dir ? `${dir}/${entry.name}` : entry.name;
+                    if (entry.isDirectory()) walk(relative);
+                    else entries[relative] = fs.readFileSync(path.join(WARP, relative));
+                }
+            };
+            walk("");
+            const fromZip = await scanWorkflow(writeZip(entries));
+            const fromFolder = await scanWorkflow(WARP);
+            assert.deepEqual(fromZip, fromFolder);
+            assert.deepEqual(fromZip.problems, []);
+            assert.ok(fromZip.references.some(r => r.file === "tasks/wdl/Utilities.wdl" && r.value === "ubuntu:20.04"));
+        },
+    );
 
-    it("follows symbolic links stored in a zip (Unix mode S_IFLNK) to targets inside it; others are warnings", async () => {
-        const link = (target: string): [Uint8Array, { os: number; attrs: number }] => [
-            strToU8(target),
-            { os: 3, attrs: (0o120777 << 16) >>> 0 },
-        ];
-        const file = path.join(tempDir(), "links.zip");
-        fs.writeFileSync(
-            file,
-            zipSync({
-                "shared/tasks.wdl": strToU8(TASK("quay.io/biocontainers/samtools:1.17--h00cdaf9_0")),
-                "wf/lib": link("../shared"),
-                "wf/linked.wdl": link("../shared/tasks.wdl"),
-                "wf/escape.wdl": link("../../outside.wdl"),
-                "wf/loop": link(".."),
-                "wf/gone.wdl": link("nowhere.wdl"),
-            }),
-        );
-        const source = openWorkflowSource(file);
-        assert.deepEqual(source.files, ["shared/tasks.wdl", "wf/lib/tasks.wdl", "wf/linked.wdl"]);
-        assert.deepEqual(source.warnings, [
-            {
-                file: "wf/escape.wdl",
-                message: "symbolic link to ../../outside.wdl, outside the workflow zip: not followed",
-            },
-            { file: "wf/loop", message: "symbolic link to .., a folder that contains it: not followed (a loop)" },
-            { file: "wf/gone.wdl", message: "symbolic link to nowhere.wdl, which the zip does not hold: not followed" },
-        ]);
-        const scan = await scanWorkflow(file);
-        assert.deepEqual(
-            scan.references.map(r => [r.file, r.value]),
-            [
-                ["shared/tasks.wdl", "quay.io/biocontainers/samtools:1.17--h00cdaf9_0"],
-                ["wf/lib/tasks.wdl", "quay.io/biocontainers/samtools:1.17--h00cdaf9_0"],
-                ["wf/linked.wdl", "quay.io/biocontainers/samtools:1.17--h00cdaf9_0"],
-            ],
-        );
-    });
+    it(
+        "follows symbolic links stored in a zip (Unix mode " + "S_IFLNK) to targets inside it; others are warnings",
+        async () => {
+            const link = (target: string): [Uint8Array, { os: number; attrs: number }] => [
+                strToU8(target),
+                { os: 3, attrs: (0o120777 << 16) >>> 0 },
+            ];
+            const file = path.join(tempDir(), "links.zip");
+            fs.writeFileSync(
+                file,
+                zipSync({
+                    "shared/tasks.wdl": strToU8(TASK("quay.io/biocontainers/samtools:1.17--h00cdaf9_0")),
+                    "wf/lib": link("../shared"),
+                    "wf/linked.wdl": link("../shared/tasks.wdl"),
+                    "wf/escape.wdl": link("../../outside.wdl"),
+                    "wf/loop": link(".."),
+                    "wf/gone.wdl": link("nowhere.wdl"),
+                }),
+            );
+            const source = openWorkflowSource(file);
+            assert.deepEqual(source.files, ["shared/tasks.wdl", "wf/lib/tasks.wdl", "wf/linked.wdl"]);
+            assert.deepEqual(source.warnings, [
+                {
+                    file: "wf/escape.wdl",
+                    message: "symbolic link to ../../outside.wdl, outside the workflow zip: not followed",
+                },
+                { file: "wf/loop", message: "symbolic link to .., a folder that contains it: not followed (a loop)" },
+                {
+                    file: "wf/gone.wdl",
+                    message: "symbolic link to nowhere.wdl, which the zip does not hold: not followed",
+                },
+            ]);
+            const scan = await scanWorkflow(file);
+            assert.deepEqual(
+                scan.references.map(r => [r.file, r.value]),
+                [
+                    ["shared/tasks.wdl", "quay.io/biocontainers/samtools:1.17--h00cdaf9_0"],
+                    ["wf/lib/tasks.wdl", "quay.io/biocontainers/samtools:1.17--h00cdaf9_0"],
+                    ["wf/linked.wdl", "quay.io/biocontainers/samtools:1.17--h00cdaf9_0"],
+                ],
+            );
+        },
+    );
 
     it("an import that leaves a zip is missing (the zip must carry it)", async () => {
         const zip = writeZip({
@@ -197,7 +222,8 @@ describe("workflow-parsers: workflow sources (symbolic links, bounded zips, empt
                 file: "wf/main.wdl",
                 line: 2,
                 message:
-                    'import "../../tasks/t.wdl" not found: no file ../tasks/t.wdl (imports are read relative to the importing file)',
+                    'import "../../tasks/t.wdl" not found: no file ../tasks/t.wdl (imports are read relative ' +
+                    "to the importing file)",
             },
         ]);
     });

@@ -43,14 +43,19 @@ export function followWdlImports(
             if (isRemoteImport(entry.uri)) {
                 result.warnings.push({
                     ...at,
-                    message: `import "${entry.uri}" is remote: not followed, so the containers of the tasks it brings in are not checked; copy the file into the workflow and import it by a relative path to have them checked`,
+                    message:
+                        `import "${entry.uri}" is remote: not followed, so the containers of the tasks it ` +
+                        `brings in are not checked; copy the file into the workflow and import it by a relative path ` +
+                        `to have them checked`,
                 });
                 continue;
             }
             if (entry.uri.startsWith("/")) {
                 result.problems.push({
                     ...at,
-                    message: `import "${entry.uri}" is an absolute path, which a HealthOmics definition zip cannot carry; import it by a path relative to this file`,
+                    message:
+                        `import "${entry.uri}" is an absolute path, which a HealthOmics definition zip cannot ` +
+                        `carry; import it by a path relative to this file`,
                 });
                 continue;
             }
@@ -67,7 +72,9 @@ export function followWdlImports(
                 failed.add(target);
                 result.problems.push({
                     ...at,
-                    message: `import "${entry.uri}" not found: no file ${target} (imports are read relative to the importing file)`,
+                    message:
+                        `import "${entry.uri}" not found: no file ${target} (imports are read relative to the ` +
+                        `importing file)`,
                 });
                 continue;
             }

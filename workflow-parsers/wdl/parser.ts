@@ -274,7 +274,8 @@ class WdlParser {
                 if (selectFirst) return selectFirst;
             }
             if (this.isPunct("{") && (token.text === "object" || this.isPunctAt(this.i + 2, ":"))) {
-                return this.objectLiteral(start, line); // `object { a: 1 }`, or a WDL 1.1 struct literal `Name { a: 1 }`
+                // `object { a: 1 }`, or a WDL 1.1 struct literal `Name { a: 1 }`
+                return this.objectLiteral(start, line);
             }
             let simple = true;
             const members: string[] = [];

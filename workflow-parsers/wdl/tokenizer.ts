@@ -1,4 +1,5 @@
-// WDL 1.0/1.1 tokenizer: identifiers, numbers, operators, strings with ~{}/${} placeholders, comments, command sections.
+// WDL 1.0/1.1 tokenizer: identifiers, numbers, operators, strings with ~{}/${} placeholders, comments, command
+// sections.
 // There is no maintained WDL parser on the npm registry (checked with `npm view`: `wdl-parser`, `wdlparse` and
 // `@biowdl/wdl-parser` do not exist; `wdl@0.0.13` is an unrelated form-workflow framework), so this is hand-written.
 import { SyntaxProblem } from "../types";
@@ -26,7 +27,10 @@ function isDigit(c: string): boolean {
     return c >= "0" && c <= "9";
 }
 
-/** Splits WDL source into tokens. Throws SyntaxProblem (with the line) on an unterminated string, placeholder or command. */
+/**
+ * Splits WDL source into tokens. Throws SyntaxProblem (with the line) on an unterminated string, placeholder or
+ * command.
+ */
 export function tokenizeWdl(source: string): WdlToken[] {
     return new WdlTokenizer(source).run();
 }

@@ -2,15 +2,15 @@
 // Recorded stand-in for the Pulumi CLI, for tests of code that drives the real Automation API
 // (@pulumi/pulumi/automation). It answers the commands the Automation API 3.248.0 runs for a rollout, as the real CLI
 // does: `version`; `stack select --stack S` (stderr "no stack named 'S' found" when missing, which the Automation API
-// turns into StackNotFoundError); `stack init S`; `config set-all --stack S --json J`; `config set K --secret --stack S`
-// with the value on standard input (recorded as {value, secret: true}); `preview`, `up`, `destroy`
-// with `--event-log <tcp://host:port | file>` (engine events over the Events gRPC service for CLI versions after
-// 3.205.0, JSON lines in the file before); `stack output --json`; `stack history --json`;
-// `config env add E... --stack S --yes` (recorded per stack); `env open E pulumiConfig --format detailed` (prints
-// scenario.esc[E] as the ESC CLI's detailed form, secrets in plain text as the real command does; unknown E fails as
-// the real one does when an environment does not exist); `preview --help` (lists --remote, which the Automation API
-// looks for before a remote operation). Remote operations (`--remote` and its `--remote-git-*` flags) replay the same
-// recordings as local ones: what runs in Pulumi Deployments is replaced, the CLI's argv is recorded.
+// turns into StackNotFoundError); `stack init S`; `config set-all --stack S --json J`; `config set K --secret --stack
+// S` with the value on standard input (recorded as {value, secret: true}); `preview`, `up`, `destroy` with `--event-log
+// <tcp://host:port | file>` (engine events over the Events gRPC service for CLI versions after 3.205.0, JSON lines in
+// the file before); `stack output --json`; `stack history --json`; `config env add E... --stack S --yes` (recorded per
+// stack); `env open E pulumiConfig --format detailed` (prints scenario.esc[E] as the ESC CLI's detailed form, secrets
+// in plain text as the real command does; unknown E fails as the real one does when an environment does not exist);
+// `preview --help` (lists --remote, which the Automation API looks for before a remote operation). Remote operations
+// (`--remote` and its `--remote-git-*` flags) replay the same recordings as local ones: what runs in Pulumi Deployments
+// is replaced, the CLI's argv is recorded.
 // Engine events, stdout, stderr and exit codes come from recordings in ../recordings/<name>.json.
 // Every invocation is appended to <root>/calls.jsonl: argv, start and end times, pid.
 // <root> is FAKE_PULUMI_ROOT (set by the bin/pulumi shim); <root>/scenario.json says which recording each stack gets.

@@ -1,5 +1,5 @@
-// Test harness: a Pulumi "installation root" whose bin/pulumi is the recorded stand-in (pulumi.js), a scratch
-// project directory, and a way to run the real CLI entry (`main` of cli/main.ts) capturing stdout, stderr and exit code.
+// Test harness: a Pulumi "installation root" whose bin/pulumi is the recorded stand-in (pulumi.js), a scratch project
+// directory, and a way to run the real CLI entry (`main` of cli/main.ts) capturing stdout, stderr and exit code.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
