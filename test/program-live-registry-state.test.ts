@@ -151,7 +151,7 @@ describe(
             },
         );
 
-        it("keeps ECR's documented replication statement live: pack passes after up and in engine-style preview", async () => {
+        it("keeps ECR's documented replication statement live: pack passes, up and engine-style preview", async () => {
             // FOREIGN is ECR User Guide registry-permissions-examples.html's cross-account replication statement
             // (ecr:CreateRepository + ecr:ReplicateImage on repository/* for a source account's root)
             for (const preview of [false, true]) {
@@ -163,7 +163,7 @@ describe(
             }
         });
 
-        it("the same replication statement in registryPolicyStatements passes config validation and the pack", async () => {
+        it("the replication statement in registryPolicyStatements passes config validation and the pack", async () => {
             const config = withConfig(DEV.config, "registryPolicyStatements", [FOREIGN]);
             await expectPackPasses(config, DEV.secretKeys);
         });

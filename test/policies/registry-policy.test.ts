@@ -86,7 +86,7 @@ describe("registry-policy-matches-pull-through-rules (hand-made stacks)", () => 
         ]);
     });
 
-    it("keeps ECR's documented cross-account replication statement (CreateRepository on repository/*): advisory only", async () => {
+    it("keeps ECR's documented replication statement (CreateRepository on repository/*): advisory only", async () => {
         // ECR User Guide, registry-permissions-examples.html, "Allow the root user of a source account to replicate
         // all repositories", with this stack's registry
         const replication: Statement = {
@@ -102,7 +102,8 @@ describe("registry-policy-matches-pull-through-rules (hand-made stacks)", () => 
             registryPolicyAccountGrants,
             withStatement(replication),
             [
-                "Statement 'ReplicationAccessCrossAccount' lets AWS arn:aws:iam::444455556666:root ecr:CreateRepository",
+                "Statement 'ReplicationAccessCrossAccount' lets AWS arn:aws:iam::444455556666:root " +
+                    "ecr:CreateRepository",
                 "kept: a grant to specific accounts (e.g. cross-account replication) is their owner's decision",
             ],
             urn(T.registryPolicy, POLICY),
