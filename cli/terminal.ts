@@ -1,6 +1,7 @@
 // How the CLI writes to a terminal: colour (NO_COLOR, FORCE_COLOR, a TTY), the width tables fit, the tool's version.
 import * as fs from "fs";
 import * as path from "path";
+import { wrap } from "../workflow-check/printable";
 
 interface OutputStream {
     isTTY?: boolean;
@@ -27,6 +28,18 @@ export function tableWidth(stream: OutputStream): number | undefined {
     return stream.isTTY === true && typeof stream.columns === "number" && stream.columns > 0
         ? stream.columns
         : undefined;
+}
+
+/**
+ * A message for stderr (a note, a warning, an error), ending in a newline: each line word-wrapped to the terminal's
+ * width on a terminal, continuation lines indented; never wrapped when stderr is piped.
+ */
+export function stderrText(text: string, stream: OutputStream = process.stderr): string {
+    const width = tableWidth(stream);
+    return `${text
+        .split("\n")
+        .flatMap(line => wrap(line, width))
+        .join("\n")}\n`;
 }
 
 /**

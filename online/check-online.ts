@@ -30,19 +30,62 @@ export interface OnlineImage {
     message: string;
 }
 
+export interface OnlineSummary {
+    checked: number;
+    ok: number;
+    missing: number;
+    noAmd64: number;
+    unauthorized: number;
+    unreachable: number;
+    rateLimited: number;
+    notChecked: number;
+}
+
 export interface OnlineReport {
     concurrency: number;
+    /** One per place of the report's `images` (scripts read them by index). */
     images: OnlineImage[];
     registries: RegistryStats[];
-    summary: {
-        checked: number;
-        ok: number;
-        missing: number;
-        noAmd64: number;
-        unauthorized: number;
-        unreachable: number;
-        rateLimited: number;
-        notChecked: number;
+    /** Counted in places (entries of `images`). */
+    summary: OnlineSummary;
+    /** The same counts in distinct images, as the table shows them (one row per distinct image). */
+    distinct: OnlineSummary;
+}
+
+/** One distinct image of an online report: its first place's answer and how many places write it. */
+export interface DistinctOnlineImage {
+    /** The normalized reference (what the main table shows), else what is written. */
+    image: string;
+    answer: OnlineImage;
+    places: number;
+}
+
+/** The online answers by distinct image (the normalized reference), in the order they first appear. */
+export function distinctOnline(online: Pick<OnlineReport, "images">, report: CheckReport): DistinctOnlineImage[] {
+    const byImage = new Map<string, DistinctOnlineImage>();
+    for (const answer of online.images) {
+        const image = report.images[answer.image]?.reference ?? answer.written;
+        const known = byImage.get(image);
+        if (known === undefined) {
+            byImage.set(image, { image, answer, places: 1 });
+        } else {
+            known.places++;
+        }
+    }
+    return [...byImage.values()];
+}
+
+function summarize(statuses: readonly OnlineStatus[]): OnlineSummary {
+    const count = (status: OnlineStatus) => statuses.filter(s => s === status).length;
+    return {
+        checked: statuses.length - count("not-checked"),
+        ok: count("ok"),
+        missing: count("missing"),
+        noAmd64: count("no-amd64"),
+        unauthorized: count("unauthorized"),
+        unreachable: count("unreachable"),
+        rateLimited: count("rate-limited"),
+        notChecked: count("not-checked"),
     };
 }
 
@@ -180,20 +223,11 @@ export async function checkOnline(
             report.images[online.image].findings.push(finding);
         }
     }
-    const count = (status: OnlineStatus) => images.filter(i => i.status === status).length;
     return {
         concurrency: options.concurrency,
         images,
         registries: client.registryStats(),
-        summary: {
-            checked: images.length - count("not-checked"),
-            ok: count("ok"),
-            missing: count("missing"),
-            noAmd64: count("no-amd64"),
-            unauthorized: count("unauthorized"),
-            unreachable: count("unreachable"),
-            rateLimited: count("rate-limited"),
-            notChecked: count("not-checked"),
-        },
+        summary: summarize(images.map(i => i.status)),
+        distinct: summarize(distinctOnline({ images }, report).map(d => d.answer.status)),
     };
 }

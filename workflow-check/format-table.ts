@@ -2,7 +2,8 @@
 // findings that are not about a missing registry beneath their row; one block per missing registry at the end.
 import { styleText } from "util";
 import { displayImage } from "./group-images";
-import { plural, printable, printableLines, truncateMiddle, truncateStart } from "./printable";
+import { plural, printable, printableLines, truncateMiddle, wrap } from "./printable";
+import { shortenImage, shortenPlace, shortestImage, shortestPlace } from "./shorten";
 import {
     CheckInputs,
     CheckReport,
@@ -40,49 +41,18 @@ const RESOLVED_COLUMN = 2;
 const USED_COLUMN = 3;
 const ROW_INDENT = "  ";
 const GAP = "  ";
-/** Columns other than STATUS are not cut below this (unless the terminal is narrower than every minimum). */
-const MIN_COLUMN = 24;
-/** RESOLVED and USED keep their tails (the registry host is the same for every row, and printed above the table). */
-const MIN_RESOLVED = 28;
-/** On a narrow terminal RESOLVED and USED shrink to this before IMAGE is cut below MIN_COLUMN. */
-const NARROW_COLUMN = 12;
 
-/** Word-wraps one line to `width`, continuation lines indented like the first; long words are cut. */
-function wrap(line: string, width: number | undefined): string[] {
-    if (width === undefined || line.length <= width) {
-        return [line];
-    }
-    const indent = /^ */.exec(line)?.[0] ?? "";
-    const room = Math.max(8, width - indent.length - 2);
-    const out: string[] = [];
-    let current = "";
-    for (const word of line.slice(indent.length).split(" ")) {
-        for (let rest = word; rest.length > 0; rest = rest.slice(room)) {
-            const piece = rest.slice(0, room);
-            if (current === "") {
-                current = piece;
-            } else if (current.length + 1 + piece.length <= room) {
-                current = `${current} ${piece}`;
-            } else {
-                out.push(current);
-                current = piece;
-            }
-        }
-    }
-    out.push(current);
-    return out.map((text, i) => `${indent}${i === 0 ? "" : "  "}${text}`);
+/** What follows a resolved URI: how it resolves when not through a registry mapping (the JSON says `via` always). */
+function resolvedSuffix(image: Pick<DistinctImage, "via">): string {
+    return image.via === null ? " (private ECR)" : image.via === "imageMapping" ? " (image mapping)" : "";
 }
 
-function resolvedColumn(image: Pick<DistinctImage, "resolved" | "via">): string {
+function resolvedColumn(image: Pick<DistinctImage, "resolved" | "via">, width = Infinity): string {
     if (image.resolved === null) {
         return "-";
     }
-    // A registry mapping is the usual way (the JSON report says `via` for every image).
-    return image.via === null
-        ? `${image.resolved} (private ECR)`
-        : image.via === "imageMapping"
-          ? `${image.resolved} (image mapping)`
-          : image.resolved;
+    const suffix = resolvedSuffix(image);
+    return `${shortenImage(printable(image.resolved), width - suffix.length)}${suffix}`;
 }
 
 function placeMarks(place: ImagePlace): string {
@@ -98,55 +68,88 @@ function placeText(place: ImagePlace): string {
     return `${place.file}:${place.line}${placeMarks(place)}`;
 }
 
-/**
- * The first place, the count and the place's marks (`tasks/Qc.wdl:391 (4 places) [when ...]`). When it is too wide,
- * the marks are cut first (from their end), then the place (from its start); the count is kept.
- */
-function usedColumn(image: DistinctImage, width = Infinity): string {
-    const place = printable(`${image.places[0].file}:${image.places[0].line}`);
-    const marks = printable(placeMarks(image.places[0]));
+/** The first place of an image and what follows it: the count of places and the place's marks. */
+function usedParts(image: DistinctImage): { place: string; after: string } {
     const count = image.places.length;
-    const suffix = count === 1 ? "" : ` (${plural(count, "place")})`;
-    const full = `${place}${suffix}${marks}`;
-    if (full.length <= width) {
-        return full;
-    }
-    const roomForMarks = width - place.length - suffix.length;
-    if (marks !== "" && roomForMarks >= 6) {
-        return `${place}${suffix}${marks.slice(0, roomForMarks - 1)}…`;
-    }
-    const kept = count === 1 ? "" : width - suffix.length >= 8 ? suffix : ` ×${count}`;
-    return `${truncateStart(place, Math.max(1, width - kept.length))}${kept}`;
+    return {
+        place: printable(`${image.places[0].file}:${image.places[0].line}`),
+        after: `${count === 1 ? "" : ` (${plural(count, "place")})`}${printable(placeMarks(image.places[0]))}`,
+    };
 }
 
 /**
- * Column widths that fit `width`. STATUS is never cut; USED and RESOLVED are cut first (widest first), down to
- * NARROW_COLUMN, then IMAGE down to MIN_COLUMN, then all of them down to one character if the terminal is narrower
- * still.
+ * The first place, the count and the place's marks (`tasks/Qc.wdl:391 (4 places) [when ...]`). When it is too wide,
+ * whole folders are cut from the start of the place; its file name, line, count and marks are never cut.
  */
-function fitWidths(natural: number[], width: number | undefined): number[] {
-    const widths = [...natural];
-    if (width === undefined) {
-        return widths;
+function usedColumn(image: DistinctImage, width = Infinity): string {
+    const { place, after } = usedParts(image);
+    return shortenPlace(place, after, width);
+}
+
+interface Row {
+    image: DistinctImage;
+    cells: string[];
+}
+
+/** Which columns a table shows, how wide, and whether each row's USED goes on a line of its own beneath it. */
+interface Layout {
+    columns: number[];
+    widths: number[];
+    usedBelow: boolean;
+}
+
+/** RESOLVED is kept on a narrow terminal only when it can show this much (its repository and tag readable). */
+const MIN_RESOLVED = 48;
+
+/**
+ * Column widths that fit `width`. STATUS, the repository name and tag of IMAGE, and USED's file name, line and marks
+ * are never cut. When all four columns cannot show that, RESOLVED is left out; when IMAGE and USED still do not fit
+ * side by side, USED goes on a line of its own beneath each row.
+ */
+function planLayout(rows: readonly Row[], width: number | undefined): Layout {
+    const natural = HEADER.map((title, column) => Math.max(title.length, ...rows.map(row => row.cells[column].length)));
+    const all = [IMAGE_COLUMN, STATUS_COLUMN, RESOLVED_COLUMN, USED_COLUMN];
+    const room = (columns: readonly number[]) =>
+        (width ?? Infinity) - ROW_INDENT.length - GAP.length * (columns.length - 1);
+    const sum = (columns: readonly number[], widths: readonly number[]) =>
+        columns.reduce((total, column) => total + widths[column], 0);
+    if (sum(all, natural) <= room(all)) {
+        return { columns: all, widths: natural, usedBelow: false };
     }
-    const room = width - ROW_INDENT.length - GAP.length * (widths.length - 1);
-    const excess = () => widths.reduce((a, b) => a + b, 0) - room;
-    const cut = (columns: readonly number[], floor: number) => {
-        while (excess() > 0) {
-            const widest = columns.reduce((a, b) => (widths[b] > widths[a] ? b : a));
-            if (widths[widest] <= floor) {
-                return;
+    const minimum = [
+        Math.max(HEADER[IMAGE_COLUMN].length, ...rows.map(row => shortestImage(row.cells[IMAGE_COLUMN]))),
+        natural[STATUS_COLUMN],
+        Math.min(natural[RESOLVED_COLUMN], MIN_RESOLVED),
+        Math.max(
+            HEADER[USED_COLUMN].length,
+            ...rows.map(row => {
+                const { place, after } = usedParts(row.image);
+                return shortestPlace(place, after);
+            }),
+        ),
+    ];
+    for (const columns of [all, [IMAGE_COLUMN, STATUS_COLUMN, USED_COLUMN]]) {
+        if (sum(columns, minimum) <= room(columns)) {
+            // the room left is shared out one character at a time among the columns still cut
+            const widths = [...minimum];
+            let extra = room(columns) - sum(columns, widths);
+            while (extra > 0 && columns.some(column => widths[column] < natural[column])) {
+                for (const column of columns) {
+                    if (extra > 0 && widths[column] < natural[column]) {
+                        widths[column]++;
+                        extra--;
+                    }
+                }
             }
-            const next = Math.max(floor, ...columns.filter(c => c !== widest).map(c => widths[c]));
-            widths[widest] -= Math.max(1, Math.min(excess(), widths[widest] - next));
+            return { columns, widths, usedBelow: false };
         }
-    };
-    cut([USED_COLUMN], MIN_COLUMN);
-    cut([RESOLVED_COLUMN, USED_COLUMN], MIN_RESOLVED);
-    cut([RESOLVED_COLUMN, USED_COLUMN], NARROW_COLUMN);
-    cut([IMAGE_COLUMN], MIN_COLUMN);
-    cut([IMAGE_COLUMN, RESOLVED_COLUMN, USED_COLUMN], 1);
-    return widths;
+    }
+    const widths = [...natural];
+    widths[IMAGE_COLUMN] = Math.min(
+        natural[IMAGE_COLUMN],
+        Math.max(1, room([IMAGE_COLUMN, STATUS_COLUMN]) - widths[1]),
+    );
+    return { columns: [IMAGE_COLUMN, STATUS_COLUMN], widths, usedBelow: true };
 }
 
 /**
@@ -202,28 +205,34 @@ export function formatTable(report: CheckReport, options: TableOptions): string 
     if (rows.length === 0) {
         out.push("no container references found");
     } else {
-        const natural = HEADER.map((title, column) =>
-            Math.max(title.length, ...rows.map(row => row.cells[column].length)),
-        );
-        const widths = fitWidths(natural, options.width);
+        const { columns, widths, usedBelow } = planLayout(rows, options.width);
+        const cut = (cell: string, column: number, image?: DistinctImage) =>
+            image === undefined || column === STATUS_COLUMN
+                ? cell
+                : column === IMAGE_COLUMN
+                  ? shortenImage(cell, widths[column])
+                  : column === RESOLVED_COLUMN
+                    ? resolvedColumn(image, widths[column])
+                    : usedColumn(image, widths[column]);
         const line = (cells: readonly string[], styleStatus: boolean, image?: DistinctImage) =>
             ROW_INDENT +
-            cells
-                .map((cell, column) => {
-                    const cut =
-                        column === STATUS_COLUMN
-                            ? cell
-                            : column === RESOLVED_COLUMN
-                              ? truncateStart(cell, widths[column])
-                              : column === USED_COLUMN && image !== undefined
-                                ? usedColumn(image, widths[column])
-                                : truncateMiddle(cell, widths[column]);
-                    const padded = column === cells.length - 1 ? cut : cut.padEnd(widths[column]);
+            columns
+                .map((column, i) => {
+                    const cell = cut(cells[column], column, image);
+                    const padded = i === columns.length - 1 ? cell : cell.padEnd(widths[column]);
                     return styleStatus && column === STATUS_COLUMN
-                        ? paint(STATUS_STYLE[cell as ImageStatus], padded)
+                        ? paint(STATUS_STYLE[cells[column] as ImageStatus], padded)
                         : padded;
                 })
                 .join(GAP);
+        if (!columns.includes(RESOLVED_COLUMN) && options.width !== undefined) {
+            out.push(
+                ...fit(
+                    `(RESOLVED is left out to fit ${options.width} columns; piped output and --format json show it` +
+                        `${usedBelow ? "; USED is beneath each image" : ""})`,
+                ),
+            );
+        }
         out.push(paint("bold", line(HEADER, false)));
         let group: string | undefined;
         const registryFixTexts = new Set(report.fixes.map(fix => fix.text));
@@ -239,6 +248,9 @@ export function formatTable(report: CheckReport, options: TableOptions): string 
                 );
             }
             out.push(line(row.cells, true, row.image));
+            if (usedBelow && !(options.verbose === true && row.image.places.length > 1)) {
+                out.push(...fit(`      at ${usedColumn(row.image, (options.width ?? Infinity) - 9)}`));
+            }
             if (options.verbose === true && row.image.places.length > 1) {
                 for (const place of row.image.places) {
                     out.push(...fit(`      at ${printable(placeText(place))}`));

@@ -53,3 +53,29 @@ export function truncateStart(text: string, width: number): string {
 export function briefExpression(text: string, width = 80): string {
     return truncateMiddle(text.replace(/\s+/g, " ").trim(), width);
 }
+
+/** Word-wraps one line to `width`, continuation lines indented like the first; long words are cut. */
+export function wrap(line: string, width: number | undefined): string[] {
+    if (width === undefined || line.length <= width) {
+        return [line];
+    }
+    const indent = /^ */.exec(line)?.[0] ?? "";
+    const room = Math.max(8, width - indent.length - 2);
+    const out: string[] = [];
+    let current = "";
+    for (const word of line.slice(indent.length).split(" ")) {
+        for (let rest = word; rest.length > 0; rest = rest.slice(room)) {
+            const piece = rest.slice(0, room);
+            if (current === "") {
+                current = piece;
+            } else if (current.length + 1 + piece.length <= room) {
+                current = `${current} ${piece}`;
+            } else {
+                out.push(current);
+                current = piece;
+            }
+        }
+    }
+    out.push(current);
+    return out.map((text, i) => `${indent}${i === 0 ? "" : "  "}${text}`);
+}

@@ -52,11 +52,11 @@ export function openWorkflowSource(root: string): WorkflowSource {
     try {
         stat = fs.statSync(root);
     } catch {
-        throw new WorkflowSourceError(`Workflow not found: ${root}`);
+        throw new WorkflowSourceError(`workflow not found: ${root}`);
     }
     if (stat.isDirectory()) return directorySource(root);
     if (stat.isFile() && root.toLowerCase().endsWith(".zip")) return zipSource(root, stat.size);
-    throw new WorkflowSourceError(`Workflow must be a directory or a .zip file: ${root}`);
+    throw new WorkflowSourceError(`workflow must be a directory or a .zip file: ${root}`);
 }
 
 // ---- directories ------------------------------------------------------------------------------
@@ -119,7 +119,7 @@ function directorySource(root: string): WorkflowSource {
     try {
         walk("", [rootReal]);
     } catch (error) {
-        throw new WorkflowSourceError(`Cannot read workflow directory ${root}: ${(error as Error).message}`);
+        throw new WorkflowSourceError(`cannot read workflow directory ${root}: ${(error as Error).message}`);
     }
     files.sort();
     return {
@@ -363,7 +363,7 @@ function followZipLinks(zipPath: string, links: readonly ZipEntry[], byName: Map
 
 function zipSource(zipPath: string, size: number): WorkflowSource {
     const refuse = (reason: string): WorkflowSourceError =>
-        new WorkflowSourceError(`Workflow zip ${zipPath} refused: ${reason} (nothing was inflated)`);
+        new WorkflowSourceError(`workflow zip ${zipPath} refused: ${reason} (nothing was inflated)`);
     if (size > ZIP_LIMITS.archiveBytes)
         throw refuse(`it is ${mib(size)}, past the ${mib(ZIP_LIMITS.archiveBytes)} HealthOmics takes`);
     let entries: ZipEntry[];
@@ -374,7 +374,7 @@ function zipSource(zipPath: string, size: number): WorkflowSource {
     } catch (error) {
         fs.closeSync(fd);
         if (error instanceof WorkflowSourceError) throw refuse(error.message);
-        throw new WorkflowSourceError(`Cannot read workflow zip ${zipPath}: ${(error as Error).message}`);
+        throw new WorkflowSourceError(`cannot read workflow zip ${zipPath}: ${(error as Error).message}`);
     }
     fs.closeSync(fd);
     const byName = new Map<string, ZipEntry>();
@@ -397,7 +397,7 @@ function zipSource(zipPath: string, size: number): WorkflowSource {
                 return decoder.decode(inflateEntry(handle, entry));
             } catch (error) {
                 if (error instanceof WorkflowSourceError)
-                    throw new WorkflowSourceError(`Workflow zip ${zipPath} refused: ${error.message}`);
+                    throw new WorkflowSourceError(`workflow zip ${zipPath} refused: ${error.message}`);
                 throw error;
             } finally {
                 fs.closeSync(handle);

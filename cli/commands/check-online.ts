@@ -2,11 +2,13 @@
 import { Command, Option } from "commander";
 import { OmicsRegistryConfig } from "../../config/types";
 import { ContainerRegistryMapJson } from "../../policy-pack/rules/image-resolution";
-import { checkOnline, OnlineReport } from "../../online/check-online";
+import { checkOnline, distinctOnline, OnlineImage, OnlineReport } from "../../online/check-online";
 import { planPins, PinPlan, pinsAsYaml, writePins } from "../../online/pin";
 import { BasicCredentials, RegistryClient } from "../../online/registry-client";
 import { loadStackCredentials } from "../../online/stack-credentials";
+import { plural, printable } from "../../workflow-check/printable";
 import { CheckReport } from "../../workflow-check/types";
+import { stderrText } from "../terminal";
 import { progressLine } from "./progress-line";
 
 export interface OnlineFlags {
@@ -117,7 +119,7 @@ export async function runOnline(
             readable: key => stack.readableSecret(key),
         });
         byHost = loaded.byHost;
-        loaded.notes.forEach(note => process.stderr.write(`note: ${note}\n`));
+        loaded.notes.forEach(note => process.stderr.write(stderrText(`note: ${note}`)));
     }
     const client = new RegistryClient({
         endpoints: parsed.endpoints,
@@ -194,22 +196,41 @@ async function writeAndValidate(stack: StackContext, pins: PinPlan): Promise<{ o
     };
 }
 
-/** The online answers for people: one row per checked image. */
-export function formatOnline(online: OnlineReport): string {
-    const header = ["IMAGE", "UPSTREAM", "ONLINE", "DIGEST", "PLATFORMS"];
-    const rows = online.images.map(i => [
-        i.written,
-        i.registry !== null
-            ? `${i.registry}/${i.repository ?? ""}${i.tag !== null && i.reference === i.tag ? `:${i.tag}` : ""}`
-            : "-",
-        i.status,
-        i.digest ?? "-",
-        i.platforms.length > 0 ? i.platforms.join(",") : "-",
-    ]);
-    const widths = header.map((title, column) => Math.max(title.length, ...rows.map(row => row[column].length)));
+/** What was asked upstream (`registry-1.docker.io/library/ubuntu:20.04`), or undefined when nothing was. */
+function upstreamAsked(answer: OnlineImage): string | undefined {
+    if (answer.registry === null) {
+        return undefined;
+    }
+    const version =
+        answer.reference === null
+            ? ""
+            : answer.reference.includes(":")
+              ? `@${answer.reference}`
+              : `:${answer.reference}`;
+    return `${answer.registry}/${answer.repository ?? ""}${version}`;
+}
+
+/**
+ * The online answers for people: one row per distinct image (as the main table), with the count of places; what was
+ * asked upstream beneath a row only when it differs from the image (Docker Hub's registry-1.docker.io, library/).
+ */
+export function formatOnline(online: OnlineReport, report: CheckReport): string {
+    const header = ["IMAGE", "ONLINE", "DIGEST", "PLATFORMS", "PLACES"];
+    const distinct = distinctOnline(online, report);
+    const rows = distinct.map(({ image, answer, places }) => ({
+        cells: [
+            printable(image),
+            answer.status,
+            answer.digest ?? "-",
+            answer.platforms.length > 0 ? answer.platforms.join(",") : "-",
+            String(places),
+        ],
+        upstream: upstreamAsked(answer),
+    }));
+    const widths = header.map((title, column) => Math.max(title.length, ...rows.map(row => row.cells[column].length)));
     const line = (cells: string[]) =>
         cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join("  ");
-    const s = online.summary;
+    const s = online.distinct;
     const registries = online.registries.map(
         r =>
             `${r.host} via ${r.endpoint}: ${r.requests} ` +
@@ -219,10 +240,15 @@ export function formatOnline(online: OnlineReport): string {
         "",
         "online (upstream registries):",
         line(header),
-        ...rows.map(line),
+        ...rows.flatMap(row => [
+            line(row.cells),
+            ...(row.upstream !== undefined && row.upstream !== row.cells[0]
+                ? [`    asked upstream: ${printable(row.upstream)}`]
+                : []),
+        ]),
         "",
-        `${s.checked} checked: ${s.ok} ok, ${s.missing} missing, ${s.noAmd64} without linux/amd64, ` +
-            `${s.unauthorized} unauthorized, ` +
+        `${plural(s.checked, "distinct image")} checked (${plural(online.summary.checked, "place")}): ` +
+            `${s.ok} ok, ${s.missing} missing, ${s.noAmd64} without linux/amd64, ${s.unauthorized} unauthorized, ` +
             `${s.unreachable} unreachable, ${s.rateLimited} rate-limited; ${s.notChecked} not checked; ` +
             `concurrency ${online.concurrency}`,
         ...registries,

@@ -9,7 +9,7 @@ import { formatTable } from "../../workflow-check/format-table";
 import { locationFromMap, readMapFile } from "../../workflow-check/map-file";
 import { printable, terminalSafeJson } from "../../workflow-check/printable";
 import { CheckInputs, CheckReport } from "../../workflow-check/types";
-import { tableWidth, TOOL_NAME, toolVersion, useColor } from "../terminal";
+import { stderrText, tableWidth, TOOL_NAME, toolVersion, useColor } from "../terminal";
 import { addOnlineOptions, formatOnline, OnlineFlags, parseOnlineFlags, runOnline, StackContext } from "./check-online";
 import { progressLine } from "./progress-line";
 import {
@@ -64,7 +64,9 @@ async function fromStack(flags: CheckFlags & { stack: string }): Promise<MapSour
         esc: flags.esc === true,
     });
     if (!evaluated.ok) {
-        process.stderr.write(`${evaluated.message}\n${accountIsPlaceholder ? `${PLACEHOLDER_VALIDATION_NOTE}\n` : ""}`);
+        process.stderr.write(
+            stderrText(`${evaluated.message}${accountIsPlaceholder ? `\n${PLACEHOLDER_VALIDATION_NOTE}` : ""}`),
+        );
         return undefined;
     }
     const { config } = evaluated;
@@ -209,7 +211,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
         ...(isFile ? [`${workflow} is a file: checking its folder ${root} as the workflow root`] : []),
     ];
     for (const note of [...new Set(notes)]) {
-        process.stderr.write(`note: ${printable(note)}\n`);
+        process.stderr.write(stderrText(`note: ${printable(note)}`));
     }
     const inputs: CheckInputs = {
         tool: { name: TOOL_NAME, version: toolVersion() },
@@ -227,32 +229,32 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
             ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
         });
     } catch (error) {
-        process.stderr.write(`check: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(stderrText(`check: ${error instanceof Error ? error.message : String(error)}`));
         return EXIT_BAD_INPUT;
     } finally {
         progress.done();
     }
     for (const problem of report.problems) {
-        process.stderr.write(
-            `error: ${printable(
-                `${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}: cannot be parsed: ` +
-                    problem.message,
-            )}\n`,
-        );
+        const where = `${problem.file}${problem.line !== undefined ? `:${problem.line}` : ""}`;
+        process.stderr.write(stderrText(`error: ${printable(`${where}: cannot be parsed: ${problem.message}`)}`));
     }
     for (const note of profileNotes(report, profiles)) {
-        process.stderr.write(`note: ${printable(note)}\n`);
+        process.stderr.write(stderrText(`note: ${printable(note)}`));
     }
     for (const warning of report.warnings) {
         process.stderr.write(
-            `warning: ${warning.file}${warning.line !== undefined ? `:${warning.line}` : ""}: ${warning.message}\n`,
+            stderrText(
+                `warning: ${warning.file}${warning.line !== undefined ? `:${warning.line}` : ""}: ${warning.message}`,
+            ),
         );
     }
     if (report.importsOutsideRoot.length > 0) {
+        const files = report.importsOutsideRoot.map(file => `\n  ${file}`).join("");
         process.stderr.write(
-            `note: ${report.importsOutsideRoot.length} imported file(s) lie outside ${workflow}; the definition zip ` +
-                `must carry them (zip from a folder that holds them ` +
-                `all):\n${report.importsOutsideRoot.map(file => `  ${file}\n`).join("")}`,
+            stderrText(
+                `note: ${report.importsOutsideRoot.length} imported file(s) lie outside ${workflow}; ` +
+                    `the definition zip must carry them (zip from a folder that holds them all):${files}`,
+            ),
         );
     }
     const outcome =
@@ -268,7 +270,7 @@ async function check(workflow: string, flags: CheckFlags): Promise<number> {
                   color: useColor(process.stdout),
                   width: tableWidth(process.stdout),
                   verbose: flags.verbose === true,
-              }) + (outcome !== undefined ? formatOnline(outcome.online) + outcome.tableText : ""),
+              }) + (outcome !== undefined ? formatOnline(outcome.online, report) + outcome.tableText : ""),
     );
     return outcome?.failed === true ? EXIT_BAD_INPUT : exitCodeFor(report, flags.strict === true);
 }

@@ -75,12 +75,22 @@ export function remotePreRunCommands(planned: PlannedStack, remote: RemoteSource
     ];
 }
 
+/**
+ * Counts a stack's policy violations and changes from its engine events. Each engine event carries a unique
+ * `sequence`; an event delivered twice (the Automation API's tail of an event-log file, used with CLIs of 3.205
+ * and before, can hand over a line again while the file grows) is counted once.
+ */
 class EventTally {
     mandatoryViolations = 0;
     advisoryViolations = 0;
     changes?: Record<string, number>;
+    private readonly seen = new Set<number>();
 
     readonly onEvent = (event: EngineEvent): void => {
+        if (this.seen.has(event.sequence)) {
+            return;
+        }
+        this.seen.add(event.sequence);
         if (event.policyEvent) {
             if (event.policyEvent.enforcementLevel === "mandatory") {
                 this.mandatoryViolations++;

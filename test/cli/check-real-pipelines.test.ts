@@ -139,7 +139,7 @@ describe("cli check on real pipelines (real CLI entry, parsers, gatk stack file)
             assert.equal(run.code, 2);
             assert.match(
                 run.stderr,
-                /check: Workflow zip .*slip\.zip refused: entry "\.\.\/\.\.\/outside\.wdl" has a '\.\.' path segment/,
+                /check: workflow zip .*slip\.zip refused: entry "\.\.\/\.\.\/outside\.wdl" has a '\.\.' path segment/,
             );
             const big = path.join(dir, "big.zip");
             const bytes = Buffer.from(zipSync({ "main.wdl": strToU8("version 1.0\n") }));

@@ -40,6 +40,33 @@ export async function runCli(argv: string[], cwd?: string): Promise<CliRun> {
     }
 }
 
+/** Runs the CLI as if stdout were a terminal of `columns` columns (colour off, so widths are characters). */
+export async function onTerminal(columns: number, argv: string[], cwd?: string): Promise<CliRun> {
+    const streams = [process.stdout, process.stderr] as { isTTY?: boolean; columns?: number }[];
+    const saved = streams.map(stream => ({ isTTY: stream.isTTY, columns: stream.columns }));
+    const force = process.env.FORCE_COLOR;
+    const set = (stream: object, key: string, value: unknown) =>
+        Object.defineProperty(stream, key, { value, configurable: true, writable: true });
+    streams.forEach(stream => {
+        set(stream, "isTTY", true);
+        set(stream, "columns", columns);
+    });
+    process.env.FORCE_COLOR = "0";
+    try {
+        return await runCli(argv, cwd);
+    } finally {
+        streams.forEach((stream, i) => {
+            set(stream, "isTTY", saved[i].isTTY);
+            set(stream, "columns", saved[i].columns);
+        });
+        if (force === undefined) {
+            delete process.env.FORCE_COLOR;
+        } else {
+            process.env.FORCE_COLOR = force;
+        }
+    }
+}
+
 export const REPO_ROOT = path.join(__dirname, "..", "..");
 
 /** A Pulumi project in a fresh temporary directory: this repository's Pulumi.yaml plus the given stack files. */

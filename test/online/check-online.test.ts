@@ -61,6 +61,7 @@ interface OnlineJson {
         }[];
         registries: { host: string; requests: number; backOffs: number }[];
         summary: Record<string, number>;
+        distinct: Record<string, number>;
         pins?: {
             pins: { sourceImage: string; destinationImage: string }[];
             unpinned: { sourceImage: string; reason: string }[];
@@ -174,6 +175,8 @@ process.stdout.write(JSON.stringify({ value: JSON.stringify(value), objectValue:
                 rateLimited: 0,
                 notChecked: 0,
             });
+            // the distinct count (the repeated samtools image once), as the table and the main summary count
+            assert.deepEqual(report.online.distinct, { ...report.online.summary, checked: 6, ok: 4 });
             const errors = report.images.map(i => i.findings.filter(f => f.severity === "error").map(f => f.message));
             assert.deepEqual(
                 errors.map(e => e.length),
@@ -230,19 +233,30 @@ process.stdout.write(JSON.stringify({ value: JSON.stringify(value), objectValue:
                         /PATH\); asking anonymously/.source,
                 ),
             );
+            // one row per distinct image, the places counted; no upstream repeated where it is the image as written
+            const online = run.stdout.slice(run.stdout.indexOf("online (upstream registries):"));
+            assert.match(online, /^IMAGE\s+ONLINE\s+DIGEST\s+PLATFORMS\s+PLACES$/m);
             assert.match(
-                run.stdout,
+                online,
                 new RegExp(
-                    `quay\\.io/tools/armonly:1\\.0\\s+quay\\.io/tools/armonly:1\\.0\\s+no-amd64\\s+` +
-                        `${pushed.armonly.digest}\\s+linux/arm64`,
+                    `^quay\\.io/tools/armonly:1\\.0\\s+no-amd64\\s+${pushed.armonly.digest}\\s+linux/arm64\\s+1$`,
+                    "m",
                 ),
             );
-            assert.match(run.stdout, /quay\.io\/tools\/multi:9\.9\s+quay\.io\/tools\/multi:9\.9\s+missing\s+-/);
-            assert.match(run.stdout, new RegExp(`samtools:1\\.19\\s+ok\\s+${pushed.samtools.digest}\\s+linux/amd64`));
-            assert.match(
-                run.stdout,
-                /ghcr\.io\/private\/pipeline:1\.0\s+ghcr\.io\/private\/pipeline:1\.0\s+unauthorized/,
+            assert.match(online, /^quay\.io\/tools\/multi:9\.9\s+missing\s+-\s+-\s+1$/m);
+            assert.equal(
+                online.split("\n").filter(l => l.startsWith("quay.io/biocontainers/samtools:1.19 ")).length,
+                1,
             );
+            assert.match(
+                online,
+                new RegExp(
+                    `^quay\\.io/biocontainers/samtools:1\\.19\\s+ok\\s+${pushed.samtools.digest}\\s+linux/amd64\\s+2$`,
+                    "m",
+                ),
+            );
+            assert.match(online, /^ghcr\.io\/private\/pipeline:1\.0\s+unauthorized\s/m);
+            assert.doesNotMatch(online, /asked upstream/);
             assert.match(
                 run.stdout,
                 new RegExp(
@@ -250,7 +264,12 @@ process.stdout.write(JSON.stringify({ value: JSON.stringify(value), objectValue:
                         /ghcr\.io\/private\/pipeline: access denied/.source,
                 ),
             );
-            assert.match(run.stdout, /7 checked: 4 ok, 1 missing, 1 without linux\/amd64, 1 unauthorized/);
+            // distinct images, as the main summary ("6 distinct images (7 places)") counts them
+            assert.match(run.stdout, /^6 distinct images \(7 places\)/m);
+            assert.match(
+                run.stdout,
+                /^6 distinct images checked \(7 places\): 3 ok, 1 missing, 1 without linux\/amd64, 1 unauthorized/m,
+            );
         },
     );
 
@@ -402,11 +421,15 @@ process.stdout.write(JSON.stringify({ value: JSON.stringify(value), objectValue:
                 run.stdout,
                 /quay\.io\/biocontainers\/samtools:1\.17--h00cdaf9_0\s+ok\s+sha256:[a-f0-9]{64}\s+linux\/amd64/,
             );
-            assert.match(
+            // Docker Hub is asked at registry-1.docker.io: said beneath the row, as it differs from the image
+            const gatkRow =
+                /^docker\.io\/broadinstitute\/gatk:4\.6\.0\.2\s+ok\s+sha256:[a-f0-9]{64}\s+linux\/amd64\s+\d+\n(.*)$/m;
+            assert.equal(
+                gatkRow.exec(run.stdout)?.[1],
+                "    asked upstream: registry-1.docker.io/broadinstitute/gatk:4.6.0.2",
                 run.stdout,
-                /registry-1\.docker\.io\/broadinstitute\/gatk:4\.6\.0\.2\s+ok\s+sha256:[a-f0-9]{64}\s+linux\/amd64/,
             );
-            assert.match(run.stdout, /2 checked: 2 ok/);
+            assert.match(run.stdout, /^2 distinct images checked \(\d+ places?\): 2 ok/m);
         },
     );
 

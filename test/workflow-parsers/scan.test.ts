@@ -96,13 +96,13 @@ describe("workflow-parsers: scanWorkflow", () => {
 
     it("throws a clear error for a missing path, a file that is not a zip, and a corrupt zip", async () => {
         await assert.rejects(scanWorkflow("/nonexistent/workflow"), {
-            message: "Workflow not found: /nonexistent/workflow",
+            message: "workflow not found: /nonexistent/workflow",
         });
         const text = tempFile("main.wdl", "version 1.0\n");
-        await assert.rejects(scanWorkflow(text), { message: `Workflow must be a directory or a .zip file: ${text}` });
+        await assert.rejects(scanWorkflow(text), { message: `workflow must be a directory or a .zip file: ${text}` });
         const corrupt = tempFile("broken.zip", "this is not a zip archive at all");
         await assert.rejects(scanWorkflow(corrupt), (error: Error) =>
-            error.message.startsWith(`Cannot read workflow zip ${corrupt}: `),
+            error.message.startsWith(`cannot read workflow zip ${corrupt}: `),
         );
     });
 

@@ -103,7 +103,7 @@ describe("workflow-parsers: workflow sources (symbolic links, bounded zips, empt
             await assert.rejects(scanWorkflow(zip), {
                 name: "WorkflowSourceError",
                 message:
-                    `Workflow zip ${zip} refused: entry ${JSON.stringify(name)} ${reason}; ` +
+                    `workflow zip ${zip} refused: entry ${JSON.stringify(name)} ${reason}; ` +
                     "a definition zip must hold only paths inside it (nothing was inflated)",
             });
         }
@@ -140,7 +140,7 @@ describe("workflow-parsers: workflow sources (symbolic links, bounded zips, empt
         await assert.rejects(
             scanWorkflow(zip),
             new RegExp(
-                String.raw`^WorkflowSourceError: Workflow zip .* refused: entry "main\.wdl" ` +
+                String.raw`^WorkflowSourceError: workflow zip .* refused: entry "main\.wdl" ` +
                     String.raw`inflates past the 0\.001 MiB its header declares; refusing the archive$`,
             ),
         );
