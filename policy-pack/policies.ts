@@ -10,7 +10,11 @@ import { copyRegistryCredentials, credentialSecretNames } from "./policies/crede
 import { organizationConventions } from "./policies/organization";
 import { ruleHasCreationTemplate } from "./policies/pull-through-cache";
 import { imageMappingsInsidePrefixes, imageMappingsPinned, registryMapMatchesRules } from "./policies/registry-maps";
-import { registryPolicyMatchesRules, registryPolicyNamesOwnRegistry } from "./policies/registry-policy";
+import {
+    registryPolicyAccountGrants,
+    registryPolicyMatchesRules,
+    registryPolicyNamesOwnRegistry,
+} from "./policies/registry-policy";
 import { omicsRoleMatchesRules } from "./policies/service-role";
 
 export {
@@ -23,6 +27,7 @@ export {
     pullThroughTagsMutable,
     pullThroughTemplateHasLifecyclePolicy,
     registryMapMatchesRules,
+    registryPolicyAccountGrants,
     registryPolicyMatchesRules,
     registryPolicyNamesOwnRegistry,
     ruleHasCreationTemplate,
@@ -46,4 +51,5 @@ export const policies: StackValidationPolicy[] = [
     pullThroughTemplateHasLifecyclePolicy,
     scanningCoversPrefixes,
     imageMappingsPinned,
+    registryPolicyAccountGrants,
 ];

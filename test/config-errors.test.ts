@@ -482,12 +482,12 @@ const CASES: ErrorCase[] = [
         ],
     },
     {
-        name: "kept statement letting another account import outside the prefixes",
+        name: "kept statement letting omics (beside another account) import outside the prefixes",
         config: withConfig(DEV.config, "registryPolicyStatements", [
             {
                 Sid: "Partner",
                 Effect: "Allow",
-                Principal: { AWS: "arn:aws:iam::210987654321:root" },
+                Principal: { AWS: "arn:aws:iam::210987654321:root", Service: "omics.amazonaws.com" },
                 Action: ["ecr:*"],
                 Resource: "arn:aws:ecr:us-east-1:123456789012:repository/partner/*",
             },

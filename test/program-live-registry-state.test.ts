@@ -15,6 +15,7 @@ import { ecrRegistryStateReader } from "../components/live-registry-reader";
 import { customResources, ProgramRun, runProgram, SECRET_KMS_KEYS } from "./harness/mock-program";
 import { devStackConfig, withConfig } from "./harness/stack-config";
 import { resourcePolicyDecision } from "./helpers/iam-evaluator";
+import { expectPackPasses, mandatoryViolations } from "./harness/pack-check";
 import { json, only } from "./helpers/mocked-resources";
 
 const DEV = devStackConfig();
@@ -149,6 +150,52 @@ describe(
                 );
             },
         );
+
+        it("keeps ECR's documented replication statement live: pack passes, up and engine-style preview", async () => {
+            // FOREIGN is ECR User Guide registry-permissions-examples.html's cross-account replication statement
+            // (ecr:CreateRepository + ecr:ReplicateImage on repository/* for a source account's root)
+            for (const preview of [false, true]) {
+                assert.deepEqual(
+                    await mandatoryViolations(DEV.config, DEV.secretKeys, preview, { registryStateReader: reader() }),
+                    [],
+                    preview ? "in the first preview" : "after up",
+                );
+            }
+        });
+
+        it("the replication statement in registryPolicyStatements passes config validation and the pack", async () => {
+            const config = withConfig(DEV.config, "registryPolicyStatements", [FOREIGN]);
+            await expectPackPasses(config, DEV.secretKeys);
+        });
+
+        for (const [name, principal] of [
+            ["'*'", "*"],
+            ["{AWS: '*'}", { AWS: "*" }],
+            ["omics.amazonaws.com", { Service: "omics.amazonaws.com" }],
+        ] as const) {
+            it(`a live statement letting ${name} CreateRepository on repository/* is still mandatory`, async () => {
+                const open = { ...FOREIGN, Sid: "WideOpen", Principal: principal };
+                ecr.on(GetRegistryPolicyCommand).resolves({
+                    registryId: ACCOUNT,
+                    policyText: JSON.stringify({ Version: "2012-10-17", Statement: [FOREIGN, open] }),
+                });
+                for (const preview of [false, true]) {
+                    const found = await mandatoryViolations(DEV.config, DEV.secretKeys, preview, {
+                        registryStateReader: reader(),
+                    });
+                    assert.ok(found.length > 0, `${preview ? "preview" : "up"}: expected a violation`);
+                    assert.ok(
+                        found.every(v => v.startsWith("registry-policy-matches-pull-through-rules: ")),
+                        found.join("\n"),
+                    );
+                    assert.ok(
+                        found.some(v => v.includes("WideOpen") || v.includes(`${REGISTRY}/*`)),
+                        found.join("\n"),
+                    );
+                    assert.ok(!found.some(v => v.includes("ReplicateToDr")), found.join("\n"));
+                }
+            });
+        }
 
         it("treats RegistryPolicyNotFoundException as an account without a registry policy", async () => {
             ecr.on(GetRegistryPolicyCommand).rejects(

@@ -3,7 +3,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { OMICS_SERVICE_PRINCIPAL } from "../rules/ecr-naming";
 import { grantsToService, parseStatement, rawStatements, Statement, statementLabel } from "../rules/iam-document";
-import { statementOutsidePrefixes } from "../rules/registry-policy-scope";
+import { accountGrantOutsidePrefixes, statementOutsidePrefixes } from "../rules/registry-policy-scope";
 import { isKnown, readProp } from "../known-value";
 import { prefixCoverage, registriesOf, reportCoverage } from "../prefix-coverage";
 import { registries, registriesWith, registryLabel, scopeOf } from "../registries";
@@ -23,10 +23,10 @@ function isOmicsOnly(statement: Statement): boolean {
 export const registryPolicyMatchesRules: StackValidationPolicy = {
     name: "registry-policy-matches-pull-through-rules",
     description:
-        `The ECR registry policy lets ${OMICS_SERVICE_PRINCIPAL} CreateRepository and ` +
-        `BatchImportUpstreamImage on exactly the pull-through cache rules' prefixes, nothing wider; other ` +
-        `statements are kept, but none may let any principal create or import repositories outside the ` +
-        `declared prefixes.`,
+        `The ECR registry policy lets ${OMICS_SERVICE_PRINCIPAL} CreateRepository and BatchImportUpstreamImage on ` +
+        "exactly the pull-through cache rules' prefixes, nothing wider; other statements are kept, but none may let " +
+        "a service, anyone (*) or an unknown principal create or import repositories outside the declared prefixes " +
+        "(grants to specific other accounts, such as cross-account replication, are theirs to make).",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const policies = args.resources.filter(r => r.type === TYPES.registryPolicy);
@@ -110,8 +110,9 @@ export const registryPolicyMatchesRules: StackValidationPolicy = {
                 );
             }
             if (allowed.complete) {
-                // Statements for other principals (replication, cross-account pulls, ...) are kept, unless they let
-                // someone create or import repositories outside the prefixes. Omics-only statements are covered above.
+                // Statements for other principals (replication, cross-account pulls, ...) are kept, unless they let a
+                // service, anyone or an unknown principal create or import repositories outside the prefixes; grants
+                // to specific accounts are registry-policy-account-grants'. Omics-only statements are covered above.
                 const declared = [...new Set([...allowed.rules, ...allowed.copies])].sort();
                 raw.forEach((statement, index) => {
                     if (!isOmicsOnly(statements[index])) {
@@ -121,6 +122,33 @@ export const registryPolicyMatchesRules: StackValidationPolicy = {
                     }
                 });
             }
+        }
+    },
+};
+
+export const registryPolicyAccountGrants: StackValidationPolicy = {
+    name: "registry-policy-account-grants",
+    description:
+        "Information: statements of the ECR registry policy that let specific other AWS accounts or IAM ARNs create " +
+        "or import repositories outside the declared prefixes (ECR's cross-account replication policy grants " +
+        "ecr:CreateRepository on repository/*). They are kept and are their account owner's decision.",
+    enforcementLevel: "advisory",
+    validateStack: (args, report) => {
+        for (const policy of args.resources.filter(r => r.type === TYPES.registryPolicy)) {
+            const scope = scopeOf(args.resources, policy);
+            const allowed = declaredPrefixes(scope.possibly);
+            const document = readProp(policy.props, "policy");
+            const raw = isKnown(document) && allowed.complete ? rawStatements(document) : undefined;
+            const declared = [...new Set([...allowed.rules, ...allowed.copies])].sort();
+            (raw ?? []).forEach((statement, index) => {
+                for (const grant of accountGrantOutsidePrefixes(statement, index, declared, scope.registry)) {
+                    report(
+                        `Registry policy ${label(policy)}: ${grant}; kept: a grant to ` +
+                            "specific accounts (e.g. cross-account replication) is their owner's decision",
+                        policy.urn,
+                    );
+                }
+            });
         }
     },
 };

@@ -1,6 +1,7 @@
-// Which ECR registry-policy statements let a principal create repositories or import upstream images outside
-// the prefixes HealthOmics uses. Pure and import-free (only ./iam-document): the policy pack checks whole registry
-// policies with it, and the program validates user-supplied extra statements with the same function.
+// Which ECR registry-policy statements let HealthOmics, anyone, or an unknown principal create repositories or
+// import upstream images outside the prefixes HealthOmics uses (grants to specific other accounts are theirs).
+// Pure and import-free (only ./iam-document): the policy pack checks whole registry policies with it, and the
+// program validates user-supplied extra statements with the same function.
 // Sources: ECR User Guide registry-permissions-create.html (registry policy actions), IAM wildcard rules.
 import {
     describePrincipals,
@@ -21,6 +22,9 @@ export interface RegistryScope {
     account?: string;
 }
 
+/** The resource form a grant should have. */
+const LIMIT = "arn:<partition>:ecr:<region>:<account>:repository/<prefix>/*";
+
 /** A repository name under no prefix (prefixes need at least 2 characters, so `~` keeps it off every valid one). */
 const OUTSIDE_PROBE = "~outside-every-prefix/probe";
 
@@ -38,9 +42,9 @@ function reachesOutside(resource: string, prefixes: readonly string[], scope: Re
     const parts = resource.split(":");
     if (parts.length < 6) {
         // `*`, or an ARN whose wildcard spans the separators: test it against a repository outside the prefixes.
-        const probe =
-            `arn:${scope.partition ?? "aws"}:ecr:${scope.region ?? "us-east-1"}:${scope.account ?? "111122223333"}:` +
-            `repository/${OUTSIDE_PROBE}`;
+        const { partition = "aws", region = "us-east-1", account = "111122223333" } = scope;
+        const registry = `${partition}:ecr:${region}:${account}`;
+        const probe = `arn:${registry}:repository/${OUTSIDE_PROBE}`;
         return wildcardMatches(resource, probe);
     }
     const [arn, partition, service, region, account] = parts;
@@ -65,11 +69,44 @@ function reachesOutside(resource: string, prefixes: readonly string[], scope: Re
     return !prefixes.some(prefix => literalHead.startsWith(`${prefix}/`));
 }
 
+/** An AWS principal naming one account or one IAM identity: `111122223333` or `arn:<partition>:iam::<account>:...`. */
+const SPECIFIC_AWS_PRINCIPAL = /^(?:\d{12}|arn:[a-z-]+:(?:iam|sts)::\d{12}:[^*?]+)$/;
+
 /**
- * Problems, one per statement and resource, where an Allow statement lets any principal (`*`, an account, a
- * service such as omics.amazonaws.com) call ecr:CreateRepository or ecr:BatchImportUpstreamImage (also through
- * `ecr:*`, `ecr:Create*`, `*` or NotAction) on a repository outside `prefixes` (also through `*`,
- * `repository/*` or NotResource). Each problem names the statement (Sid, or position) and the resource.
+ * Whether the prefix check judges this statement: it does for HealthOmics and every other service principal, for
+ * anyone (`*`, `{"AWS": "*"}`, NotPrincipal) and for principals it cannot name (none, Federated, CanonicalUser,
+ * wildcards inside an ARN, a value of another shape). A statement whose principals are only specific AWS accounts or
+ * IAM ARNs is that account owner's grant, e.g. ECR's cross-account replication policy (ECR User Guide,
+ * registry-permissions-examples.html: `ecr:CreateRepository` + `ecr:ReplicateImage` on `repository/*` for a source
+ * account; registry-permissions-create-replication.html): kept, and reported by advisory policy only.
+ */
+export function judgedByPrefixes(raw: unknown): boolean {
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+        return true;
+    }
+    const { Principal: principal, NotPrincipal: notPrincipal } = raw as Record<string, unknown>;
+    if (notPrincipal !== undefined || typeof principal !== "object" || principal === null || Array.isArray(principal)) {
+        return true;
+    }
+    const fields = principal as Record<string, unknown>;
+    if (Object.keys(fields).some(key => key !== "AWS")) {
+        return true;
+    }
+    const aws = typeof fields.AWS === "string" ? [fields.AWS] : fields.AWS;
+    return (
+        !Array.isArray(aws) ||
+        aws.length === 0 ||
+        !aws.every(entry => typeof entry === "string" && SPECIFIC_AWS_PRINCIPAL.test(entry))
+    );
+}
+
+/**
+ * Problems, one per statement and resource, where an Allow statement judged by the prefixes (see judgedByPrefixes:
+ * omics.amazonaws.com or another service, `*`, or an unknown principal) lets its principal call
+ * ecr:CreateRepository or ecr:BatchImportUpstreamImage (also through `ecr:*`, `ecr:Create*`, `*` or NotAction) on a
+ * repository outside `prefixes` (also through `*`, `repository/*` or NotResource). Each problem names the statement
+ * (Sid, or position) and the resource. Statements for specific other accounts or ARNs only are not problems here;
+ * accountGrantOutsidePrefixes describes them.
  * `statements` are statement objects as written in a policy document (`{Sid, Effect, Principal, Action, Resource}`);
  * `scope` narrows the check to one registry: resources that literally name another account or region are skipped.
  * Deny statements and Conditions are not considered, so a Condition never excuses a grant.
@@ -89,6 +126,31 @@ export function statementOutsidePrefixes(
     prefixes: readonly string[],
     scope: RegistryScope = {},
 ): string[] {
+    return judgedByPrefixes(raw) ? grantsOutsidePrefixes(raw, index, prefixes, scope, true) : [];
+}
+
+/**
+ * What a statement for specific AWS accounts or ARNs only lets them create or import outside `prefixes` (e.g.
+ * cross-account replication on `repository/*`): information, since that grant is its account owner's decision.
+ */
+export function accountGrantOutsidePrefixes(
+    raw: unknown,
+    index: number,
+    prefixes: readonly string[],
+    scope: RegistryScope = {},
+): string[] {
+    return judgedByPrefixes(raw) ? [] : grantsOutsidePrefixes(raw, index, prefixes, scope, false);
+}
+
+/** Whoever the principal, what the statement lets it create or import outside `prefixes` (`advise`: how to fix). */
+function grantsOutsidePrefixes(
+    raw: unknown,
+    index: number,
+    prefixes: readonly string[],
+    scope: RegistryScope,
+    advise: boolean,
+): string[] {
+    const fix = advise ? `; limit it to ${LIMIT}` : "";
     const statement: Statement = parseStatement(raw);
     const declared = prefixes.length > 0 ? [...prefixes].sort().join(", ") : "none";
     const actions = CREATE_OR_IMPORT_ACTIONS.filter(a => statementAllowsAction(statement, a));
@@ -104,16 +166,12 @@ export function statementOutsidePrefixes(
     }
     if (statement.resources.length === 0) {
         return [
-            `${who} with no Resource; limit it to ` +
-                `arn:<partition>:ecr:<region>:<account>:repository/<prefix>/* of a declared prefix ` +
-                `(${declared})`,
+            advise
+                ? `${who} with no Resource; limit it to ${LIMIT} of a declared prefix (${declared})`
+                : `${who} with no Resource (declared prefixes: ${declared})`,
         ];
     }
     return statement.resources
         .filter(r => reachesOutside(r, prefixes, scope))
-        .map(
-            resource =>
-                `${who} on '${resource}', outside the declared prefixes (${declared}); limit it to ` +
-                `arn:<partition>:ecr:<region>:<account>:repository/<prefix>/*`,
-        );
+        .map(resource => `${who} on '${resource}', outside the declared prefixes (${declared})${fix}`);
 }

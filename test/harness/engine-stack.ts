@@ -9,7 +9,7 @@ import { PolicyProviderResource, PolicyResource } from "@pulumi/policy";
 import * as deserializeModule from "@pulumi/policy/deserialize";
 import * as proxyModule from "@pulumi/policy/proxy";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { runOmicsRegistryMaps, StackOutputs } from "../../components/omics-registry-maps";
+import { ProgramOptions, runOmicsRegistryMaps, StackOutputs } from "../../components/omics-registry-maps";
 import { ACCOUNT, mockInvoke } from "./mock-program";
 import { ConfigMap, PROJECT } from "./stack-config";
 
@@ -481,8 +481,13 @@ export function enginePolicyResources(stack: EngineStack): PolicyResource[] {
 }
 
 /** The program's own stack from `config`, after `up` or in its first preview. */
-export async function runOmicsStack(config: ConfigMap, secretKeys: string[], preview: boolean): Promise<EngineStack> {
-    const run = await runEngineProgram(() => runOmicsRegistryMaps(), { config, secretKeys, preview });
+export async function runOmicsStack(
+    config: ConfigMap,
+    secretKeys: string[],
+    preview: boolean,
+    program: ProgramOptions = {},
+): Promise<EngineStack> {
+    const run = await runEngineProgram(() => runOmicsRegistryMaps(program), { config, secretKeys, preview });
     return {
         preview: run.preview,
         resources: run.resources,

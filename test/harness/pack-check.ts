@@ -2,6 +2,7 @@
 // (the real program under Pulumi's mock runtime, policies on the engine's encoding): every valid config must pass.
 import * as assert from "assert/strict";
 import { policies } from "../../policy-pack/policies";
+import { ProgramOptions } from "../../components/omics-registry-maps";
 import { enginePolicyResources, runOmicsStack } from "./engine-stack";
 import { runPolicy } from "./policy-stack";
 import { ConfigMap } from "./stack-config";
@@ -13,8 +14,9 @@ export async function mandatoryViolations(
     config: ConfigMap,
     secretKeys: string[],
     preview: boolean,
+    program: ProgramOptions = {},
 ): Promise<string[]> {
-    const stack = await runOmicsStack(config, secretKeys, preview);
+    const stack = await runOmicsStack(config, secretKeys, preview, program);
     assert.equal(stack.error, undefined, stack.error?.message);
     const resources = enginePolicyResources(stack);
     const found: string[] = [];

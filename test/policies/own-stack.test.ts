@@ -160,6 +160,7 @@ describe("policy pack on the program's own resources", () => {
                 ["pull-through-template-has-lifecycle-policy", "advisory"],
                 ["scanning-covers-prefixes", "advisory"],
                 ["image-mappings-pinned", "advisory"],
+                ["registry-policy-account-grants", "advisory"],
             ],
         );
         assert.ok(

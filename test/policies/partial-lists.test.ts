@@ -99,7 +99,7 @@ describe("no policy treats a partial list of prefixes as complete (hand-made sta
             const kept: Statement = {
                 Sid: "TeamCopies",
                 Effect: "Allow",
-                Principal: { AWS: "444455556666" },
+                Principal: "*",
                 Action: "ecr:CreateRepository",
                 Resource: `${REGISTRY_ARN}/us-gcr/*`,
             };

@@ -1,9 +1,12 @@
-// createOrImportOutsidePrefixes (policy-pack/rules/registry-policy-scope.ts), the pure check the pack and the
-// program share. Each verdict is compared with the real IAM evaluator @cloud-copilot/iam-simulate: a statement is
-// reported exactly when the evaluator lets its principal CreateRepository/BatchImportUpstreamImage outside the
-// prefixes.
+// createOrImportOutsidePrefixes and accountGrantOutsidePrefixes (policy-pack/rules/registry-policy-scope.ts), the
+// pure check the pack and the program share. Each verdict is compared with the real IAM evaluator
+// @cloud-copilot/iam-simulate: a statement is reported (a problem, or for specific accounts only a note) exactly
+// when the evaluator lets its principal CreateRepository/BatchImportUpstreamImage outside the prefixes.
 import * as assert from "assert/strict";
-import { createOrImportOutsidePrefixes } from "../../policy-pack/rules/registry-policy-scope";
+import {
+    accountGrantOutsidePrefixes,
+    createOrImportOutsidePrefixes,
+} from "../../policy-pack/rules/registry-policy-scope";
 import { callerFor, registryPolicyAllows } from "./iam-simulator";
 
 const ACCOUNT = "111122223333";
@@ -18,6 +21,8 @@ interface Case {
     statement: Record<string, unknown>;
     /** Fragments the single problem must contain; undefined when the statement must be accepted. */
     problem?: string[];
+    /** For a grant to specific accounts only: fragments of the single note (accepted, the account owner's decision). */
+    owner?: string[];
 }
 
 const CASES: Case[] = [
@@ -86,7 +91,45 @@ const CASES: Case[] = [
             Action: "ecr:Create*",
             Resource: `${REPO}/other/*`,
         },
-        problem: ["Statement 'OtherTeam' lets AWS arn:aws:iam::444455556666:root ecr:CreateRepository on", "/other/*'"],
+        owner: ["Statement 'OtherTeam' lets AWS arn:aws:iam::444455556666:root ecr:CreateRepository on", "/other/*'"],
+    },
+    {
+        title: "anyone with ecr:Create* on another prefix",
+        statement: {
+            Sid: "AnyoneOther",
+            Effect: "Allow",
+            Principal: { AWS: ["arn:aws:iam::444455556666:root", "*"] },
+            Action: "ecr:Create*",
+            Resource: `${REPO}/other/*`,
+        },
+        problem: ["Statement 'AnyoneOther' lets any principal (*) ecr:CreateRepository on", "/other/*'"],
+    },
+    {
+        // ECR User Guide, registry-permissions-examples.html ("Allow the root user of a source account to replicate
+        // all repositories"), with this test's registry
+        title: "ECR's documented cross-account replication policy (CreateRepository + ReplicateImage on repository/*)",
+        statement: {
+            Sid: "ReplicationAccessCrossAccount",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::444455556666:root" },
+            Action: ["ecr:CreateRepository", "ecr:ReplicateImage"],
+            Resource: [`${REPO}/*`],
+        },
+        owner: [
+            "Statement 'ReplicationAccessCrossAccount' lets AWS arn:aws:iam::444455556666:root ecr:CreateRepository",
+            `on '${REPO}/*', outside the declared prefixes (docker-hub, quay)`,
+        ],
+    },
+    {
+        title: "omics.amazonaws.com beside a source account, creating on repository/*",
+        statement: {
+            Sid: "ReplicationAndOmics",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::444455556666:root", Service: "omics.amazonaws.com" },
+            Action: ["ecr:CreateRepository", "ecr:ReplicateImage"],
+            Resource: `${REPO}/*`,
+        },
+        problem: ["lets AWS arn:aws:iam::444455556666:root, omics.amazonaws.com ecr:CreateRepository", `'${REPO}/*'`],
     },
     {
         title: "omics importing on a prefix's look-alike (docker-hub* also matches docker-hub2/...)",
@@ -108,8 +151,19 @@ const CASES: Case[] = [
             NotAction: "ecr:DeleteRepository",
             Resource: `${REPO}/*`,
         },
+        owner: ["Statement 'AllButDelete' lets AWS 444455556666 ecr:CreateRepository and ecr:BatchImportUpstreamImage"],
+    },
+    {
+        title: "NotAction leaves CreateRepository allowed to anyone",
+        statement: {
+            Sid: "AnyoneButDelete",
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            NotAction: "ecr:DeleteRepository",
+            Resource: `${REPO}/*`,
+        },
         problem: [
-            "Statement 'AllButDelete' lets AWS 444455556666 ecr:CreateRepository and ecr:BatchImportUpstreamImage",
+            "Statement 'AnyoneButDelete' lets any principal (*) ecr:CreateRepository and ecr:BatchImportUpstreamImage",
         ],
     },
     {
@@ -126,14 +180,25 @@ const CASES: Case[] = [
     {
         title: "Action * on an ARN whose wildcard spans the separators",
         statement: { Effect: "Allow", Principal: { AWS: "444455556666" }, Action: "*", Resource: "arn:aws:ecr:*" },
-        problem: ["Statement #1 (no Sid) lets AWS 444455556666", "on 'arn:aws:ecr:*'"],
+        owner: ["Statement #1 (no Sid) lets AWS 444455556666", "on 'arn:aws:ecr:*'"],
+    },
+    {
+        title: "Action * for anyone on an ARN whose wildcard spans the separators",
+        statement: { Effect: "Allow", Principal: "*", Action: "*", Resource: "arn:aws:ecr:*" },
+        problem: ["Statement #1 (no Sid) lets any principal (*)", "on 'arn:aws:ecr:*'"],
     },
 ];
 
 describe("createOrImportOutsidePrefixes (checked against the iam-simulate evaluator)", () => {
     for (const testCase of CASES) {
-        it(`${testCase.problem ? "reports" : "accepts"}: ${testCase.title}`, async () => {
+        const verdict = testCase.problem
+            ? "reports"
+            : testCase.owner
+              ? "accepts, noting the account's grant"
+              : "accepts";
+        it(`${verdict}: ${testCase.title}`, async () => {
             const problems = createOrImportOutsidePrefixes([testCase.statement], PREFIXES, SCOPE);
+            const notes = accountGrantOutsidePrefixes(testCase.statement, 0, PREFIXES, SCOPE);
             const caller = callerFor(testCase.statement.Principal);
             const create = await registryPolicyAllows(
                 [testCase.statement],
@@ -158,13 +223,23 @@ describe("createOrImportOutsidePrefixes (checked against the iam-simulate evalua
                     ACCOUNT,
                 ));
             assert.equal(
-                problems.length > 0,
+                problems.length + notes.length > 0,
                 create || importOutside,
                 `the evaluator says outside grant = ${create || importOutside}, ` +
-                    `the check found: ${problems.join("; ") || "nothing"}`,
+                    `the check found: ${[...problems, ...notes].join("; ") || "nothing"}`,
             );
-            if (testCase.problem === undefined) {
+            if (problems.length > 0) {
+                assert.deepEqual(notes, [], "a problem is not also a note");
+            }
+            if (testCase.owner !== undefined) {
+                assert.deepEqual(problems, [], "a grant to specific accounts only is not a problem");
+                assert.equal(notes.length, 1, notes.join("\n"));
+                for (const fragment of testCase.owner) {
+                    assert.ok(notes[0].includes(fragment), `expected "${fragment}" in: ${notes[0]}`);
+                }
+            } else if (testCase.problem === undefined) {
                 assert.deepEqual(problems, []);
+                assert.deepEqual(notes, []);
             } else {
                 assert.equal(problems.length, 1, problems.join("\n"));
                 for (const fragment of testCase.problem) {
@@ -209,6 +284,32 @@ describe("createOrImportOutsidePrefixes (checked against the iam-simulate evalua
         assert.deepEqual(createOrImportOutsidePrefixes([otherRegistry, deny], PREFIXES, SCOPE), []);
         // without a known account the same resource may be this registry's
         assert.equal(createOrImportOutsidePrefixes([otherRegistry], PREFIXES).length, 1);
+    });
+
+    it("judges principals it cannot name: none, Federated, a wildcard inside an ARN (IAM takes none there)", () => {
+        const create = { Effect: "Allow", Action: "ecr:CreateRepository", Resource: `${REPO}/*` };
+        const principals: Record<string, unknown>[] = [
+            {},
+            { Principal: { Federated: "cognito-identity.amazonaws.com" } },
+            { Principal: { AWS: "arn:aws:iam::*:root" } },
+            { Principal: { AWS: [] } },
+            {
+                Principal: {
+                    AWS: ["444455556666"],
+                    CanonicalUser: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
+                },
+            },
+            { Principal: ["444455556666"] },
+        ];
+        for (const principal of principals) {
+            const statement = { ...create, ...principal, Sid: "Unnamed" };
+            assert.equal(
+                createOrImportOutsidePrefixes([statement], PREFIXES, SCOPE).length,
+                1,
+                JSON.stringify(principal),
+            );
+            assert.deepEqual(accountGrantOutsidePrefixes(statement, 0, PREFIXES, SCOPE), [], JSON.stringify(principal));
+        }
     });
 
     it("reports a statement without Resource, and treats no declared prefixes as 'none'", () => {

@@ -2,7 +2,11 @@
 // (policies called directly, SDK unknown-value proxy); what a fixture lets a principal do is confirmed with
 // iam-simulate.
 import * as assert from "assert/strict";
-import { registryPolicyMatchesRules, registryPolicyNamesOwnRegistry } from "../../policy-pack/policies";
+import {
+    registryPolicyAccountGrants,
+    registryPolicyMatchesRules,
+    registryPolicyNamesOwnRegistry,
+} from "../../policy-pack/policies";
 import { listOf, Statement } from "./fixtures/documents";
 import { ACCOUNT, editPolicy, programLikeStack, REGISTRY_ARN, T, urn, without } from "./fixtures/stacks";
 import { expectNone, expectOne, everythingUnknown, violationsOf } from "./helpers";
@@ -58,11 +62,11 @@ describe("registry-policy-matches-pull-through-rules (hand-made stacks)", () => 
         },
     );
 
-    it("rejects another account importing upstream images through ecr:* on repository/*", async () => {
+    it("rejects {AWS: *} importing upstream images through ecr:* on repository/*", async () => {
         const statement: Statement = {
             Sid: "TeamAll",
             Effect: "Allow",
-            Principal: { AWS: "arn:aws:iam::444455556666:root" },
+            Principal: { AWS: "*" },
             Action: "ecr:*",
             Resource: `${REGISTRY_ARN}/*`,
         };
@@ -77,17 +81,41 @@ describe("registry-policy-matches-pull-through-rules (hand-made stacks)", () => 
             true,
         );
         await expectOne(registryPolicyMatchesRules, withStatement(statement), [
-            "Statement 'TeamAll' lets AWS arn:aws:iam::444455556666:root ecr:CreateRepository and " +
-                "ecr:BatchImportUpstreamImage",
+            "Statement 'TeamAll' lets any principal (*) ecr:CreateRepository and ecr:BatchImportUpstreamImage",
             `'${REGISTRY_ARN}/*'`,
         ]);
+    });
+
+    it("keeps ECR's documented replication statement (CreateRepository on repository/*): advisory only", async () => {
+        // ECR User Guide, registry-permissions-examples.html, "Allow the root user of a source account to replicate
+        // all repositories", with this stack's registry
+        const replication: Statement = {
+            Sid: "ReplicationAccessCrossAccount",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::444455556666:root" },
+            Action: ["ecr:CreateRepository", "ecr:ReplicateImage"],
+            Resource: [`${REGISTRY_ARN}/*`],
+        };
+        await expectNone(registryPolicyMatchesRules, withStatement(replication));
+        await expectNone(registryPolicyMatchesRules, withStatement(replication), { preview: true });
+        await expectOne(
+            registryPolicyAccountGrants,
+            withStatement(replication),
+            [
+                "Statement 'ReplicationAccessCrossAccount' lets AWS arn:aws:iam::444455556666:root " +
+                    "ecr:CreateRepository",
+                "kept: a grant to specific accounts (e.g. cross-account replication) is their owner's decision",
+            ],
+            urn(T.registryPolicy, POLICY),
+        );
+        await expectNone(registryPolicyAccountGrants, programLikeStack());
     });
 
     it("declared prefixes include the HealthOmics-copy prefixes of the maps", async () => {
         const inside: Statement = {
             Sid: "TeamCopies",
             Effect: "Allow",
-            Principal: { AWS: "444455556666" },
+            Principal: "*",
             Action: "ecr:CreateRepository",
             Resource: `${REGISTRY_ARN}/us-gcr/*`,
         };
