@@ -1,6 +1,10 @@
 // Checks a registry's `credentials` block against what its upstream registry accepts and how it is served.
 import { CREDENTIAL_SECRET_NAME_PREFIX, parseSecretArn } from "../policy-pack/rules/ecr-naming";
-import { COPY_CREDENTIAL_SECRET_NAME_PREFIX, UpstreamRegistry } from "../policy-pack/rules/registry-catalogue";
+import {
+    COPY_CREDENTIAL_SECRET_NAME_PREFIX,
+    credentialSecretShape,
+    UpstreamRegistry,
+} from "../policy-pack/rules/registry-catalogue";
 import { validateKmsKey } from "./validate-cached-repositories";
 import { checkKnownFields, describeType, isRecord, Problems } from "./problems";
 import { DeploymentTarget, RawConfig, RegistryCredentials } from "./types";
@@ -33,11 +37,9 @@ export function credentialSecretName(servedBy: UpstreamRegistry["servedBy"], pre
     return `${namePrefix}${prefix}`;
 }
 
-/** Fields the secret value must have: Seqera takes an access token alone. */
+/** Fields the secret value must have, from the catalogue's one rule per registry kind (Seqera: a token alone). */
 function requiredValueFields(subject: CredentialSubject): readonly string[] {
-    return subject.servedBy === "healthomics-copy" && subject.upstreamUrl.endsWith("seqera.io")
-        ? ["accessToken"]
-        : SECRET_VALUE_FIELDS;
+    return credentialSecretShape(subject.upstreamUrl).map(field => field.key);
 }
 
 export function validateCredentials(
