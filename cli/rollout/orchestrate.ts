@@ -79,6 +79,13 @@ function showable(value: unknown): unknown {
     return value;
 }
 
+/** How a planned stack's credentials are shown in the dry-run plan and the JSON plan: the profile or role, no more. */
+function credentialsView(stack: PlannedStack): { profile: string } | { roleArn: string } {
+    return stack.credentials.kind === "profile"
+        ? { profile: stack.credentials.profile }
+        : { roleArn: stack.credentials.roleArn };
+}
+
 function describePlan(stacks: PlannedStack[], options: RolloutOptions, policyPackDir: string): string {
     const pack =
         options.remote !== undefined
@@ -100,10 +107,7 @@ function describePlan(stacks: PlannedStack[], options: RolloutOptions, policyPac
                     stack: stack.stackName,
                     account: stack.accountId,
                     region: stack.region,
-                    credentials:
-                        stack.credentials.kind === "profile"
-                            ? { profile: stack.credentials.profile }
-                            : { roleArn: stack.credentials.roleArn },
+                    credentials: credentialsView(stack),
                     ...(stack.environments.length > 0 ? { environments: stack.environments } : {}),
                     config: showable(stack.config),
                 })),
@@ -375,10 +379,7 @@ export function formatPlan(
                     alias: stack.alias,
                     account: stack.accountId,
                     region: stack.region,
-                    credentials:
-                        stack.credentials.kind === "profile"
-                            ? { profile: stack.credentials.profile }
-                            : { roleArn: stack.credentials.roleArn },
+                    credentials: credentialsView(stack),
                     environments: stack.environments,
                     config: showable(stack.config),
                 })),
